@@ -1,0 +1,29 @@
+package io.jenkins.plugins.slipway.runner.client;
+
+import java.util.Set;
+
+/** The event types a release emits, in the order a person would meet them. */
+public final class EventTypes {
+    public static final String RELEASE_STARTED = "ReleaseStarted";
+    public static final String STEP_STARTED = "StepStarted";
+    public static final String REPLICA_STARTED = "ReplicaStarted";
+    public static final String REPLICA_HEALTHY = "ReplicaHealthy";
+    public static final String REPLICA_UNHEALTHY = "ReplicaUnhealthy";
+    public static final String REPLICA_STOPPED = "ReplicaStopped";
+    public static final String TRAFFIC_SHIFTED = "TrafficShifted";
+    public static final String ANALYSIS_MEASURED = "AnalysisMeasured";
+    public static final String RELEASE_PAUSED = "ReleasePaused";
+    public static final String RELEASE_RESUMED = "ReleaseResumed";
+    public static final String ROLLBACK_STARTED = "RollbackStarted";
+    public static final String RELEASE_SUCCEEDED = "ReleaseSucceeded";
+    public static final String RELEASE_FAILED = "ReleaseFailed";
+    public static final String RELEASE_ROLLED_BACK = "ReleaseRolledBack";
+    public static final String RELEASE_ABORTED = "ReleaseAborted";
+
+    /** Types after which the stream ends. */
+    public static final Set<String> TERMINAL =
+            Set.of(RELEASE_SUCCEEDED, RELEASE_FAILED, RELEASE_ROLLED_BACK, RELEASE_ABORTED);
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,63 @@
+package io.jenkins.plugins.slipway.runner.client;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The cluster runner's REST API, as Java. Every call has a deadline and throws {@link RunnerException}
+ * (with the HTTP status and the runner's {@link ApiError}) when the runner refuses or cannot be reached.
+ * Implementations are thread-safe: one client may serve parallel pipeline branches.
+ */
+public interface RunnerClient extends AutoCloseable {
+
+    /** {@code PUT /api/v1/apps/{app}}: a new revision and release, or the current revision when unchanged. */
+    DeployResponse deploy(String app, DeployRequest request);
+
+    /** {@code GET /api/v1/apps}. */
+    List<AppStatus> apps();
+
+    /** {@code GET /api/v1/apps/{app}}; 404 becomes a {@link RunnerException} with status 404. */
+    AppStatus app(String app);
+
+    /** {@code DELETE /api/v1/apps/{app}}: stops the app's replicas and its routes. */
+    void deleteApp(String app);
+
+    /** {@code GET /api/v1/releases/{id}}. */
+    ReleaseStatus release(String releaseId);
+
+    /** {@code POST /api/v1/releases/{id}/promote}: next step, or every remaining step when {@code full}. */
+    ReleaseStatus promote(String releaseId, boolean full);
+
+    /** {@code POST /api/v1/releases/{id}/abort}: traffic back to stable, new replicas removed, phase Aborted. */
+    ReleaseStatus abort(String releaseId, String reason);
+
+    /** {@code POST /api/v1/releases/{id}/pause}. */
+    ReleaseStatus pause(String releaseId);
+
+    /** {@code POST /api/v1/releases/{id}/resume}. */
+    ReleaseStatus resume(String releaseId);
+
+    /** {@code POST /api/v1/apps/{app}/rollback}: a release back to the previous revision. */
+    DeployResponse rollback(String app);
+
+    /** {@code POST /api/v1/apps/{app}/scale} body {@code {"service": ..., "replicas": n}}. */
+    AppStatus scale(String app, String service, int replicas);
+
+    /**
+     * Follows {@code GET /api/v1/releases/{id}/events} without holding a thread while it waits: events
+     * after {@code lastEventId} (0 for all) reach {@code onEvent} in order, on the client's I/O thread.
+     * When the stream ends or drops, {@code onClose} is called once with null (the terminal event was seen)
+     * or with the failure; the caller decides whether to resubscribe from the last id it saw.
+     */
+    EventSubscription subscribe(String releaseId, long lastEventId, Consumer<ReleaseEvent> onEvent,
+                                Consumer<Throwable> onClose);
+
+    /** A live event stream; closing it stops delivery. */
+    interface EventSubscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    @Override
+    void close();
+}

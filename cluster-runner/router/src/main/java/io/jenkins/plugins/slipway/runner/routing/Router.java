@@ -1,0 +1,46 @@
+package io.jenkins.plugins.slipway.runner.routing;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The runner's traffic router: an HTTP reverse proxy with weighted, rule-based and sticky routing per
+ * revision. Implementations must never fail a request in flight because of {@link #apply} or {@link #remove}
+ * and must take a new spec into account for new requests within 100 ms.
+ * <p>
+ * This is one traffic-routing implementation among those to come (the Argo Rollouts shape): the release
+ * logic only ever talks to this interface.
+ */
+public interface Router extends AutoCloseable {
+
+    /**
+     * Creates the route (binding its port) or atomically replaces its spec.
+     *
+     * @throws IOException when the port cannot be bound; the route is then unchanged
+     */
+    void apply(RouteSpec spec) throws IOException;
+
+    /** The spec currently in force for a route. */
+    Optional<RouteSpec> spec(String routeName);
+
+    /** Stops listening for the route once its in-flight requests have finished. */
+    void remove(String routeName);
+
+    /**
+     * Takes a backend out of rotation (failed health) or puts it back, without changing the spec. A backend
+     * that refuses connections is taken out by the router itself and put back when it accepts again.
+     */
+    void setBackendHealthy(String routeName, String backendId, boolean healthy);
+
+    /** Requests currently being forwarded to a backend: the runner drains a replica until this is 0. */
+    int inFlight(String routeName, String backendId);
+
+    /** Cumulative figures of one revision on one route. */
+    MetricsSnapshot snapshot(String routeName, String revision);
+
+    /** Every route's per-revision figures in Prometheus text exposition format. */
+    String prometheusText();
+
+    @Override
+    void close();
+}

@@ -12,8 +12,8 @@ mkdir -p "$STATE_DIR"
 need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
-[ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || need_pkgs+=(busybox-static)
-if ! dpkg -s busybox-static >/dev/null 2>&1; then need_pkgs+=(busybox-static); fi
+# Test images are FROM scratch, so the busybox must be the static build, not Debian's dynamic one.
+dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "env-up: installing ${need_pkgs[*]}"

@@ -1,0 +1,67 @@
+package io.jenkins.plugins.slipway.runner.routing.netty;
+
+/**
+ * Picks one backend among a revision's replicas: the available one with the fewest requests in flight, ties
+ * broken by scanning from a rotating start so that equally loaded replicas take turns (round robin when every
+ * request is quick, least-in-flight when some are slow).
+ */
+final class BackendChooser {
+    /** What the chooser needs to know of a backend. */
+    interface Candidate {
+        /** In rotation and not excluded for this request. */
+        boolean available();
+
+        /** Requests currently in flight to it. */
+        int load();
+    }
+
+    private BackendChooser() {
+    }
+
+    /**
+     * @param candidates the revision's backends
+     * @param start      rotation counter; any value, only its remainder matters
+     * @param excluded   backends already tried for this request (may be null)
+     * @return index into {@code candidates}, or -1 when none is available
+     */
+    static int choose(Candidate[] candidates, long start, Object[] excluded) {
+        int n = candidates.length;
+        if (n == 0) {
+            return -1;
+        }
+        int first = (int) Math.floorMod(start, (long) n);
+        int best = -1;
+        int bestLoad = Integer.MAX_VALUE;
+        for (int k = 0; k < n; k++) {
+            int i = first + k;
+            if (i >= n) {
+                i -= n;
+            }
+            Candidate c = candidates[i];
+            if (!c.available() || contains(excluded, c)) {
+                continue;
+            }
+            int load = c.load();
+            if (load < bestLoad) {
+                best = i;
+                bestLoad = load;
+                if (load == 0) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static boolean contains(Object[] excluded, Object c) {
+        if (excluded == null) {
+            return false;
+        }
+        for (Object e : excluded) {
+            if (e == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

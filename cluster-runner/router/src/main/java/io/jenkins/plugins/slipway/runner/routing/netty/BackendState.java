@@ -1,0 +1,102 @@
+package io.jenkins.plugins.slipway.runner.routing.netty;
+
+import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the router knows of one backend beyond its spec: requests in flight, health, and its idle keep-alive
+ * connections. The state outlives spec changes that keep the backend, so in-flight counts and pooled
+ * connections carry over an {@link io.jenkins.plugins.slipway.runner.routing.Router#apply}.
+ * <p>
+ * Idle connections are pooled per event loop: a client connection is served on one loop and only ever borrows
+ * backend connections of that loop, so the pool needs no lock and no thread hop.
+ */
+final class BackendState implements BackendChooser.Candidate {
+    final Backend backend;
+    final InetSocketAddress address;
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** False while the runner holds the backend out of rotation ({@code setBackendHealthy(false)}). */
+    volatile boolean adminHealthy = true;
+    /** False from a refused connection until a probe connects again. */
+    volatile boolean reachable = true;
+    /** True once a spec without this backend is in force: its connections are closed, not pooled, when done. */
+    volatile boolean removed;
+    /** Guards against two probe loops for one backend; only touched under the probe's own synchronisation. */
+    boolean probing;
+    long probeBackoffNanos;
+
+    private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+
+    BackendState(Backend backend) {
+        this.backend = backend;
+        this.address = new InetSocketAddress(backend.host(), backend.port());
+    }
+
+    @Override
+    public boolean available() {
+        return adminHealthy && reachable;
+    }
+
+    @Override
+    public int load() {
+        return inFlight.get();
+    }
+
+    /** An idle, open connection on {@code loop}, or null. Call on {@code loop} only. */
+    Channel pollIdle(EventLoop loop) {
+        ArrayDeque<Channel> q = idle.get(loop);
+        if (q == null) {
+            return null;
+        }
+        Channel ch;
+        while ((ch = q.pollLast()) != null) {
+            if (ch.isActive()) {
+                return ch;
+            }
+        }
+        return null;
+    }
+
+    /** Keeps {@code ch} for reuse, or closes it when the pool is full or the backend is gone. Call on its loop. */
+    void offerIdle(Channel ch, int maxIdle) {
+        if (removed || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        ArrayDeque<Channel> q = idle.computeIfAbsent(ch.eventLoop(), l -> new ArrayDeque<>());
+        if (q.size() >= maxIdle) {
+            ch.close();
+            return;
+        }
+        q.addLast(ch);
+    }
+
+    /** Forgets a pooled connection that closed while idle. Call on its loop. */
+    void forgetIdle(Channel ch) {
+        ArrayDeque<Channel> q = idle.get(ch.eventLoop());
+        if (q != null) {
+            q.remove(ch);
+        }
+    }
+
+    /** Closes every idle connection, each on its own loop; in-flight exchanges finish and close their own. */
+    void closeIdle() {
+        idle.forEach((loop, q) -> loop.execute(() -> {
+            Channel ch;
+            while ((ch = q.pollLast()) != null) {
+                ch.close();
+            }
+        }));
+    }
+
+    @Override
+    public String toString() {
+        return backend.id() + "@" + backend.host() + ":" + backend.port();
+    }
+}

@@ -1,0 +1,596 @@
+package io.jenkins.plugins.slipway.runner.routing.netty;
+
+import io.jenkins.plugins.slipway.runner.routing.RouterOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and the exchange in progress on it: choose a backend, borrow a pooled connection on
+ * this event loop (or open one), stream the request over, stream the answer back, return the connection.
+ * <p>
+ * The state of the current exchange lives in fields reused from one request to the next, so a keep-alive
+ * connection allocates nothing of its own per request. Everything here runs on the connection's event loop,
+ * the backend side included, so nothing is locked. Retries: a request whose backend cannot be reached, or
+ * resets the connection before answering, goes to another backend as long as its body is still held
+ * (bodies up to {@link RouterOptions#maxReplayBytes()} are kept until the answer starts).
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+    /** Reasons to stop reading from the client, combined as bits; reading resumes when none is left. */
+    private static final int BACKEND_FULL = 1;
+    private static final int QUEUE_FULL = 2;
+    private static final int WAITING_FOR_BACKEND = 4;
+    /** Pipelined requests buffered beyond the one in progress before the client is asked to wait. */
+    private static final int MAX_PIPELINED = 64;
+
+    private final RouteServer route;
+    private final RouterOptions options;
+    private final RouteTable.Selection selection = new RouteTable.Selection();
+    private final Runnable onTimeout = this::onResponseTimeout;
+    private Channel client;
+    private String clientIp;
+    private int readBlockers;
+    /** Close the client connection once the current exchange is done (or right away when there is none). */
+    private boolean closeRequested;
+    private boolean closed;
+
+    // The exchange in progress; reset by finish().
+    private boolean active;
+    private HttpRequest request;
+    private boolean requestComplete;
+    private boolean clientKeepAlive;
+    private boolean http10;
+    private boolean bodyless;
+    private long startNanos;
+    private RouteTable table;
+    private BackendState backend;
+    private Channel outbound;
+    private BackendHandler outboundHandler;
+    /** Counts attempts, so that a late connect result of an abandoned attempt is recognised and dropped. */
+    private int attempt;
+    private Object[] tried;
+    /** Body parts received while no backend connection was ready; owned here. */
+    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+    /** Copies of the body parts already sent, kept to send them again on a retry; owned here. */
+    private final ArrayList<HttpContent> replay = new ArrayList<>(2);
+    private boolean replayable;
+    private long bodyBytes;
+    private boolean responseStarted;
+    private boolean skipInterimEnd;
+    private boolean backendKeepAlive;
+    private int status;
+    private ScheduledFuture<?> timeout;
+    private ArrayDeque<Object> pipelined;
+    private boolean draining;
+
+    FrontendHandler(RouteServer route) {
+        this.route = route;
+        this.options = route.router().options();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        SocketAddress remote = client.remoteAddress();
+        clientIp = remote instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "unknown";
+        route.clients().add(client);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if ((active && requestComplete) || (pipelined != null && !pipelined.isEmpty())) {
+            // HTTP/1.1 pipelining: the next request waits until this answer is out, answers keep their order.
+            if (pipelined == null) {
+                pipelined = new ArrayDeque<>();
+            }
+            pipelined.add(msg);
+            if (pipelined.size() > MAX_PIPELINED) {
+                block(QUEUE_FULL);
+            }
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            start(req);
+            if (msg instanceof HttpContent c) {
+                onRequestBody(c);
+            }
+        } else if (msg instanceof HttpContent c) {
+            if (active && !requestComplete) {
+                onRequestBody(c);
+            } else {
+                c.release(); // the rest of a body whose answer was already given
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void start(HttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            closeRequested = true;
+            sendPlain(HttpResponseStatus.BAD_REQUEST, "Bad request: " + req.decoderResult().cause().getMessage());
+            return;
+        }
+        active = true;
+        request = req;
+        requestComplete = false;
+        responseStarted = false;
+        replayable = true;
+        bodyBytes = 0;
+        status = 0;
+        skipInterimEnd = false;
+        tried = null;
+        startNanos = System.nanoTime();
+        http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        clientKeepAlive = HttpUtil.isKeepAlive(req) && !closeRequested;
+        bodyless = req.method().equals(HttpMethod.HEAD);
+        HttpHeaders h = req.headers();
+        HopByHop.strip(h);
+        HopByHop.addForwarded(h, clientIp);
+        req.setProtocolVersion(HttpVersion.HTTP_1_1);
+        table = route.table();
+        table.select(h, selection);
+        if (selection.backend == null) {
+            noBackend();
+            return;
+        }
+        connect();
+    }
+
+    private void connect() {
+        backend = selection.backend;
+        backend.inFlight.incrementAndGet();
+        int thisAttempt = ++attempt;
+        Channel ch = backend.pollIdle(client.eventLoop());
+        if (ch != null) {
+            attach(ch);
+            return;
+        }
+        block(WAITING_FOR_BACKEND);
+        ChannelFuture f = route.router().connect(client.eventLoop(), backend.address);
+        f.addListener((ChannelFutureListener) done -> onConnected(done, thisAttempt));
+    }
+
+    private void onConnected(ChannelFuture f, int forAttempt) {
+        if (forAttempt != attempt || !active) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        unblock(WAITING_FOR_BACKEND);
+        if (f.isSuccess()) {
+            attach(f.channel());
+            return;
+        }
+        LOG.debug("route {}: cannot connect to backend {}: {}", route.name(), backend, f.cause().toString());
+        route.router().markUnreachable(backend);
+        releaseBackend();
+        retryOrFail(true);
+    }
+
+    private void attach(Channel ch) {
+        outbound = ch;
+        outboundHandler = (BackendHandler) ch.pipeline().last();
+        outboundHandler.backend = backend;
+        outboundHandler.exchange = this;
+        ch.write(request);
+        for (HttpContent c : replay) {
+            ch.write(c.retainedDuplicate());
+        }
+        HttpContent c;
+        while ((c = pending.poll()) != null) {
+            send(c);
+        }
+        ch.flush();
+        timeout = client.eventLoop().schedule(onTimeout, options.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (!ch.isWritable()) {
+            block(BACKEND_FULL);
+        }
+    }
+
+    private void onRequestBody(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        bodyBytes += c.content().readableBytes();
+        if (outbound == null) {
+            if (backend == null) {
+                c.release(); // answered already (no backend): drop the rest of the body
+                return;
+            }
+            pending.add(c);
+            return;
+        }
+        send(c);
+        if (last || !outbound.isWritable()) {
+            outbound.flush();
+        }
+        if (!outbound.isWritable()) {
+            block(BACKEND_FULL);
+        }
+    }
+
+    /** Writes a body part to the backend, keeping a copy while the request may still have to be sent again. */
+    private void send(HttpContent c) {
+        if (replayable && bodyBytes > options.maxReplayBytes()) {
+            dropReplay();
+        }
+        if (replayable && !responseStarted) {
+            replay.add(c.retainedDuplicate());
+        }
+        outbound.write(c);
+    }
+
+    private void dropReplay() {
+        replayable = false;
+        for (HttpContent c : replay) {
+            c.release();
+        }
+        replay.clear();
+    }
+
+    /** An answer part from the backend, on this loop. */
+    void onResponse(HttpObject msg) {
+        if (msg.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            onBackendFailure(msg.decoderResult().cause());
+            return;
+        }
+        if (msg instanceof HttpResponse res) {
+            int code = res.status().code();
+            if (code >= 100 && code < 200 && code != 101) {
+                // An interim answer (100 Continue): pass it on, the real one follows.
+                skipInterimEnd = true;
+                HopByHop.strip(res.headers());
+                client.write(res);
+                return;
+            }
+            startResponse(res, code);
+        }
+        if (msg instanceof HttpContent c) {
+            if (skipInterimEnd) {
+                // The end of the interim answer goes out too (the encoder expects it) but ends nothing here.
+                skipInterimEnd = !(c instanceof LastHttpContent);
+                client.write(c);
+                return;
+            }
+            client.write(c);
+            if (c instanceof LastHttpContent) {
+                complete();
+            } else if (!client.isWritable()) {
+                outbound.config().setAutoRead(false);
+            }
+        }
+    }
+
+    private void startResponse(HttpResponse res, int code) {
+        responseStarted = true;
+        status = code;
+        cancelTimeout();
+        dropReplay();
+        HttpHeaders h = res.headers();
+        backendKeepAlive = HttpUtil.isKeepAlive(res);
+        HopByHop.strip(h);
+        boolean mayHaveBody = !bodyless && code != 204 && code != 304;
+        boolean chunked = HttpUtil.isTransferEncodingChunked(res);
+        if (mayHaveBody && !chunked && !HttpUtil.isContentLengthSet(res)) {
+            // The backend ends its body by closing; the client gets chunks instead, so its connection can stay.
+            if (http10) {
+                clientKeepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(res, true);
+            }
+        } else if (chunked && http10) {
+            HttpUtil.setTransferEncodingChunked(res, false);
+            clientKeepAlive = false;
+        }
+        if (selection.setCookie != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, selection.setCookie);
+        }
+        if (!clientKeepAlive || closeRequested) {
+            clientKeepAlive = false;
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        client.write(res);
+    }
+
+    /** The last answer part is written: account for it, return the backend connection, go on with the next request. */
+    private void complete() {
+        table.metricsOf(selection.revision).record(status, System.nanoTime() - startNanos);
+        Channel ob = outbound;
+        detachOutbound();
+        if (backendKeepAlive && requestComplete && ob.isActive()) {
+            if (!ob.config().isAutoRead()) {
+                ob.config().setAutoRead(true);
+            }
+            backend.offerIdle(ob, options.maxIdlePerBackend());
+        } else {
+            ob.close();
+        }
+        if (!requestComplete) {
+            clientKeepAlive = false; // the rest of the request body would be taken for the next request
+        }
+        releaseBackend();
+        finish();
+    }
+
+    /** The backend connection failed (reset, closed, error) while this exchange used it. */
+    void onBackendFailure(Throwable cause) {
+        if (!active || outbound == null) {
+            return;
+        }
+        Channel ob = outbound;
+        detachOutbound();
+        ob.close();
+        releaseBackend();
+        if (cause != null) {
+            LOG.debug("route {}: backend connection failed: {}", route.name(), cause.toString());
+        }
+        if (!responseStarted) {
+            cancelTimeout();
+            retryOrFail(false);
+            return;
+        }
+        // Part of the answer is already with the client: closing is the only honest way to say it is cut.
+        table.metricsOf(selection.revision).record(0, System.nanoTime() - startNanos);
+        clientKeepAlive = false;
+        finish();
+    }
+
+    private void retryOrFail(boolean nothingSent) {
+        if (attempt < 1 + options.maxRetries() && (nothingSent || replayable)) {
+            if (tried == null) {
+                tried = new Object[options.maxRetries() + 1];
+            }
+            tried[attempt - 1] = selection.backend;
+            table.reselect(selection, tried);
+            if (selection.backend != null) {
+                connect();
+                return;
+            }
+        }
+        noBackend();
+    }
+
+    private void onResponseTimeout() {
+        timeout = null;
+        if (!active || responseStarted || outbound == null) {
+            return;
+        }
+        Channel ob = outbound;
+        detachOutbound();
+        ob.close();
+        releaseBackend();
+        table.metricsOf(selection.revision).record(0, System.nanoTime() - startNanos);
+        respond(HttpResponseStatus.GATEWAY_TIMEOUT,
+                "Slipway router: the backend of route " + route.name() + " did not answer in time\n");
+    }
+
+    private void noBackend() {
+        table.metricsOf(selection.revision).record(0, System.nanoTime() - startNanos);
+        respond(HttpResponseStatus.BAD_GATEWAY,
+                "Slipway router: no backend of route " + route.name() + " could answer\n");
+    }
+
+    /** Ends the exchange with an answer of the router's own. */
+    private void respond(HttpResponseStatus st, String text) {
+        if (!requestComplete) {
+            clientKeepAlive = false;
+        }
+        sendPlain(st, text);
+        finish();
+    }
+
+    private void sendPlain(HttpResponseStatus st, String text) {
+        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (!active || !clientKeepAlive || closeRequested) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            clientKeepAlive = false;
+            closeRequested = true;
+        }
+        client.write(res);
+        if (!active) {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closed = true;
+        }
+    }
+
+    private void detachOutbound() {
+        outboundHandler.exchange = null;
+        outboundHandler = null;
+        outbound = null;
+        unblock(BACKEND_FULL);
+    }
+
+    private void releaseBackend() {
+        BackendState b = backend;
+        if (b != null) {
+            backend = null;
+            if (b.inFlight.decrementAndGet() == 0 && b.removed) {
+                route.retire(b);
+            }
+        }
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    /** Clears the exchange and, unless the connection ends here, starts on the next pipelined request. */
+    private void finish() {
+        cancelTimeout();
+        active = false;
+        request = null;
+        table = null;
+        selection.backend = null;
+        releasePending();
+        dropReplay();
+        unblock(WAITING_FOR_BACKEND);
+        if (!clientKeepAlive || closeRequested) {
+            closed = true;
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        client.flush();
+        drainPipelined();
+    }
+
+    private void drainPipelined() {
+        if (draining || pipelined == null) {
+            return;
+        }
+        draining = true;
+        try {
+            Object msg;
+            while (!closed && !(active && requestComplete) && (msg = pipelined.poll()) != null) {
+                dispatch(msg);
+            }
+            if (pipelined.size() <= MAX_PIPELINED) {
+                unblock(QUEUE_FULL);
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void releasePending() {
+        HttpContent c;
+        while ((c = pending.poll()) != null) {
+            c.release();
+        }
+    }
+
+    void flushToClient() {
+        client.flush();
+    }
+
+    void backendWritabilityChanged(boolean writable) {
+        if (writable) {
+            unblock(BACKEND_FULL);
+        } else {
+            block(BACKEND_FULL);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (client.isWritable() && outbound != null) {
+            outbound.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void block(int reason) {
+        readBlockers |= reason;
+        client.config().setAutoRead(false);
+    }
+
+    private void unblock(int reason) {
+        if ((readBlockers & reason) != 0) {
+            readBlockers &= ~reason;
+            if (readBlockers == 0) {
+                client.config().setAutoRead(true);
+            }
+        }
+    }
+
+    /** The route is going away: finish the exchange in progress, then close. */
+    void drain() {
+        closeRequested = true;
+        if (!active && !closed) {
+            closed = true;
+            client.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == RouteServer.DRAIN) {
+            drain();
+        } else if (evt instanceof IdleStateEvent) {
+            if (!active) {
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (active) {
+            attempt++; // a connect still under way belongs to nobody now
+            cancelTimeout();
+            if (outbound != null) {
+                Channel ob = outbound;
+                detachOutbound();
+                ob.close();
+            }
+            releaseBackend();
+            active = false;
+        }
+        releasePending();
+        dropReplay();
+        if (pipelined != null) {
+            pipelined.forEach(ReferenceCountUtil::release);
+            pipelined.clear();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("route {}: client connection failed: {}", route.name(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,249 @@
+package io.jenkins.plugins.slipway.runner.routing.netty;
+
+import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
+import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
+import io.jenkins.plugins.slipway.runner.routing.Router;
+import io.jenkins.plugins.slipway.runner.routing.RouterOptions;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in {@link Router}: a Netty HTTP/1.1 reverse proxy, one listening port per route, all routes sharing
+ * one set of event loops. A client connection and the backend connections it uses live on the same loop, so a
+ * proxied request never changes thread. Create it through {@link io.jenkins.plugins.slipway.runner.routing.Routers}.
+ */
+public final class NettyRouter implements Router {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyRouter.class);
+
+    private final RouterOptions options;
+    private final EventLoopGroup group;
+    private final Map<String, RouteServer> routes = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Bootstrap> connectors = new ConcurrentHashMap<>();
+    private final Bootstrap prober;
+    private volatile boolean closed;
+
+    public NettyRouter(RouterOptions options) {
+        this.options = options;
+        this.group = Transport.group(options.ioThreads());
+        this.prober = new Bootstrap().group(group).channel(Transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // A probe only connects and closes.
+                    }
+                });
+        LOG.debug("router started with {} {} event loops", options.ioThreads(), Transport.name());
+    }
+
+    RouterOptions options() {
+        return options;
+    }
+
+    @Override
+    public synchronized void apply(RouteSpec spec) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("router is closed");
+        }
+        RouteServer existing = routes.get(spec.name());
+        if (existing == null) {
+            RouteServer route = new RouteServer(spec.name(), this);
+            route.update(spec);
+            route.listener(bind(route, spec));
+            routes.put(spec.name(), route);
+            return;
+        }
+        RouteSpec current = existing.table().spec;
+        if (current.port() != spec.port() || !current.bindHost().equals(spec.bindHost())) {
+            // Bind the new port first: when it fails, the route keeps working as it was.
+            Channel fresh = bind(existing, spec);
+            Channel old = existing.listener();
+            existing.update(spec);
+            existing.listener(fresh);
+            old.close();
+            return;
+        }
+        existing.update(spec);
+    }
+
+    private Channel bind(RouteServer route, RouteSpec spec) throws IOException {
+        long idleNanos = options.idleTimeout().toNanos();
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(Transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(new HttpServerCodec(4096, 16 * 1024, 16 * 1024));
+                        p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+                        p.addLast(new FrontendHandler(route));
+                    }
+                });
+        ChannelFuture f = b.bind(spec.bindHost(), spec.port()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("route " + spec.name() + " cannot listen on " + spec.bindHost() + ":" + spec.port()
+                    + ": " + f.cause().getMessage() + " (is another process using the port?)", f.cause());
+        }
+        return f.channel();
+    }
+
+    /** Opens a backend connection on {@code loop}, the loop of the client connection that needs it. */
+    ChannelFuture connect(EventLoop loop, SocketAddress address) {
+        Bootstrap b = connectors.computeIfAbsent(loop, this::connector);
+        return b.connect(address);
+    }
+
+    private Bootstrap connector(EventLoop loop) {
+        long idleNanos = options.idleTimeout().toNanos();
+        return new Bootstrap().group(loop).channel(Transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(new HttpClientCodec(4096, 16 * 1024, 16 * 1024, false, false));
+                        p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+                        p.addLast(new BackendHandler());
+                    }
+                });
+    }
+
+    /**
+     * Takes a backend that refused a connection out of rotation and probes it with plain TCP connects, backing
+     * off from {@link RouterOptions#healthProbeBackoff()} up to {@link RouterOptions#healthProbeMaxBackoff()},
+     * until it accepts again or leaves the spec.
+     */
+    void markUnreachable(BackendState b) {
+        synchronized (b) {
+            b.reachable = false;
+            if (b.probing || closed) {
+                return;
+            }
+            b.probing = true;
+            b.probeBackoffNanos = options.healthProbeBackoff().toNanos();
+        }
+        scheduleProbe(b);
+    }
+
+    private void scheduleProbe(BackendState b) {
+        long delay;
+        synchronized (b) {
+            delay = b.probeBackoffNanos;
+        }
+        try {
+            group.next().schedule(() -> probe(b), delay, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException rejected) {
+            LOG.debug("router closing, backend {} no longer probed", b);
+        }
+    }
+
+    private void probe(BackendState b) {
+        if (b.removed || closed) {
+            synchronized (b) {
+                b.probing = false;
+            }
+            return;
+        }
+        prober.connect(b.address).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                f.channel().close();
+                synchronized (b) {
+                    b.probing = false;
+                    b.reachable = true;
+                }
+                LOG.debug("backend {} accepts connections again", b);
+            } else {
+                synchronized (b) {
+                    b.probeBackoffNanos = Math.min(b.probeBackoffNanos * 2, options.healthProbeMaxBackoff().toNanos());
+                }
+                scheduleProbe(b);
+            }
+        });
+    }
+
+    @Override
+    public Optional<RouteSpec> spec(String routeName) {
+        RouteServer r = routes.get(routeName);
+        return r == null ? Optional.empty() : Optional.of(r.table().spec);
+    }
+
+    @Override
+    public synchronized void remove(String routeName) {
+        RouteServer r = routes.remove(routeName);
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    @Override
+    public void setBackendHealthy(String routeName, String backendId, boolean healthy) {
+        RouteServer r = routes.get(routeName);
+        BackendState s = r == null ? null : r.state(backendId);
+        if (s != null) {
+            s.adminHealthy = healthy;
+        }
+    }
+
+    @Override
+    public int inFlight(String routeName, String backendId) {
+        RouteServer r = routes.get(routeName);
+        BackendState s = r == null ? null : r.state(backendId);
+        return s == null ? 0 : s.inFlight.get();
+    }
+
+    @Override
+    public MetricsSnapshot snapshot(String routeName, String revision) {
+        RouteServer r = routes.get(routeName);
+        RevisionMetrics m = r == null ? null : r.metrics(revision);
+        return m == null ? RevisionSnapshot.EMPTY : m.snapshot();
+    }
+
+    @Override
+    public String prometheusText() {
+        return PrometheusText.render(routes.values());
+    }
+
+    /** The port a route listens on; differs from the spec's when the spec asked for port 0 (any free port). */
+    public int boundPort(String routeName) {
+        RouteServer r = routes.get(routeName);
+        if (r == null) {
+            throw new IllegalArgumentException("no route " + routeName);
+        }
+        return ((InetSocketAddress) r.listener().localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            routes.values().forEach(RouteServer::close);
+            routes.clear();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

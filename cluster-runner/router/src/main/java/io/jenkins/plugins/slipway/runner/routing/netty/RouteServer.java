@@ -1,0 +1,119 @@
+package io.jenkins.plugins.slipway.runner.routing.netty;
+
+import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One route: its listening channel, the routing table in force, the state of its backends and the metrics of
+ * its revisions. Spec changes are serialised by the router; readers on the event loops only ever read the
+ * volatile {@link #table()}.
+ */
+final class RouteServer {
+    /** User event telling a client connection to close once its exchange in progress is done. */
+    static final Object DRAIN = new Object();
+
+    private final String name;
+    private final NettyRouter router;
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Every backend by id: those of the spec in force and removed ones with requests still in flight. */
+    private final Map<String, BackendState> states = new ConcurrentHashMap<>();
+    private final Map<String, RevisionMetrics> metrics = new ConcurrentHashMap<>();
+    private volatile RouteTable table;
+    private Channel listener;
+
+    RouteServer(String name, NettyRouter router) {
+        this.name = name;
+        this.router = router;
+    }
+
+    String name() {
+        return name;
+    }
+
+    NettyRouter router() {
+        return router;
+    }
+
+    ChannelGroup clients() {
+        return clients;
+    }
+
+    RouteTable table() {
+        return table;
+    }
+
+    Channel listener() {
+        return listener;
+    }
+
+    void listener(Channel ch) {
+        this.listener = ch;
+    }
+
+    /** Puts {@code spec} in force with one volatile write; backends it no longer names finish what they have. */
+    void update(RouteSpec spec) {
+        Map<String, BackendState> next = new HashMap<>();
+        for (Backend b : spec.backends()) {
+            BackendState s = states.get(b.id());
+            next.put(b.id(), s != null && !s.removed && s.backend.equals(b) ? s : new BackendState(b));
+        }
+        RouteTable previous = table;
+        table = new RouteTable(spec, b -> next.get(b.id()), r -> metrics.computeIfAbsent(r, x -> new RevisionMetrics()));
+        if (previous != null) {
+            for (BackendState old : previous.all) {
+                if (next.get(old.backend.id()) != old) {
+                    old.removed = true;
+                    old.closeIdle();
+                    if (old.inFlight.get() == 0) {
+                        states.remove(old.backend.id(), old);
+                    }
+                }
+            }
+        }
+        states.putAll(next);
+    }
+
+    /** A removed backend whose last request just finished. */
+    void retire(BackendState b) {
+        states.remove(b.backend.id(), b);
+    }
+
+    BackendState state(String backendId) {
+        return states.get(backendId);
+    }
+
+    /** Every known backend, removed ones still draining included. */
+    Iterable<BackendState> states() {
+        return states.values();
+    }
+
+    RevisionMetrics metrics(String revision) {
+        return metrics.get(revision);
+    }
+
+    Map<String, RevisionMetrics> allMetrics() {
+        return metrics;
+    }
+
+    /** Stops accepting, closes idle client connections and lets busy ones finish their exchange. */
+    void close() {
+        if (listener != null) {
+            listener.close();
+        }
+        clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(DRAIN));
+        RouteTable t = table;
+        if (t != null) {
+            for (BackendState b : t.all) {
+                b.removed = true;
+                b.closeIdle();
+            }
+        }
+    }
+}

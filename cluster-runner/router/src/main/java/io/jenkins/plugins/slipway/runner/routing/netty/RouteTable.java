@@ -1,0 +1,210 @@
+package io.jenkins.plugins.slipway.runner.routing.netty;
+
+import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.MatchRule;
+import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A route's spec compiled for the hot path: revisions as indexes, backends as arrays, weights as a slot
+ * schedule, the sticky {@code Set-Cookie} values prebuilt. Immutable apart from two rotation counters; a new spec
+ * gives a new table that replaces this one with a single volatile write.
+ */
+final class RouteTable {
+    /** Revision index meaning "no revision in particular": weights are empty, any backend of any revision. */
+    static final int ANY = -1;
+
+    final RouteSpec spec;
+    final String[] revisions;
+    final BackendState[][] byRevision;
+    final BackendState[] all;
+    final RevisionMetrics[] metrics;
+    /** Metrics of requests that found no revision at all (empty weights and no backend). */
+    final RevisionMetrics unrouted;
+    private final int[] schedule;
+    private final boolean[] weighted;
+    private final MatchRule[] matches;
+    private final int[] matchRevision;
+    private final String stickyCookie;
+    private final String[] stickySetCookie;
+    private final AtomicLong weightCursor = new AtomicLong();
+    private final AtomicLong rotation = new AtomicLong();
+
+    /** The outcome of a choice, reused by one client connection across its requests. */
+    static final class Selection {
+        int revision;
+        BackendState backend;
+        /** Sticky cookie header to add to the answer, or null. */
+        String setCookie;
+    }
+
+    RouteTable(RouteSpec spec, Function<Backend, BackendState> states, Function<String, RevisionMetrics> metricsOf) {
+        this.spec = spec;
+        Map<String, List<BackendState>> grouped = new LinkedHashMap<>();
+        spec.weights().keySet().stream().sorted().forEach(r -> grouped.put(r, new ArrayList<>()));
+        for (Backend b : spec.backends()) {
+            grouped.computeIfAbsent(b.revision(), r -> new ArrayList<>()).add(states.apply(b));
+        }
+        for (MatchRule m : spec.matches()) {
+            grouped.computeIfAbsent(m.revision(), r -> new ArrayList<>());
+        }
+        int n = grouped.size();
+        revisions = grouped.keySet().toArray(new String[0]);
+        byRevision = new BackendState[n][];
+        metrics = new RevisionMetrics[n];
+        int[] weights = new int[n];
+        weighted = new boolean[n];
+        stickyCookie = spec.sticky() ? Cookies.stickyName(spec.name()) : null;
+        stickySetCookie = new String[n];
+        List<BackendState> everyone = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byRevision[i] = grouped.get(revisions[i]).toArray(new BackendState[0]);
+            everyone.addAll(grouped.get(revisions[i]));
+            metrics[i] = metricsOf.apply(revisions[i]);
+            weights[i] = spec.weights().getOrDefault(revisions[i], 0);
+            weighted[i] = weights[i] > 0;
+            if (stickyCookie != null) {
+                stickySetCookie[i] = stickyCookie + "=" + revisions[i] + "; Path=/; HttpOnly";
+            }
+        }
+        all = everyone.toArray(new BackendState[0]);
+        schedule = WeightSchedule.build(weights);
+        unrouted = metricsOf.apply("");
+        matches = spec.matches().toArray(new MatchRule[0]);
+        matchRevision = new int[matches.length];
+        for (int i = 0; i < matches.length; i++) {
+            matchRevision[i] = indexOf(matches[i].revision());
+        }
+    }
+
+    int indexOf(String revision) {
+        for (int i = 0; i < revisions.length; i++) {
+            if (revisions[i].equals(revision)) {
+                return i;
+            }
+        }
+        return ANY;
+    }
+
+    RevisionMetrics metricsOf(int revision) {
+        return revision == ANY ? unrouted : metrics[revision];
+    }
+
+    /**
+     * Chooses the revision and backend of a new request: match rules first, then the sticky cookie, then the
+     * weights. {@code out.backend} is null when no backend can take the request.
+     */
+    void select(HttpHeaders headers, Selection out) {
+        out.setCookie = null;
+        String cookieHeader = null;
+        boolean cookiesRead = false;
+        for (int i = 0; i < matches.length; i++) {
+            MatchRule m = matches[i];
+            String v;
+            if (m.kind() == MatchRule.Kind.HEADER) {
+                v = headers.get(m.name());
+            } else {
+                if (!cookiesRead) {
+                    cookieHeader = headers.get(HttpHeaderNames.COOKIE);
+                    cookiesRead = true;
+                }
+                v = Cookies.value(cookieHeader, m.name());
+            }
+            if (m.value().equals(v)) {
+                BackendState b = choose(matchRevision[i], null);
+                if (b != null) {
+                    out.revision = matchRevision[i];
+                    out.backend = b;
+                    return;
+                }
+            }
+        }
+        int sticky = ANY;
+        if (stickyCookie != null) {
+            if (!cookiesRead) {
+                cookieHeader = headers.get(HttpHeaderNames.COOKIE);
+            }
+            String v = Cookies.value(cookieHeader, stickyCookie);
+            sticky = v == null ? ANY : indexOf(v);
+            if (sticky != ANY && weighted[sticky]) {
+                BackendState b = choose(sticky, null);
+                if (b != null) {
+                    out.revision = sticky;
+                    out.backend = b;
+                    return;
+                }
+            }
+        }
+        selectWeighted(out, null);
+        if (stickyCookie != null && out.backend != null && out.revision != ANY && out.revision != sticky) {
+            out.setCookie = stickySetCookie[out.revision];
+        }
+    }
+
+    /**
+     * Chooses another backend for a request whose backend could not be reached: the same revision first, then
+     * the weighted revisions. Leaves {@code out.revision} as it was when nothing is left.
+     */
+    void reselect(Selection out, Object[] tried) {
+        BackendState b = choose(out.revision, tried);
+        if (b != null) {
+            out.backend = b;
+            return;
+        }
+        int revision = out.revision;
+        selectWeighted(out, tried);
+        if (out.backend == null) {
+            out.revision = revision;
+        }
+    }
+
+    private void selectWeighted(Selection out, Object[] tried) {
+        if (schedule.length == 0) {
+            out.revision = ANY;
+            out.backend = choose(ANY, tried);
+            return;
+        }
+        int start = (int) Long.remainderUnsigned(weightCursor.getAndIncrement(), schedule.length);
+        int first = schedule[start];
+        // The slot's revision has nobody available: walk on through the schedule, which visits the other
+        // weighted revisions in proportion to their weights.
+        for (int k = 0; k < schedule.length; k++) {
+            int slot = start + k;
+            int r = schedule[slot >= schedule.length ? slot - schedule.length : slot];
+            BackendState b = choose(r, tried);
+            if (b != null) {
+                out.revision = r;
+                out.backend = b;
+                return;
+            }
+        }
+        out.revision = first;
+        out.backend = tried == null ? lastResort(first) : null;
+    }
+
+    private BackendState choose(int revision, Object[] tried) {
+        BackendState[] candidates = revision == ANY ? all : byRevision[revision];
+        int i = BackendChooser.choose(candidates, rotation.getAndIncrement(), tried);
+        return i < 0 ? null : candidates[i];
+    }
+
+    /**
+     * With every backend of the revision marked unreachable, tries one the runner still holds healthy anyway:
+     * passive health may be a beat behind a replica that just came back, and an attempt costs less than a 502.
+     */
+    private BackendState lastResort(int revision) {
+        for (BackendState b : byRevision[revision]) {
+            if (b.adminHealthy) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,5 @@
+package com.cloudbees.plugins.credentials.common;
+
+/** Stand-in of credentials' {@code StandardUsernameCredentials}. */
+public interface StandardUsernameCredentials extends StandardCredentials, UsernameCredentials {
+}

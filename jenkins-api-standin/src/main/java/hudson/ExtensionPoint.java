@@ -1,0 +1,5 @@
+package hudson;
+
+/** Stand-in of core's marker interface. */
+public interface ExtensionPoint {
+}

@@ -1,0 +1,42 @@
+package io.jenkins.plugins.slipway.runner.analysis;
+
+import io.jenkins.plugins.slipway.runner.release.spec.MetricSpec;
+import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
+import java.net.http.HttpClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Makes the provider for a metric spec (the factory of the three analysis layers). */
+public final class MetricProviders {
+    private MetricProviders() {
+    }
+
+    /**
+     * @param metric  what to measure
+     * @param context the release: routes and new replicas to measure, the body a webhook receives
+     * @param metrics the router's figures ({@code router::snapshot})
+     * @param http    client for the http and webhook providers; the caller owns it (one per runner is enough)
+     * @param clock   the run's clock
+     */
+    public static MetricProvider create(MetricSpec metric, ReleaseContext context, MetricsSource metrics,
+                                        HttpClient http, Supplier<Instant> clock) {
+        if (metric instanceof MetricSpec.RouterMetric r) {
+            List<Supplier<MetricsSnapshot>> sources = new ArrayList<>();
+            for (ReleaseContext.ServiceTarget s : context.services()) {
+                if (s.route() != null) {
+                    String route = s.route();
+                    sources.add(() -> metrics.snapshot(route, context.newRevision()));
+                }
+            }
+            return new RouterMetricProvider(r, sources, clock);
+        }
+        if (metric instanceof MetricSpec.HttpMetric h) {
+            List<ReleaseContext.Endpoint> replicas = new ArrayList<>();
+            context.services().forEach(s -> replicas.addAll(s.newReplicas()));
+            return new HttpMetricProvider(h, replicas, http);
+        }
+        return new WebhookMetricProvider((MetricSpec.WebhookMetric) metric, context, http);
+    }
+}

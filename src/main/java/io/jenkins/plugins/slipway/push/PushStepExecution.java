@@ -1,0 +1,74 @@
+package io.jenkins.plugins.slipway.push;
+
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.slipway.config.CredentialLookup;
+import io.jenkins.plugins.slipway.config.DockerHost;
+import io.jenkins.plugins.slipway.config.Registry;
+import io.jenkins.plugins.slipway.config.SlipwayConfiguration;
+import io.jenkins.plugins.slipway.docker.DockerEndpoint;
+import io.jenkins.plugins.slipway.docker.ImageName;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+
+/**
+ * Resolves what to push and with which credential on the controller, then pushes from the node that holds
+ * the workspace (whose engine built the image), or from the controller outside a node block.
+ */
+final class PushStepExecution extends SynchronousNonBlockingStepExecution<String> {
+    private static final long serialVersionUID = 1L;
+    /** Pause before the second attempt; the third waits twice as long. */
+    static final long BACKOFF_MILLIS = 2000;
+    private final transient SlipwayPushStep step;
+
+    PushStepExecution(SlipwayPushStep step, StepContext context) {
+        super(context);
+        this.step = step;
+    }
+
+    @Override
+    protected String run() throws Exception {
+        StepContext ctx = getContext();
+        Run<?, ?> run = ctx.get(Run.class);
+        TaskListener listener = ctx.get(TaskListener.class);
+        FilePath workspace = ctx.get(FilePath.class);
+
+        ImageName image;
+        try {
+            image = ImageName.parse(step.effectiveImage());
+            for (String t : step.effectiveTags()) {
+                ImageName.checkTag(t);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new AbortException("slipwayPush: " + e.getMessage() + " (give image: and tags:, or build: with the map slipwayBuild returned)");
+        }
+        List<String> tags = step.effectiveTags();
+        if (tags.isEmpty()) {
+            throw new AbortException("slipwayPush: no tags to push for " + image + " (give tags:, or build: with the map slipwayBuild returned)");
+        }
+
+        SlipwayConfiguration config = SlipwayConfiguration.get();
+        String credentialsId = step.getCredentialsId();
+        if (credentialsId == null) {
+            Registry registry = config.registryFor(image.registry());
+            credentialsId = registry == null ? null : registry.getCredentialsId();
+        }
+        RegistryLogin login = CredentialLookup.registryLogin(image.registry(), credentialsId, run);
+        DockerHost host = config.dockerHost(step.getDockerHost());
+        DockerEndpoint endpoint = CredentialLookup.dockerEndpoint(host.getUri(), host.getTlsCredentialsId(), run);
+
+        listener.getLogger().println("[slipwayPush] Pushing " + image + " tags " + tags + " to " + login + " via " + endpoint);
+        PushCallable push = new PushCallable(image.repository(), tags, login, endpoint, listener, BACKOFF_MILLIS);
+        String pushed = workspace != null ? workspace.act(push) : push.invoke(null, null);
+        listener.getLogger().println("[slipwayPush] Pushed " + pushed);
+        return pushed;
+    }
+
+    @Override
+    public String getStatus() {
+        return "pushing " + (step == null ? "an image" : step.effectiveImage());
+    }
+}

@@ -1,0 +1,96 @@
+package io.jenkins.plugins.slipway.runner;
+
+import io.jenkins.plugins.slipway.runner.api.ApiServer;
+import io.jenkins.plugins.slipway.runner.api.Endpoints;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.docker.DockerEngine;
+import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
+import io.jenkins.plugins.slipway.runner.release.Deployer;
+import io.jenkins.plugins.slipway.runner.release.ReleaseController;
+import io.jenkins.plugins.slipway.runner.routing.Router;
+import io.jenkins.plugins.slipway.runner.routing.Routers;
+import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running service: store, engine, router, reconciler, release controller and API, wired together. */
+public final class RunnerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerService.class);
+
+    /**
+     * @param host     address of the API and the routes (loopback unless configured otherwise)
+     * @param port     API port
+     * @param dataDir  database and token live here
+     * @param token    the API token (never logged)
+     * @param engine   engine name: {@code docker}
+     */
+    public record Options(String host, int port, Path dataDir, String token, String engine, String dockerHost) {
+    }
+
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private ApiServer api;
+
+    public void start(Options o) throws IOException, SQLException {
+        long t0 = System.nanoTime();
+        Database db = Database.open(o.dataDir());
+        closeables.push(db);
+        Engine engine = engine(o);
+        closeables.push(engine);
+        Router router = Routers.netty();
+        closeables.push(router);
+        AppRepository apps = new AppRepository();
+        ReleaseRepository releases = new ReleaseRepository();
+        SpecCache specs = new SpecCache(db, apps);
+        ObservedState observed = new ObservedState();
+        EventLog events = new EventLog(db, releases);
+        RouteSync routes = new RouteSync(router, specs, o.host());
+        Reconciler reconciler = new Reconciler(db, apps, specs, engine, observed, routes);
+        closeables.push(reconciler);
+        ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler, routes);
+        closeables.push(controller);
+        Deployer deployer = new Deployer(db, apps, releases, specs, events);
+        api = new ApiServer(o.host(), o.port(), o.token());
+        Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler);
+        closeables.push(api);
+        reconciler.start();
+        controller.start();
+        api.start();
+        LOG.info("Slipway runner listening on http://{}:{} (engine {}, data {}) in {} ms", o.host(), api.port(),
+                engine.name(), o.dataDir(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static Engine engine(Options o) {
+        if (!o.engine().equals("docker")) {
+            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker");
+        }
+        DockerEngine docker = new DockerEngine(o.dockerHost());
+        docker.ping();
+        return docker;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (Exception e) {
+                LOG.debug("Closing: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.jenkins.plugins.slipway.runner.api;
+
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.store.AppRecord;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Builds {@code GET /api/v1/apps/{app}} from the store, the observed replicas and the router. */
+final class AppStatusView {
+    private final SpecCache specs;
+    private final ObservedState observed;
+    private final RouteSync routes;
+
+    AppStatusView(SpecCache specs, ObservedState observed, RouteSync routes) {
+        this.specs = specs;
+        this.observed = observed;
+        this.routes = routes;
+    }
+
+    AppStatus of(AppRecord app, RevisionRecord serving, List<ReplicaSet> sets) {
+        List<AppStatus.ServiceStatus> services = new ArrayList<>();
+        AppSpec spec = serving == null ? null : specs.spec(app.name(), serving.revision()).orElse(null);
+        Set<String> names = new LinkedHashSet<>();
+        if (spec != null) {
+            names.addAll(spec.services().keySet());
+        }
+        sets.forEach(s -> names.add(s.service()));
+        for (String service : names) {
+            Integer servingRev = serving == null ? null : serving.serviceRevisions().get(service);
+            int desired = sets.stream().filter(s -> s.service().equals(service) && servingRev != null
+                    && s.revision() == servingRev).mapToInt(ReplicaSet::replicas).sum();
+            long ready = observed.replicas(app.name()).stream()
+                    .filter(r -> r.replica().service().equals(service) && servingRev != null
+                            && r.replica().revision() == servingRev)
+                    .filter(ObservedReplica::healthy).count();
+            Map<String, String> images = new TreeMap<>();
+            for (ReplicaSet s : sets) {
+                if (s.service().equals(service)) {
+                    specs.service(app.name(), s.revision(), service)
+                            .ifPresent(svc -> images.put(String.valueOf(s.revision()), svc.image()));
+                }
+            }
+            ServiceSpec svc = spec == null ? null : spec.services().get(service);
+            AppStatus.Route route = svc == null || svc.route() == null ? null
+                    : new AppStatus.Route(svc.route().port(), svc.route().targetPort());
+            services.add(new AppStatus.ServiceStatus(service, new AppStatus.Replicas(desired, (int) ready), images,
+                    route, routes.weights(app.name(), service)));
+        }
+        return new AppStatus(app.name(), app.revision(), services, app.currentRelease());
+    }
+}

@@ -1,0 +1,445 @@
+package io.jenkins.plugins.slipway.runner.compose;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpecParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Compose file into an {@link AppSpec}. Every problem is collected with its field path before the
+ * file is refused, so a user fixes them all in one go; keys outside the supported subset become warnings.
+ */
+public final class ComposeParser {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+
+    private static final Set<String> TOP = Set.of("services", "version", "name", "x-slipway");
+    private static final Set<String> SERVICE = Set.of("image", "command", "entrypoint", "environment", "ports",
+            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway");
+    private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config");
+    private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
+    private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
+    private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
+    private static final Set<String> XSLIPWAY = Set.of("route", "release");
+
+    /** Parses and validates {@code yaml}; {@code images} overrides a service's {@code image}. */
+    public ParsedCompose parse(String yaml, Map<String, String> images) throws ComposeException {
+        Problems p = new Problems();
+        JsonNode root;
+        try {
+            root = yaml == null ? null : YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new ComposeException(List.of(new ApiError.Problem("compose",
+                    "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+        }
+        if (root == null || !root.isObject()) {
+            throw new ComposeException(List.of(new ApiError.Problem("compose", "must be a YAML mapping with a services: key")));
+        }
+        unknownKeys(root, "", TOP, p);
+        JsonNode services = root.get("services");
+        Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+        if (services == null || !services.isObject() || services.isEmpty()) {
+            p.error("services", "must be a mapping with at least one service");
+        } else {
+            for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                ServiceSpec s = service(e.getKey(), e.getValue(), images, p);
+                if (s != null) {
+                    specs.put(e.getKey(), s);
+                }
+            }
+        }
+        if (images != null) {
+            for (String svc : images.keySet()) {
+                if (services != null && !services.has(svc)) {
+                    p.error("images." + svc, "names no service of the Compose file");
+                }
+            }
+        }
+        routePortsDistinct(specs, p);
+        if (!p.errors.isEmpty()) {
+            throw new ComposeException(p.errors);
+        }
+        return new ParsedCompose(new AppSpec(specs), p.warnings);
+    }
+
+    private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p) {
+        String path = "services." + name;
+        if (!NAME.matcher(name).matches()) {
+            p.error(path, "service name must be lower-case letters, digits, '.', '_' or '-'");
+        }
+        if (!n.isObject()) {
+            p.error(path, "must be a mapping");
+            return null;
+        }
+        unknownKeys(n, path, SERVICE, p);
+        String image = images != null && images.containsKey(name) ? images.get(name) : text(n, "image", path, p);
+        if (image == null || image.isBlank()) {
+            p.error(path + ".image", "is required (or pass images." + name + ")");
+        }
+        List<String> command = stringList(n.get("command"), path + ".command", p);
+        List<String> entrypoint = stringList(n.get("entrypoint"), path + ".entrypoint", p);
+        Map<String, String> env = stringMap(n.get("environment"), path + ".environment", p, true);
+        Map<String, String> labels = stringMap(n.get("labels"), path + ".labels", p, false);
+        for (String key : labels.keySet()) {
+            if (key.startsWith("io.slipway.")) {
+                p.error(path + ".labels." + key, "the io.slipway. prefix is reserved for the runner");
+            }
+        }
+        List<Integer> ports = ports(n.get("ports"), path + ".ports", p);
+        ServiceSpec.Healthcheck health = healthcheck(n.get("healthcheck"), path + ".healthcheck", p);
+        Duration grace = duration(n.get("stop_grace_period"), path + ".stop_grace_period", p, Duration.ofSeconds(10));
+
+        int replicas = 1;
+        long memory = 0;
+        long nanoCpus = 0;
+        ServiceSpec.RestartPolicy restart = ServiceSpec.RestartPolicy.DEFAULT;
+        ServiceSpec.UpdateConfig update = ServiceSpec.UpdateConfig.DEFAULT;
+        JsonNode deploy = n.get("deploy");
+        if (deploy != null && mapping(deploy, path + ".deploy", p)) {
+            unknownKeys(deploy, path + ".deploy", DEPLOY, p);
+            replicas = wholeNumber(deploy.get("replicas"), path + ".deploy.replicas", p, 0, 1);
+            JsonNode resources = deploy.get("resources");
+            if (resources != null && mapping(resources, path + ".deploy.resources", p)) {
+                unknownKeys(resources, path + ".deploy.resources", Set.of("limits", "reservations"), p);
+                if (resources.has("reservations")) {
+                    p.warn(path + ".deploy.resources.reservations", "ignored: the runner applies limits only");
+                }
+                JsonNode limits = resources.get("limits");
+                if (limits != null && mapping(limits, path + ".deploy.resources.limits", p)) {
+                    unknownKeys(limits, path + ".deploy.resources.limits", Set.of("memory", "cpus"), p);
+                    memory = bytes(limits.get("memory"), path + ".deploy.resources.limits.memory", p);
+                    nanoCpus = cpus(limits.get("cpus"), path + ".deploy.resources.limits.cpus", p);
+                }
+            }
+            restart = restartPolicy(deploy.get("restart_policy"), path + ".deploy.restart_policy", p);
+            update = updateConfig(deploy.get("update_config"), path + ".deploy.update_config", p);
+        }
+        ServiceSpec.Route route = null;
+        ReleaseSpec release = new ReleaseSpec.Rolling();
+        JsonNode x = n.get("x-slipway");
+        if (x != null && mapping(x, path + ".x-slipway", p)) {
+            unknownKeys(x, path + ".x-slipway", XSLIPWAY, p);
+            JsonNode r = x.get("route");
+            if (r != null && mapping(r, path + ".x-slipway.route", p)) {
+                unknownKeys(r, path + ".x-slipway.route", Set.of("port", "targetPort"), p);
+                int port = portNumber(r.get("port"), path + ".x-slipway.route.port", p);
+                int target = portNumber(r.get("targetPort"), path + ".x-slipway.route.targetPort", p);
+                route = new ServiceSpec.Route(port, target);
+                if (target > 0 && !ports.contains(target)) {
+                    ports = new ArrayList<>(ports);
+                    ports.add(target);
+                }
+            }
+            release = ReleaseSpecParser.parse(x.get("release"), path + ".x-slipway.release", p.errors, p.warnings);
+            if (!(release instanceof ReleaseSpec.Rolling)) {
+                p.error(path + ".x-slipway.release.strategy", release.strategy()
+                        + " is not available in this runner version yet; use rolling");
+            }
+        }
+        return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
+                replicas, memory, nanoCpus, restart, update, grace, route, release);
+    }
+
+    private static void routePortsDistinct(Map<String, ServiceSpec> specs, Problems p) {
+        Map<Integer, String> seen = new LinkedHashMap<>();
+        for (ServiceSpec s : specs.values()) {
+            if (s.route() != null && s.route().port() > 0) {
+                String other = seen.putIfAbsent(s.route().port(), s.name());
+                if (other != null) {
+                    p.error("services." + s.name() + ".x-slipway.route.port",
+                            "port " + s.route().port() + " is already the route of service " + other);
+                }
+            }
+        }
+    }
+
+    private ServiceSpec.Healthcheck healthcheck(JsonNode n, String path, Problems p) {
+        if (n == null || !mapping(n, path, p)) {
+            return null;
+        }
+        unknownKeys(n, path, HEALTH, p);
+        boolean disabled = n.has("disable") && n.get("disable").asBoolean(false);
+        List<String> test = null;
+        JsonNode t = n.get("test");
+        if (t != null && t.isTextual()) {
+            test = List.of("CMD-SHELL", t.asText());
+        } else if (t != null && t.isArray()) {
+            test = stringList(t, path + ".test", p);
+            if (test != null && (test.isEmpty() || !Set.of("CMD", "CMD-SHELL", "NONE").contains(test.get(0)))) {
+                p.error(path + ".test", "must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", got " + t.toString());
+            }
+            if (test != null && !test.isEmpty() && test.get(0).equals("NONE")) {
+                disabled = true;
+            }
+        } else if (t != null) {
+            p.error(path + ".test", "must be a string or a list, got " + t.toString());
+        } else if (!disabled) {
+            p.error(path + ".test", "is required unless disable: true");
+        }
+        return new ServiceSpec.Healthcheck(test,
+                duration(n.get("interval"), path + ".interval", p, Duration.ofSeconds(30)),
+                duration(n.get("timeout"), path + ".timeout", p, Duration.ofSeconds(30)),
+                wholeNumber(n.get("retries"), path + ".retries", p, 0, 3),
+                duration(n.get("start_period"), path + ".start_period", p, Duration.ZERO), disabled);
+    }
+
+    private ServiceSpec.RestartPolicy restartPolicy(JsonNode n, String path, Problems p) {
+        if (n == null || !mapping(n, path, p)) {
+            return ServiceSpec.RestartPolicy.DEFAULT;
+        }
+        unknownKeys(n, path, RESTART, p);
+        ServiceSpec.RestartPolicy.Condition condition = ServiceSpec.RestartPolicy.Condition.ANY;
+        String c = text(n, "condition", path, p);
+        if (c != null) {
+            switch (c) {
+                case "none" -> condition = ServiceSpec.RestartPolicy.Condition.NONE;
+                case "on-failure" -> condition = ServiceSpec.RestartPolicy.Condition.ON_FAILURE;
+                case "any" -> condition = ServiceSpec.RestartPolicy.Condition.ANY;
+                default -> p.error(path + ".condition", "must be one of none, on-failure, any, got \"" + c + "\"");
+            }
+        }
+        return new ServiceSpec.RestartPolicy(condition,
+                duration(n.get("delay"), path + ".delay", p, Duration.ofSeconds(1)),
+                wholeNumber(n.get("max_attempts"), path + ".max_attempts", p, 0, 0),
+                duration(n.get("window"), path + ".window", p, Duration.ZERO));
+    }
+
+    private ServiceSpec.UpdateConfig updateConfig(JsonNode n, String path, Problems p) {
+        ServiceSpec.UpdateConfig d = ServiceSpec.UpdateConfig.DEFAULT;
+        if (n == null || !mapping(n, path, p)) {
+            return d;
+        }
+        unknownKeys(n, path, UPDATE, p);
+        int parallelism = wholeNumber(n.get("parallelism"), path + ".parallelism", p, 1, d.parallelism());
+        ServiceSpec.UpdateConfig.Order order = d.order();
+        String o = text(n, "order", path, p);
+        if (o != null) {
+            switch (o) {
+                case "start-first" -> order = ServiceSpec.UpdateConfig.Order.START_FIRST;
+                case "stop-first" -> order = ServiceSpec.UpdateConfig.Order.STOP_FIRST;
+                default -> p.error(path + ".order", "must be start-first or stop-first, got \"" + o + "\"");
+            }
+        }
+        ServiceSpec.UpdateConfig.FailureAction action = d.failureAction();
+        String a = text(n, "failure_action", path, p);
+        if (a != null) {
+            switch (a) {
+                case "rollback" -> action = ServiceSpec.UpdateConfig.FailureAction.ROLLBACK;
+                case "pause" -> action = ServiceSpec.UpdateConfig.FailureAction.PAUSE;
+                case "continue" -> action = ServiceSpec.UpdateConfig.FailureAction.CONTINUE;
+                default -> p.error(path + ".failure_action", "must be rollback, pause or continue, got \"" + a + "\"");
+            }
+        }
+        return new ServiceSpec.UpdateConfig(parallelism,
+                duration(n.get("delay"), path + ".delay", p, d.delay()), order, action,
+                duration(n.get("monitor"), path + ".monitor", p, d.monitor()));
+    }
+
+    private static void unknownKeys(JsonNode n, String path, Set<String> known, Problems p) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                p.warn(path.isEmpty() ? key : path + "." + key, "not supported by the runner, ignored");
+            }
+        }
+    }
+
+    private static boolean mapping(JsonNode n, String path, Problems p) {
+        if (!n.isObject()) {
+            p.error(path, "must be a mapping, got " + describe(n));
+            return false;
+        }
+        return true;
+    }
+
+    private static String text(JsonNode parent, String key, String path, Problems p) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isValueNode() || n.isBoolean()) {
+            p.error(path + "." + key, "must be a string, got " + describe(n));
+            return null;
+        }
+        return n.asText();
+    }
+
+    private static int wholeNumber(JsonNode n, String path, Problems p, int min, int dflt) {
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= min) {
+            return n.asInt();
+        }
+        p.error(path, "must be a whole number >= " + min + ", got " + describe(n));
+        return dflt;
+    }
+
+    private static int portNumber(JsonNode n, String path, Problems p) {
+        if (n == null) {
+            p.error(path, "is required");
+            return 0;
+        }
+        if (n.isIntegralNumber() && n.asInt() >= 1 && n.asInt() <= 65535) {
+            return n.asInt();
+        }
+        p.error(path, "must be a port number 1-65535, got " + describe(n));
+        return 0;
+    }
+
+    private static Duration duration(JsonNode n, String path, Problems p, Duration dflt) {
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        Duration d = n.isIntegralNumber() ? Duration.ofSeconds(n.asLong()) : n.isTextual() ? Durations.parse(n.asText()) : null;
+        if (d == null) {
+            p.error(path, "must be a duration like 10s, 1m30s or 500ms, got " + describe(n));
+            return dflt;
+        }
+        return d;
+    }
+
+    private static long bytes(JsonNode n, String path, Problems p) {
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        long b = n.isIntegralNumber() ? n.asLong() : n.isTextual() ? Durations.parseBytes(n.asText()) : -1;
+        if (b < 0) {
+            p.error(path, "must be a size like 512m or 1g, got " + describe(n));
+            return 0;
+        }
+        return b;
+    }
+
+    private static long cpus(JsonNode n, String path, Problems p) {
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        try {
+            double v = n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
+            if (v > 0) {
+                return (long) (v * 1e9);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        p.error(path, "must be a number of CPUs > 0 like 0.5, got " + describe(n));
+        return 0;
+    }
+
+    private static List<String> stringList(JsonNode n, String path, Problems p) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            // Compose's string form is split like a shell would, without expansion.
+            return List.of(n.asText().trim().split("\\s+"));
+        }
+        if (!n.isArray()) {
+            p.error(path, "must be a string or a list of strings, got " + describe(n));
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            if (!e.isValueNode() || e.isNull()) {
+                p.error(path + "[" + i + "]", "must be a string, got " + describe(e));
+            } else {
+                out.add(e.asText());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> stringMap(JsonNode n, String path, Problems p, boolean listForm) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (n.isObject()) {
+            n.fields().forEachRemaining(e -> {
+                JsonNode v = e.getValue();
+                if (!v.isValueNode()) {
+                    p.error(path + "." + e.getKey(), "must be a string, got " + describe(v));
+                } else {
+                    out.put(e.getKey(), v.isNull() ? "" : v.asText());
+                }
+            });
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                String item = n.get(i).asText();
+                int eq = item.indexOf('=');
+                if (eq <= 0) {
+                    p.error(path + "[" + i + "]", "must be KEY=VALUE, got \"" + item + "\"");
+                } else {
+                    out.put(item.substring(0, eq), item.substring(eq + 1));
+                }
+            }
+        } else {
+            p.error(path, "must be a mapping" + (listForm ? " or a list of KEY=VALUE" : "") + ", got " + describe(n));
+        }
+        return out;
+    }
+
+    private static List<Integer> ports(JsonNode n, String path, Problems p) {
+        List<Integer> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            p.error(path, "must be a list, got " + describe(n));
+            return out;
+        }
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            String ip = path + "[" + i + "]";
+            Integer container = null;
+            if (e.isIntegralNumber()) {
+                container = e.asInt();
+            } else if (e.isTextual()) {
+                String s = e.asText().replaceAll("/tcp$", "");
+                String last = s.substring(s.lastIndexOf(':') + 1);
+                if (last.matches("\\d{1,5}")) {
+                    container = Integer.parseInt(last);
+                    if (s.contains(":")) {
+                        p.warn(ip, "host port and address ignored: replicas publish on 127.0.0.1 with a random"
+                                + " host port; use x-slipway.route for a fixed port");
+                    }
+                }
+            } else if (e.isObject() && e.path("target").isIntegralNumber()) {
+                container = e.get("target").asInt();
+                if (e.has("published")) {
+                    p.warn(ip + ".published", "ignored: replicas publish on 127.0.0.1 with a random host port");
+                }
+            }
+            if (container == null || container < 1 || container > 65535) {
+                p.error(ip, "must be a container port like 8080, \"8080:80\" or {target: 80}, got " + describe(e));
+            } else if (!out.contains(container)) {
+                out.add(container);
+            }
+        }
+        return out;
+    }
+
+    private static String describe(JsonNode n) {
+        if (n.getNodeType() == JsonNodeType.STRING) {
+            return "\"" + n.asText() + "\"";
+        }
+        return n.isContainerNode() ? (n.isArray() ? "a list" : "a mapping") : n.toString();
+    }
+}

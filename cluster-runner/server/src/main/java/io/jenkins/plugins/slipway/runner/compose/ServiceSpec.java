@@ -1,0 +1,66 @@
+package io.jenkins.plugins.slipway.runner.compose;
+
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Compose service in the subset the runner supports (see docs/compose-extensions.md).
+ *
+ * @param command        null to keep the image's CMD
+ * @param entrypoint     null to keep the image's ENTRYPOINT
+ * @param ports          container ports to publish; always on 127.0.0.1 with a random host port
+ * @param healthcheck    null when the file has none (the runner then probes the route or waits for running)
+ * @param memoryBytes    deploy.resources.limits.memory, 0 for none
+ * @param nanoCpus       deploy.resources.limits.cpus in billionths of a CPU, 0 for none
+ * @param stopGrace      how long a replica gets between SIGTERM and SIGKILL
+ * @param route          null when the service takes no routed traffic
+ * @param release        {@code x-slipway.release}; {@link ReleaseSpec.Rolling} when absent
+ */
+public record ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
+                          Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
+                          Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
+                          RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
+                          Route route, ReleaseSpec release) {
+
+    /** Compose {@code healthcheck}; {@code test} is in the engine's form ({@code ["CMD", ...]}, {@code ["CMD-SHELL", "..."]}). */
+    public record Healthcheck(List<String> test, Duration interval, Duration timeout, int retries,
+                              Duration startPeriod, boolean disabled) {
+    }
+
+    /** Compose {@code deploy.restart_policy}; {@code maxAttempts} 0 means unlimited. */
+    public record RestartPolicy(Condition condition, Duration delay, int maxAttempts, Duration window) {
+        public enum Condition { NONE, ON_FAILURE, ANY }
+
+        public static final RestartPolicy DEFAULT = new RestartPolicy(Condition.ANY, Duration.ofSeconds(1), 0, Duration.ZERO);
+
+        /** Whether a replica that exited with {@code exitCode} after {@code attempts} restarts is replaced. */
+        public boolean replaces(int exitCode, int attempts) {
+            if (maxAttempts > 0 && attempts >= maxAttempts) {
+                return false;
+            }
+            return switch (condition) {
+                case NONE -> false;
+                case ON_FAILURE -> exitCode != 0;
+                case ANY -> true;
+            };
+        }
+    }
+
+    /** Compose {@code deploy.update_config}. */
+    public record UpdateConfig(int parallelism, Duration delay, Order order, FailureAction failureAction,
+                               Duration monitor) {
+        public enum Order { START_FIRST, STOP_FIRST }
+
+        public enum FailureAction { ROLLBACK, PAUSE, CONTINUE }
+
+        /** Slipway's default: one replica at a time, start-first, roll back after 60 s without health. */
+        public static final UpdateConfig DEFAULT =
+                new UpdateConfig(1, Duration.ZERO, Order.START_FIRST, FailureAction.ROLLBACK, Duration.ofSeconds(60));
+    }
+
+    /** {@code x-slipway.route}: the router listens on {@code port} and forwards to {@code targetPort}. */
+    public record Route(int port, int targetPort) {
+    }
+}

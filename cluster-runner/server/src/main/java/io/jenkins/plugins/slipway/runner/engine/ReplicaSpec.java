@@ -1,0 +1,21 @@
+package io.jenkins.plugins.slipway.runner.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine needs to start one replica.
+ *
+ * @param command     null keeps the image's CMD
+ * @param entrypoint  null keeps the image's ENTRYPOINT
+ * @param ports       container ports to publish on 127.0.0.1
+ * @param healthcheck null keeps the image's HEALTHCHECK
+ */
+public record ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,
+                          Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
+                          Health healthcheck, long memoryBytes, long nanoCpus) {
+
+    /** An engine-run health check; {@code test} is empty to disable the image's own. */
+    public record Health(List<String> test, long intervalNanos, long timeoutNanos, int retries, long startPeriodNanos) {
+    }
+}

@@ -1,0 +1,253 @@
+package io.jenkins.plugins.slipway.runner.engine.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerPort;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default engine: the local Docker daemon through docker-java's httpclient5 transport. Every
+ * call is bounded by the transport's response timeout, and pulls by an explicit deadline.
+ */
+public final class DockerEngine implements Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
+    private static final Pattern EXIT = Pattern.compile("Exited \\((-?\\d+)\\)");
+    private static final Duration PULL_DEADLINE = Duration.ofMinutes(5);
+
+    private final DockerClient docker;
+
+    public DockerEngine(String dockerHost) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost).build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(45))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** Fails fast with a clear message when the daemon is not there. */
+    public void ping() {
+        try {
+            docker.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("the Docker engine does not answer: " + e.getMessage()
+                    + " (is the daemon running and DOCKER_HOST right?)", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public Replica start(ReplicaSpec spec) {
+        String id;
+        try {
+            id = create(spec);
+        } catch (NotFoundException e) {
+            pull(spec.image());
+            id = create(spec);
+        }
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (NotModifiedException e) {
+            // already running: a retry after a timeout that did start it
+        } catch (RuntimeException e) {
+            throw new EngineException("starting " + spec.name() + " failed: " + e.getMessage(), e);
+        }
+        String started = id;
+        return list(spec.labels()).stream().filter(r -> r.id().equals(started)).findFirst()
+                .orElseThrow(() -> new EngineException(spec.name() + " vanished right after it started", null));
+    }
+
+    private String create(ReplicaSpec spec) {
+        Ports bindings = new Ports();
+        List<ExposedPort> exposed = new ArrayList<>();
+        for (int port : spec.ports()) {
+            ExposedPort p = ExposedPort.tcp(port);
+            exposed.add(p);
+            bindings.bind(p, Ports.Binding.bindIp("127.0.0.1"));
+        }
+        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings);
+        if (spec.memoryBytes() > 0) {
+            host.withMemory(spec.memoryBytes());
+        }
+        if (spec.nanoCpus() > 0) {
+            host.withNanoCPUs(spec.nanoCpus());
+        }
+        List<String> env = new ArrayList<>();
+        spec.environment().forEach((k, v) -> env.add(k + "=" + v));
+        try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
+            cmd.withName(spec.name()).withLabels(spec.labels()).withEnv(env)
+                    .withExposedPorts(exposed).withHostConfig(host);
+            if (spec.command() != null) {
+                cmd.withCmd(spec.command());
+            }
+            if (spec.entrypoint() != null) {
+                cmd.withEntrypoint(spec.entrypoint());
+            }
+            if (spec.healthcheck() != null) {
+                ReplicaSpec.Health h = spec.healthcheck();
+                cmd.withHealthcheck(new HealthCheck().withTest(h.test().isEmpty() ? List.of("NONE") : h.test())
+                        .withInterval(h.intervalNanos()).withTimeout(h.timeoutNanos())
+                        .withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()));
+            }
+            return cmd.exec().getId();
+        } catch (NotFoundException e) {
+            throw e;
+        } catch (ConflictException e) {
+            throw new EngineException("a container named " + spec.name() + " already exists", e);
+        } catch (RuntimeException e) {
+            throw new EngineException("creating " + spec.name() + " from " + spec.image() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void pull(String image) {
+        LOG.info("Pulling {}", image);
+        try {
+            boolean done = docker.pullImageCmd(image).start().awaitCompletion(PULL_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            if (!done) {
+                throw new EngineException("pulling " + image + " took longer than " + PULL_DEADLINE.toMinutes() + " min", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while pulling " + image, e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EngineException("image " + image + " is not on the engine and pulling it failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Replica> list(Map<String, String> labels) {
+        List<Container> containers;
+        try {
+            containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing containers failed: " + e.getMessage(), e);
+        }
+        List<Replica> out = new ArrayList<>();
+        for (Container c : containers) {
+            out.add(replica(c));
+        }
+        return out;
+    }
+
+    private static Replica replica(Container c) {
+        String status = c.getStatus() == null ? "" : c.getStatus();
+        Replica.State state = switch (c.getState() == null ? "" : c.getState()) {
+            case "created" -> Replica.State.CREATED;
+            case "running" -> Replica.State.RUNNING;
+            case "exited", "dead" -> Replica.State.EXITED;
+            default -> Replica.State.OTHER;
+        };
+        int exit = 0;
+        Matcher m = EXIT.matcher(status);
+        if (m.find()) {
+            exit = Integer.parseInt(m.group(1));
+        }
+        Replica.Health health = status.contains("(healthy)") ? Replica.Health.HEALTHY
+                : status.contains("(unhealthy)") ? Replica.Health.UNHEALTHY
+                : status.contains("(health: starting)") ? Replica.Health.STARTING : Replica.Health.NONE;
+        Map<Integer, Integer> ports = new HashMap<>();
+        if (c.getPorts() != null) {
+            for (ContainerPort p : c.getPorts()) {
+                if (p.getPublicPort() != null && p.getPrivatePort() != null
+                        && (p.getIp() == null || p.getIp().equals("127.0.0.1"))) {
+                    ports.put(p.getPrivatePort(), p.getPublicPort());
+                }
+            }
+        }
+        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+        return new Replica(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), state, exit, health, ports);
+    }
+
+    @Override
+    public void remove(String id, Duration grace) {
+        try {
+            docker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+        } catch (NotFoundException | NotModifiedException e) {
+            // already gone or already stopped
+        } catch (RuntimeException e) {
+            LOG.warn("Stopping {} failed, removing it by force: {}", id, e.getMessage());
+        }
+        try {
+            docker.removeContainerCmd(id).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (ConflictException e) {
+            // removal already in progress
+        } catch (RuntimeException e) {
+            throw new EngineException("removing container " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public AutoCloseable onExit(Consumer<String> listener) {
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+                if (event.getId() != null) {
+                    listener.accept(event.getId());
+                }
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                // The stream idles out or the daemon restarts; polling covers the gap until resubscribed.
+                LOG.debug("Docker event stream ended: {}", throwable.toString());
+            }
+        };
+        try {
+            docker.eventsCmd().withEventFilter("die").withLabelFilter(Map.of(Labels.MANAGED, "true")).exec(callback);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot follow Docker events, relying on polling: {}", e.getMessage());
+        }
+        return callback;
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the Docker client: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.jenkins.plugins.slipway.runner.reconcile;
+
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.store.AppRecord;
+import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The desired-state loop. Each pass compares the stored replica sets with the engine's containers (found by
+ * label, so a restarted runner adopts what it started before) and acts: starts what is missing, replaces what
+ * died as the restart policy says, removes duplicates and strays (after draining them), probes health, and
+ * hands the result to the router. It runs every second and at once when the engine reports a death.
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final Duration PERIOD = Duration.ofSeconds(1);
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    private static final Duration START_BACKOFF = Duration.ofSeconds(3);
+
+    private final Database db;
+    private final AppRepository apps;
+    private final SpecCache specs;
+    private final Engine engine;
+    private final ObservedState observed;
+    private final RouteSync routes;
+    private final HealthProbe probe = new HealthProbe();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile"));
+    private final ExecutorService workers = Executors.newFixedThreadPool(12, r -> daemon(r, "engine-op"));
+    private final AtomicBoolean queued = new AtomicBoolean();
+    /** Container names with a start, replace or remove in progress: a pass leaves them alone. */
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Restarts per slot since the runner started, for max_attempts. */
+    private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+    /** When a slot's container was first seen exited, for the restart delay. */
+    private final Map<String, Long> exitedSince = new ConcurrentHashMap<>();
+    /** Last start failure per slot: message and time, for backoff and for release messages. */
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    private volatile AutoCloseable exitSubscription;
+
+    record Failure(String message, long atMillis) {
+    }
+
+    public Reconciler(Database db, AppRepository apps, SpecCache specs, Engine engine, ObservedState observed,
+                      RouteSync routes) {
+        this.db = db;
+        this.apps = apps;
+        this.specs = specs;
+        this.engine = engine;
+        this.observed = observed;
+        this.routes = routes;
+    }
+
+    public void start() {
+        exitSubscription = engine.onExit(id -> trigger());
+        loop.scheduleWithFixedDelay(this::passQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a pass as soon as possible (coalesced with one already queued). */
+    public void trigger() {
+        if (queued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                queued.set(false);
+                passQuietly();
+            });
+        }
+    }
+
+    /** Why the last start of a replica failed, or null. */
+    public String startFailure(String app, String service, int revision, int index) {
+        Failure f = failures.get(Labels.containerName(app, service, revision, index));
+        return f == null ? null : f.message();
+    }
+
+    private void passQuietly() {
+        try {
+            pass();
+        } catch (RuntimeException e) {
+            LOG.warn("Reconcile pass failed, retrying in {} s: {}", PERIOD.toSeconds(), e.getMessage());
+        }
+    }
+
+    private void pass() {
+        Map<String, List<ReplicaSet>> desired = db.tx(c -> {
+            Map<String, List<ReplicaSet>> m = new LinkedHashMap<>();
+            for (AppRecord a : apps.all(c)) {
+                m.put(a.name(), apps.replicaSets(c, a.name()));
+            }
+            return m;
+        });
+        Map<String, List<Replica>> actual = engine.list(Map.of(Labels.MANAGED, "true")).stream()
+                .filter(r -> r.app() != null)
+                .collect(Collectors.groupingBy(Replica::app));
+        Set<String> names = new TreeSet<>(desired.keySet());
+        names.addAll(actual.keySet());
+        for (String app : names) {
+            try {
+                reconcile(app, desired.get(app), actual.getOrDefault(app, List.of()));
+            } catch (RuntimeException e) {
+                LOG.warn("Reconciling app {} failed: {}", app, e.getMessage());
+            }
+        }
+    }
+
+    private void reconcile(String app, List<ReplicaSet> sets, List<Replica> containers) {
+        if (sets == null) {
+            // The app was deleted: everything of it goes, routes first.
+            routes.removeApp(app);
+            observed.forget(app);
+            specs.evict(app);
+            containers.forEach(c -> removeAsync(c, null));
+            return;
+        }
+        Map<String, Slot> slots = new LinkedHashMap<>();
+        for (ReplicaSet s : sets) {
+            for (int i = 1; i <= s.replicas(); i++) {
+                Slot slot = new Slot(app, s.service(), s.revision(), i);
+                slots.put(slot.containerName(), slot);
+            }
+        }
+        Map<String, Replica> bySlot = new HashMap<>();
+        List<Replica> strays = new ArrayList<>();
+        for (Replica c : containers) {
+            Slot slot = slots.get(c.name());
+            boolean canonical = slot != null && slot.service().equals(c.service())
+                    && slot.revision() == c.revision() && slot.index() == c.index();
+            if (canonical) {
+                bySlot.put(c.name(), c);
+            } else {
+                strays.add(c);
+            }
+        }
+        List<CompletableFuture<ObservedReplica>> checks = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            String name = slot.containerName();
+            if (busy.contains(name)) {
+                continue;
+            }
+            ServiceSpec spec = specs.service(app, slot.revision(), slot.service()).orElse(null);
+            if (spec == null) {
+                continue;
+            }
+            Replica c = bySlot.get(name);
+            if (c == null) {
+                Failure f = failures.get(name);
+                if (f == null || System.currentTimeMillis() - f.atMillis() > START_BACKOFF.toMillis()) {
+                    startAsync(slot, spec, null);
+                }
+            } else if (c.state() == Replica.State.EXITED || c.state() == Replica.State.CREATED) {
+                replaceIfPolicyAllows(slot, spec, c);
+                checks.add(CompletableFuture.completedFuture(new ObservedReplica(c, false,
+                        "container " + c.state().name().toLowerCase(java.util.Locale.ROOT), 0)));
+            } else {
+                exitedSince.remove(name);
+                checks.add(CompletableFuture.supplyAsync(() -> observe(c, spec), workers));
+            }
+        }
+        List<ObservedReplica> seen = new ArrayList<>();
+        for (CompletableFuture<ObservedReplica> f : checks) {
+            seen.add(f.join());
+        }
+        observed.put(app, seen, containers);
+        routes.sync(app, sets, seen);
+        for (Replica stray : strays) {
+            removeAsync(stray, RouteSync.routeName(app, stray.service()));
+        }
+    }
+
+    private ObservedReplica observe(Replica c, ServiceSpec spec) {
+        HealthProbe.Verdict v = probe.check(c, spec);
+        int hostPort = spec.route() == null ? 0 : c.hostPorts().getOrDefault(spec.route().targetPort(), 0);
+        return new ObservedReplica(c, v.healthy(), v.detail(), hostPort);
+    }
+
+    private void replaceIfPolicyAllows(Slot slot, ServiceSpec spec, Replica c) {
+        String name = slot.containerName();
+        if (c.state() == Replica.State.CREATED) {
+            // A start cut short (the runner was killed between create and start): start it afresh.
+            if (exitedSince.putIfAbsent(name, System.currentTimeMillis()) != null) {
+                startAsync(slot, spec, c);
+            }
+            return;
+        }
+        int attempts = restarts.getOrDefault(name, 0);
+        if (!spec.restartPolicy().replaces(c.exitCode(), attempts)) {
+            return;
+        }
+        long since = exitedSince.computeIfAbsent(name, k -> System.currentTimeMillis());
+        if (System.currentTimeMillis() - since >= spec.restartPolicy().delay().toMillis()) {
+            LOG.info("Replica {} of app {} exited with {}, replacing it (restart {})", slot.displayName(), slot.app(),
+                    c.exitCode(), attempts + 1);
+            restarts.merge(name, 1, Integer::sum);
+            startAsync(slot, spec, c);
+        }
+    }
+
+    private void startAsync(Slot slot, ServiceSpec spec, Replica previous) {
+        String name = slot.containerName();
+        if (!busy.add(name)) {
+            return;
+        }
+        workers.execute(() -> {
+            try {
+                if (previous != null) {
+                    engine.remove(previous.id(), Duration.ZERO);
+                }
+                engine.start(ReplicaSpecs.of(slot, spec));
+                failures.remove(name);
+                exitedSince.remove(name);
+            } catch (RuntimeException e) {
+                failures.put(name, new Failure(e.getMessage(), System.currentTimeMillis()));
+                LOG.warn("Starting replica {} of app {} failed: {}", slot.displayName(), slot.app(), e.getMessage());
+            } finally {
+                busy.remove(name);
+                trigger();
+            }
+        });
+    }
+
+    private void removeAsync(Replica c, String routeName) {
+        if (!busy.add(c.name())) {
+            return;
+        }
+        workers.execute(() -> {
+            try {
+                if (routeName != null && c.state() == Replica.State.RUNNING) {
+                    drain(routeName, c.id());
+                }
+                ServiceSpec spec = specs.service(c.app(), c.revision(), c.service()).orElse(null);
+                engine.remove(c.id(), spec == null ? Duration.ofSeconds(10) : spec.stopGrace());
+                LOG.info("Removed replica {} of app {}", c.displayName(), c.app());
+            } catch (RuntimeException e) {
+                LOG.warn("Removing {} failed: {}", c.name(), e.getMessage());
+            } finally {
+                busy.remove(c.name());
+            }
+        });
+    }
+
+    /** Waits (bounded) until the router has no request in flight to the replica; it is already out of the route. */
+    private void drain(String routeName, String backendId) {
+        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        try {
+            while (routes.router().inFlight(routeName, backendId) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("No in-flight figure for {}: {}", backendId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (exitSubscription != null) {
+            try {
+                exitSubscription.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the exit subscription: {}", e.toString());
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, "slipway-" + name);
+        t.setDaemon(true);
+        return t;
+    }
+}

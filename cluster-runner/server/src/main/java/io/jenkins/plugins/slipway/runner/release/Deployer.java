@@ -1,0 +1,166 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.Cause;
+import io.jenkins.plugins.slipway.runner.client.DeployResponse;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.ComposeException;
+import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
+import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.store.AppRecord;
+import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Turns a deploy into a new revision and its release, in one transaction: nothing is written when the file
+ * is invalid, and an unchanged file makes no revision at all. A service whose spec did not change keeps its
+ * containers (its service revision stays the one that last changed it).
+ */
+public final class Deployer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+    private final AppRepository apps;
+    private final ReleaseRepository releases;
+    private final SpecCache specs;
+    private final EventLog events;
+    private final ComposeParser parser = new ComposeParser();
+
+    public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events) {
+        this.db = db;
+        this.apps = apps;
+        this.releases = releases;
+        this.specs = specs;
+        this.events = events;
+    }
+
+    /** The deploy was refused because another release of the app is still running. */
+    public static final class Busy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public Busy(String message) {
+            super(message);
+        }
+    }
+
+    public DeployResponse deploy(String app, String compose, Map<String, String> images, Cause cause)
+            throws ComposeException, Busy {
+        ParsedCompose parsed = parser.parse(compose, images);
+        Map<String, String> serviceHashes = serviceHashes(parsed.spec());
+        String appHash = hash(new TreeMap<>(serviceHashes).toString());
+        Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
+
+        Object result = db.tx(c -> {
+            Optional<AppRecord> existing = apps.find(c, app);
+            ReleaseRecord running = null;
+            if (existing.isPresent() && existing.get().currentRelease() != null) {
+                running = releases.find(c, existing.get().currentRelease()).orElse(null);
+            }
+            RevisionRecord current = existing.isEmpty() || existing.get().revision() == 0 ? null
+                    : apps.revision(c, app, existing.get().revision()).orElse(null);
+            if (current != null && current.specHash().equals(appHash)) {
+                return new DeployResponse(app, current.revision(), null, parsed.warnings());
+            }
+            if (running != null && !running.phase().isTerminal()) {
+                return new Busy("release " + running.id() + " of " + app + " is still " + running.phase()
+                        + "; wait for it or abort it (POST /api/v1/releases/" + running.id() + "/abort)");
+            }
+            int revision = existing.map(AppRecord::latestRevision).orElse(0) + 1;
+            Map<String, Integer> serviceRevisions = new LinkedHashMap<>();
+            AppSpec currentSpec = current == null ? null : specs.spec(app, current.revision()).orElse(null);
+            Map<String, String> currentHashes = currentSpec == null ? Map.of() : serviceHashes(currentSpec);
+            for (String service : parsed.spec().services().keySet()) {
+                boolean same = serviceHashes.get(service).equals(currentHashes.get(service));
+                serviceRevisions.put(service, same ? current.serviceRevisions().get(service) : revision);
+            }
+            RevisionRecord next = new RevisionRecord(app, revision, compose, imageOverrides, appHash, serviceRevisions, cause);
+            apps.saveRevision(c, next);
+
+            List<ReplicaSet> sets = apps.replicaSets(c, app);
+            List<RollingPlan.Change> changes = new ArrayList<>();
+            for (Map.Entry<String, ServiceSpec> e : parsed.spec().services().entrySet()) {
+                String service = e.getKey();
+                int toRev = serviceRevisions.get(service);
+                Integer fromRev = current == null ? null : current.serviceRevisions().get(service);
+                if (fromRev != null && fromRev == toRev) {
+                    continue;
+                }
+                int oldReplicas = fromRev == null ? 0 : sets.stream()
+                        .filter(s -> s.service().equals(service) && s.revision() == fromRev)
+                        .mapToInt(ReplicaSet::replicas).sum();
+                ServiceSpec.UpdateConfig u = e.getValue().updateConfig();
+                // A service with nothing running yet starts all its replicas at once, as Compose does.
+                int parallelism = fromRev == null ? Math.max(1, e.getValue().replicas()) : u.parallelism();
+                changes.add(new RollingPlan.Change(service, fromRev, oldReplicas, toRev, e.getValue().replicas(),
+                        parallelism, u.order()));
+            }
+            if (current != null) {
+                for (Map.Entry<String, Integer> e : current.serviceRevisions().entrySet()) {
+                    if (!parsed.spec().services().containsKey(e.getKey())) {
+                        changes.add(new RollingPlan.Change(e.getKey(), e.getValue(), 0, null, 0, 1,
+                                ServiceSpec.UpdateConfig.Order.START_FIRST));
+                    }
+                }
+            }
+            List<RollingStep> plan = RollingPlan.plan(changes);
+            String id = app + "-" + revision + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
+            ReleaseRecord release = new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
+                    "rolling", Phase.Pending, 0, plan.size(), 0, "pending",
+                    Json.write(RollingStrategy.initialState(plan, sets)));
+            releases.save(c, release);
+            apps.save(c, new AppRecord(app, revision, revision, id));
+            return release;
+        });
+        if (result instanceof Busy busy) {
+            throw busy;
+        }
+        if (result instanceof DeployResponse unchanged) {
+            return unchanged;
+        }
+        ReleaseRecord release = (ReleaseRecord) result;
+        String text = "release " + release.id() + ": " + app + " revision "
+                + (release.fromRevision() == null ? "(none)" : release.fromRevision()) + " -> " + release.toRevision()
+                + " (rolling, " + release.stepCount() + (release.stepCount() == 1 ? " step)" : " steps)");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("fromRevision", release.fromRevision());
+        data.put("toRevision", release.toRevision());
+        data.put("strategy", release.strategy());
+        data.put("stepCount", release.stepCount());
+        events.append(release.id(), app, EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
+        return new DeployResponse(app, release.toRevision(), release.id(), parsed.warnings());
+    }
+
+    private static Map<String, String> serviceHashes(AppSpec spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        spec.services().forEach((name, s) -> out.put(name, hash(s.toString())));
+        return out;
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

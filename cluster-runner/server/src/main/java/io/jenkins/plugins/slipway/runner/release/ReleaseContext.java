@@ -1,0 +1,203 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one pass over one release knows and decides. The controller builds it from the store and the observed
+ * state, the strategy changes it, and the controller saves it once at the end of the pass.
+ */
+public final class ReleaseContext {
+    /** The release as loaded; phase, step, weight and message below are its new values. */
+    private final ReleaseRecord release;
+    /** The revision serving before the release; null for an app's first release. */
+    private final RevisionRecord from;
+    /** The revision being released. */
+    private final RevisionRecord to;
+    /** Its parsed spec. */
+    private final AppSpec toSpec;
+    /** The app's desired replica sets; the strategy edits them, the reconciler makes them real. */
+    private final List<ReplicaSet> sets;
+    /** The strategy's own progress (step stage, timers, replicas already reported), saved with the release. */
+    private final ObjectNode state;
+    /** The replicas as the reconciler last saw them. */
+    private final ObservedState observed;
+    private final EventLog events;
+    /** An abort asked through the API in this pass, or null. */
+    private final String abortReason;
+    /** A resume asked through the API in this pass. */
+    private final boolean resumeRequested;
+    private final long now;
+
+    private Phase phase;
+    private int step;
+    private int canaryWeight;
+    private String message;
+    private boolean setsChanged;
+    private Integer serveRevision;
+
+    ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
+                   ObjectNode state, ObservedState observed, EventLog events, String abortReason,
+                   boolean resumeRequested, long now) {
+        this.release = release;
+        this.from = from;
+        this.to = to;
+        this.toSpec = toSpec;
+        this.sets = new ArrayList<>(sets);
+        this.state = state;
+        this.observed = observed;
+        this.events = events;
+        this.abortReason = abortReason;
+        this.resumeRequested = resumeRequested;
+        this.now = now;
+        this.phase = release.phase();
+        this.step = release.step();
+        this.canaryWeight = release.canaryWeight();
+        this.message = release.message();
+    }
+
+    public ReleaseRecord release() {
+        return release;
+    }
+
+    public String app() {
+        return release.app();
+    }
+
+    public RevisionRecord from() {
+        return from;
+    }
+
+    public RevisionRecord to() {
+        return to;
+    }
+
+    public AppSpec toSpec() {
+        return toSpec;
+    }
+
+    public ObjectNode state() {
+        return state;
+    }
+
+    public String abortReason() {
+        return abortReason;
+    }
+
+    public boolean resumeRequested() {
+        return resumeRequested;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public int step() {
+        return step;
+    }
+
+    public void step(int newStep) {
+        this.step = newStep;
+    }
+
+    public void canaryWeight(int w) {
+        this.canaryWeight = w;
+    }
+
+    public int canaryWeight() {
+        return canaryWeight;
+    }
+
+    /** Moves the release to {@code newPhase}; {@code why} becomes the status message. */
+    public void phase(Phase newPhase, String why) {
+        this.phase = newPhase;
+        this.message = why;
+    }
+
+    public void message(String m) {
+        this.message = m;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    /** Records an event now, with the phase the release has at this point of the pass. */
+    public void event(String type, String text, Map<String, Object> data) {
+        events.append(release.id(), release.app(), type, phase, text, data);
+    }
+
+    /** After the pass, the app serves this revision (set on success and on rollback). */
+    public void serveRevision(int revision) {
+        this.serveRevision = revision;
+    }
+
+    Integer serveRevisionChange() {
+        return serveRevision;
+    }
+
+    public List<ReplicaSet> sets() {
+        return List.copyOf(sets);
+    }
+
+    boolean setsChanged() {
+        return setsChanged;
+    }
+
+    public Optional<ReplicaSet> set(String service, int revision) {
+        return sets.stream().filter(s -> s.service().equals(service) && s.revision() == revision).findFirst();
+    }
+
+    /** Creates or changes a replica set. */
+    public void putSet(ReplicaSet set) {
+        Optional<ReplicaSet> old = set(set.service(), set.revision());
+        if (old.isPresent() && old.get().equals(set)) {
+            return;
+        }
+        old.ifPresent(sets::remove);
+        sets.add(set);
+        setsChanged = true;
+    }
+
+    public void removeSet(String service, int revision) {
+        setsChanged |= sets.removeIf(s -> s.service().equals(service) && s.revision() == revision);
+    }
+
+    /** Replaces every set (rollback restores the sets saved when the release began). */
+    public void replaceSets(List<ReplicaSet> all) {
+        if (!all.equals(sets)) {
+            sets.clear();
+            sets.addAll(all);
+            setsChanged = true;
+        }
+    }
+
+    /** Observed replicas of a service at a revision with index 1..{@code count}. */
+    public List<ObservedReplica> replicas(String service, int revision, int count) {
+        return observed.replicas(app(), service, revision).stream()
+                .filter(r -> r.replica().index() <= count).toList();
+    }
+
+    /** Containers of a service at a revision with an index above {@code keep}, still on the engine. */
+    public List<Replica> leftovers(String service, int revision, int keep) {
+        return observed.containers(app()).stream()
+                .filter(r -> service.equals(r.service()) && r.revision() == revision && r.index() > keep)
+                .toList();
+    }
+}

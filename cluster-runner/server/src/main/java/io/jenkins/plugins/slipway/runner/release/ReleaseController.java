@@ -1,0 +1,167 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
+import io.jenkins.plugins.slipway.runner.store.AppRecord;
+import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives every release that is not finished, one pass each every 200 ms: loads it, lets its strategy decide,
+ * saves status and desired state in one transaction, and applies the routes at once so a weight change is
+ * served within the pass. Releases are found in the store, so after a restart (even {@code kill -9}) the
+ * ones in progress simply go on.
+ */
+public final class ReleaseController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseController.class);
+    private static final long PERIOD_MS = 200;
+
+    private final Database db;
+    private final AppRepository apps;
+    private final ReleaseRepository releases;
+    private final SpecCache specs;
+    private final ObservedState observed;
+    private final EventLog events;
+    private final Reconciler reconciler;
+    private final RouteSync routes;
+    private final Map<String, Strategy> strategies = Map.of("rolling", new RollingStrategy());
+    private final Map<String, String> abortRequests = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> resumeRequests = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "slipway-releases");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ReleaseController(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
+                             ObservedState observed, EventLog events, Reconciler reconciler, RouteSync routes) {
+        this.db = db;
+        this.apps = apps;
+        this.releases = releases;
+        this.specs = specs;
+        this.observed = observed;
+        this.events = events;
+        this.reconciler = reconciler;
+        this.routes = routes;
+    }
+
+    public void start() {
+        loop.scheduleWithFixedDelay(this::passAll, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    public Strategy strategy(String name) {
+        Strategy s = strategies.get(name);
+        if (s == null) {
+            throw new IllegalStateException("no strategy " + name);
+        }
+        return s;
+    }
+
+    /** Asks a release to abort; the next pass returns traffic to stable and removes the new replicas. */
+    public void requestAbort(String releaseId, String reason) {
+        abortRequests.put(releaseId, reason == null || reason.isBlank() ? "aborted through the API" : reason);
+    }
+
+    public void requestResume(String releaseId) {
+        resumeRequests.put(releaseId, Boolean.TRUE);
+    }
+
+    /** Whether {@code control} (promote, pause, resume) applies to the release now. */
+    public boolean supports(ReleaseRecord r, String control) {
+        if (r.phase().isTerminal()) {
+            return false;
+        }
+        ReleaseContext ctx = new ReleaseContext(r, null, null, null, List.of(), (ObjectNode) Json.MAPPER.createObjectNode(),
+                observed, events, null, false, System.currentTimeMillis());
+        return strategy(r.strategy()).supports(control, ctx);
+    }
+
+    private void passAll() {
+        List<ReleaseRecord> active;
+        try {
+            active = db.tx(releases::active);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot load releases: {}", e.getMessage());
+            return;
+        }
+        for (ReleaseRecord r : active) {
+            if (!observed.seen(r.app())) {
+                continue; // after a restart, wait for the reconciler to adopt the app's containers first
+            }
+            try {
+                pass(r);
+            } catch (RuntimeException e) {
+                LOG.warn("Release {} pass failed, retrying: {}", r.id(), e.toString());
+            }
+        }
+    }
+
+    private void pass(ReleaseRecord r) {
+        RevisionRecord to = db.tx(c -> apps.revision(c, r.app(), r.toRevision())).orElseThrow();
+        RevisionRecord from = r.fromRevision() == null ? null
+                : db.tx(c -> apps.revision(c, r.app(), r.fromRevision())).orElse(null);
+        AppSpec toSpec = specs.spec(r.app(), r.toRevision()).orElseThrow();
+        List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, r.app()));
+        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(r.state(), Map.class));
+        String abort = abortRequests.remove(r.id());
+        boolean resume = resumeRequests.remove(r.id()) != null;
+        ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, state, observed, events, abort, resume,
+                System.currentTimeMillis());
+        strategy(r.strategy()).reconcile(ctx);
+
+        ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
+        db.tx(c -> {
+            releases.save(c, updated);
+            if (ctx.setsChanged()) {
+                apps.saveReplicaSets(c, r.app(), ctx.sets());
+            }
+            if (ctx.serveRevisionChange() != null) {
+                Optional<AppRecord> app = apps.find(c, r.app());
+                if (app.isPresent()) {
+                    AppRecord a = app.get();
+                    apps.save(c, new AppRecord(a.name(), ctx.serveRevisionChange(), a.latestRevision(), a.currentRelease()));
+                }
+            }
+            return null;
+        });
+        if (ctx.setsChanged()) {
+            routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
+            reconciler.trigger();
+        }
+    }
+
+    /** Marks an app's unfinished release aborted without touching replicas: the app is being deleted. */
+    public void abandon(ReleaseRecord r, String why) {
+        db.tx(c -> {
+            releases.save(c, r.with(Phase.Aborted, r.step(), r.canaryWeight(), why, r.state()));
+            return null;
+        });
+        events.append(r.id(), r.app(), EventTypes.RELEASE_ABORTED, Phase.Aborted, why, Map.of());
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,422 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.compose.Durations;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
+import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.traffic.Weights;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The default release: batch after batch, new replicas start and become healthy, the route's weights follow
+ * the replica counts, and the replaced ones are drained and stopped. A batch not healthy by
+ * {@code update_config.monitor} rolls the whole app back to the previous revision.
+ * <p>
+ * Progress in {@link ReleaseContext#state()}: {@code plan} (the steps), {@code index} (current step, 0-based),
+ * {@code stage} and {@code since} (where in the step, since when), {@code reported} (replicas already
+ * announced), {@code original} (the sets before the release, restored on rollback) and {@code rollback}.
+ */
+public final class RollingStrategy implements Strategy {
+    private static final Duration STOP_LIMIT = Duration.ofMinutes(2);
+
+    @Override
+    public String name() {
+        return "rolling";
+    }
+
+    @Override
+    public int stepCount(ReleaseContext ctx) {
+        return ctx.state().withArray("plan").size();
+    }
+
+    /** Prepares the state of a new release: the plan and the sets to restore on rollback. */
+    public static ObjectNode initialState(List<RollingStep> plan, List<ReplicaSet> original) {
+        ObjectNode state = Json.MAPPER.createObjectNode();
+        state.set("plan", Json.MAPPER.valueToTree(plan));
+        state.set("original", Json.MAPPER.valueToTree(original));
+        state.put("index", 0);
+        return state;
+    }
+
+    @Override
+    public void reconcile(ReleaseContext ctx) {
+        ObjectNode s = ctx.state();
+        if (s.has("rollback")) {
+            reconcileRollback(ctx);
+            return;
+        }
+        if (ctx.abortReason() != null) {
+            beginRollback(ctx, "aborted: " + ctx.abortReason(), true);
+            return;
+        }
+        if (ctx.phase() == Phase.Paused) {
+            if (!ctx.resumeRequested()) {
+                return;
+            }
+            ctx.phase(Phase.Progressing, "resumed");
+            ctx.event(EventTypes.RELEASE_RESUMED, "release resumed at step " + ctx.step(), Map.of());
+            s.put("since", ctx.now());
+        }
+        if (ctx.phase() == Phase.Pending) {
+            ctx.phase(Phase.Progressing, "progressing");
+        }
+        List<RollingStep> plan = plan(ctx);
+        while (s.get("index").asInt() < plan.size()) {
+            int index = s.get("index").asInt();
+            if (!reconcileStep(ctx, plan.get(index), index + 1, plan.size())) {
+                return;
+            }
+            s.put("index", index + 1);
+            s.remove("stage");
+        }
+        reconcileFinish(ctx, plan);
+    }
+
+    /** Works on one step; true when it is done. */
+    private boolean reconcileStep(ReleaseContext ctx, RollingStep step, int number, int total) {
+        ObjectNode s = ctx.state();
+        String stage = s.path("stage").asText("");
+        if (stage.isEmpty()) {
+            ctx.step(number);
+            String text = "step " + number + "/" + total + ": " + step.describe();
+            ctx.message(text);
+            ctx.event(EventTypes.STEP_STARTED, text, Map.of("step", number, "stepCount", total,
+                    "service", step.service()));
+            stage = step.order() == Order.STOP_FIRST && step.fromRevision() != null ? "stop-first" : "start";
+            enter(ctx, stage);
+            if (stage.equals("start")) {
+                scaleNew(ctx, step);
+            } else {
+                shiftAndShrinkOld(ctx, step, currentNew(ctx, step));
+            }
+            return false;
+        }
+        switch (stage) {
+            case "stop-first" -> {
+                if (!oldGone(ctx, step)) {
+                    return false;
+                }
+                enter(ctx, "start");
+                scaleNew(ctx, step);
+                return false;
+            }
+            case "start" -> {
+                if (!reconcileHealth(ctx, step)) {
+                    return false;
+                }
+                shiftAndShrinkOld(ctx, step, step.newTarget());
+                enter(ctx, "stop");
+                return false;
+            }
+            case "stop" -> {
+                if (!oldGone(ctx, step)) {
+                    return false;
+                }
+                Duration delay = step.toRevision() == null ? Duration.ZERO : spec(ctx, step).updateConfig().delay();
+                if (delay.isZero() || number == total) {
+                    return true;
+                }
+                enter(ctx, "delay");
+                return false;
+            }
+            case "delay" -> {
+                return ctx.now() - s.get("since").asLong() >= spec(ctx, step).updateConfig().delay().toMillis();
+            }
+            default -> throw new IllegalStateException("unknown stage " + stage);
+        }
+    }
+
+    private static void enter(ReleaseContext ctx, String stage) {
+        ctx.state().put("stage", stage);
+        ctx.state().put("since", ctx.now());
+    }
+
+    private static void scaleNew(ReleaseContext ctx, RollingStep step) {
+        if (step.toRevision() == null) {
+            return;
+        }
+        int weight = ctx.set(step.service(), step.toRevision()).map(ReplicaSet::weight).orElse(0);
+        ctx.putSet(new ReplicaSet(ctx.app(), step.service(), step.toRevision(), step.newTarget(), weight));
+    }
+
+    private static int currentNew(ReleaseContext ctx, RollingStep step) {
+        return step.toRevision() == null ? 0 : ctx.set(step.service(), step.toRevision()).map(ReplicaSet::replicas).orElse(0);
+    }
+
+    /** Weights follow the replica counts; the old set shrinks to its target (the reconciler drains, then stops). */
+    private static void shiftAndShrinkOld(ReleaseContext ctx, RollingStep step, int newCount) {
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        if (step.fromRevision() != null) {
+            counts.put(step.fromRevision(), step.oldTarget());
+        }
+        if (step.toRevision() != null) {
+            counts.put(step.toRevision(), newCount);
+        }
+        Map<Integer, Integer> weights = Weights.proportional(counts);
+        if (step.fromRevision() != null) {
+            ctx.set(step.service(), step.fromRevision()).ifPresent(old ->
+                    ctx.putSet(old.withReplicas(step.oldTarget()).withWeight(weights.getOrDefault(step.fromRevision(), 0))));
+        }
+        if (step.toRevision() != null) {
+            ctx.set(step.service(), step.toRevision()).ifPresent(n ->
+                    ctx.putSet(n.withWeight(weights.getOrDefault(step.toRevision(), 0))));
+        }
+        if (ctx.set(step.service(), step.fromRevision() == null ? -1 : step.fromRevision()).isPresent()
+                || step.toRevision() != null) {
+            ctx.canaryWeight(step.toRevision() == null ? 0 : weights.getOrDefault(step.toRevision(), 0));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("service", step.service());
+            Map<String, Integer> w = new LinkedHashMap<>();
+            weights.forEach((rev, pct) -> w.put(String.valueOf(rev), pct));
+            data.put("weights", w);
+            ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + step.service() + ": " + Weights.describe(weights), data);
+        }
+        ArrayNode stopping = ctx.state().putArray("stopping");
+        if (step.fromRevision() != null) {
+            ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget())
+                    .forEach(r -> stopping.add(r.displayName()));
+        }
+    }
+
+    private static boolean oldGone(ReleaseContext ctx, RollingStep step) {
+        if (step.fromRevision() == null) {
+            return true;
+        }
+        List<Replica> left = ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget());
+        boolean overdue = ctx.now() - ctx.state().get("since").asLong() > STOP_LIMIT.toMillis();
+        if (!left.isEmpty() && !overdue) {
+            return false;
+        }
+        for (JsonNode name : ctx.state().withArray("stopping")) {
+            if (left.stream().noneMatch(r -> r.displayName().equals(name.asText()))) {
+                ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name.asText() + " drained and stopped",
+                        Map.of("replica", name.asText(), "service", step.service()));
+            }
+        }
+        if (!left.isEmpty()) {
+            ctx.message("replicas of " + step.service() + " at revision " + step.fromRevision()
+                    + " still stopping after " + STOP_LIMIT.toMinutes() + " min; going on");
+        }
+        ctx.state().remove("stopping");
+        if (step.oldTarget() == 0) {
+            ctx.removeSet(step.service(), step.fromRevision());
+        }
+        return true;
+    }
+
+    /** True when the step's new replicas are all healthy; starts the rollback when the monitor window ran out. */
+    private boolean reconcileHealth(ReleaseContext ctx, RollingStep step) {
+        if (step.toRevision() == null) {
+            return true;
+        }
+        ServiceSpec spec = spec(ctx, step);
+        List<ObservedReplica> seen = ctx.replicas(step.service(), step.toRevision(), step.newTarget());
+        ArrayNode reported = ctx.state().withArray("reported");
+        int healthy = 0;
+        for (ObservedReplica r : seen) {
+            String name = r.replica().displayName();
+            if (r.replica().state() == Replica.State.RUNNING && !contains(reported, "started:" + name)) {
+                reported.add("started:" + name);
+                String port = spec.route() == null ? "" : ", 127.0.0.1:" + r.hostPort() + " -> " + spec.route().targetPort();
+                ctx.event(EventTypes.REPLICA_STARTED, "replica " + name + " started (container "
+                        + r.replica().id().substring(0, Math.min(12, r.replica().id().length())) + port + ")",
+                        Map.of("replica", name, "service", step.service(), "revision", step.toRevision(),
+                                "container", r.replica().id()));
+            }
+            if (r.healthy()) {
+                healthy++;
+                if (!contains(reported, "healthy:" + name)) {
+                    reported.add("healthy:" + name);
+                    ctx.event(EventTypes.REPLICA_HEALTHY, "replica " + name + " healthy (" + r.healthDetail() + ")",
+                            Map.of("replica", name, "service", step.service(), "revision", step.toRevision()));
+                }
+            }
+        }
+        if (healthy >= step.newTarget()) {
+            return true;
+        }
+        long waited = ctx.now() - ctx.state().get("since").asLong();
+        Duration monitor = spec.updateConfig().monitor();
+        if (waited < monitor.toMillis()) {
+            return false;
+        }
+        List<String> unhealthy = new ArrayList<>();
+        for (int i = 1; i <= step.newTarget(); i++) {
+            int index = i;
+            ObservedReplica r = seen.stream().filter(o -> o.replica().index() == index).findFirst().orElse(null);
+            if (r != null && r.healthy()) {
+                continue;
+            }
+            String name = Labels.replicaName(step.service(), step.toRevision(), i);
+            String why = r == null ? "not running" : r.healthDetail();
+            unhealthy.add(name + " (" + why + ")");
+            ctx.event(EventTypes.REPLICA_UNHEALTHY, "replica " + name + " not healthy after "
+                    + Durations.human(monitor) + " (" + why + ")", Map.of("replica", name, "service", step.service(),
+                    "revision", step.toRevision(), "reason", why));
+        }
+        String reason = "replica " + String.join(", ", unhealthy) + " not healthy after " + Durations.human(monitor);
+        FailureAction action = spec.updateConfig().failureAction();
+        if (action == FailureAction.CONTINUE) {
+            ctx.message(reason + "; failure_action continue");
+            return true;
+        }
+        if (action == FailureAction.PAUSE) {
+            ctx.phase(Phase.Paused, reason + "; paused (failure_action pause): resume to wait again, abort to roll back");
+            ctx.event(EventTypes.RELEASE_PAUSED, ctx.message(), Map.of("reason", reason));
+            return false;
+        }
+        beginRollback(ctx, reason, false);
+        return false;
+    }
+
+    private static void reconcileFinish(ReleaseContext ctx, List<RollingStep> plan) {
+        // Sets of revisions the release replaced are gone; keep only the new ones and the untouched services.
+        for (RollingStep step : plan) {
+            if (step.fromRevision() != null) {
+                ctx.removeSet(step.service(), step.fromRevision());
+            }
+            if (step.toRevision() != null) {
+                ctx.set(step.service(), step.toRevision()).ifPresent(n -> ctx.putSet(n.withWeight(100)));
+            }
+        }
+        ctx.canaryWeight(100);
+        ctx.serveRevision(ctx.to().revision());
+        String text = "release " + ctx.release().id() + " succeeded: " + ctx.app() + " at revision " + ctx.to().revision();
+        ctx.phase(Phase.Succeeded, text);
+        ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
+    }
+
+    private static void beginRollback(ReleaseContext ctx, String reason, boolean aborted) {
+        ObjectNode rb = ctx.state().putObject("rollback");
+        rb.put("reason", reason);
+        rb.put("aborted", aborted);
+        rb.put("since", ctx.now());
+        rb.put("stage", "restore");
+        Integer from = ctx.from() == null ? null : ctx.from().revision();
+        String text = from == null ? "removing revision " + ctx.to().revision() + ": " + reason
+                : "rolling back to revision " + from + ": " + reason;
+        ctx.message(text);
+        ctx.event(EventTypes.ROLLBACK_STARTED, text, Map.of("reason", reason));
+        // Stable replicas come back first with all the traffic; the new ones keep running, weightless, until then.
+        List<ReplicaSet> original = original(ctx);
+        List<ReplicaSet> restored = new ArrayList<>(original);
+        for (ReplicaSet set : ctx.sets()) {
+            boolean known = original.stream().anyMatch(o -> o.service().equals(set.service()) && o.revision() == set.revision());
+            if (!known) {
+                restored.add(set.withWeight(0));
+            }
+        }
+        ctx.replaceSets(restored);
+        ctx.canaryWeight(0);
+    }
+
+    private static void reconcileRollback(ReleaseContext ctx) {
+        ObjectNode rb = (ObjectNode) ctx.state().get("rollback");
+        List<ReplicaSet> original = original(ctx);
+        if (rb.get("stage").asText().equals("restore")) {
+            boolean ready = true;
+            for (ReplicaSet set : original) {
+                long healthy = ctx.replicas(set.service(), set.revision(), set.replicas()).stream()
+                        .filter(ObservedReplica::healthy).count();
+                ready &= healthy >= set.replicas();
+            }
+            boolean overdue = ctx.now() - rb.get("since").asLong() > Duration.ofMinutes(2).toMillis();
+            if (!ready && !overdue) {
+                return;
+            }
+            ctx.replaceSets(original);
+            for (String service : services(original)) {
+                Map<Integer, Integer> weights = new LinkedHashMap<>();
+                original.stream().filter(o -> o.service().equals(service)).forEach(o -> weights.put(o.revision(), o.weight()));
+                Integer newRev = ctx.to().serviceRevisions().get(service);
+                if (newRev == null || weights.containsKey(newRev)) {
+                    continue;
+                }
+                weights.put(newRev, 0);
+                ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + service + ": " + Weights.describe(weights),
+                        Map.of("service", service));
+            }
+            rb.put("stage", "remove");
+            rb.put("since", ctx.now());
+            return;
+        }
+        boolean newGone = true;
+        for (String service : ctx.to().serviceRevisions().keySet()) {
+            int rev = ctx.to().serviceRevisions().get(service);
+            boolean original_ = original.stream().anyMatch(o -> o.service().equals(service) && o.revision() == rev);
+            if (!original_) {
+                newGone &= ctx.leftovers(service, rev, 0).isEmpty();
+            }
+        }
+        boolean overdue = ctx.now() - rb.get("since").asLong() > STOP_LIMIT.toMillis();
+        if (!newGone && !overdue) {
+            return;
+        }
+        String reason = rb.get("reason").asText();
+        boolean aborted = rb.get("aborted").asBoolean();
+        Integer from = ctx.from() == null ? null : ctx.from().revision();
+        if (from != null) {
+            ctx.serveRevision(from);
+        }
+        if (aborted) {
+            String text = "release " + ctx.release().id() + " aborted, " + (from == null ? "nothing left running"
+                    : "back at revision " + from) + ": " + reason;
+            ctx.phase(Phase.Aborted, text);
+            ctx.event(EventTypes.RELEASE_ABORTED, text, Map.of("reason", reason));
+        } else if (from == null) {
+            String text = "release " + ctx.release().id() + " failed, no previous revision to roll back to: " + reason;
+            ctx.phase(Phase.Failed, text);
+            ctx.event(EventTypes.RELEASE_FAILED, text, Map.of("reason", reason));
+        } else {
+            String text = "rolled back to revision " + from + ": " + reason;
+            ctx.phase(Phase.RolledBack, text);
+            ctx.event(EventTypes.RELEASE_ROLLED_BACK, text, Map.of("reason", reason, "revision", from));
+        }
+    }
+
+    @Override
+    public boolean supports(String control, ReleaseContext ctx) {
+        return control.equals("resume") && ctx.phase() == Phase.Paused;
+    }
+
+    private static List<RollingStep> plan(ReleaseContext ctx) {
+        return Json.MAPPER.convertValue(ctx.state().get("plan"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, RollingStep.class));
+    }
+
+    private static List<ReplicaSet> original(ReleaseContext ctx) {
+        return Json.MAPPER.convertValue(ctx.state().get("original"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ReplicaSet.class));
+    }
+
+    private static List<String> services(List<ReplicaSet> sets) {
+        return sets.stream().map(ReplicaSet::service).distinct().toList();
+    }
+
+    private static ServiceSpec spec(ReleaseContext ctx, RollingStep step) {
+        return ctx.toSpec().services().get(step.service());
+    }
+
+    private static boolean contains(ArrayNode array, String value) {
+        for (JsonNode n : array) {
+            if (n.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,24 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+/**
+ * How a release moves an app from one revision to the next. A strategy is a straight list of reconcile steps
+ * run once per pass; each may return early (waiting for health, a drain, a pause), and the controller saves
+ * the status once at the end of the pass. Its progress lives in {@link ReleaseContext#state()} so a restarted
+ * runner resumes where it was. Rolling is here; canary and blue-green plug in as siblings.
+ */
+public interface Strategy {
+
+    /** The {@code strategy} value reported in the release status. */
+    String name();
+
+    /** Number of steps, fixed when the release is created. */
+    int stepCount(ReleaseContext ctx);
+
+    /** One pass: look at what is observed, decide, record events; never blocks. */
+    void reconcile(ReleaseContext ctx);
+
+    /** Whether promote/pause/resume mean anything for this strategy now (409 otherwise). */
+    default boolean supports(String control, ReleaseContext ctx) {
+        return false;
+    }
+}

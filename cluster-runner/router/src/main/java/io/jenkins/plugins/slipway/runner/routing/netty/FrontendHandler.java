@@ -76,8 +76,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private BackendState backend;
     private Channel outbound;
     private BackendHandler outboundHandler;
-    /** Counts attempts, so that a late connect result of an abandoned attempt is recognised and dropped. */
+    /** Counts attempts over the connection's life, so that a late connect result of an abandoned attempt is recognised. */
     private int attempt;
+    /** Backends tried for the current request. */
+    private int attempts;
     private Object[] tried;
     /** Body parts received while no backend connection was ready; owned here. */
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
@@ -159,6 +161,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         status = 0;
         skipInterimEnd = false;
         tried = null;
+        attempts = 0;
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
         clientKeepAlive = HttpUtil.isKeepAlive(req) && !closeRequested;
@@ -179,6 +182,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void connect() {
         backend = selection.backend;
         backend.inFlight.incrementAndGet();
+        attempts++;
         int thisAttempt = ++attempt;
         Channel ch = backend.pollIdle(client.eventLoop());
         if (ch != null) {
@@ -222,6 +226,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             send(c);
         }
         ch.flush();
+        if (outbound != ch) {
+            return; // the connection died while the request went out, and a retry has taken over
+        }
         timeout = client.eventLoop().schedule(onTimeout, options.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         if (!ch.isWritable()) {
             block(BACKEND_FULL);
@@ -381,11 +388,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void retryOrFail(boolean nothingSent) {
-        if (attempt < 1 + options.maxRetries() && (nothingSent || replayable)) {
+        if (attempts < 1 + options.maxRetries() && (nothingSent || replayable)) {
             if (tried == null) {
                 tried = new Object[options.maxRetries() + 1];
             }
-            tried[attempt - 1] = selection.backend;
+            tried[attempts - 1] = selection.backend;
             table.reselect(selection, tried);
             if (selection.backend != null) {
                 connect();

@@ -22,7 +22,13 @@ final class PrometheusText {
         Map<String, Map<String, RevisionSnapshot>> snaps = new TreeMap<>();
         sorted.forEach((name, r) -> {
             Map<String, RevisionSnapshot> byRevision = new TreeMap<>();
-            r.allMetrics().forEach((rev, m) -> byRevision.put(rev, m.snapshot()));
+            r.allMetrics().forEach((rev, m) -> {
+                RevisionSnapshot s = m.snapshot();
+                // Revision "" holds requests that found no revision at all; shown only when there were some.
+                if (!rev.isEmpty() || s.requests() > 0) {
+                    byRevision.put(rev, s);
+                }
+            });
             snaps.put(name, byRevision);
         });
         StringBuilder sb = new StringBuilder(4096);

@@ -1,0 +1,193 @@
+package io.jenkins.plugins.slipway.runner.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
+import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.DeployResponse;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
+import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Deploy, read, refuse: one real runner process, one three-replica app on a route. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeployIT {
+    private static final String APP = "it-deploy";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static RunnerProcess runner;
+    private static RunnerClient client;
+    private static int routePort;
+    private static String compose;
+    private static String release;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Docker.removeApp(APP);
+        String image = Docker.image("v1", true);
+        runner = RunnerProcess.start("deploy");
+        client = runner.client();
+        routePort = RunnerProcess.freePort(18100, 18199);
+        compose = Apps.web(image, 3, routePort, "", "");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            client.deleteApp(APP);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
+        } finally {
+            client.close();
+            runner.close();
+            Docker.removeApp(APP);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void threeReplicasAnswerOnTheRoute() throws Exception {
+        DeployResponse rsp = client.deploy(APP, new DeployRequest(compose, Map.of(), null));
+        assertThat(rsp.revision()).isEqualTo(1);
+        assertThat(rsp.release()).isNotNull();
+        release = rsp.release();
+
+        ReleaseStatus end = Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60));
+        assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+        assertThat(Docker.containers(APP)).hasSize(3).allMatch(l -> l.endsWith(" 1 running"));
+
+        HttpResponse<String> answer = Http.get("http://127.0.0.1:" + routePort + "/");
+        assertThat(answer).isNotNull();
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("version v1");
+
+        AppStatus status = client.app(APP);
+        assertThat(status.revision()).isEqualTo(1);
+        AppStatus.ServiceStatus web = status.services().get(0);
+        assertThat(web.replicas().desired()).isEqualTo(3);
+        assertThat(web.replicas().ready()).isEqualTo(3);
+        assertThat(web.route().port()).isEqualTo(routePort);
+        assertThat(web.weights()).containsEntry("1", 100);
+    }
+
+    @Test
+    @Order(2)
+    void unchangedSpecAnswers200WithoutRelease() throws Exception {
+        HttpResponse<String> rsp = Http.send("PUT", runner.url() + "/api/v1/apps/" + APP, runner.token(),
+                JSON.writeValueAsString(Map.of("compose", compose)));
+        assertThat(rsp.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(rsp.body());
+        assertThat(body.get("revision").asInt()).isEqualTo(1);
+        assertThat(body.get("release").isNull()).isTrue();
+        assertThat(client.app(APP).currentRelease()).isEqualTo(release);
+    }
+
+    @Test
+    @Order(3)
+    void invalidSpecIs400WithFieldPathsAndChangesNothing() throws Exception {
+        String bad = compose.replace("replicas: 3", "replicas: three").replace("stop_grace_period: 1s",
+                "stop_grace_period: 1s\n    colour: blue\n    healthcheck: {test: 42}");
+        HttpResponse<String> rsp = Http.send("PUT", runner.url() + "/api/v1/apps/" + APP, runner.token(),
+                JSON.writeValueAsString(Map.of("compose", bad)));
+        assertThat(rsp.statusCode()).isEqualTo(400);
+        JsonNode body = JSON.readTree(rsp.body());
+        List<String> problems = new ArrayList<>();
+        body.get("problems").forEach(p -> problems.add(p.get("path").asText() + ": " + p.get("message").asText()));
+        assertThat(problems).contains("services.web.deploy.replicas: must be a whole number >= 0, got \"three\"");
+        assertThat(problems).anyMatch(p -> p.startsWith("services.web.healthcheck.test: "));
+        assertThat(client.app(APP).revision()).isEqualTo(1);
+        assertThat(client.app(APP).currentRelease()).isEqualTo(release);
+        assertThat(Docker.containers(APP)).hasSize(3).allMatch(l -> l.endsWith(" 1 running"));
+    }
+
+    @Test
+    @Order(4)
+    void withoutOrWithAWrongTokenIs401() throws Exception {
+        for (String token : new String[] {null, "wrong-token"}) {
+            for (String[] call : new String[][] {{"GET", "/api/v1/apps"}, {"PUT", "/api/v1/apps/" + APP},
+                    {"DELETE", "/api/v1/apps/" + APP}, {"GET", "/api/v1/releases/" + release + "/events"}}) {
+                HttpResponse<String> rsp = Http.send(call[0], runner.url() + call[1], token,
+                        call[0].equals("PUT") ? "{\"compose\":\"services: {}\"}" : null);
+                assertThat(rsp.statusCode()).as(call[0] + " " + call[1] + " with token " + token).isEqualTo(401);
+                assertThat(JSON.readTree(rsp.body()).get("error").asText()).contains("token");
+                assertThat(rsp.body()).doesNotContain(runner.token());
+            }
+        }
+        assertThat(Http.send("GET", runner.url() + "/healthz", null, null).statusCode()).isEqualTo(200);
+        assertThat(runner.logText()).doesNotContain(runner.token());
+        assertThat(Docker.containers(APP)).hasSize(3);
+    }
+
+    @Test
+    @Order(5)
+    void eventStreamResumesAfterLastEventId() throws Exception {
+        List<long[]> all = sse(0);
+        assertThat(all).hasSizeGreaterThan(3);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i)[0]).isEqualTo(i + 1);
+        }
+        long from = all.get(2)[0];
+        List<long[]> rest = sse(from);
+        assertThat(rest).hasSize(all.size() - 3);
+        assertThat(rest.get(0)[0]).isEqualTo(from + 1);
+    }
+
+    /** Reads the whole stream (it ends after the terminal event); returns the ids. */
+    private static List<long[]> sse(long lastEventId) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.url() + "/api/v1/releases/" + release + "/events"))
+                .header("Authorization", "Bearer " + runner.token()).timeout(Duration.ofSeconds(20));
+        if (lastEventId > 0) {
+            b.header("Last-Event-ID", String.valueOf(lastEventId));
+        }
+        HttpResponse<java.io.InputStream> rsp = Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(rsp.statusCode()).isEqualTo(200);
+        assertThat(rsp.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<long[]> ids = new ArrayList<>();
+        Pattern id = Pattern.compile("^id: (\\d+)$");
+        String lastType = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(rsp.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                Matcher m = id.matcher(line);
+                if (m.matches()) {
+                    ids.add(new long[] {Long.parseLong(m.group(1))});
+                } else if (line.startsWith("event: ")) {
+                    lastType = line.substring(7);
+                } else if (line.startsWith("data: ")) {
+                    JsonNode data = JSON.readTree(line.substring(6));
+                    assertThat(data.get("type").asText()).isEqualTo(lastType);
+                    assertThat(data.get("message").asText()).isNotBlank();
+                }
+            }
+        }
+        assertThat(lastType).isEqualTo("ReleaseSucceeded");
+        return ids;
+    }
+
+    @Test
+    @Order(6)
+    void metricsHaveRouterAndRunnerFigures() throws Exception {
+        HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);
+        assertThat(rsp.statusCode()).isEqualTo(200);
+        assertThat(rsp.body()).contains("slipway_runner_replicas{app=\"" + APP + "\",service=\"web\",revision=\"1\",ready=\"true\"} 3");
+    }
+}

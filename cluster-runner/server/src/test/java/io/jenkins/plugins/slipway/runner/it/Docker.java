@@ -1,0 +1,81 @@
+package io.jenkins.plugins.slipway.runner.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test side of the real engine, through the docker CLI: builds the test images (FROM scratch with the static
+ * busybox), lists and kills the containers of the test apps ({@code it-*}).
+ */
+public final class Docker {
+    private Docker() {
+    }
+
+    /** Runs docker with a deadline; returns stdout, throws with stderr on failure. */
+    public static String run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("docker");
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("docker " + String.join(" ", args) + " took longer than 120 s");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException("docker " + String.join(" ", args) + " failed: " + text);
+        }
+        return text;
+    }
+
+    /**
+     * Builds {@code it-runner-web:<version>}: busybox httpd on 8080 serving "version &lt;version&gt;" at / and
+     * {@code /health} (absent when {@code healthy} is false, so a health check against it never passes).
+     */
+    public static String image(String version, boolean healthy) throws IOException, InterruptedException {
+        String tag = "it-runner-web:" + version;
+        Path dir = Files.createTempDirectory("slipway-it-image-");
+        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(dir.resolve("www"));
+        Files.writeString(dir.resolve("www/index.html"), "version " + version + "\n");
+        if (healthy) {
+            Files.writeString(dir.resolve("www/health"), "ok\n");
+        }
+        Files.writeString(dir.resolve("Dockerfile"), """
+                FROM scratch
+                COPY busybox /bin/busybox
+                COPY www /www
+                LABEL io.slipway.test=runner
+                ENTRYPOINT ["/bin/busybox"]
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """);
+        run("build", "-q", "-t", tag, dir.toString());
+        return tag;
+    }
+
+    /** Running containers of an app: "name revision state" per line, sorted. */
+    public static List<String> containers(String app) throws IOException, InterruptedException {
+        String out = run("ps", "-a", "--filter", "label=io.slipway.app=" + app, "--format",
+                "{{.Names}} {{.Label \"io.slipway.revision\"}} {{.State}}");
+        return out.lines().filter(l -> !l.isBlank()).sorted().toList();
+    }
+
+    /** Removes every container of the test app (its label), whatever the runner did. */
+    public static void removeApp(String app) throws IOException, InterruptedException {
+        if (!app.startsWith("it-")) {
+            throw new IllegalArgumentException("tests only remove their own it-* apps");
+        }
+        String ids = run("ps", "-aq", "--filter", "label=io.slipway.app=" + app);
+        for (String id : ids.lines().filter(l -> !l.isBlank()).toList()) {
+            run("rm", "-f", id);
+        }
+    }
+}

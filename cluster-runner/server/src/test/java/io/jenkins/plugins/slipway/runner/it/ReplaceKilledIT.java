@@ -1,0 +1,64 @@
+package io.jenkins.plugins.slipway.runner.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.DeployResponse;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A container killed behind the runner's back is replaced within seconds. */
+class ReplaceKilledIT {
+    private static final String APP = "it-replace";
+    private static RunnerProcess runner;
+    private static RunnerClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Docker.removeApp(APP);
+        runner = RunnerProcess.start("replace");
+        client = runner.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            client.deleteApp(APP);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
+        } finally {
+            client.close();
+            runner.close();
+            Docker.removeApp(APP);
+        }
+    }
+
+    @Test
+    void killedContainerIsReplaced() throws Exception {
+        int port = RunnerProcess.freePort(18400, 18499);
+        DeployResponse rsp = client.deploy(APP, new DeployRequest(Apps.web(Docker.image("v1", true), 2, port, "", ""),
+                Map.of(), null));
+        assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+        String victim = Docker.run("ps", "-q", "--filter", "name=slipway-it-replace-web-1-2").trim();
+        assertThat(victim).isNotEmpty();
+
+        long t0 = System.nanoTime();
+        Docker.run("kill", victim);
+        await("replacement of web-1-2").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String id = Docker.run("ps", "-q", "--filter", "name=slipway-it-replace-web-1-2", "--filter", "status=running").trim();
+            return !id.isEmpty() && !victim.startsWith(id) && !id.startsWith(victim);
+        });
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("killed replica replaced in " + ms + " ms");
+        assertThat(Docker.containers(APP)).isEqualTo(List.of("slipway-it-replace-web-1-1 1 running",
+                "slipway-it-replace-web-1-2 1 running"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.app(APP).services().get(0).replicas().ready() == 2);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
+    }
+}

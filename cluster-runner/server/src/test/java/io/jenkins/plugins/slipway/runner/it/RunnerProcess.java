@@ -1,0 +1,131 @@
+package io.jenkins.plugins.slipway.runner.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.jenkins.plugins.slipway.runner.client.HttpRunnerClient;
+import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real runner: {@code java -jar slipway-runner.jar serve} on a loopback port of the 18000-18999 range. */
+public final class RunnerProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private RunnerProcess(Path dataDir, int port) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    /** Starts a runner with a fresh data dir. */
+    public static RunnerProcess start(String name) throws IOException {
+        Path dir = Files.createTempDirectory("slipway-it-" + name + "-");
+        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(18700, 18799));
+        r.launch();
+        return r;
+    }
+
+    /** Starts the runner process (again) on the same data dir and port. */
+    public void launch() throws IOException {
+        String jar = System.getProperty("slipway.runner.jar", "../target/slipway-runner.jar");
+        if (!new File(jar).isFile()) {
+            throw new IllegalStateException("runner jar " + jar + " not built: run mvn package first");
+        }
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar, "serve",
+                "--port", String.valueOf(port), "--data", dataDir.toString()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(this::healthy);
+    }
+
+    private boolean healthy() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("runner exited with " + process.exitValue() + "; log: " + logText());
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path tokenFile() {
+        return dataDir.resolve("token");
+    }
+
+    public String token() throws IOException {
+        return Files.readString(tokenFile()).trim();
+    }
+
+    public RunnerClient client() throws IOException {
+        return HttpRunnerClient.builder(url()).withToken(token()).withRequestTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** SIGKILL: no shutdown hook runs, as in a crash. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        }
+    }
+
+    /** A loopback port of {@code [from, to]} nobody listens on now. */
+    public static int freePort(int from, int to) {
+        int span = to - from + 1;
+        int start = (int) (Math.random() * span);
+        for (int i = 0; i < span; i++) {
+            int port = from + (start + i) % span;
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // taken, try the next
+            }
+        }
+        throw new IllegalStateException("no free port in " + from + "-" + to);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,93 @@
+package io.jenkins.plugins.slipway.testing;
+
+import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.util.Secret;
+import io.jenkins.plugins.slipway.standin.StandIn;
+import java.security.KeyStore;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+/** Puts credentials in the stand-in's global store, where CredentialsProvider finds them. */
+public final class TestCredentials {
+    private TestCredentials() {
+    }
+
+    public static StandardUsernamePasswordCredentials usernamePassword(String id, String username, String password) {
+        StandardUsernamePasswordCredentials c = new UsernamePassword(id, username, Secret.fromString(password));
+        StandIn.addCredentials(c);
+        return c;
+    }
+
+    public static StringCredentials secretText(String id, String secret) {
+        StringCredentials c = new SecretText(id, Secret.fromString(secret));
+        StandIn.addCredentials(c);
+        return c;
+    }
+
+    public static StandardCertificateCredentials certificate(String id, KeyStore keyStore, String password) {
+        StandardCertificateCredentials c = new Certificate(id, keyStore, Secret.fromString(password));
+        StandIn.addCredentials(c);
+        return c;
+    }
+
+    private record UsernamePassword(String id, String username, Secret password) implements StandardUsernamePasswordCredentials {
+        @Override
+        public String getId() {
+            return id;
+        }
+
+        @Override
+        public String getDescription() {
+            return "";
+        }
+
+        @Override
+        public String getUsername() {
+            return username;
+        }
+
+        @Override
+        public Secret getPassword() {
+            return password;
+        }
+    }
+
+    private record SecretText(String id, Secret secret) implements StringCredentials {
+        @Override
+        public String getId() {
+            return id;
+        }
+
+        @Override
+        public String getDescription() {
+            return "";
+        }
+
+        @Override
+        public Secret getSecret() {
+            return secret;
+        }
+    }
+
+    private record Certificate(String id, KeyStore keyStore, Secret password) implements StandardCertificateCredentials {
+        @Override
+        public String getId() {
+            return id;
+        }
+
+        @Override
+        public String getDescription() {
+            return "";
+        }
+
+        @Override
+        public KeyStore getKeyStore() {
+            return keyStore;
+        }
+
+        @Override
+        public Secret getPassword() {
+            return password;
+        }
+    }
+}

@@ -2,7 +2,10 @@ package io.jenkins.plugins.slipway.runner.release.plan;
 
 /** What the controller does to carry out an allowed command or an analysis verdict. */
 public enum Effect {
-    /** End the current step: cancel its analysis if one runs, clear its pause; step index + 1. */
+    /**
+     * End the current step: cancel its analysis if one runs, clear its pause; step index + 1. A background analysis
+     * that ended Inconclusive (the reason for the pause being promoted) starts again.
+     */
     SkipStep,
     /** Jump past the last step (canary) or switch now (blue-green): the next pass completes the release. */
     SkipAllSteps,

@@ -270,6 +270,12 @@ public final class ReleaseSpecParser {
             return null;
         }
         warnUnknown(rule, p, Set.of("name", "value"));
+        if (rule.get("value") instanceof Boolean b) {
+            // YAML 1.1 reads yes/no/on/off as booleans: the text the user meant is lost, so ask for quotes.
+            problem(p + ".value", "YAML reads this value as the boolean " + b + "; quote it (value: \"yes\") so that "
+                    + "the exact text is matched");
+            return null;
+        }
         String name = string(rule, "name", p, true);
         String value = string(rule, "value", p, true);
         if (name != null && !TOKEN.matcher(name).matches()) {
@@ -340,9 +346,6 @@ public final class ReleaseSpecParser {
         if (map.containsKey("count")) {
             Integer n = wholeNumber(map.get("count"), path + ".count", inline ? 1 : 0, 10_000);
             count = n == null ? 1 : n;
-            if (n != null && inline && n == 0) {
-                count = 1;
-            }
         } else {
             count = inline ? AnalysisSpec.DEFAULT_INLINE_COUNT : 0;
         }
@@ -431,7 +434,7 @@ public final class ReleaseSpecParser {
         warnUnknown(cfg, path, Set.of("path", "expectStatus", "timeout"));
         int before = problems.size();
         String probePath = string(cfg, "path", path, true);
-        if (probePath != null && (!probePath.startsWith("/") || probePath.chars().anyMatch(Character::isWhitespace))) {
+        if (probePath != null && (!probePath.startsWith("/") || !isUriPath(probePath))) {
             problem(path + ".path", "must be a URL path starting with /, e.g. /healthz, got " + show(probePath));
         }
         Integer status = cfg.containsKey("expectStatus")
@@ -484,6 +487,15 @@ public final class ReleaseSpecParser {
             return null;
         }
         return uri;
+    }
+
+    private static boolean isUriPath(String path) {
+        try {
+            URI u = new URI("http://127.0.0.1" + path);
+            return u.getRawAuthority().equals("127.0.0.1");
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean isLoopback(String host) {

@@ -1,0 +1,120 @@
+package io.jenkins.plugins.slipway.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.jenkins.plugins.slipway.config.ClusterRunner;
+import io.jenkins.plugins.slipway.config.SlipwayConfiguration;
+import io.jenkins.plugins.slipway.runner.client.HttpRunnerClient;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real cluster runner process ({@code java -jar cluster-runner/target/slipway-runner.jar serve}) on a
+ * loopback port with its own data dir, registered in the stand-in's global configuration as the default
+ * runner with its token as a Secret text credential.
+ */
+public final class RunnerProcess implements AutoCloseable {
+    public static final String TOKEN_CREDENTIAL_ID = "runner-token";
+
+    private final Process process;
+    private final int port;
+    private final Path dataDir;
+    private final Path logFile;
+
+    private RunnerProcess(Process process, int port, Path dataDir, Path logFile) {
+        this.process = process;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+    }
+
+    /** Starts a runner on {@code port} with data in {@code dataDir} and waits until it answers /healthz. */
+    public static RunnerProcess start(int port, Path dataDir) throws IOException {
+        Path jar = runnerJar();
+        Files.createDirectories(dataDir);
+        Path log = dataDir.resolve("runner.log");
+        Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "serve", "--port", Integer.toString(port),
+                "--data", dataDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        RunnerProcess runner = new RunnerProcess(p, port, dataDir, log);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        await("runner on port " + port + " answers /healthz (log " + log + ")")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("runner exited with " + p.exitValue() + ":\n"
+                                + Files.readString(log));
+                    }
+                    try {
+                        return http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/healthz")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        return runner;
+    }
+
+    /** Makes this runner the global configuration's only runner, named "local", with its token credential. */
+    public RunnerProcess register() throws IOException {
+        TestCredentials.secretText(TOKEN_CREDENTIAL_ID, token());
+        ClusterRunner runner = new ClusterRunner("local", url());
+        runner.setCredentialsId(TOKEN_CREDENTIAL_ID);
+        SlipwayConfiguration.get().setRunners(List.of(runner));
+        return this;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String token() throws IOException {
+        return Files.readString(dataDir.resolve("token"), StandardCharsets.UTF_8).trim();
+    }
+
+    /** A client with the runner's token, for a test to look at what the runner says. */
+    public HttpRunnerClient client() throws IOException {
+        return HttpRunnerClient.builder(url()).withToken(token()).build();
+    }
+
+    public String log() throws IOException {
+        return Files.exists(logFile) ? Files.readString(logFile) : "";
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path runnerJar() {
+        Path jar = Path.of(System.getProperty("slipway.runner.jar", "cluster-runner/target/slipway-runner.jar"))
+                .toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the runner jar " + jar + " is missing: build it first with"
+                    + " `mvn -f cluster-runner/pom.xml install` (scripts/test-all.sh does)");
+        }
+        return jar;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -43,7 +43,7 @@ final class Dockerfiles {
                 continue;
             }
             if (trimmed.endsWith("\\")) {
-                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+                current.append(trimmed.substring(0, trimmed.length() - 1).trim()).append(' ');
             } else {
                 current.append(trimmed);
                 result.add(new Instruction(start, current.toString().trim()));

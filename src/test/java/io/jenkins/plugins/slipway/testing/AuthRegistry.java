@@ -87,8 +87,8 @@ public final class AuthRegistry implements AutoCloseable {
     private static int freePort() throws IOException {
         for (int i = 0; i < 50; i++) {
             int candidate = 17000 + ThreadLocalRandom.current().nextInt(1000);
-            try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                return candidate;
+            try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
             } catch (IOException taken) {
                 // try another
             }

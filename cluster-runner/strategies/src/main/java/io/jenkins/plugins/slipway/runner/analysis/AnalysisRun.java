@@ -37,6 +37,8 @@ public final class AnalysisRun {
     private final List<Measurement> measurements = new ArrayList<>();
     private AnalysisScheduler.Cancellable pending;
     private int round;
+    /** Set by {@link #cancel()}; also read outside the lock before a listener is called. */
+    private volatile boolean cancelled;
 
     private AnalysisRun(AnalysisSpec spec, Map<String, MetricProvider> providers, AnalysisScheduler scheduler,
                         Consumer<Measurement> listener) {
@@ -81,10 +83,15 @@ public final class AnalysisRun {
     }
 
     /** Stops the run; a measurement in flight is discarded. Does nothing once the run has ended. */
-    public synchronized void cancel() {
-        if (pending != null) {
-            pending.cancel();
+    public void cancel() {
+        AnalysisScheduler.Cancellable p;
+        synchronized (this) {
+            cancelled = true;
+            p = pending;
             pending = null;
+        }
+        if (p != null) {
+            p.cancel();
         }
         result.cancel(false);
     }
@@ -115,7 +122,7 @@ public final class AnalysisRun {
         int index;
         List<MetricState> live;
         synchronized (this) {
-            if (result.isDone()) {
+            if (cancelled || result.isDone()) {
                 return;
             }
             pending = null;
@@ -131,42 +138,60 @@ public final class AnalysisRun {
                 .whenComplete((ignored, failure) -> measured(started, index, live, readings));
     }
 
-    private synchronized void measured(Instant started, int index, List<MetricState> live,
-                                       List<CompletableFuture<Reading>> readings) {
-        if (result.isDone()) {
-            return;
-        }
-        Instant at = scheduler.now();
-        MetricState decided = null;
-        for (int i = 0; i < live.size(); i++) {
-            MetricState m = live.get(i);
-            Reading r = readings.get(i).isCompletedExceptionally()
-                    ? Reading.error(m.provider.kind() + " could not measure", Map.of())
-                    : readings.get(i).join();
-            Measurement measurement = Measurement.of(m.name, m.provider.kind(), index, spec.count(), at, r);
-            record(measurement);
-            if (m.judge(measurement) && (decided == null || m.ended.isWorseThan(decided.ended))) {
-                decided = m;
+    // Listeners and the result's dependents are called outside the lock: the release side holds its own lock
+    // while it cancels runs, and a callback taking that lock from inside this one could deadlock.
+    private void measured(Instant started, int index, List<MetricState> live,
+                          List<CompletableFuture<Reading>> readings) {
+        List<Measurement> taken = new ArrayList<>();
+        AnalysisResult ended = null;
+        Instant at;
+        synchronized (this) {
+            if (cancelled || result.isDone()) {
+                return;
             }
-        }
-        if (decided != null && (decided.ended == Verdict.Failed || decided.ended == Verdict.Error)) {
-            finish(decided);
-            return;
-        }
-        if (metrics.stream().allMatch(m -> m.ended != null)) {
-            MetricState worst = metrics.get(0);
-            for (MetricState m : metrics) {
-                if (m.ended.isWorseThan(worst.ended)) {
-                    worst = m;
+            at = scheduler.now();
+            MetricState decided = null;
+            for (int i = 0; i < live.size(); i++) {
+                MetricState m = live.get(i);
+                Reading r = readings.get(i).isCompletedExceptionally()
+                        ? Reading.error(m.provider.kind() + " could not measure", Map.of())
+                        : readings.get(i).join();
+                Measurement measurement = Measurement.of(m.name, m.provider.kind(), index, spec.count(), at, r);
+                record(measurement);
+                taken.add(measurement);
+                if (m.judge(measurement) && (decided == null || m.ended.isWorseThan(decided.ended))) {
+                    decided = m;
                 }
             }
-            finish(worst);
+            if (decided != null && (decided.ended == Verdict.Failed || decided.ended == Verdict.Error)) {
+                ended = finish(decided);
+            } else if (metrics.stream().allMatch(m -> m.ended != null)) {
+                MetricState worst = metrics.get(0);
+                for (MetricState m : metrics) {
+                    if (m.ended.isWorseThan(worst.ended)) {
+                        worst = m;
+                    }
+                }
+                ended = finish(worst);
+            }
+        }
+        for (Measurement m : taken) {
+            if (!cancelled) {
+                tell(m);
+            }
+        }
+        if (ended != null) {
+            result.complete(ended);
             return;
         }
-        // The next measurement is due one interval after this one started, whatever the measuring took.
-        Duration spent = Duration.between(started, at);
-        pending = scheduler.schedule(spec.interval().minus(spent).isNegative() ? Duration.ZERO
-                : spec.interval().minus(spent), this::tick);
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            // The next measurement is due one interval after this one started, whatever the measuring took.
+            Duration wait = spec.interval().minus(Duration.between(started, at));
+            pending = scheduler.schedule(wait.isNegative() ? Duration.ZERO : wait, this::tick);
+        }
     }
 
     private void record(Measurement m) {
@@ -174,6 +199,9 @@ public final class AnalysisRun {
         if (measurements.size() > KEPT_MEASUREMENTS) {
             measurements.remove(0);
         }
+    }
+
+    private void tell(Measurement m) {
         try {
             listener.accept(m);
         } catch (RuntimeException e) {
@@ -182,7 +210,7 @@ public final class AnalysisRun {
         }
     }
 
-    private void finish(MetricState deciding) {
+    private AnalysisResult finish(MetricState deciding) {
         Verdict verdict = deciding.ended;
         StringJoiner tally = new StringJoiner(", ", " [", "]");
         for (MetricState m : metrics) {
@@ -190,7 +218,7 @@ public final class AnalysisRun {
         }
         String message = "analysis " + verdict.shout() + ": "
                 + (deciding.decidedBy == null ? deciding.name : deciding.decidedBy.describe()) + tally;
-        result.complete(new AnalysisResult(verdict, message, measurements));
+        return new AnalysisResult(verdict, message, measurements);
     }
 
     /** Counters of one metric within the run. */

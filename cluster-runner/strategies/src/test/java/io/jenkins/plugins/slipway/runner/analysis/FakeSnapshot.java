@@ -6,13 +6,13 @@ import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
  * A pure value standing for the router's cumulative figures. Latencies are those of the requests since the
  * previous snapshot, which is all {@link #since} needs to give back.
  */
-record FakeSnapshot(long requests, long failures, double p50, double p95, double p99) implements MetricsSnapshot {
-    static FakeSnapshot none() {
+public record FakeSnapshot(long requests, long failures, double p50, double p95, double p99) implements MetricsSnapshot {
+    public static FakeSnapshot none() {
         return new FakeSnapshot(0, 0, 0, 0, 0);
     }
 
     /** This snapshot plus {@code n} more requests of which {@code failed} failed, at latency {@code p99}. */
-    FakeSnapshot plus(long n, long failed, double p99) {
+    public FakeSnapshot plus(long n, long failed, double p99) {
         return new FakeSnapshot(requests + n, failures + failed, p99 / 2, p99 * 0.9, p99);
     }
 

@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Time that only moves when a test says so; due tasks run on the test's thread, in order. */
-final class ManualScheduler implements AnalysisScheduler {
+public final class ManualScheduler implements AnalysisScheduler {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private final List<Task> tasks = new ArrayList<>();
     private long sequence;
@@ -43,7 +43,7 @@ final class ManualScheduler implements AnalysisScheduler {
     }
 
     /** Moves time forward, running every task that falls due on the way at its due time. */
-    void advance(Duration d) {
+    public void advance(Duration d) {
         Instant end;
         synchronized (this) {
             end = now.plus(d);
@@ -64,7 +64,7 @@ final class ManualScheduler implements AnalysisScheduler {
         }
     }
 
-    synchronized int pendingTasks() {
+    public synchronized int pendingTasks() {
         return tasks.size();
     }
 }

@@ -55,7 +55,7 @@ public final class RunnerService implements AutoCloseable {
         ObservedState observed = new ObservedState();
         EventLog events = new EventLog(db, releases);
         RouteSync routes = new RouteSync(router, specs, o.host());
-        Reconciler reconciler = new Reconciler(db, apps, specs, engine, observed, routes);
+        Reconciler reconciler = new Reconciler(runnerId(o.dataDir()), db, apps, specs, engine, observed, routes);
         closeables.push(reconciler);
         ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler, routes);
         closeables.push(controller);
@@ -68,6 +68,19 @@ public final class RunnerService implements AutoCloseable {
         api.start();
         LOG.info("Slipway runner listening on http://{}:{} (engine {}, data {}) in {} ms", o.host(), api.port(),
                 engine.name(), o.dataDir(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The runner's stable identity, kept in the data dir: the replicas it owns carry it as a label. */
+    private static String runnerId(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("runner-id");
+        if (java.nio.file.Files.exists(file)) {
+            return java.nio.file.Files.readString(file).trim();
+        }
+        byte[] bytes = new byte[6];
+        new java.security.SecureRandom().nextBytes(bytes);
+        String id = java.util.HexFormat.of().formatHex(bytes);
+        java.nio.file.Files.writeString(file, id + "\n");
+        return id;
     }
 
     private static Engine engine(Options o) {

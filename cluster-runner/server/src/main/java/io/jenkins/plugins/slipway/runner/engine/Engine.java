@@ -30,10 +30,10 @@ public interface Engine extends AutoCloseable {
     void remove(String id, Duration grace);
 
     /**
-     * Calls {@code listener} with the id of each managed replica that exits, as soon as the engine says so.
-     * Best effort: the reconciler also polls, so a missed event only delays a replacement.
+     * Calls {@code listener} with the id of each replica carrying {@code labels} that exits, as soon as the
+     * engine says so. Best effort: the reconciler also polls, so a missed event only delays a replacement.
      */
-    AutoCloseable onExit(Consumer<String> listener);
+    AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener);
 
     @Override
     void close();

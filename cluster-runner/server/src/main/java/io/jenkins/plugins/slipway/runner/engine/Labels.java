@@ -2,7 +2,11 @@ package io.jenkins.plugins.slipway.runner.engine;
 
 /** The labels every replica carries: how the runner finds its containers again after a restart. */
 public final class Labels {
-    public static final String MANAGED = "io.slipway.managed";
+    /**
+     * Id of the runner that owns the replica. Several runners may share one engine (a developer's and a test's):
+     * each one only ever lists, replaces or removes the replicas carrying its own id.
+     */
+    public static final String RUNNER = "io.slipway.runner";
     public static final String APP = "io.slipway.app";
     public static final String SERVICE = "io.slipway.service";
     public static final String REVISION = "io.slipway.revision";

@@ -41,6 +41,7 @@ public final class Reconciler implements AutoCloseable {
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     private static final Duration START_BACKOFF = Duration.ofSeconds(3);
 
+    private final String runnerId;
     private final Database db;
     private final AppRepository apps;
     private final SpecCache specs;
@@ -64,8 +65,9 @@ public final class Reconciler implements AutoCloseable {
     record Failure(String message, long atMillis) {
     }
 
-    public Reconciler(Database db, AppRepository apps, SpecCache specs, Engine engine, ObservedState observed,
+    public Reconciler(String runnerId, Database db, AppRepository apps, SpecCache specs, Engine engine, ObservedState observed,
                       RouteSync routes) {
+        this.runnerId = runnerId;
         this.db = db;
         this.apps = apps;
         this.specs = specs;
@@ -75,7 +77,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     public void start() {
-        exitSubscription = engine.onExit(id -> trigger());
+        exitSubscription = engine.onExit(Map.of(Labels.RUNNER, runnerId), id -> trigger());
         loop.scheduleWithFixedDelay(this::passQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -111,7 +113,7 @@ public final class Reconciler implements AutoCloseable {
             }
             return m;
         });
-        Map<String, List<Replica>> actual = engine.list(Map.of(Labels.MANAGED, "true")).stream()
+        Map<String, List<Replica>> actual = engine.list(Map.of(Labels.RUNNER, runnerId)).stream()
                 .filter(r -> r.app() != null)
                 .collect(Collectors.groupingBy(Replica::app));
         Set<String> names = new TreeSet<>(desired.keySet());
@@ -227,7 +229,7 @@ public final class Reconciler implements AutoCloseable {
                 if (previous != null) {
                     engine.remove(previous.id(), Duration.ZERO);
                 }
-                engine.start(ReplicaSpecs.of(slot, spec));
+                engine.start(ReplicaSpecs.of(runnerId, slot, spec));
                 failures.remove(name);
                 exitedSince.remove(name);
             } catch (RuntimeException e) {

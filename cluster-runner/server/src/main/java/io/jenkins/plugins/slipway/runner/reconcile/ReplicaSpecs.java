@@ -12,9 +12,9 @@ final class ReplicaSpecs {
     private ReplicaSpecs() {
     }
 
-    static ReplicaSpec of(Slot slot, ServiceSpec s) {
+    static ReplicaSpec of(String runnerId, Slot slot, ServiceSpec s) {
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
-        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.RUNNER, runnerId);
         labels.put(Labels.APP, slot.app());
         labels.put(Labels.SERVICE, slot.service());
         labels.put(Labels.REVISION, String.valueOf(slot.revision()));

@@ -219,7 +219,7 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
-    public AutoCloseable onExit(Consumer<String> listener) {
+    public AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener) {
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Event event) {
@@ -235,7 +235,7 @@ public final class DockerEngine implements Engine {
             }
         };
         try {
-            docker.eventsCmd().withEventFilter("die").withLabelFilter(Map.of(Labels.MANAGED, "true")).exec(callback);
+            docker.eventsCmd().withEventFilter("die").withLabelFilter(labels).exec(callback);
         } catch (RuntimeException e) {
             LOG.warn("Cannot follow Docker events, relying on polling: {}", e.getMessage());
         }

@@ -1,0 +1,74 @@
+package io.jenkins.plugins.slipway;
+
+import io.jenkins.plugins.slipway.build.SlipwayBuildStep;
+import io.jenkins.plugins.slipway.config.ClusterRunner;
+import io.jenkins.plugins.slipway.config.DockerHost;
+import io.jenkins.plugins.slipway.config.Registry;
+import io.jenkins.plugins.slipway.config.SlipwayConfiguration;
+import io.jenkins.plugins.slipway.push.SlipwayPushStep;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
+import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.junit.Rule;
+import org.junit.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+
+/** Real Jenkins (jenkins/pom.xml only): the Snippet Generator and the configuration forms. */
+public class SnippetizerAndConfigTest {
+    @Rule
+    public JenkinsRule r = new JenkinsRule();
+
+    @Test
+    public void snippetizerRoundTrip() throws Exception {
+        SnippetizerTester st = new SnippetizerTester(r);
+        st.assertRoundTrip(new SlipwayBuildStep("registry.example/app"), "slipwayBuild 'registry.example/app'");
+        SlipwayBuildStep build = new SlipwayBuildStep("registry.example/app");
+        build.setTags(List.of("1", "latest"));
+        build.setTarget("runtime");
+        st.assertRoundTrip(build, "slipwayBuild image: 'registry.example/app', tags: ['1', 'latest'], target: 'runtime'");
+        SlipwayPushStep push = new SlipwayPushStep();
+        push.setImage("registry.example/app");
+        push.setTags(List.of("1"));
+        push.setCredentialsId("bot");
+        st.assertRoundTrip(push, "slipwayPush credentialsId: 'bot', image: 'registry.example/app', tags: ['1']");
+    }
+
+    @Test
+    public void stepConfigRoundTrip() throws Exception {
+        SlipwayBuildStep build = new SlipwayBuildStep("registry.example/app");
+        build.setContext("app");
+        build.setDockerfile("app/Dockerfile");
+        build.setTarget("runtime");
+        build.setNoCache(true);
+        r.assertEqualDataBoundBeans(build, new StepConfigTester(r).configRoundTrip(build));
+        SlipwayPushStep push = new SlipwayPushStep();
+        push.setImage("registry.example/app");
+        push.setCredentialsId("bot");
+        r.assertEqualDataBoundBeans(push, new StepConfigTester(r).configRoundTrip(push));
+    }
+
+    @Test
+    public void globalConfigRoundTrip() throws Exception {
+        SlipwayConfiguration config = SlipwayConfiguration.get();
+        DockerHost remote = new DockerHost("remote", "tcp://docker.example:2376");
+        remote.setTlsCredentialsId("docker-tls");
+        config.setDockerHosts(List.of(new DockerHost("local", DockerHost.LOCAL_URI), remote));
+        config.setDefaultDockerHost("remote");
+        Registry registry = new Registry("https://registry.example:5000");
+        registry.setCredentialsId("bot");
+        config.setRegistries(List.of(registry));
+        ClusterRunner runner = new ClusterRunner("prod", "https://runner.example:8787");
+        runner.setCredentialsId("runner-token");
+        config.setRunners(List.of(runner));
+        config.setDefaultRunner("prod");
+
+        r.configRoundtrip();
+
+        SlipwayConfiguration after = SlipwayConfiguration.get();
+        r.assertEqualDataBoundBeans(config.getDockerHosts(), after.getDockerHosts());
+        r.assertEqualDataBoundBeans(config.getRegistries(), after.getRegistries());
+        r.assertEqualDataBoundBeans(config.getRunners(), after.getRunners());
+        org.junit.Assert.assertEquals("remote", after.getDefaultDockerHost());
+        org.junit.Assert.assertEquals("prod", after.getDefaultRunner());
+    }
+}

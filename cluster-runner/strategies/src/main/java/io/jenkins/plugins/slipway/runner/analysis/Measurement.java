@@ -33,6 +33,24 @@ public record Measurement(String metric, String provider, int index, int count, 
                 r.message());
     }
 
+    /**
+     * The data of an {@code AnalysisMeasured} event, ready for any JSON writer: plain maps, numbers and strings,
+     * {@code at} as ISO-8601 text.
+     */
+    public Map<String, Object> toEventData() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("metric", metric);
+        m.put("provider", provider);
+        m.put("index", index);
+        m.put("count", count);
+        m.put("at", at.toString());
+        m.put("verdict", verdict.name());
+        m.put("values", values);
+        m.put("thresholds", thresholds);
+        m.put("message", message);
+        return m;
+    }
+
     /** The line for the build log: {@code traffic #2/3: success rate 71.4% < 99.0% over 140 requests ...: FAILED}. */
     public String describe() {
         return metric + " #" + index + (count > 0 ? "/" + count : "") + ": " + message;

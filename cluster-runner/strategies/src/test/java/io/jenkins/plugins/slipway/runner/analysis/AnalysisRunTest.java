@@ -252,6 +252,18 @@ class AnalysisRunTest {
     }
 
     @Test
+    void eventDataIsPlainJsonReady() {
+        AnalysisRun run = start(1, 0, 0);
+        traffic(140, 40);
+        time.advance(INTERVAL);
+        Map<String, Object> data = run.result().join().measurements().get(0).toEventData();
+        assertThat(data).containsKeys("metric", "provider", "index", "count", "at", "verdict", "values", "thresholds",
+                "message");
+        assertThat(data.get("at")).isEqualTo("2026-01-01T00:00:10Z");
+        assertThat(data.get("verdict")).isEqualTo("Failed");
+    }
+
+    @Test
     void cancelBeforeTheFirstMeasurement() {
         Map<String, MetricProvider> p = Map.of("a", new Scripted(Verdict.Successful));
         AnalysisRun run = startScripted(1, p);

@@ -30,6 +30,14 @@ public record AnalysisState(Status status, @CheckForNull String message) {
         return new AnalysisState(s, result.message());
     }
 
+    /**
+     * The state to resume with after the runner restarted: a run that was in progress died with the process and
+     * starts again from scratch (its measurements so far are in the event log).
+     */
+    public AnalysisState afterRestart() {
+        return status == Status.Running ? NOT_STARTED : this;
+    }
+
     String reason() {
         return message == null ? "analysis " + status.name().toLowerCase(java.util.Locale.ROOT) : message;
     }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.release.spec;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,11 @@ public sealed interface ReleaseSpec permits ReleaseSpec.Rolling, ReleaseSpec.Can
         @Override
         public String strategy() {
             return "canary";
+        }
+
+        /** The router rules sending matching requests to {@code canaryRevision}, in the order written. */
+        public List<MatchRule> matchRules(String canaryRevision) {
+            return match.stream().map(m -> m.toRule(canaryRevision)).toList();
         }
     }
 

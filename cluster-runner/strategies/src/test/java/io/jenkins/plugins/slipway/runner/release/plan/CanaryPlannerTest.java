@@ -120,6 +120,17 @@ class CanaryPlannerTest {
     }
 
     @Test
+    void matchRulesAndRestart() {
+        ReleaseSpec.Canary spec = new ReleaseSpec.Canary(SPEC.steps(), Optional.empty(), List.of(
+                new io.jenkins.plugins.slipway.runner.release.spec.MatchCondition(
+                        io.jenkins.plugins.slipway.runner.routing.MatchRule.Kind.HEADER, "X-Canary", "always")), true);
+        assertThat(spec.matchRules("4")).containsExactly(new io.jenkins.plugins.slipway.runner.routing.MatchRule(
+                io.jenkins.plugins.slipway.runner.routing.MatchRule.Kind.HEADER, "X-Canary", "always", "4"));
+        assertThat(AnalysisState.RUNNING.afterRestart()).isEqualTo(AnalysisState.NOT_STARTED);
+        assertThat(ended(Verdict.Failed).afterRestart()).isEqualTo(ended(Verdict.Failed));
+    }
+
+    @Test
     void completesStepOnlyWhereTheStepIsOver() {
         assertThat(new ReleaseAction.SetWeight(5, new ReplicaSplit(1, 1)).completesStep()).isTrue();
         assertThat(new ReleaseAction.Advance("x").completesStep()).isTrue();

@@ -68,11 +68,16 @@ public final class RunnerProcess implements AutoCloseable {
 
     /** Makes this runner the global configuration's only runner, named "local", with its token credential. */
     public RunnerProcess register() throws IOException {
-        TestCredentials.secretText(TOKEN_CREDENTIAL_ID, token());
-        ClusterRunner runner = new ClusterRunner("local", url());
+        register(url(), token());
+        return this;
+    }
+
+    /** Makes the runner at {@code url} the global configuration's only runner, named "local". */
+    public static void register(String url, String token) {
+        TestCredentials.secretText(TOKEN_CREDENTIAL_ID, token);
+        ClusterRunner runner = new ClusterRunner("local", url);
         runner.setCredentialsId(TOKEN_CREDENTIAL_ID);
         SlipwayConfiguration.get().setRunners(List.of(runner));
-        return this;
     }
 
     public String url() {

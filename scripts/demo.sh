@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The main job on the embedded defaults: a full delivery of the demo app (demo/) to the local Docker engine.
+#   1. installs and starts what is missing: Docker engine, registry on 127.0.0.1:5000 (scripts/env-up.sh);
+#   2. builds the runner and the plugin (tests skipped: `bash scripts/test-all.sh` runs them);
+#   3. starts a cluster runner on 127.0.0.1:8787 (data in ~/.slipway) unless one already answers there;
+#   4. runs the demo's pipeline (demo/Jenkinsfile) through the plugin's steps: slipwayBuild, slipwayPush,
+#      slipwayDeploy, printing the release's events as they come;
+#   5. shows the app answering on its route, http://127.0.0.1:8080/cgi-bin/hello.
+# Run it again to deliver a new version: a rolling update with no dropped request.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNNER_PORT="${SLIPWAY_RUNNER_PORT:-8787}"
+DATA_DIR="${SLIPWAY_DATA:-$HOME/.slipway}"
+VERSION="${SLIPWAY_DEMO_VERSION:-v$(date +%Y%m%d-%H%M%S)}"
+
+bash scripts/env-up.sh
+MVN=(mvn -B -ntp -q ${MAVEN_ARGS:-})
+echo "demo: building the runner and the plugin (tests skipped)"
+"${MVN[@]}" -f jenkins-api-standin/pom.xml install -DskipTests
+"${MVN[@]}" -f cluster-runner/pom.xml install -DskipTests
+"${MVN[@]}" test-compile dependency:build-classpath -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=test
+
+if ! curl -fsS "http://127.0.0.1:${RUNNER_PORT}/healthz" >/dev/null 2>&1; then
+  mkdir -p "$DATA_DIR"
+  echo "demo: starting a cluster runner on 127.0.0.1:${RUNNER_PORT} (data ${DATA_DIR}, log ${DATA_DIR}/runner.log)"
+  nohup java -jar cluster-runner/target/slipway-runner.jar serve --port "$RUNNER_PORT" --data "$DATA_DIR" \
+    >>"$DATA_DIR/runner.log" 2>&1 &
+  deadline=$((SECONDS + 60))
+  until curl -fsS "http://127.0.0.1:${RUNNER_PORT}/healthz" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then echo "demo: the runner did not start; see $DATA_DIR/runner.log" >&2; exit 1; fi
+    sleep 0.2
+  done
+fi
+
+java -cp "target/classes:target/test-classes:$(cat target/demo.classpath)" \
+  io.jenkins.plugins.slipway.deploy.DemoDelivery \
+  "http://127.0.0.1:${RUNNER_PORT}" "$DATA_DIR/token" "$VERSION" 8080
+
+echo
+echo "demo: the app runs on http://127.0.0.1:8080/cgi-bin/hello; the runner on http://127.0.0.1:${RUNNER_PORT}"
+echo "demo: try: java -jar cluster-runner/target/slipway-runner.jar status demo --token-file $DATA_DIR/token"

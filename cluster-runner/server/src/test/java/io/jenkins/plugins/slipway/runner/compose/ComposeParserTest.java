@@ -1,0 +1,186 @@
+package io.jenkins.plugins.slipway.runner.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.slipway.runner.client.ApiError;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ComposeParserTest {
+    private final ComposeParser parser = new ComposeParser();
+
+    private static final String FULL = """
+            services:
+              web:
+                image: 127.0.0.1:5000/shop:1
+                command: ["httpd", "-f"]
+                entrypoint: /bin/busybox
+                environment:
+                  MODE: prod
+                  EMPTY:
+                ports: ["9090", "127.0.0.1:9000:9091", {target: 9092}]
+                labels: {team: shop}
+                healthcheck:
+                  test: ["CMD", "wget", "-q", "http://127.0.0.1:8080/health"]
+                  interval: 2s
+                  timeout: 500ms
+                  retries: 4
+                  start_period: 1m30s
+                stop_grace_period: 3s
+                deploy:
+                  replicas: 3
+                  resources: {limits: {memory: 256m, cpus: "0.5"}}
+                  restart_policy: {condition: on-failure, delay: 2s, max_attempts: 5}
+                  update_config: {parallelism: 2, delay: 1s, order: stop-first, failure_action: continue, monitor: 20s}
+                x-slipway:
+                  route: {port: 8000, targetPort: 8080}
+                  release: {strategy: rolling}
+            """;
+
+    @Test
+    void readsTheWholeSupportedSubset() throws Exception {
+        ParsedCompose parsed = parser.parse(FULL, Map.of());
+        assertThat(parsed.warnings()).containsExactly(
+                "services.web.ports[1]: host port and address ignored: replicas publish on 127.0.0.1 with a random"
+                        + " host port; use x-slipway.route for a fixed port");
+        ServiceSpec web = parsed.spec().services().get("web");
+        assertThat(web.image()).isEqualTo("127.0.0.1:5000/shop:1");
+        assertThat(web.command()).containsExactly("httpd", "-f");
+        assertThat(web.entrypoint()).containsExactly("/bin/busybox");
+        assertThat(web.environment()).containsEntry("MODE", "prod").containsEntry("EMPTY", "");
+        assertThat(web.ports()).containsExactly(9090, 9091, 9092, 8080);
+        assertThat(web.labels()).containsEntry("team", "shop");
+        assertThat(web.healthcheck().test()).containsExactly("CMD", "wget", "-q", "http://127.0.0.1:8080/health");
+        assertThat(web.healthcheck().interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(web.healthcheck().timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(web.healthcheck().retries()).isEqualTo(4);
+        assertThat(web.healthcheck().startPeriod()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(web.stopGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(web.replicas()).isEqualTo(3);
+        assertThat(web.memoryBytes()).isEqualTo(256L << 20);
+        assertThat(web.nanoCpus()).isEqualTo(500_000_000L);
+        assertThat(web.restartPolicy()).isEqualTo(new ServiceSpec.RestartPolicy(
+                ServiceSpec.RestartPolicy.Condition.ON_FAILURE, Duration.ofSeconds(2), 5, Duration.ZERO));
+        assertThat(web.updateConfig()).isEqualTo(new ServiceSpec.UpdateConfig(2, Duration.ofSeconds(1),
+                ServiceSpec.UpdateConfig.Order.STOP_FIRST, ServiceSpec.UpdateConfig.FailureAction.CONTINUE,
+                Duration.ofSeconds(20)));
+        assertThat(web.route()).isEqualTo(new ServiceSpec.Route(8000, 8080));
+        assertThat(web.release().strategy()).isEqualTo("rolling");
+    }
+
+    @Test
+    void imagesOverrideTheFile() throws Exception {
+        ParsedCompose parsed = parser.parse("services: {web: {image: a}}", Map.of("web", "b@sha256:1"));
+        assertThat(parsed.spec().services().get("web").image()).isEqualTo("b@sha256:1");
+        assertThat(parsed.spec().services().get("web").updateConfig()).isEqualTo(ServiceSpec.UpdateConfig.DEFAULT);
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsPath() {
+        String yaml = """
+                services:
+                  web:
+                    deploy:
+                      replicas: three
+                      restart_policy: {condition: sometimes}
+                      update_config: {order: sideways, monitor: soon}
+                    healthcheck: {test: 42}
+                    ports: ["http"]
+                    labels: {io.slipway.app: x}
+                    x-slipway:
+                      route: {port: 70000}
+                """;
+        assertThatThrownBy(() -> parser.parse(yaml, Map.of("api", "x")))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems()).extracting(
+                        p -> p.path() + ": " + p.message()).containsExactlyInAnyOrder(
+                        "services.web.image: is required (or pass images.web)",
+                        "services.web.labels.io.slipway.app: the io.slipway. prefix is reserved for the runner",
+                        "services.web.ports[0]: must be a container port like 8080, \"8080:80\" or {target: 80}, got \"http\"",
+                        "services.web.healthcheck.test: must be a string or a list, got 42",
+                        "services.web.deploy.replicas: must be a whole number >= 0, got \"three\"",
+                        "services.web.deploy.restart_policy.condition: must be one of none, on-failure, any, got \"sometimes\"",
+                        "services.web.deploy.update_config.order: must be start-first or stop-first, got \"sideways\"",
+                        "services.web.deploy.update_config.monitor: must be a duration like 10s, 1m30s or 500ms, got \"soon\"",
+                        "services.web.x-slipway.route.port: must be a port number 1-65535, got 70000",
+                        "services.web.x-slipway.route.targetPort: is required",
+                        "images.api: names no service of the Compose file"));
+    }
+
+    @Test
+    void unknownKeysAreWarningsNotErrors() throws Exception {
+        ParsedCompose parsed = parser.parse("""
+                version: "3.9"
+                volumes: {data: {}}
+                services:
+                  web:
+                    image: x
+                    networks: [front]
+                    deploy: {mode: global, placement: {}}
+                    x-slipway: {colour: blue}
+                """, Map.of());
+        assertThat(parsed.warnings()).containsExactly(
+                "volumes: not supported by the runner, ignored",
+                "services.web.networks: not supported by the runner, ignored",
+                "services.web.deploy.mode: not supported by the runner, ignored",
+                "services.web.deploy.placement: not supported by the runner, ignored",
+                "services.web.x-slipway.colour: not supported by the runner, ignored");
+    }
+
+    @Test
+    void routePortsMustDiffer() {
+        assertThatThrownBy(() -> parser.parse("""
+                services:
+                  a: {image: x, x-slipway: {route: {port: 8000, targetPort: 80}}}
+                  b: {image: x, x-slipway: {route: {port: 8000, targetPort: 80}}}
+                """, Map.of())).isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                .containsExactly(new ApiError.Problem("services.b.x-slipway.route.port",
+                        "port 8000 is already the route of service a")));
+    }
+
+    @Test
+    void notYamlSaysWhere() {
+        assertThatThrownBy(() -> parser.parse("services: [\n  web: {", Map.of()))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems().get(0).message())
+                        .startsWith("is not valid YAML at line"));
+    }
+
+    @Test
+    void emptyServicesIsAnError() {
+        assertThatThrownBy(() -> parser.parse("services: {}", Map.of()))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                        .containsExactly(new ApiError.Problem("services", "must be a mapping with at least one service")));
+    }
+
+    @Test
+    void canaryIsRefusedUntilTheRunnerSupportsIt() {
+        assertThatThrownBy(() -> parser.parse("""
+                services:
+                  web:
+                    image: x
+                    x-slipway: {release: {strategy: canary, steps: [{setWeight: 20}]}}
+                """, Map.of())).isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                .extracting(ApiError.Problem::path).containsExactly("services.web.x-slipway.release.strategy"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10s,10000", "1m30s,90000", "500ms,500", "1h,3600000", "1.5s,1500"})
+    void durations(String text, long millis) {
+        assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @Test
+    void badDurationsAndSizes() {
+        assertThat(Durations.parse("10 parsecs")).isNull();
+        assertThat(Durations.parse("s10")).isNull();
+        assertThat(Durations.parseBytes("1g")).isEqualTo(1L << 30);
+        assertThat(Durations.parseBytes("512mb")).isEqualTo(512L << 20);
+        assertThat(Durations.parseBytes("lots")).isEqualTo(-1);
+        assertThat(List.of(Durations.human(Duration.ofMillis(420)), Durations.human(Duration.ofMillis(12500))))
+                .containsExactly("420 ms", "12.5 s");
+    }
+}

@@ -1,0 +1,61 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RollingPlanTest {
+    private static final Order START = Order.START_FIRST;
+
+    @Test
+    void oneAtATime() {
+        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 4, 3, 5, 3, 1, START)))).containsExactly(
+                new RollingStep("web", 4, 5, 1, 2, START),
+                new RollingStep("web", 4, 5, 2, 1, START),
+                new RollingStep("web", 4, 5, 3, 0, START));
+    }
+
+    @Test
+    void parallelismTwoOfFive() {
+        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 1, 5, 2, 5, 2, START)))).containsExactly(
+                new RollingStep("web", 1, 2, 2, 3, START),
+                new RollingStep("web", 1, 2, 4, 1, START),
+                new RollingStep("web", 1, 2, 5, 0, START));
+    }
+
+    @Test
+    void scaleUpAndDownDuringTheRelease() {
+        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 1, 1, 2, 3, 1, START)))).containsExactly(
+                new RollingStep("web", 1, 2, 1, 0, START),
+                new RollingStep("web", 1, 2, 2, 0, START),
+                new RollingStep("web", 1, 2, 3, 0, START));
+        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 1, 4, 2, 1, 1, START)))).containsExactly(
+                new RollingStep("web", 1, 2, 1, 3, START),
+                new RollingStep("web", 1, 2, 1, 2, START),
+                new RollingStep("web", 1, 2, 1, 1, START),
+                new RollingStep("web", 1, 2, 1, 0, START));
+    }
+
+    @Test
+    void newAndRemovedServicesAndZeroReplicas() {
+        assertThat(RollingPlan.plan(List.of(
+                new RollingPlan.Change("api", null, 0, 3, 2, 2, START),
+                new RollingPlan.Change("old", 1, 2, null, 0, 1, START),
+                new RollingPlan.Change("idle", 1, 0, 3, 0, 1, START)))).containsExactly(
+                new RollingStep("api", null, 3, 2, 0, START),
+                new RollingStep("old", 1, null, 0, 1, START),
+                new RollingStep("old", 1, null, 0, 0, START),
+                new RollingStep("idle", 1, 3, 0, 0, START));
+    }
+
+    @Test
+    void describesStepsForTheBuildLog() {
+        assertThat(new RollingStep("web", 4, 5, 3, 0, START).describe())
+                .isEqualTo("start 3 replicas of web at revision 5, then stop all of web at revision 4");
+        assertThat(new RollingStep("web", null, 1, 1, 0, START).describe()).isEqualTo("start 1 replica of web at revision 1");
+        assertThat(new RollingStep("web", 4, 5, 1, 2, Order.STOP_FIRST).describe())
+                .isEqualTo("start 1 replica of web at revision 5 after leave 2 of web at revision 4");
+    }
+}

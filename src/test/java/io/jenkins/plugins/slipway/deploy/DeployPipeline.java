@@ -17,14 +17,14 @@ import java.util.stream.Stream;
  * (demo/ in this repository) at a version, slipwayPush, then slipwayDeploy. The ITs and the main job
  * (scripts/demo.sh) share it.
  */
-final class DeployPipeline {
-    static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
+public final class DeployPipeline {
+    public static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
 
     private DeployPipeline() {
     }
 
     /** Copies the demo app's build context into {@code workspace/demo}, with the static busybox beside it. */
-    static void stageDemo(Path workspace) throws IOException {
+    public static void stageDemo(Path workspace) throws IOException {
         Path source = Path.of(System.getProperty("slipway.demo.dir", "demo")).toAbsolutePath();
         Path target = workspace.resolve("demo");
         try (Stream<Path> files = Files.walk(source)) {
@@ -41,7 +41,7 @@ final class DeployPipeline {
     }
 
     /** slipwayBuild + slipwayPush of the demo at {@code version}; returns the pushed {@code repo@sha256:...}. */
-    static String buildAndPush(Path workspace, String repository, String version) throws Exception {
+    public static String buildAndPush(Path workspace, String repository, String version) throws Exception {
         SlipwayBuildStep build = new SlipwayBuildStep(repository);
         build.setContext("demo");
         build.setTarget("app");

@@ -1,15 +1,19 @@
 package io.jenkins.plugins.slipway.runner.api;
 
 import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.release.ReleaseController;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -48,13 +52,35 @@ final class ReleasesApi {
         if (r.phase().isTerminal()) {
             throw new ApiException(409, "release " + r.id() + " has already ended: " + r.phase());
         }
+        if (!r.strategy().equals("rolling")) {
+            allowed(r, Command.Abort);
+        }
         String reason = ex.body().path("reason").asText("");
         controller.requestAbort(r.id(), reason);
         ex.json(202, r.status());
     }
 
+    /** Throws the 409 when {@code command} does not apply to a canary or blue-green release as it stands. */
+    private void allowed(ReleaseRecord r, Command command) {
+        if (controller.decide(r, command) instanceof Transition.NotApplicable n) {
+            throw new ApiException(409, new ApiError(command.verb() + " does not apply to release " + r.id() + " ("
+                    + r.strategy() + ", " + r.phase() + "): " + n.reason(), List.of()));
+        }
+    }
+
     private void control(Exchange ex, String control) throws IOException {
         ReleaseRecord r = find(ex.param(1));
+        if (!r.strategy().equals("rolling")) {
+            Command command = switch (control) {
+                case "promote" -> ex.body().path("full").asBoolean(false) ? Command.PromoteFull : Command.Promote;
+                case "pause" -> Command.Pause;
+                default -> Command.Resume;
+            };
+            allowed(r, command);
+            controller.request(r.id(), command);
+            ex.json(202, r.status());
+            return;
+        }
         if (!controller.supports(r, control)) {
             throw new ApiException(409, control + " does not apply to release " + r.id() + " (" + r.strategy()
                     + ", " + r.phase() + ")" + (r.strategy().equals("rolling")

@@ -43,6 +43,7 @@ final class ClientCommands {
                 case "watch" -> watch(client, args.positional(0, "RELEASE"));
                 case "apps" -> apps(client);
                 case "rm" -> rm(client);
+                case "promote", "abort", "pause", "resume" -> control(client, command);
                 default -> throw new Args.UsageException("unknown command " + command);
             };
         } catch (RunnerException e) {
@@ -155,6 +156,21 @@ final class ClientCommands {
             out.println(s.name() + "  revision " + s.revision() + "  " + ready + "/" + desired + " ready"
                     + (s.currentRelease() == null ? "" : "  release " + s.currentRelease()));
         }
+        return 0;
+    }
+
+    /** promote, abort, pause, resume: prints the release as it stood when the runner accepted the command. */
+    private int control(RunnerClient client, String command) {
+        String release = args.positional(0, "RELEASE");
+        ReleaseStatus s = switch (command) {
+            case "promote" -> client.promote(release, args.flag("--full"));
+            case "abort" -> client.abort(release, args.get("--reason", "aborted from the command line"));
+            case "pause" -> client.pause(release);
+            default -> client.resume(release);
+        };
+        out.println(command + (command.equals("promote") && args.flag("--full") ? " --full" : "") + " accepted for release "
+                + s.id() + " (" + s.strategy() + ", " + s.phase() + ", step " + s.step() + "/" + s.stepCount()
+                + ", canary weight " + s.canaryWeight() + "%)");
         return 0;
     }
 

@@ -17,6 +17,10 @@ public final class Main {
               watch   RELEASE
               apps
               rm      APP
+              promote RELEASE [--full]       next step, or every remaining step with --full
+              abort   RELEASE [--reason R]   traffic back to stable, new replicas removed
+              pause   RELEASE
+              resume  RELEASE
 
             client options: --url http://127.0.0.1:8787 (or SLIPWAY_URL)
                             --token-file F (or SLIPWAY_TOKEN_FILE; default ~/.slipway/token)
@@ -38,7 +42,7 @@ public final class Main {
             Args args = Args.parse(argv, 1);
             return switch (argv[0]) {
                 case "serve" -> Serve.run(args, err);
-                case "deploy", "status", "watch", "apps", "rm" -> new ClientCommands(args, out, err).run(argv[0]);
+                case "deploy", "status", "watch", "apps", "rm", "promote", "abort", "pause", "resume" -> new ClientCommands(args, out, err).run(argv[0]);
                 default -> throw new Args.UsageException("unknown command " + argv[0]);
             };
         } catch (Args.UsageException e) {

@@ -146,9 +146,9 @@ public final class ComposeParser {
                 }
             }
             release = ReleaseSpecParser.parse(x.get("release"), path + ".x-slipway.release", p.errors, p.warnings);
-            if (!(release instanceof ReleaseSpec.Rolling)) {
-                p.error(path + ".x-slipway.release.strategy", release.strategy()
-                        + " is not available in this runner version yet; use rolling");
+            if (!(release instanceof ReleaseSpec.Rolling) && route == null) {
+                p.warn(path + ".x-slipway.release", release.strategy() + " without x-slipway.route: the service"
+                        + " has no traffic to shift; it follows the steps by replicas only");
             }
         }
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
@@ -163,6 +163,15 @@ public final class ComposeParser {
                 if (other != null) {
                     p.error("services." + s.name() + ".x-slipway.route.port",
                             "port " + s.route().port() + " is already the route of service " + other);
+                }
+            }
+        }
+        for (ServiceSpec s : specs.values()) {
+            if (s.release() instanceof ReleaseSpec.BlueGreen bg && bg.previewPort() != null) {
+                String other = seen.putIfAbsent(bg.previewPort(), s.name() + " (preview)");
+                if (other != null) {
+                    p.error("services." + s.name() + ".x-slipway.release.previewPort",
+                            "port " + bg.previewPort() + " is already the route of service " + other);
                 }
             }
         }

@@ -70,6 +70,7 @@ public final class Deployer {
         String appHash = hash(new TreeMap<>(serviceHashes).toString());
         Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
 
+        List<String> grayWarnings = new ArrayList<>();
         Object result = db.tx(c -> {
             Optional<AppRecord> existing = apps.find(c, app);
             ReleaseRecord running = null;
@@ -124,7 +125,13 @@ public final class Deployer {
             }
             List<RollingStep> plan = RollingPlan.plan(changes);
             String id = app + "-" + revision + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
-            ReleaseRecord release = new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
+            Optional<GrayPlans.Initial> gray = current == null ? Optional.empty()
+                    : GrayPlans.initial(parsed.spec(), changes, sets);
+            gray.ifPresent(g -> grayWarnings.addAll(g.warnings()));
+            ReleaseRecord release = gray.isPresent()
+                    ? new ReleaseRecord(id, app, current.revision(), revision, gray.get().strategy(), Phase.Pending,
+                            0, gray.get().stepCount(), 0, "pending", Json.write(gray.get().state()))
+                    : new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
                     "rolling", Phase.Pending, 0, plan.size(), 0, "pending",
                     Json.write(RollingStrategy.initialState(plan, sets)));
             releases.save(c, release);
@@ -140,14 +147,16 @@ public final class Deployer {
         ReleaseRecord release = (ReleaseRecord) result;
         String text = "release " + release.id() + ": " + app + " revision "
                 + (release.fromRevision() == null ? "(none)" : release.fromRevision()) + " -> " + release.toRevision()
-                + " (rolling, " + release.stepCount() + (release.stepCount() == 1 ? " step)" : " steps)");
+                + " (" + release.strategy() + ", " + release.stepCount() + (release.stepCount() == 1 ? " step)" : " steps)");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("fromRevision", release.fromRevision());
         data.put("toRevision", release.toRevision());
         data.put("strategy", release.strategy());
         data.put("stepCount", release.stepCount());
         events.append(release.id(), app, EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
-        return new DeployResponse(app, release.toRevision(), release.id(), parsed.warnings());
+        List<String> warnings = new ArrayList<>(parsed.warnings());
+        warnings.addAll(grayWarnings);
+        return new DeployResponse(app, release.toRevision(), release.id(), warnings);
     }
 
     private static Map<String, String> serviceHashes(AppSpec spec) {

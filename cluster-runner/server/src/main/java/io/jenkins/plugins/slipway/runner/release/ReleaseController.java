@@ -9,6 +9,13 @@ import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
+import io.jenkins.plugins.slipway.runner.release.bluegreen.BlueGreenStrategy;
+import io.jenkins.plugins.slipway.runner.release.canary.CanaryStrategy;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
+import io.jenkins.plugins.slipway.runner.release.plan.Phases;
+import io.jenkins.plugins.slipway.runner.release.plan.ReleaseState;
+import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
@@ -45,7 +52,9 @@ public final class ReleaseController implements AutoCloseable {
     private final EventLog events;
     private final Reconciler reconciler;
     private final RouteSync routes;
-    private final Map<String, Strategy> strategies = Map.of("rolling", new RollingStrategy());
+    private final Map<String, Strategy> strategies;
+    private final AnalysisRuns analyses;
+    private final ReleaseCommands commands = new ReleaseCommands();
     private final Map<String, String> abortRequests = new ConcurrentHashMap<>();
     private final Map<String, Boolean> resumeRequests = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,6 +73,10 @@ public final class ReleaseController implements AutoCloseable {
         this.events = events;
         this.reconciler = reconciler;
         this.routes = routes;
+        this.analyses = new AnalysisRuns(routes.router(), events);
+        this.strategies = Map.of("rolling", new RollingStrategy(),
+                CanaryStrategy.NAME, new CanaryStrategy(analyses, routes, commands),
+                BlueGreenStrategy.NAME, new BlueGreenStrategy(analyses, routes, commands));
     }
 
     public void start() {
@@ -85,6 +98,29 @@ public final class ReleaseController implements AutoCloseable {
 
     public void requestResume(String releaseId) {
         resumeRequests.put(releaseId, Boolean.TRUE);
+    }
+
+    /**
+     * What {@code command} would do to a canary or blue-green release as stored now ({@link Phases#decide}); the
+     * API answers 409 with the reason when it does not apply.
+     */
+    public Transition decide(ReleaseRecord r, Command command) {
+        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(r.state(), Map.class));
+        PauseReason reason = null;
+        if (r.phase() == Phase.Paused) {
+            String saved = state.path("pauseReason").asText("");
+            reason = saved.isEmpty() ? PauseReason.Step : PauseReason.valueOf(saved);
+        }
+        return Phases.decide(new ReleaseState(r.strategy(), r.phase(), reason, state.has("rollback")), command);
+    }
+
+    /** Queues a command that {@link #decide} allowed; the release's next pass carries it out. */
+    public void request(String releaseId, Command command) {
+        if (command == Command.Abort) {
+            requestAbort(releaseId, null);
+        } else {
+            commands.request(releaseId, command);
+        }
     }
 
     /** Whether {@code control} (promote, pause, resume) applies to the release now. */
@@ -145,14 +181,18 @@ public final class ReleaseController implements AutoCloseable {
             }
             return null;
         });
-        if (ctx.setsChanged()) {
+        if (ctx.setsChanged() || !r.strategy().equals("rolling")) {
+            // Canary and blue-green passes may also change match rules or the preview route without a set.
             routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
+        }
+        if (ctx.setsChanged()) {
             reconciler.trigger();
         }
     }
 
     /** Marks an app's unfinished release aborted without touching replicas: the app is being deleted. */
     public void abandon(ReleaseRecord r, String why) {
+        analyses.close(r.id());
         db.tx(c -> {
             releases.save(c, r.with(Phase.Aborted, r.step(), r.canaryWeight(), why, r.state()));
             return null;
@@ -163,5 +203,6 @@ public final class ReleaseController implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        analyses.close();
     }
 }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.jenkins.plugins.slipway.runner.routing.Router;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
@@ -34,6 +35,8 @@ public final class RouteSync {
     private final String bindHost;
     private final Map<String, RouteSpec> applied = new ConcurrentHashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
+    /** What a canary or blue-green release adds to a service's route, by route name; set by its strategy. */
+    private final Map<String, ReleaseRouting> releaseRouting = new ConcurrentHashMap<>();
 
     public RouteSync(Router router, SpecCache specs, String bindHost) {
         this.router = router;
@@ -62,22 +65,12 @@ public final class RouteSync {
             }
             String name = routeName(app, e.getKey());
             wanted.add(name);
-            RouteSpec spec = spec(name, route.get(), e.getValue(), observed);
-            RouteSpec before = applied.get(name);
-            if (spec.equals(before)) {
-                continue;
-            }
-            try {
-                if (before != null && before.port() != spec.port()) {
-                    router.remove(name);
-                }
-                router.apply(spec);
-                applied.put(name, spec);
-                errors.remove(name);
-            } catch (IOException | RuntimeException ex) {
-                if (!String.valueOf(ex.getMessage()).equals(errors.put(name, String.valueOf(ex.getMessage())))) {
-                    LOG.warn("Route {} on {}:{} cannot be applied: {}", name, bindHost, spec.port(), ex.getMessage());
-                }
+            ReleaseRouting extra = releaseRouting.get(name);
+            apply(spec(name, route.get(), e.getValue(), observed, extra));
+            if (extra != null && extra.previewPort() != null) {
+                String preview = previewRouteName(app, e.getKey());
+                wanted.add(preview);
+                apply(previewSpec(preview, extra, e.getKey(), e.getValue(), observed));
             }
         }
         for (String name : List.copyOf(applied.keySet())) {
@@ -88,8 +81,58 @@ public final class RouteSync {
         }
     }
 
+    private void apply(RouteSpec spec) {
+        String name = spec.name();
+        RouteSpec before = applied.get(name);
+        if (spec.equals(before)) {
+            return;
+        }
+        try {
+            if (before != null && before.port() != spec.port()) {
+                router.remove(name);
+            }
+            router.apply(spec);
+            applied.put(name, spec);
+            errors.remove(name);
+        } catch (IOException | RuntimeException ex) {
+            if (!String.valueOf(ex.getMessage()).equals(errors.put(name, String.valueOf(ex.getMessage())))) {
+                LOG.warn("Route {} on {}:{} cannot be applied: {}", name, bindHost, spec.port(), ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * What a release adds to a service's route while it runs.
+     *
+     * @param matches         requests matching any rule go to the rule's revision whatever the weights (its healthy
+     *                        replicas are backends even at weight 0)
+     * @param sticky          a client keeps the revision it was first sent to
+     * @param previewPort     a second route on this port serving {@code previewRevision} alone; null for none
+     * @param previewRevision the revision the preview serves
+     */
+    public record ReleaseRouting(List<MatchRule> matches, boolean sticky, Integer previewPort, Integer previewRevision) {
+        public ReleaseRouting {
+            matches = List.copyOf(matches);
+        }
+    }
+
+    /** Name of a service's preview route: {@code shop/web/preview}. */
+    public static String previewRouteName(String app, String service) {
+        return routeName(app, service) + "/preview";
+    }
+
+    /** Sets (or with null clears) what a release adds to a service's route; applied at the next sync. */
+    public void releaseRouting(String app, String service, ReleaseRouting routing) {
+        if (routing == null) {
+            releaseRouting.remove(routeName(app, service));
+        } else {
+            releaseRouting.put(routeName(app, service), routing);
+        }
+    }
+
     /** Removes every route of a deleted app. */
     public synchronized void removeApp(String app) {
+        releaseRouting.keySet().removeIf(k -> k.startsWith(app + "/"));
         sync(app, List.of(), List.of());
     }
 
@@ -111,8 +154,20 @@ public final class RouteSync {
                 .filter(java.util.Objects::nonNull).findFirst();
     }
 
-    private RouteSpec spec(String name, ServiceSpec.Route route, List<ReplicaSet> sets, List<ObservedReplica> observed) {
+    private RouteSpec spec(String name, ServiceSpec.Route route, List<ReplicaSet> sets, List<ObservedReplica> observed,
+                           ReleaseRouting extra) {
         String service = name.substring(name.indexOf('/') + 1);
+        Set<String> matched = new java.util.HashSet<>();
+        List<MatchRule> matches = new ArrayList<>();
+        if (extra != null) {
+            for (MatchRule m : extra.matches()) {
+                // A rule whose revision is not (or no longer) in the desired state would send requests nowhere.
+                if (sets.stream().anyMatch(s -> String.valueOf(s.revision()).equals(m.revision()) && s.replicas() > 0)) {
+                    matches.add(m);
+                    matched.add(m.revision());
+                }
+            }
+        }
         List<Backend> backends = new ArrayList<>();
         Map<Integer, Integer> healthyCount = new HashMap<>();
         Map<Integer, Integer> weights = new LinkedHashMap<>();
@@ -121,7 +176,7 @@ public final class RouteSync {
                 if (r.replica().service().equals(service) && r.replica().revision() == set.revision()
                         && r.replica().index() <= set.replicas() && r.healthy() && r.hostPort() > 0) {
                     healthyCount.merge(set.revision(), 1, Integer::sum);
-                    if (set.weight() > 0) {
+                    if (set.weight() > 0 || matched.contains(String.valueOf(set.revision()))) {
                         backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), "127.0.0.1", r.hostPort()));
                     }
                 }
@@ -133,6 +188,7 @@ public final class RouteSync {
         if (weights.isEmpty() && !healthyCount.isEmpty()) {
             // Nothing with a weight can answer: serve from whatever is healthy rather than fail every request.
             weights.putAll(healthyCount);
+            backends.clear();
             for (ReplicaSet set : sets) {
                 for (ObservedReplica r : observed) {
                     if (r.replica().service().equals(service) && r.replica().revision() == set.revision()
@@ -145,6 +201,23 @@ public final class RouteSync {
         Map<String, Integer> normalised = new TreeMap<>();
         Weights.proportional(weights).forEach((rev, w) -> normalised.put(String.valueOf(rev), w));
         backends.sort(java.util.Comparator.comparing(Backend::id));
-        return new RouteSpec(name, bindHost, route.port(), backends, normalised, List.of(), false);
+        return new RouteSpec(name, bindHost, route.port(), backends, normalised, matches, extra != null && extra.sticky());
+    }
+
+    /** The preview route: the healthy replicas of the preview revision alone. */
+    private RouteSpec previewSpec(String name, ReleaseRouting extra, String service, List<ReplicaSet> sets,
+                                  List<ObservedReplica> observed) {
+        int revision = extra.previewRevision();
+        int replicas = sets.stream().filter(s -> s.revision() == revision).mapToInt(ReplicaSet::replicas).sum();
+        List<Backend> backends = new ArrayList<>();
+        for (ObservedReplica r : observed) {
+            if (r.replica().service().equals(service) && r.replica().revision() == revision
+                    && r.replica().index() <= replicas && r.healthy() && r.hostPort() > 0) {
+                backends.add(new Backend(r.replica().id(), String.valueOf(revision), "127.0.0.1", r.hostPort()));
+            }
+        }
+        backends.sort(java.util.Comparator.comparing(Backend::id));
+        return new RouteSpec(name, bindHost, extra.previewPort(), backends, Map.of(String.valueOf(revision), 100),
+                List.of(), false);
     }
 }

@@ -1,0 +1,315 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.compose.Durations;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
+import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import io.jenkins.plugins.slipway.runner.traffic.Weights;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * What canary and blue-green passes share: the services a release changes, scaling the new revision and waiting
+ * for its health, weights, pauses, and where each analysis stands. Everything is read from and written to the
+ * release state ({@link ReleaseContext#state()}), so a restarted runner resumes at the same step and weight.
+ * <p>
+ * State keys: {@code lead} (the service whose spec leads), {@code services} ({@link ServiceChange}s),
+ * {@code original} (sets before the release), {@code index} (step, 0-based), {@code weight}, {@code scale},
+ * {@code pauseStartedAt} and {@code pauseReason}, {@code analysis.Step|Background} ({@code status},
+ * {@code message}), {@code scalingSince}, {@code announced} (step already announced), {@code reported}
+ * (replicas already announced healthy) and {@code rollback}.
+ */
+public final class GrayRelease {
+    private GrayRelease() {
+    }
+
+    public static List<ServiceChange> services(ReleaseContext ctx) {
+        return Json.MAPPER.convertValue(ctx.state().get("services"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ServiceChange.class));
+    }
+
+    public static List<ServiceChange> replaced(ReleaseContext ctx) {
+        return services(ctx).stream().filter(ServiceChange::replaced).toList();
+    }
+
+    public static List<ReplicaSet> original(ReleaseContext ctx) {
+        return Json.MAPPER.convertValue(ctx.state().get("original"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ReplicaSet.class));
+    }
+
+    public static String lead(ReleaseContext ctx) {
+        return ctx.state().get("lead").asText();
+    }
+
+    public static ServiceSpec spec(ReleaseContext ctx, String service) {
+        return ctx.toSpec().services().get(service);
+    }
+
+    /** Services the revision adds start at full scale with all their traffic: there is nothing to protect. */
+    public static void startAdded(ReleaseContext ctx) {
+        for (ServiceChange c : services(ctx)) {
+            if (c.from() == null && c.to() != null && ctx.set(c.service(), c.to()).isEmpty()) {
+                ctx.putSet(new ReplicaSet(ctx.app(), c.service(), c.to(), c.replicas(), 100));
+            }
+        }
+    }
+
+    /**
+     * Scales the new revision of every replaced service to {@code count} replicas (weights unchanged) and tells
+     * whether they are all healthy. Replicas becoming healthy are announced once each.
+     */
+    public static boolean scaleNew(ReleaseContext ctx, ToIntFunction<ServiceChange> count) {
+        boolean ready = true;
+        for (ServiceChange c : replaced(ctx)) {
+            int n = count.applyAsInt(c);
+            int weight = ctx.set(c.service(), c.to()).map(ReplicaSet::weight).orElse(0);
+            ctx.putSet(new ReplicaSet(ctx.app(), c.service(), c.to(), n, weight));
+            ready &= healthy(ctx, c.service(), c.to(), n) >= n;
+        }
+        return ready;
+    }
+
+    /** Healthy replicas of a service at a revision among indexes 1..count; announces each once. */
+    public static int healthy(ReleaseContext ctx, String service, int revision, int count) {
+        ArrayNode reported = ctx.state().withArray("reported");
+        int healthy = 0;
+        for (ObservedReplica r : ctx.replicas(service, revision, count)) {
+            if (!r.healthy()) {
+                continue;
+            }
+            healthy++;
+            String name = r.replica().displayName();
+            if (!contains(reported, name)) {
+                reported.add(name);
+                ctx.event(EventTypes.REPLICA_HEALTHY, "replica " + name + " healthy (" + r.healthDetail() + ")",
+                        Map.of("replica", name, "service", service, "revision", revision));
+            }
+        }
+        return healthy;
+    }
+
+    /**
+     * While new replicas start: false until the monitor window ({@code deploy.update_config.monitor}, the longest
+     * of the changed services) has run out since the scaling began; then the reason to roll back, naming them.
+     */
+    public static String unhealthyTooLong(ReleaseContext ctx, ToIntFunction<ServiceChange> count) {
+        ObjectNode s = ctx.state();
+        if (!s.has("scalingSince")) {
+            s.put("scalingSince", ctx.now());
+        }
+        Duration monitor = Duration.ZERO;
+        for (ServiceChange c : replaced(ctx)) {
+            Duration m = spec(ctx, c.service()).updateConfig().monitor();
+            monitor = m.compareTo(monitor) > 0 ? m : monitor;
+        }
+        if (ctx.now() - s.get("scalingSince").asLong() < monitor.toMillis()) {
+            return null;
+        }
+        List<String> unhealthy = new ArrayList<>();
+        for (ServiceChange c : replaced(ctx)) {
+            int n = count.applyAsInt(c);
+            for (int i = 1; i <= n; i++) {
+                int index = i;
+                ObservedReplica r = ctx.replicas(c.service(), c.to(), n).stream()
+                        .filter(o -> o.replica().index() == index).findFirst().orElse(null);
+                if (r == null || !r.healthy()) {
+                    String name = Labels.replicaName(c.service(), c.to(), i);
+                    String why = r == null ? "not running" : r.healthDetail();
+                    unhealthy.add(name + " (" + why + ")");
+                    ctx.event(EventTypes.REPLICA_UNHEALTHY, "replica " + name + " not healthy after "
+                            + Durations.human(monitor) + " (" + why + ")", Map.of("replica", name,
+                            "service", c.service(), "revision", c.to(), "reason", why));
+                }
+            }
+        }
+        return "replica " + String.join(", ", unhealthy) + " not healthy after " + Durations.human(monitor);
+    }
+
+    public static void scalingDone(ReleaseContext ctx) {
+        ctx.state().remove("scalingSince");
+    }
+
+    /** Gives the new revision of every replaced service {@code weight} percent and the stable one the rest. */
+    public static void weights(ReleaseContext ctx, int weight) {
+        for (ServiceChange c : replaced(ctx)) {
+            ctx.set(c.service(), c.from()).ifPresent(s -> ctx.putSet(s.withWeight(100 - weight)));
+            ctx.set(c.service(), c.to()).ifPresent(s -> ctx.putSet(s.withWeight(weight)));
+            Map<Integer, Integer> w = new LinkedHashMap<>();
+            w.put(c.from(), 100 - weight);
+            w.put(c.to(), weight);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("service", c.service());
+            Map<String, Integer> byRevision = new LinkedHashMap<>();
+            w.forEach((rev, pct) -> byRevision.put(String.valueOf(rev), pct));
+            data.put("weights", byRevision);
+            data.put("canaryWeight", weight);
+            ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + c.service() + ": " + Weights.describe(w), data);
+        }
+        ctx.state().put("weight", weight);
+        ctx.canaryWeight(weight);
+    }
+
+    /**
+     * Phase Paused with a {@code ReleasePaused} event whose data says whether only a person ends it
+     * ({@code indefinite}), and else when it ends ({@code until}, {@code durationSeconds}).
+     */
+    public static void pause(ReleaseContext ctx, Instant until, PauseReason reason, String text) {
+        ObjectNode s = ctx.state();
+        s.put("pauseStartedAt", ctx.now());
+        s.put("pauseReason", reason.name());
+        ctx.phase(Phase.Paused, text);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("indefinite", until == null);
+        data.put("until", until == null ? null : until.toString());
+        data.put("durationSeconds", until == null ? null
+                : Math.max(0, Duration.between(Instant.ofEpochMilli(ctx.now()), until).toSeconds()));
+        data.put("reason", reason.name());
+        data.put("step", ctx.step());
+        data.put("canaryWeight", ctx.canaryWeight());
+        ctx.event(EventTypes.RELEASE_PAUSED, text, data);
+    }
+
+    /** Back to Progressing after a pause; the event only when the release was paused. */
+    public static void resume(ReleaseContext ctx, String text) {
+        ObjectNode s = ctx.state();
+        s.remove("pauseStartedAt");
+        s.remove("pauseReason");
+        if (ctx.phase() == Phase.Paused) {
+            ctx.phase(Phase.Progressing, text);
+            ctx.event(EventTypes.RELEASE_RESUMED, text, Map.of("step", ctx.step()));
+        }
+    }
+
+    public static PauseReason pauseReason(ReleaseContext ctx) {
+        JsonNode r = ctx.state().get("pauseReason");
+        return r == null || r.isNull() ? null : PauseReason.valueOf(r.asText());
+    }
+
+    public static Instant pauseStartedAt(ReleaseContext ctx) {
+        JsonNode p = ctx.state().get("pauseStartedAt");
+        return p == null || p.isNull() ? null : Instant.ofEpochMilli(p.asLong());
+    }
+
+    /**
+     * Where a slot's analysis stands. The live run (this runner's) wins and is saved; with none, the saved state
+     * says it, except that a run saved as running died with a previous runner process and starts again.
+     */
+    public static AnalysisState analysis(ReleaseContext ctx, ReleaseAnalyses analyses, ReleaseAnalyses.Slot slot) {
+        ObjectNode all = ctx.state().with("analysis");
+        AnalysisState live = analyses.state(slot);
+        if (live.status() != AnalysisState.Status.NotStarted) {
+            save(all, slot, live);
+            return live;
+        }
+        JsonNode saved = all.get(slot.name());
+        if (saved == null) {
+            return AnalysisState.NOT_STARTED;
+        }
+        AnalysisState state = new AnalysisState(AnalysisState.Status.valueOf(saved.get("status").asText()),
+                saved.path("message").isNull() ? null : saved.path("message").asText(null));
+        return state.afterRestart();
+    }
+
+    public static void analysisStarted(ReleaseContext ctx, ReleaseAnalyses.Slot slot) {
+        save(ctx.state().with("analysis"), slot, AnalysisState.RUNNING);
+    }
+
+    /** Cancels a slot's run and forgets its verdict. */
+    public static void resetAnalysis(ReleaseContext ctx, ReleaseAnalyses analyses, ReleaseAnalyses.Slot slot) {
+        analyses.cancel(slot);
+        ctx.state().with("analysis").remove(slot.name());
+    }
+
+    private static void save(ObjectNode all, ReleaseAnalyses.Slot slot, AnalysisState state) {
+        ObjectNode n = all.putObject(slot.name());
+        n.put("status", state.status().name());
+        n.put("message", state.message());
+    }
+
+    /**
+     * What an analysis run measures: for each replaced service its route (or {@code route} when given: the
+     * preview) and the healthy replicas of the new revision, reached on 127.0.0.1.
+     */
+    public static io.jenkins.plugins.slipway.runner.analysis.ReleaseContext analysisContext(
+            ReleaseContext ctx, int step, Map<String, String> routeOverride) {
+        List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget> targets = new ArrayList<>();
+        for (ServiceChange c : replaced(ctx)) {
+            ServiceSpec spec = spec(ctx, c.service());
+            String route = routeOverride.getOrDefault(c.service(),
+                    spec.route() == null ? null : RouteSync.routeName(ctx.app(), c.service()));
+            int n = ctx.set(c.service(), c.to()).map(ReplicaSet::replicas).orElse(0);
+            List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint> endpoints = new ArrayList<>();
+            for (ObservedReplica r : ctx.replicas(c.service(), c.to(), n)) {
+                if (r.healthy() && r.hostPort() > 0) {
+                    endpoints.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint(
+                            "127.0.0.1", r.hostPort()));
+                }
+            }
+            targets.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget(
+                    c.service(), route, endpoints));
+        }
+        return new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext(ctx.app(), ctx.release().id(),
+                ctx.from() == null ? null : String.valueOf(ctx.from().revision()),
+                String.valueOf(ctx.to().revision()), step, targets);
+    }
+
+    /** Announces a step once: {@code StepStarted} with its number and description. */
+    public static void announce(ReleaseContext ctx, int number, int total, String description) {
+        ObjectNode s = ctx.state();
+        if (s.path("announced").asInt(0) >= number) {
+            return;
+        }
+        ctx.step(number);
+        s.put("announced", number);
+        String text = "step " + number + "/" + total + ": " + description;
+        ctx.message(text);
+        ctx.event(EventTypes.STEP_STARTED, text, Map.of("step", number, "stepCount", total,
+                "description", description, "canaryWeight", ctx.canaryWeight()));
+    }
+
+    /**
+     * The end of a successful release: the new revision of every replaced service has all the traffic, the stable
+     * sets and the services the revision removed are dropped (the reconciler drains, then stops them).
+     */
+    public static void succeed(ReleaseContext ctx) {
+        for (ServiceChange c : services(ctx)) {
+            if (c.from() != null && (c.to() == null || !c.from().equals(c.to()))) {
+                ctx.removeSet(c.service(), c.from());
+            }
+            if (c.to() != null) {
+                ctx.set(c.service(), c.to()).ifPresent(n -> ctx.putSet(n.withReplicas(c.replicas()).withWeight(100)));
+            }
+        }
+        ctx.canaryWeight(100);
+        ctx.state().put("weight", 100);
+        ctx.serveRevision(ctx.to().revision());
+        String text = "release " + ctx.release().id() + " succeeded: " + ctx.app() + " at revision " + ctx.to().revision();
+        ctx.phase(Phase.Succeeded, text);
+        ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
+    }
+
+    private static boolean contains(ArrayNode array, String value) {
+        for (JsonNode n : array) {
+            if (n.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -34,8 +34,13 @@ public final class RunnerProcess implements AutoCloseable {
 
     /** Starts a runner with a fresh data dir. */
     public static RunnerProcess start(String name) throws IOException {
+        return start(name, 18700, 18799);
+    }
+
+    /** Starts a runner with a fresh data dir, its API on a free port of {@code [from, to]}. */
+    public static RunnerProcess start(String name, int from, int to) throws IOException {
         Path dir = Files.createTempDirectory("slipway-it-" + name + "-");
-        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(18700, 18799));
+        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(from, to));
         r.launch();
         return r;
     }

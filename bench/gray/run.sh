@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Time from promote (POST /api/v1/releases/{id}/promote) to the new canary weight being served, seen by a
+# header-free client polling the route (PromoteLatency.java says how "served" is detected). One runner
+# process (the real jar), one app "gray-bench" with 2 replicas per revision, N promotes alternating 10% <-> 50%.
+# Usage: bash bench/gray/run.sh [N]   (default 20)
+# Needs: Docker engine (scripts/env-up.sh), Java 17+, Maven; only 127.0.0.1 ports 21000-21999 are used.
+set -euo pipefail
+N="${1:-20}"
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+JAR="$ROOT/cluster-runner/target/slipway-runner.jar"
+[ -f "$JAR" ] || mvn -q -B -ntp -f cluster-runner/pom.xml package -DskipTests
+WORK="$(mktemp -d /tmp/slipway-bench-gray-XXXXXX)"
+API_PORT=21050
+ROUTE_PORT=21051
+APP=gray-bench
+
+image() { # version
+  local dir="$WORK/img-$1"
+  mkdir -p "$dir/www"
+  cp /usr/bin/busybox "$dir/busybox"
+  echo "version $1" > "$dir/www/index.html"
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nLABEL io.slipway.test=gray\nENTRYPOINT ["/bin/busybox"]\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n' > "$dir/Dockerfile"
+  docker build -q -t "gray-bench:$1" "$dir" >/dev/null
+}
+image v1
+image v2
+
+java -jar "$JAR" serve --port "$API_PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
+RUNNER=$!
+cleanup() {
+  curl -s -X DELETE -H "Authorization: Bearer $(cat "$WORK/data/token" 2>/dev/null)" \
+    "http://127.0.0.1:$API_PORT/api/v1/apps/$APP" >/dev/null 2>&1 || true
+  for _ in $(seq 1 100); do
+    [ -z "$(docker ps -aq --filter label=io.slipway.app=$APP)" ] && break
+    sleep 0.2
+  done
+  kill "$RUNNER" 2>/dev/null || true
+  wait "$RUNNER" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$API_PORT/healthz" >/dev/null && break; sleep 0.2; done
+TOKEN="$(cat "$WORK/data/token")"
+
+STEPS=""
+for _ in $(seq 1 $(( (N + 2) / 2 + 1 ))); do
+  STEPS="$STEPS          - setWeight: 10
+          - pause: {}
+          - setWeight: 50
+          - pause: {}
+"
+done
+compose() { # image
+  cat <<YAML
+services:
+  web:
+    image: $1
+    stop_grace_period: 1s
+    deploy:
+      replicas: 2
+    x-slipway:
+      route: {port: $ROUTE_PORT, targetPort: 8080}
+      release:
+        strategy: canary
+        steps:
+$STEPS
+YAML
+}
+deploy() { # image -> release id
+  python3 -c 'import json,sys; print(json.dumps({"compose": sys.stdin.read()}))' <<<"$(compose "$1")" |
+    curl -sf -X PUT -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" --data-binary @- \
+      "http://127.0.0.1:$API_PORT/api/v1/apps/$APP" | python3 -c 'import json,sys; print(json.load(sys.stdin)["release"])'
+}
+phase() { curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/api/v1/releases/$1" |
+  python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["phase"], s["step"])'; }
+
+R1="$(deploy gray-bench:v1)"
+until [ "$(phase "$R1")" = "Succeeded 1" ] || [ "$(phase "$R1" | cut -d' ' -f1)" = "Succeeded" ]; do sleep 0.2; done
+R2="$(deploy gray-bench:v2)"
+until [ "$(phase "$R2")" = "Paused 2" ]; do sleep 0.2; done
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1)"
+java "$ROOT/bench/gray/PromoteLatency.java" "http://127.0.0.1:$API_PORT" "$TOKEN" "$R2" "$ROUTE_PORT" "$N"

@@ -1,0 +1,108 @@
+package io.jenkins.plugins.slipway.runner.it.gray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
+import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
+import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import io.jenkins.plugins.slipway.runner.it.Apps;
+import io.jenkins.plugins.slipway.runner.it.Docker;
+import io.jenkins.plugins.slipway.runner.it.Http;
+import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A blue-green release under a bounded request loop: preview, wait for promotion, atomic switch, no failed request. */
+class BlueGreenIT {
+    private static final String APP = "gray-bluegreen";
+    private static RunnerProcess runner;
+    private static RunnerClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        GrayImages.removeApp(APP);
+        runner = RunnerProcess.start("gray-bluegreen", 21000, 21099);
+        client = runner.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            client.deleteApp(APP);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
+        } finally {
+            client.close();
+            runner.close();
+            GrayImages.removeApp(APP);
+        }
+    }
+
+    @Test
+    void previewThenAtomicSwitchWithoutAFailedRequest() throws Exception {
+        int port = RunnerProcess.freePort(21100, 21899);
+        int preview = RunnerProcess.freePort(21900, 21999);
+        String v1 = GrayImages.web("v1");
+        String v2 = GrayImages.web("v2");
+        String release = """
+                strategy: blueGreen
+                previewPort: %d
+                autoPromotionEnabled: false
+                scaleDownDelaySeconds: 2
+                """.formatted(preview);
+        String compose = GrayApps.app(GrayApps.service("web", v1, 2, port, release));
+        ReleaseStatus first = Apps.awaitEnd(client, client.deploy(APP, new DeployRequest(compose, Map.of(), null)).release(),
+                Duration.ofSeconds(90));
+        assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
+
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(120))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(20));
+            String id = client.deploy(APP, new DeployRequest(compose, Map.of("web", v2), null)).release();
+            try (GrayApps.Events events = new GrayApps.Events(client, id)) {
+                ReleaseStatus waiting = GrayApps.awaitPhase(client, id, Phase.Paused, 3, Duration.ofSeconds(60));
+                assertThat(waiting.strategy()).isEqualTo("blueGreen");
+                assertThat(waiting.canaryWeight()).isZero();
+
+                // Before the switch: the preview serves v2 alone, the route v1 alone.
+                try (GrayLoad onPreview = new GrayLoad(preview, 2, 100, Duration.ofSeconds(30))) {
+                    onPreview.awaitAnswers(0, 100, Duration.ofSeconds(30));
+                    assertThat(onPreview.all().byBody).containsOnly(Map.entry("version v2", 100));
+                }
+                int before = load.mark();
+                load.awaitAnswers(before, 200, Duration.ofSeconds(30));
+                assertThat(load.window(before).byBody).containsOnlyKeys("version v1");
+
+                HttpResponse<String> resume = Http.send("POST", runner.url() + "/api/v1/releases/" + id + "/resume",
+                        runner.token(), "{}");
+                assertThat(resume.statusCode()).isEqualTo(409);
+
+                client.promote(id, false);
+                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+                int after = load.mark();
+                load.awaitAnswers(after, 200, Duration.ofSeconds(30));
+                assertThat(load.window(after).byBody).containsOnlyKeys("version v2");
+                load.close();
+                GrayLoad.Window all = load.all();
+                System.out.println("blue-green under load: " + all);
+                assertThat(all.failures).as("failed requests out of " + all.total).isEmpty();
+
+                List<ReleaseEvent> paused = events.ofType(EventTypes.RELEASE_PAUSED);
+                assertThat(paused).hasSize(1);
+                assertThat(paused.get(0).data()).containsEntry("indefinite", true);
+                assertThat(events.lines()).contains("TrafficShifted traffic web: rev 1 0% / rev 2 100%");
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(
+                "slipway-gray-bluegreen-web-2-1 2 running", "slipway-gray-bluegreen-web-2-2 2 running")));
+        assertThat(Http.get("http://127.0.0.1:" + preview + "/")).as("the preview route is gone").isNull();
+    }
+}

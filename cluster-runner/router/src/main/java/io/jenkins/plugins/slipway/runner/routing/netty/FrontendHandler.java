@@ -62,6 +62,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private int readBlockers;
     /** Close the client connection once the current exchange is done (or right away when there is none). */
     private boolean closeRequested;
+    /** Between channelRead and channelReadComplete: writes to the backend are flushed once, at the batch's end. */
+    private boolean inReadBatch;
+    private boolean outboundDirty;
     private boolean closed;
 
     // The exchange in progress; reset by finish().
@@ -111,6 +114,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBatch = true;
         if (closed) {
             ReferenceCountUtil.release(msg);
             return;
@@ -127,6 +131,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         dispatch(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
+        if (outboundDirty) {
+            outboundDirty = false;
+            if (outbound != null) {
+                outbound.flush();
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private void dispatch(Object msg) {
@@ -225,7 +241,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         while ((c = pending.poll()) != null) {
             send(c);
         }
-        ch.flush();
+        if (requestComplete || !inReadBatch) {
+            ch.flush();
+        } else {
+            outboundDirty = true; // the rest of the request is in this read batch: one flush at its end
+        }
         if (outbound != ch) {
             return; // the connection died while the request went out, and a retry has taken over
         }
@@ -250,7 +270,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         send(c);
-        if (last || !outbound.isWritable()) {
+        if (inReadBatch && outbound.isWritable()) {
+            outboundDirty = true;
+        } else {
             outbound.flush();
         }
         if (!outbound.isWritable()) {

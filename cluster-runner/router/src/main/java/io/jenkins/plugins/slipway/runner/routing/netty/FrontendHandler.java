@@ -94,7 +94,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean skipInterimEnd;
     private boolean backendKeepAlive;
     private int status;
-    private ScheduledFuture<?> timeout;
+    /**
+     * When the request went out and no answer has started yet, else 0. One timer per connection checks it and
+     * re-arms itself lazily, instead of a timer scheduled and cancelled for every request.
+     */
+    private long waitingSince;
+    private ScheduledFuture<?> timer;
     private ArrayDeque<Object> pipelined;
     private boolean draining;
 
@@ -249,7 +254,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (outbound != ch) {
             return; // the connection died while the request went out, and a retry has taken over
         }
-        timeout = client.eventLoop().schedule(onTimeout, options.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        waitingSince = System.nanoTime();
+        if (timer == null) {
+            timer = client.eventLoop().schedule(onTimeout, options.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
         if (!ch.isWritable()) {
             block(BACKEND_FULL);
         }
@@ -425,8 +433,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onResponseTimeout() {
-        timeout = null;
-        if (!active || responseStarted || outbound == null) {
+        timer = null;
+        if (!active || responseStarted || outbound == null || waitingSince == 0 || closed) {
+            return; // the next request arms the timer again
+        }
+        long waited = System.nanoTime() - waitingSince;
+        long limit = options.responseTimeout().toNanos();
+        if (waited < limit) {
+            timer = client.eventLoop().schedule(onTimeout, limit - waited, TimeUnit.NANOSECONDS);
             return;
         }
         Channel ob = outbound;
@@ -488,10 +502,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        waitingSince = 0;
     }
 
     /** Clears the exchange and, unless the connection ends here, starts on the next pipelined request. */
@@ -597,6 +608,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (active) {
             attempt++; // a connect still under way belongs to nobody now
             cancelTimeout();

@@ -13,7 +13,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-50}
 PACED_CONNS=${PACED_CONNS:-20}
 DELAY_MS=${DELAY_MS:-10}
@@ -29,11 +29,18 @@ fi
 WORK=$(mktemp -d /tmp/slipway-bench-router.XXXXXX)
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$WORK/backend/nginx.pid" ] && kill "$(cat "$WORK/backend/nginx.pid")" 2>/dev/null || true
-  [ -f "$WORK/proxy/nginx.pid" ] && kill "$(cat "$WORK/proxy/nginx.pid")" 2>/dev/null || true
+  set +e
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for d in backend proxy; do
+    if [ -f "$WORK/$d/nginx.conf" ]; then nginx -p "$WORK/$d" -c "$WORK/$d/nginx.conf" -s stop 2>/dev/null; fi
+  done
 }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
+for p in $P_BACKEND $P_NGINX $P_ROUTER; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "port $p on 127.0.0.1 is taken: stop whatever listens there (ss -ltnp) and run again" >&2; exit 1
+  fi
+done
 
 echo "== building the router and its bench main" >&2
 ROUTER_DIR="$REPO/cluster-runner/router"
@@ -74,7 +81,7 @@ PIDS+=($!)
 
 wait_port() {
   for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
+    if curl -fs -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
     sleep 0.1
   done
   echo "nothing answers on 127.0.0.1:$1" >&2; return 1
@@ -100,10 +107,33 @@ run_wrk() { # $1 name, $2 port, $3 kind (throughput|paced)
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
   errs=$(awk '/Non-2xx|Socket errors/ { print }' "$out" | tr '\n' ' ')
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$ROUND" "$3" "$1" "$rps" "$p50" "$p99" "${errs:-none}"
+  echo "$3 $1 $rps $p50 $p99" >> "$WORK/rows.txt"
 }
 
-echo "== warm-up ($WARMUP per target)" >&2
-for p in $P_BACKEND $P_NGINX $P_ROUTER; do wrk -t1 -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$p/" > /dev/null; done
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+summary() {
+  echo "| run | target | median req/s | median p50 ms | median p99 ms |"
+  echo "|---|---|---|---|---|"
+  for kind in throughput paced; do
+    for t in direct nginx slipway; do
+      printf '| %s | %s | %s | %s | %s |\n' "$kind" "$t" \
+        "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $3 }' "$WORK/rows.txt" | median)" \
+        "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $4 }' "$WORK/rows.txt" | median)" \
+        "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $5 }' "$WORK/rows.txt" | median)"
+    done
+  done
+  local s n
+  s=$(awk '$1 == "throughput" && $2 == "slipway" { print $3 }' "$WORK/rows.txt" | median)
+  n=$(awk '$1 == "throughput" && $2 == "nginx" { print $3 }' "$WORK/rows.txt" | median)
+  echo
+  echo "slipway / nginx throughput (medians): $(awk -v s="$s" -v n="$n" 'BEGIN { printf "%.2f", s / n }')x"
+}
+
+echo "== warm-up ($WARMUP per target, 3x for the router)" >&2
+# The router is a long-lived JVM: give its JIT the time nginx does not need, as production would.
+for p in $P_BACKEND $P_NGINX $P_ROUTER $P_ROUTER $P_ROUTER; do
+  wrk -t1 -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$p/" > /dev/null
+done
 
 echo
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; proxies: $THREADS worker(s) each"
@@ -120,6 +150,8 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 done
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+summary
 echo
 echo "== apply() to new weight served"
 java -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench apply-latency 200

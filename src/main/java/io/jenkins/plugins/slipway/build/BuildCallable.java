@@ -13,6 +13,7 @@ import io.jenkins.plugins.slipway.docker.DockerEngine;
 import io.jenkins.plugins.slipway.docker.LineLog;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -64,10 +65,15 @@ final class BuildCallable extends MasterToSlaveFileCallable<BuiltImage> {
         for (String tag : spec.tags()) {
             references.add(spec.repository() + ":" + tag);
         }
+        String dockerfileInContext = context.toPath().toAbsolutePath().normalize()
+                .relativize(dockerfile.toPath().toAbsolutePath().normalize()).toString().replace(File.separatorChar, '/');
+        File tar = File.createTempFile("slipway-context", ".tar");
         try (DockerClient docker = DockerEngine.open(endpoint)) {
-            BuildImageCmd cmd = docker.buildImageCmd()
-                    .withBaseDirectory(context)
-                    .withDockerfile(dockerfile)
+            try (OutputStream out = Files.newOutputStream(tar.toPath())) {
+                BuildContext.of(context).writeTar(dockerfileInContext, out);
+            }
+            BuildImageCmd cmd = docker.buildImageCmd(Files.newInputStream(tar.toPath()))
+                    .withDockerfilePath(dockerfileInContext)
                     .withTags(new LinkedHashSet<>(references))
                     .withLabels(spec.labels())
                     .withPull(spec.pull())
@@ -104,6 +110,8 @@ final class BuildCallable extends MasterToSlaveFileCallable<BuiltImage> {
             }
             String id = docker.inspectImageCmd(references.get(0)).exec().getId();
             return new BuiltImage(id, references);
+        } finally {
+            Files.deleteIfExists(tar.toPath());
         }
     }
 

@@ -6,6 +6,8 @@ import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import hudson.util.Secret;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +56,11 @@ public final class ClusterRunner extends AbstractDescribableImpl<ClusterRunner> 
         @Override
         public String getDisplayName() {
             return "Cluster runner";
+        }
+
+        /** Credential IDs of the right kind, for administrators only: the list itself is information. */
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            return CredentialLookup.choices(StringCredentials.class, credentialsId);
         }
 
         /** Calls GET {url}/api/v1/apps with the token. POST: it sends the token. */

@@ -3,12 +3,15 @@ package io.jenkins.plugins.slipway.config;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.security.ACL;
+import hudson.util.ListBoxModel;
 import hudson.util.Secret;
 import io.jenkins.plugins.slipway.docker.DockerEndpoint;
 import io.jenkins.plugins.slipway.push.RegistryLogin;
@@ -64,6 +67,21 @@ public final class CredentialLookup {
             return null;
         }
         return find(credentialsId, StringCredentials.class, run, "a Secret text credential").getSecret();
+    }
+
+    /**
+     * The drop-down of credential IDs of one kind for the global configuration page. Without Administer
+     * it holds only the current value, so the page discloses no credential IDs.
+     */
+    public static ListBoxModel choices(Class<? extends StandardCredentials> type, @CheckForNull String current) {
+        StandardListBoxModel model = new StandardListBoxModel();
+        String value = current == null ? "" : current;
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            model.includeCurrentValue(value);
+            return model;
+        }
+        model.includeEmptyValue().includeAs(ACL.SYSTEM2, Jenkins.get(), type).includeCurrentValue(value);
+        return model;
     }
 
     private static <C extends IdCredentials> C find(String id, Class<C> type, @CheckForNull Run<?, ?> run, String kind)

@@ -6,6 +6,8 @@ import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
 import io.jenkins.plugins.slipway.docker.DockerEndpoint;
 import io.jenkins.plugins.slipway.docker.DockerEngine;
 import jenkins.model.Jenkins;
@@ -64,6 +66,11 @@ public final class DockerHost extends AbstractDescribableImpl<DockerHost> {
                 return FormValidation.error("Use unix:///path/to/docker.sock or tcp://host:port");
             }
             return FormValidation.ok();
+        }
+
+        /** Credential IDs of the right kind, for administrators only: the list itself is information. */
+        public ListBoxModel doFillTlsCredentialsIdItems(@QueryParameter String tlsCredentialsId) {
+            return CredentialLookup.choices(StandardCertificateCredentials.class, tlsCredentialsId);
         }
 
         /** Pings the engine (GET /_ping) with the TLS credential, if any. POST: it opens a connection. */

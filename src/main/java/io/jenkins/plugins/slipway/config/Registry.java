@@ -6,6 +6,8 @@ import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import io.jenkins.plugins.slipway.push.RegistryLogin;
 import io.jenkins.plugins.slipway.push.RegistryProbe;
 import java.net.URI;
@@ -60,6 +62,11 @@ public final class Registry extends AbstractDescribableImpl<Registry> {
         @Override
         public String getDisplayName() {
             return "Registry";
+        }
+
+        /** Credential IDs of the right kind, for administrators only: the list itself is information. */
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            return CredentialLookup.choices(StandardUsernamePasswordCredentials.class, credentialsId);
         }
 
         /** Calls GET /v2/ with the credential: proves the URL and the login. POST: it sends the password. */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Build + push of the same small image, through slipwayBuild/slipwayPush (the step executions, in this JVM)
- * and through the docker CLI, alternating, on the same engine and registry. Each run changes one small
+ * and through the docker CLI, alternating (and alternating which goes first), on the same engine and registry. Each run changes one small
  * file so the build makes a new layer and the push uploads it. The CLI gets the same labels the step adds.
  * Run by bench/build-push/run.sh; not a test.
  */
@@ -35,8 +35,16 @@ public final class BuildPushBench {
         try {
             // One warm-up of each (class loading, first connection), not counted.
             for (int i = 0; i <= runs; i++) {
-                long s = timeStep(dir, stepRepo, "r" + i);
-                long c = timeCli(dir, cliRepo, "r" + i);
+                // Alternate which goes first so drift in the machine's load hits both alike.
+                long s;
+                long c;
+                if (i % 2 == 0) {
+                    s = timeStep(dir, stepRepo, "r" + i);
+                    c = timeCli(dir, cliRepo, "r" + i);
+                } else {
+                    c = timeCli(dir, cliRepo, "r" + i);
+                    s = timeStep(dir, stepRepo, "r" + i);
+                }
                 if (i > 0) {
                     step.add(s);
                     cli.add(c);

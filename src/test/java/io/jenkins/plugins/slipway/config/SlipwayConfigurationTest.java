@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hudson.AbortException;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.slipway.standin.StandIn;
 import io.jenkins.plugins.slipway.testing.TestCredentials;
 import java.util.List;
@@ -95,5 +96,19 @@ class SlipwayConfigurationTest {
     void uriValidation() {
         assertThat(new DockerHost.DescriptorImpl().doCheckUri("http://x").kind).isEqualTo(FormValidation.Kind.ERROR);
         assertThat(new DockerHost.DescriptorImpl().doCheckUri("tcp://x:2376").kind).isEqualTo(FormValidation.Kind.OK);
+    }
+
+    @Test
+    void credentialDropDownsListIdsOfTheRightKindToAdministratorsOnly() {
+        TestCredentials.usernamePassword("registry-bot", "ci", "pw");
+        TestCredentials.secretText("runner-token", "t");
+        ListBoxModel registry = new Registry.DescriptorImpl().doFillCredentialsIdItems("");
+        assertThat(registry).extracting(o -> o.value).containsExactly("", "registry-bot");
+        ListBoxModel runner = new ClusterRunner.DescriptorImpl().doFillCredentialsIdItems("runner-token");
+        assertThat(runner).extracting(o -> o.value).containsExactly("", "runner-token");
+
+        StandIn.deny("Overall/Administer", true);
+        ListBoxModel hidden = new Registry.DescriptorImpl().doFillCredentialsIdItems("current");
+        assertThat(hidden).extracting(o -> o.value).containsExactly("current");
     }
 }

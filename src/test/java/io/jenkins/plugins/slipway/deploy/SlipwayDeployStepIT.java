@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -58,7 +57,8 @@ class SlipwayDeployStepIT {
     private static RunnerClient client;
     private static String v1;
     private static String v2;
-    private static final List<String> apps = new CopyOnWriteArrayList<>();
+    private static final List<String> APPS = List.of("dep-order", "dep-same", "dep-rollback", "dep-stop", "dep-none",
+            "dep-missing", "dep-invalid", "dep-resume");
 
     @TempDir
     Path workspace;
@@ -66,6 +66,7 @@ class SlipwayDeployStepIT {
     @BeforeAll
     static void startRunnerAndBuildImages() throws Exception {
         StandIn.reset();
+        RunnerProcess.removeAppContainers(APPS);
         Path ws = Files.createDirectories(shared.resolve("build-ws"));
         DeployPipeline.stageDemo(ws);
         v1 = DeployPipeline.buildAndPush(ws, REPO, "v1");
@@ -76,17 +77,12 @@ class SlipwayDeployStepIT {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (client != null) {
-            for (String app : apps) {
-                try {
-                    client.deleteApp(app);
-                } catch (RuntimeException ignored) {
-                    // already gone
-                }
-            }
-        }
         if (runner != null) {
-            runner.close();
+            try {
+                runner.deleteApps(APPS);
+            } finally {
+                runner.close();
+            }
         }
         DockerFixture.removeImages(REPO);
     }
@@ -148,6 +144,8 @@ class SlipwayDeployStepIT {
                       timeout: 1s
                       retries: 1
                 """);
+        Path compose = workspace.resolve("compose.yml");
+        Files.writeString(compose, Files.readString(compose).replace("monitor: 60s", "monitor: 15s"));
         TestStepContext ctx = context();
 
         assertThatThrownBy(() -> ctx.run(deploy(app, v2), DEPLOY_TIMEOUT))
@@ -171,7 +169,7 @@ class SlipwayDeployStepIT {
                       retries: 1
                 """);
         Path compose = workspace.resolve("compose.yml");
-        Files.writeString(compose, Files.readString(compose).replace("monitor: 20s", "monitor: 120s"));
+        Files.writeString(compose, Files.readString(compose).replace("monitor: 60s", "monitor: 120s"));
         TestStepContext ctx = context();
         DeployStepExecution execution = (DeployStepExecution) ctx.start(deploy(app, v2));
         await().atMost(Duration.ofMinutes(1)).until(() -> execution.lastEventId() >= 2);
@@ -266,7 +264,7 @@ class SlipwayDeployStepIT {
     // ---- helpers
 
     private static String app(String name) {
-        apps.add(name);
+        assertThat(APPS).as("apps the clean-up knows").contains(name);
         return name;
     }
 
@@ -292,7 +290,7 @@ class SlipwayDeployStepIT {
                       update_config:
                         parallelism: 1
                         order: start-first
-                        monitor: 20s
+                        monitor: 60s
                     x-slipway:
                       route:
                         port: %d

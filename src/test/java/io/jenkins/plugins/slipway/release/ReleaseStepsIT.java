@@ -16,6 +16,7 @@ import io.jenkins.plugins.slipway.testing.TestStepContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,7 @@ class ReleaseStepsIT {
     @BeforeAll
     static void start() throws Exception {
         StandIn.reset();
+        RunnerProcess.removeAppContainers(List.of(APP));
         Path ws = Files.createDirectories(dir.resolve("ws"));
         DeployPipeline.stageDemo(ws);
         image = DeployPipeline.buildAndPush(ws, REPO, "v1");
@@ -45,12 +47,13 @@ class ReleaseStepsIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.deleteApp(APP);
-        }
+    static void stop() throws Exception {
         if (runner != null) {
-            runner.close();
+            try {
+                runner.deleteApps(List.of(APP));
+            } finally {
+                runner.close();
+            }
         }
         DockerFixture.removeImages(REPO);
     }
@@ -82,7 +85,7 @@ class ReleaseStepsIT {
         deploy.setImages(Map.of("web", image));
         TestStepContext deployCtx = TestStepContext.in(ws.toFile());
         StepExecution deployment = deployCtx.start(deploy);
-        await().atMost(Duration.ofMinutes(1)).until(() -> client.app(APP).currentRelease() != null
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> client.app(APP).currentRelease() != null
                 && client.release(client.app(APP).currentRelease()).phase() == Phase.Progressing);
 
         PromoteStep promote = new PromoteStep(APP);

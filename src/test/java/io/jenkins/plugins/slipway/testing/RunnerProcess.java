@@ -49,7 +49,7 @@ public final class RunnerProcess implements AutoCloseable {
                 .start();
         RunnerProcess runner = new RunnerProcess(p, port, dataDir, log);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        await("runner on port " + port + " answers /healthz (log " + log + ")")
+        await("runner on port " + port + " answers /healthz and wrote its token (log " + log + ")")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     if (!p.isAlive()) {
@@ -58,7 +58,8 @@ public final class RunnerProcess implements AutoCloseable {
                     }
                     try {
                         return http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/healthz")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                                && Files.isRegularFile(dataDir.resolve("token"));
                     } catch (IOException e) {
                         return false;
                     }
@@ -86,6 +87,45 @@ public final class RunnerProcess implements AutoCloseable {
 
     public String token() throws IOException {
         return Files.readString(dataDir.resolve("token"), StandardCharsets.UTF_8).trim();
+    }
+
+    /**
+     * Removes every container of these apps, whichever runner started them: containers a killed test runner
+     * left behind would otherwise hold the names the next runner gives its replicas.
+     */
+    public static void removeAppContainers(List<String> apps) {
+        try (com.github.dockerjava.api.DockerClient docker = DockerFixture.client()) {
+            for (String app : apps) {
+                for (com.github.dockerjava.api.model.Container c : docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(java.util.Map.of("io.slipway.app", app)).exec()) {
+                    docker.removeContainerCmd(c.getId()).withForce(true).exec();
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (com.github.dockerjava.api.exception.NotFoundException alreadyGone) {
+            // removed by the runner meanwhile
+        }
+    }
+
+    /** Deletes the apps on this runner, waits until their containers are gone, and removes any left over. */
+    public void deleteApps(List<String> apps) throws IOException {
+        HttpRunnerClient client = client();
+        for (String app : apps) {
+            try {
+                client.deleteApp(app);
+            } catch (RuntimeException notThere) {
+                // the test never created it, or already deleted it
+            }
+        }
+        try (com.github.dockerjava.api.DockerClient docker = DockerFixture.client()) {
+            await("containers of " + apps + " removed by the runner").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> apps.stream().allMatch(app -> docker.listContainersCmd().withShowAll(true)
+                            .withLabelFilter(java.util.Map.of("io.slipway.app", app)).exec().isEmpty()));
+        } finally {
+            removeAppContainers(apps);
+        }
     }
 
     /** A client with the runner's token, for a test to look at what the runner says. */

@@ -62,6 +62,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private int readBlockers;
     /** Close the client connection once the current exchange is done (or right away when there is none). */
     private boolean closeRequested;
+    /** Between channelRead and channelReadComplete: writes to the backend are flushed once, at the batch's end. */
+    private boolean inReadBatch;
+    private boolean outboundDirty;
     private boolean closed;
 
     // The exchange in progress; reset by finish().
@@ -91,7 +94,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean skipInterimEnd;
     private boolean backendKeepAlive;
     private int status;
-    private ScheduledFuture<?> timeout;
+    /**
+     * When the request went out and no answer has started yet, else 0. One timer per connection checks it and
+     * re-arms itself lazily, instead of a timer scheduled and cancelled for every request.
+     */
+    private long waitingSince;
+    private ScheduledFuture<?> timer;
     private ArrayDeque<Object> pipelined;
     private boolean draining;
 
@@ -111,6 +119,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBatch = true;
         if (closed) {
             ReferenceCountUtil.release(msg);
             return;
@@ -127,6 +136,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         dispatch(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
+        if (outboundDirty) {
+            outboundDirty = false;
+            if (outbound != null) {
+                outbound.flush();
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private void dispatch(Object msg) {
@@ -225,11 +246,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         while ((c = pending.poll()) != null) {
             send(c);
         }
-        ch.flush();
+        if (requestComplete || !inReadBatch) {
+            ch.flush();
+        } else {
+            outboundDirty = true; // the rest of the request is in this read batch: one flush at its end
+        }
         if (outbound != ch) {
             return; // the connection died while the request went out, and a retry has taken over
         }
-        timeout = client.eventLoop().schedule(onTimeout, options.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        waitingSince = System.nanoTime();
+        if (timer == null) {
+            timer = client.eventLoop().schedule(onTimeout, options.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
         if (!ch.isWritable()) {
             block(BACKEND_FULL);
         }
@@ -250,7 +278,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         send(c);
-        if (last || !outbound.isWritable()) {
+        if (inReadBatch && outbound.isWritable()) {
+            outboundDirty = true;
+        } else {
             outbound.flush();
         }
         if (!outbound.isWritable()) {
@@ -403,8 +433,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onResponseTimeout() {
-        timeout = null;
-        if (!active || responseStarted || outbound == null) {
+        timer = null;
+        if (!active || responseStarted || outbound == null || waitingSince == 0 || closed) {
+            return; // the next request arms the timer again
+        }
+        long waited = System.nanoTime() - waitingSince;
+        long limit = options.responseTimeout().toNanos();
+        if (waited < limit) {
+            timer = client.eventLoop().schedule(onTimeout, limit - waited, TimeUnit.NANOSECONDS);
             return;
         }
         Channel ob = outbound;
@@ -466,10 +502,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        waitingSince = 0;
     }
 
     /** Clears the exchange and, unless the connection ends here, starts on the next pipelined request. */
@@ -575,6 +608,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (active) {
             attempt++; // a connect still under way belongs to nobody now
             cancelTimeout();

@@ -73,7 +73,9 @@ public final class NettyRouter implements Router {
             return;
         }
         RouteSpec current = existing.table().spec;
-        if (current.port() != spec.port() || !current.bindHost().equals(spec.bindHost())) {
+        int bound = ((InetSocketAddress) existing.listener().localAddress()).getPort();
+        boolean samePort = spec.port() == current.port() || spec.port() == bound;
+        if (!samePort || !current.bindHost().equals(spec.bindHost())) {
             // Bind the new port first: when it fails, the route keeps working as it was.
             Channel fresh = bind(existing, spec);
             Channel old = existing.listener();
@@ -96,7 +98,8 @@ public final class NettyRouter implements Router {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(new HttpServerCodec(4096, 16 * 1024, 16 * 1024));
-                        p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+                        // Reader idleness only: watching writes would add a listener to every write.
+                        p.addLast(new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
                         p.addLast(new FrontendHandler(route));
                     }
                 });
@@ -124,7 +127,8 @@ public final class NettyRouter implements Router {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(new HttpClientCodec(4096, 16 * 1024, 16 * 1024, false, false));
-                        p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+                        // Reader idleness only: watching writes would add a listener to every write.
+                        p.addLast(new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
                         p.addLast(new BackendHandler());
                     }
                 });

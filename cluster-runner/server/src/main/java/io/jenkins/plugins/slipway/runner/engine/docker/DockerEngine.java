@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -220,26 +221,76 @@ public final class DockerEngine implements Engine {
 
     @Override
     public AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener) {
-        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Event event) {
-                if (event.getId() != null) {
-                    listener.accept(event.getId());
+        ExitFollower follower = new ExitFollower(labels, listener);
+        follower.subscribe();
+        return follower;
+    }
+
+    /**
+     * Follows "die" events and subscribes again whenever the stream ends: the transport's response timeout
+     * closes an idle stream, and the daemon may restart. Polling covers the gaps.
+     */
+    private final class ExitFollower implements AutoCloseable {
+        private final Map<String, String> labels;
+        private final Consumer<String> listener;
+        private volatile boolean closed;
+        private volatile ResultCallback.Adapter<Event> current;
+
+        ExitFollower(Map<String, String> labels, Consumer<String> listener) {
+            this.labels = labels;
+            this.listener = listener;
+        }
+
+        void subscribe() {
+            if (closed) {
+                return;
+            }
+            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Event event) {
+                    if (event.getId() != null) {
+                        listener.accept(event.getId());
+                    }
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    LOG.debug("Docker event stream ended: {}", throwable.toString());
+                    resubscribeLater();
+                }
+
+                @Override
+                public void onComplete() {
+                    resubscribeLater();
+                }
+            };
+            current = callback;
+            try {
+                docker.eventsCmd().withEventFilter("die").withLabelFilter(labels).exec(callback);
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot follow Docker events, relying on polling: {}", e.getMessage());
+                resubscribeLater();
+            }
+        }
+
+        private void resubscribeLater() {
+            if (!closed) {
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::subscribe);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            ResultCallback.Adapter<Event> c = current;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    LOG.debug("Closing the event stream: {}", e.toString());
                 }
             }
-
-            @Override
-            public void onError(Throwable throwable) {
-                // The stream idles out or the daemon restarts; polling covers the gap until resubscribed.
-                LOG.debug("Docker event stream ended: {}", throwable.toString());
-            }
-        };
-        try {
-            docker.eventsCmd().withEventFilter("die").withLabelFilter(labels).exec(callback);
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot follow Docker events, relying on polling: {}", e.getMessage());
         }
-        return callback;
     }
 
     @Override

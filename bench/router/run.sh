@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Router benchmark, side by side in one run, all on loopback (ports 19101-19103):
+#   direct  : wrk -> backend (nginx serving a static 200)
+#   nginx   : wrk -> nginx reverse proxy (upstream keepalive) -> backend
+#   slipway : wrk -> Slipway router (Netty)                   -> backend
+# Each target gets a closed-loop throughput run (fixed connection count) and a paced run (fixed request rate,
+# each connection waits DELAY_MS between requests) that shows the latency a proxy adds when it is not saturated.
+# Targets are interleaved round by round so that load from other processes hits them alike.
+# Then: time from Router.apply() to the new weight being served.
+# Bounded: every wrk run lasts DURATION; the router process exits by itself after ROUTER_SECONDS.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}
+ROUNDS=${ROUNDS:-5}
+CONNS=${CONNS:-50}
+PACED_CONNS=${PACED_CONNS:-20}
+DELAY_MS=${DELAY_MS:-10}
+THREADS=${THREADS:-1}            # proxy worker threads: nginx worker_processes and router event loops alike
+ROUTER_SECONDS=${ROUTER_SECONDS:-900}
+P_BACKEND=19101 P_NGINX=19102 P_ROUTER=19103
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need nginx; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/slipway-bench-router.XXXXXX)
+PIDS=()
+cleanup() {
+  set +e
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for d in backend proxy; do
+    if [ -f "$WORK/$d/nginx.conf" ]; then nginx -p "$WORK/$d" -c "$WORK/$d/nginx.conf" -s stop 2>/dev/null; fi
+  done
+}
+trap cleanup EXIT INT TERM
+for p in $P_BACKEND $P_NGINX $P_ROUTER; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "port $p on 127.0.0.1 is taken: stop whatever listens there (ss -ltnp) and run again" >&2; exit 1
+  fi
+done
+
+echo "== building the router and its bench main" >&2
+ROUTER_DIR="$REPO/cluster-runner/router"
+mvn -B -ntp -q -f "$ROUTER_DIR/pom.xml" test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >&2
+CP="$ROUTER_DIR/target/test-classes:$ROUTER_DIR/target/classes:$(cat "$ROUTER_DIR/target/bench.cp")"
+
+nginx_conf() { # $1 dir, $2 workers, $3 server block
+  mkdir -p "$1/logs"
+  cat > "$1/nginx.conf" <<CONF
+worker_processes $2;
+pid $1/nginx.pid;
+error_log $1/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $1/tmp; proxy_temp_path $1/tmp; fastcgi_temp_path $1/tmp;
+  uwsgi_temp_path $1/tmp; scgi_temp_path $1/tmp;
+  $3
+}
+CONF
+  mkdir -p "$1/tmp"
+}
+
+nginx_conf "$WORK/backend" 1 "server { listen 127.0.0.1:$P_BACKEND; location / { return 200 'ok'; } }"
+nginx_conf "$WORK/proxy" "$THREADS" "upstream backend { server 127.0.0.1:$P_BACKEND; keepalive 64; }
+  server { listen 127.0.0.1:$P_NGINX; location / {
+    proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection '';
+    proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto \$scheme; proxy_buffering off; } }"
+nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf"
+nginx -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf"
+
+java -Xms256m -Xmx256m -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
+  serve "$P_ROUTER" "$P_BACKEND" "$THREADS" "$ROUTER_SECONDS" > "$WORK/router.log" 2>&1 &
+PIDS+=($!)
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing answers on 127.0.0.1:$1" >&2; return 1
+}
+wait_port $P_BACKEND; wait_port $P_NGINX; wait_port $P_ROUTER
+
+cat > "$WORK/paced.lua" <<LUA
+function delay() return $DELAY_MS end
+LUA
+
+# wrk latency lines look like "    99%    1.23ms"; print the value in milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+run_wrk() { # $1 name, $2 port, $3 kind (throughput|paced)
+  local out="$WORK/$1-$3-$ROUND.txt"
+  if [ "$3" = throughput ]; then
+    wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$2/" > "$out"
+  else
+    wrk -t1 -c"$PACED_CONNS" -d"$DURATION" --latency -s "$WORK/paced.lua" "http://127.0.0.1:$2/" > "$out"
+  fi
+  local rps p50 p99 errs
+  rps=$(awk '/^Requests\/sec/ { print $2 }' "$out")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+  errs=$(awk '/Non-2xx|Socket errors/ { print }' "$out" | tr '\n' ' ')
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$ROUND" "$3" "$1" "$rps" "$p50" "$p99" "${errs:-none}"
+  echo "$3 $1 $rps $p50 $p99" >> "$WORK/rows.txt"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+summary() {
+  echo "| run | target | median req/s | median p50 ms | median p99 ms |"
+  echo "|---|---|---|---|---|"
+  for kind in throughput paced; do
+    for t in direct nginx slipway; do
+      printf '| %s | %s | %s | %s | %s |\n' "$kind" "$t" \
+        "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $3 }' "$WORK/rows.txt" | median)" \
+        "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $4 }' "$WORK/rows.txt" | median)" \
+        "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $5 }' "$WORK/rows.txt" | median)"
+    done
+  done
+  local s n
+  s=$(awk '$1 == "throughput" && $2 == "slipway" { print $3 }' "$WORK/rows.txt" | median)
+  n=$(awk '$1 == "throughput" && $2 == "nginx" { print $3 }' "$WORK/rows.txt" | median)
+  echo
+  echo "slipway / nginx throughput (medians): $(awk -v s="$s" -v n="$n" 'BEGIN { printf "%.2f", s / n }')x"
+}
+
+echo "== warm-up ($WARMUP per target, 3x for the router)" >&2
+# The router is a long-lived JVM: give its JIT the time nginx does not need, as production would.
+for p in $P_BACKEND $P_NGINX $P_ROUTER $P_ROUTER $P_ROUTER; do
+  wrk -t1 -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$p/" > /dev/null
+done
+
+echo
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; proxies: $THREADS worker(s) each"
+echo "throughput: wrk -t1 -c$CONNS -d$DURATION; paced: wrk -t1 -c$PACED_CONNS -d$DURATION with ${DELAY_MS} ms between requests per connection"
+echo
+echo "| round | run | target | req/s | p50 ms | p99 ms | errors |"
+echo "|---|---|---|---|---|---|---|"
+for ROUND in $(seq 1 "$ROUNDS"); do
+  for kind in throughput paced; do
+    run_wrk direct $P_BACKEND $kind
+    run_wrk nginx $P_NGINX $kind
+    run_wrk slipway $P_ROUTER $kind
+  done
+done
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+summary
+echo
+echo "== apply() to new weight served"
+java -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench apply-latency 200
+echo "raw wrk outputs: $WORK" >&2

@@ -11,16 +11,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Time from a promote (the API call) to the new canary weight being served, seen from outside: a header-free
- * client polls the route with keep-alive requests, and the new weight counts as served at the answer that
- * completes the first window of 20 consecutive answers whose share of the new version is past the midpoint
- * between the old and the new weight. Run by run.sh against a runner it started; only 127.0.0.1.
+ * Time from a promote (the API call) to the new canary weight being served, seen from outside: header-free
+ * clients poll the route with keep-alive requests, and the new weight counts as served at the send time of the
+ * last request of the first window of 10 consecutive answers (sent after the promote) whose share of the new
+ * version is past the midpoint between the old and the new weight. The router's smooth weighted round robin
+ * gives at most 2 of 10 consecutive requests to a 10% revision and about 5 to a 50% one, so such a window can
+ * only come from the new weights. Run by run.sh against a runner it started; only 127.0.0.1.
  *
  * Usage: java PromoteLatency.java RUNNER_URL TOKEN RELEASE_ID ROUTE_PORT RUNS
  */
 public class PromoteLatency {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final int WINDOW = 20;
+    private static final int WINDOW = 10;
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -35,26 +37,21 @@ public class PromoteLatency {
             int step = field(before, "step");
             // Steps alternate setWeight 10 / pause / setWeight 50 / pause: the next weight is the other one.
             int toWeight = fromWeight == 10 ? 50 : 10;
-            long[] served = {-1};
-            int[] polled = {0};
-            Thread poller = new Thread(() -> poll(port, fromWeight, toWeight, served, polled), "poller");
-            poller.setDaemon(true);
+            Pollers pollers = new Pollers(port);
             long t0 = System.nanoTime();
             HttpResponse<String> rsp = post(url + "/api/v1/releases/" + release + "/promote", token, "{\"full\": false}");
             if (rsp.statusCode() != 202) {
                 throw new IllegalStateException("promote answered " + rsp.statusCode() + ": " + rsp.body());
             }
-            poller.start();
-            poller.join(Duration.ofSeconds(30).toMillis());
-            poller.interrupt();
-            poller.join();
-            if (served[0] < 0) {
+            long served = pollers.awaitShift(t0, fromWeight, toWeight, Duration.ofSeconds(30));
+            pollers.close();
+            if (served < 0) {
                 throw new IllegalStateException("run " + run + ": weight " + toWeight + "% not seen within 30 s");
             }
-            double ms = (served[0] - t0) / 1e6;
+            double ms = (served - t0) / 1e6;
             millis.add(ms);
             System.out.printf("run %d: %d%% -> %d%% served after %.1f ms (%d answers polled)%n", run, fromWeight,
-                    toWeight, ms, polled[0]);
+                    toWeight, ms, pollers.count());
             awaitPause(url, token, release, step + 2);
         }
         Collections.sort(millis);
@@ -63,34 +60,83 @@ public class PromoteLatency {
     }
 
     /**
-     * Sequential keep-alive requests until the new weight shows or the thread is interrupted: the new weight counts
-     * as served at the completion of the first window of answers past the midpoint between the two weights.
+     * {@link #THREADS} threads sending keep-alive requests back to back; each answer is kept with the time its
+     * request was sent. Many parallel pollers make consecutive answers close in time, so a window of answers is
+     * a short span.
      */
-    private static void poll(int port, int from, int to, long[] served, int[] polled) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(5)).build();
-        boolean[] window = new boolean[WINDOW];
-        double mid = (from + to) / 200.0 * WINDOW;
-        int n = 0;
-        int canary = 0;
-        while (!Thread.currentThread().isInterrupted() && n < 200_000) {
-            boolean isCanary;
-            try {
-                isCanary = HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body().contains("v2");
-            } catch (IOException e) {
-                isCanary = false;
-            } catch (InterruptedException e) {
-                return;
+    static final class Pollers implements AutoCloseable {
+        private static final int THREADS = 8;
+        private final List<long[]> answers = new ArrayList<>();
+        private final Thread[] threads = new Thread[THREADS];
+        private volatile boolean stop;
+
+        Pollers(int port) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            for (int t = 0; t < THREADS; t++) {
+                threads[t] = new Thread(() -> {
+                    while (!stop) {
+                        long sent = System.nanoTime();
+                        long canary;
+                        try {
+                            canary = HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body().contains("v2") ? 1 : 0;
+                        } catch (IOException e) {
+                            canary = -1;
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        synchronized (answers) {
+                            if (answers.size() < 500_000) {
+                                answers.add(new long[] {sent, canary});
+                            }
+                        }
+                    }
+                }, "poller-" + t);
+                threads[t].setDaemon(true);
+                threads[t].start();
             }
-            long at = System.nanoTime();
-            int slot = n % WINDOW;
-            canary += (isCanary ? 1 : 0) - (n >= WINDOW && window[slot] ? 1 : 0);
-            window[slot] = isCanary;
-            n++;
-            polled[0] = n;
-            if (n >= WINDOW && (to > from ? canary > mid : canary < mid)) {
-                served[0] = at;
-                return;
+        }
+
+        int count() {
+            synchronized (answers) {
+                return answers.size();
+            }
+        }
+
+        /**
+         * The send time of the last request of the first window of {@link #WINDOW} answers, all sent after
+         * {@code t0}, whose share of the new version is past the midpoint between the two weights: by then the
+         * router served the new weight. -1 when not seen in time.
+         */
+        long awaitShift(long t0, int from, int to, Duration atMost) throws InterruptedException {
+            double mid = (from + to) / 200.0 * WINDOW;
+            long deadline = System.nanoTime() + atMost.toNanos();
+            int checked = 0;
+            while (System.nanoTime() < deadline) {
+                List<long[]> after;
+                synchronized (answers) {
+                    after = answers.stream().filter(a -> a[0] >= t0).sorted((a, b) -> Long.compare(a[0], b[0])).toList();
+                }
+                for (int end = Math.max(WINDOW, checked); end <= after.size(); end++) {
+                    int canary = 0;
+                    for (int i = end - WINDOW; i < end; i++) {
+                        canary += after.get(i)[1] == 1 ? 1 : 0;
+                    }
+                    if (to > from ? canary > mid : canary < mid) {
+                        return after.get(end - 1)[0];
+                    }
+                }
+                checked = Math.max(checked, after.size() - THREADS);
+                Thread.sleep(5); // the driver's own poll of the answers collected, not a wait for the system under test
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            for (Thread t : threads) {
+                t.join(10_000);
             }
         }
     }

@@ -94,6 +94,7 @@ public final class ReleaseController implements AutoCloseable {
     /** Asks a release to abort; the next pass returns traffic to stable and removes the new replicas. */
     public void requestAbort(String releaseId, String reason) {
         abortRequests.put(releaseId, reason == null || reason.isBlank() ? "aborted through the API" : reason);
+        passSoon();
     }
 
     public void requestResume(String releaseId) {
@@ -114,12 +115,22 @@ public final class ReleaseController implements AutoCloseable {
         return Phases.decide(new ReleaseState(r.strategy(), r.phase(), reason, state.has("rollback")), command);
     }
 
-    /** Queues a command that {@link #decide} allowed; the release's next pass carries it out. */
+    /** Queues a command that {@link #decide} allowed; a pass started at once carries it out. */
     public void request(String releaseId, Command command) {
         if (command == Command.Abort) {
             requestAbort(releaseId, null);
         } else {
             commands.request(releaseId, command);
+        }
+        passSoon();
+    }
+
+    /** Runs a pass of every release as soon as the loop is free rather than at its next tick. */
+    private void passSoon() {
+        try {
+            loop.execute(this::passAll);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Release loop closed: {}", e.toString());
         }
     }
 

@@ -157,14 +157,33 @@ class ComposeParserTest {
     }
 
     @Test
-    void canaryIsRefusedUntilTheRunnerSupportsIt() {
-        assertThatThrownBy(() -> parser.parse("""
+    void canaryIsAcceptedAndWithoutARouteWarned() throws Exception {
+        ParsedCompose parsed = parser.parse("""
                 services:
                   web:
                     image: x
                     x-slipway: {release: {strategy: canary, steps: [{setWeight: 20}]}}
+                """, Map.of());
+        assertThat(parsed.spec().services().get("web").release().strategy()).isEqualTo("canary");
+        assertThat(parsed.warnings()).anyMatch(w -> w.contains("services.web.x-slipway.release")
+                && w.contains("without x-slipway.route"));
+    }
+
+    @Test
+    void previewPortMustNotBeARoutePort() {
+        assertThatThrownBy(() -> parser.parse("""
+                services:
+                  web:
+                    image: x
+                    x-slipway:
+                      route: {port: 8080, targetPort: 80}
+                      release: {strategy: blueGreen, previewPort: 8081}
+                  api:
+                    image: y
+                    x-slipway:
+                      route: {port: 8081, targetPort: 80}
                 """, Map.of())).isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
-                .extracting(ApiError.Problem::path).containsExactly("services.web.x-slipway.release.strategy"));
+                .extracting(ApiError.Problem::path).containsExactly("services.web.x-slipway.release.previewPort"));
     }
 
     @ParameterizedTest

@@ -224,11 +224,12 @@ class CanaryIT {
     }
 
     @Test
-    void headerMatchReachesTheCanaryAtWeightZero() throws Exception {
+    void headerMatchReachesTheCanaryAtWeightZeroAndStickyKeepsAClientOnItsRevision() throws Exception {
         String app = "gray-match";
         int port = RunnerProcess.freePort(21500, 21699);
         String release = """
                 strategy: canary
+                sticky: true
                 match:
                   - header: {name: X-Canary, value: always}
                 steps:
@@ -236,6 +237,7 @@ class CanaryIT {
                   - setWeight: 0
                   - pause: {}
                   - setWeight: 50
+                  - pause: {}
                 """;
         String compose = GrayApps.app(GrayApps.service("web", v1, 2, port, release));
         firstRelease(app, compose);
@@ -249,6 +251,21 @@ class CanaryIT {
             users.awaitAnswers(0, 200, Duration.ofSeconds(30));
             assertThat(testers.all().byBody).as(testers.all().toString()).containsOnly(Map.entry("version v2", 200));
             assertThat(users.all().byBody).as(users.all().toString()).containsOnly(Map.entry("version v1", 200));
+        }
+
+        client.promote(id, false);
+        assertThat(GrayApps.awaitPhase(client, id, Phase.Paused, 5, Duration.ofSeconds(60)).canaryWeight()).isEqualTo(50);
+        for (int c = 0; c < 4; c++) {
+            // A new client is assigned a revision by weight and keeps it: every later request, same version.
+            HttpResponse<String> first = Http.get("http://127.0.0.1:" + port + "/");
+            String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            assertThat(cookie).startsWith("slipway-rev-");
+            for (int i = 0; i < 25; i++) {
+                HttpResponse<String> next = Http.CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/")).header("Cookie", cookie)
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(next.body()).as("client with " + cookie).isEqualTo(first.body());
+            }
         }
         client.abort(id, "testers found a bug");
         ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));

@@ -74,7 +74,9 @@ public final class AnalysisRuns implements AutoCloseable {
 
     /** Records the release's phase for the events of its measurements. */
     public void phase(String releaseId, Phase phase) {
-        phases.put(releaseId, phase);
+        if (byRelease.containsKey(releaseId)) {
+            phases.put(releaseId, phase);
+        }
     }
 
     /** Cancels the release's runs and forgets it: it ended, rolled back or its app was deleted. */

@@ -1,0 +1,175 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Canary and blue-green passes against a simulated reconciler and clock: steps, restarts, commands, rollbacks. */
+class GrayStrategiesTest {
+    @TempDir
+    Path dir;
+
+    private static String app(String image, String release) {
+        return """
+                services:
+                  web:
+                    image: %s
+                    deploy: {replicas: 4}
+                    x-slipway:
+                      route: {port: 8080, targetPort: 80}
+                      release: %s
+                  api:
+                    image: %s-api
+                    deploy: {replicas: 2}
+                    x-slipway:
+                      route: {port: 8090, targetPort: 80}
+                """.formatted(image, release, image);
+    }
+
+    private static final String CANARY = "{strategy: canary, steps: [{setWeight: 25}, {pause: {}}, {setWeight: 50},"
+            + " {pause: {duration: 10s}}]}";
+
+    @Test
+    void canaryStepsSurviveARestartAtTheSameStepAndWeightAndEndWithTheNewRevisionAlone() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", CANARY), app("v2", CANARY))) {
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.release.step()).isEqualTo(2);
+            assertThat(h.release.canaryWeight()).isEqualTo(25);
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 75, 2, 25));
+            assertThat(h.weights("api")).as("the other service follows the lead").isEqualTo(Map.of(1, 75, 2, 25));
+            assertThat(h.replicas("web")).isEqualTo(Map.of(1, 4, 2, 1));
+            ReleaseEvent paused = h.events().stream().filter(e -> e.type().equals(EventTypes.RELEASE_PAUSED))
+                    .findFirst().orElseThrow();
+            assertThat(paused.data()).containsEntry("indefinite", true).containsEntry("until", null)
+                    .containsEntry("reason", "Step");
+
+            h.restart();
+            h.now += 60_000;
+            h.pass();
+            h.pass();
+            assertThat(h.release.phase()).isEqualTo(Phase.Paused);
+            assertThat(h.release.step()).isEqualTo(2);
+            assertThat(h.release.canaryWeight()).isEqualTo(25);
+            assertThat(h.events().stream().filter(e -> e.type().equals(EventTypes.RELEASE_PAUSED))).hasSize(1);
+
+            h.commands.request(h.release.id(), Command.Promote);
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.release.step()).isEqualTo(4);
+            assertThat(h.release.canaryWeight()).isEqualTo(50);
+            ReleaseEvent timed = h.events().stream().filter(e -> e.type().equals(EventTypes.RELEASE_PAUSED))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(timed.data()).containsEntry("indefinite", false).containsEntry("durationSeconds", 10);
+
+            h.now += 10_000;
+            h.passUntil(Phase.Succeeded, 200);
+            assertThat(h.weights("web")).isEqualTo(Map.of(2, 100));
+            assertThat(h.replicas("web")).isEqualTo(Map.of(2, 4));
+            assertThat(h.replicas("api")).isEqualTo(Map.of(2, 2));
+            assertThat(h.served).isEqualTo(2);
+            assertThat(h.lines()).contains("ReleaseResumed pause of 10s at step 4/4 is over",
+                    "TrafficShifted traffic web: rev 1 0% / rev 2 100%");
+        }
+    }
+
+    @Test
+    void pauseByHandHoldsAndResumeGoesOnWhilePromoteFullSkipsEverything() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", CANARY), app("v2", CANARY))) {
+            h.commands.request(h.release.id(), Command.Pause);
+            h.pass();
+            h.pass();
+            assertThat(h.release.phase()).isEqualTo(Phase.Paused);
+            assertThat(h.state().get("pauseReason").asText()).isEqualTo("User");
+            h.now += 5_000;
+            h.pass();
+            h.pass();
+            assertThat(h.release.canaryWeight()).as("held").isZero();
+
+            h.commands.request(h.release.id(), Command.Resume);
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.state().get("pauseReason").asText()).isEqualTo("Step");
+            assertThat(h.release.canaryWeight()).isEqualTo(25);
+
+            h.commands.request(h.release.id(), Command.PromoteFull);
+            h.passUntil(Phase.Succeeded, 200);
+            assertThat(h.weights("web")).isEqualTo(Map.of(2, 100));
+        }
+    }
+
+    @Test
+    void aCanaryThatNeverGetsHealthyIsRolledBackTrafficFirst() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", CANARY), app("v2", CANARY))) {
+            h.unhealthy("web", 2);
+            h.pass();
+            h.pass();
+            assertThat(h.release.canaryWeight()).isZero();
+            h.now += 61_000;
+            h.pass();
+            assertThat(h.state().has("rollback")).isTrue();
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 100, 2, 0));
+            assertThat(h.weights("api")).isEqualTo(Map.of(1, 100, 2, 0));
+            h.passUntil(Phase.RolledBack, 200);
+            assertThat(h.sets).extracting(s -> s.service() + "@" + s.revision()).containsExactlyInAnyOrder("web@1", "api@1");
+            assertThat(h.release.message()).contains("web-2-1 (test unhealthy)").contains("not healthy after 60");
+            assertThat(h.served).isEqualTo(1);
+            List<String> lines = h.lines();
+            assertThat(lines.get(lines.size() - 1)).startsWith("ReleaseRolledBack rolled back to revision 1");
+        }
+    }
+
+    private static final String BLUE_GREEN = "{strategy: blueGreen, previewPort: 8081, autoPromotionSeconds: 5,"
+            + " scaleDownDelaySeconds: 3}";
+
+    @Test
+    void blueGreenWaitsAutoPromotionSecondsSwitchesAtOnceAndStopsTheOldAfterTheDelay() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", BLUE_GREEN), app("v2", BLUE_GREEN))) {
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.release.strategy()).isEqualTo("blueGreen");
+            assertThat(h.replicas("web")).isEqualTo(Map.of(1, 4, 2, 4));
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 100, 2, 0));
+            ReleaseEvent paused = h.events().stream().filter(e -> e.type().equals(EventTypes.RELEASE_PAUSED))
+                    .findFirst().orElseThrow();
+            assertThat(paused.data()).containsEntry("indefinite", false).containsEntry("durationSeconds", 5);
+            assertThat(h.lines()).anyMatch(l -> l.startsWith("TrafficShifted preview: revision 2 of web alone on 127.0.0.1:8081"));
+
+            h.now += 4_000;
+            h.pass();
+            assertThat(h.weights("web")).as("not yet").isEqualTo(Map.of(1, 100, 2, 0));
+            h.now += 1_000;
+            h.pass();
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 0, 2, 100));
+            assertThat(h.weights("api")).isEqualTo(Map.of(1, 0, 2, 100));
+            assertThat(h.release.phase()).isEqualTo(Phase.Progressing);
+            assertThat(h.replicas("web")).as("the old revision stays for the delay").containsEntry(1, 4);
+
+            h.now += 3_000;
+            h.passUntil(Phase.Succeeded, 200);
+            assertThat(h.replicas("web")).isEqualTo(Map.of(2, 4));
+            assertThat(h.release.step()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void abortRightAfterTheSwitchSwitchesBackToTheOldRevision() throws Exception {
+        String manual = "{strategy: blueGreen, autoPromotionEnabled: false, scaleDownDelaySeconds: 30}";
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", manual), app("v2", manual))) {
+            h.passUntil(Phase.Paused, 200);
+            h.commands.request(h.release.id(), Command.Promote);
+            h.pass();
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 0, 2, 100));
+            h.abort = "smoke tests failed";
+            h.pass();
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 100, 2, 0));
+            h.passUntil(Phase.Aborted, 200);
+            assertThat(h.release.message()).contains("smoke tests failed");
+            assertThat(h.sets).extracting(s -> s.service() + "@" + s.revision()).containsExactlyInAnyOrder("web@1", "api@1");
+        }
+    }
+}

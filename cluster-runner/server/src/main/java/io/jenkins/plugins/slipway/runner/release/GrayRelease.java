@@ -159,7 +159,11 @@ public final class GrayRelease {
             w.forEach((rev, pct) -> byRevision.put(String.valueOf(rev), pct));
             data.put("weights", byRevision);
             data.put("canaryWeight", weight);
-            ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + c.service() + ": " + Weights.describe(w), data);
+            int stable = ctx.set(c.service(), c.from()).map(ReplicaSet::replicas).orElse(0);
+            int canary = ctx.set(c.service(), c.to()).map(ReplicaSet::replicas).orElse(0);
+            data.put("replicas", Map.of(String.valueOf(c.from()), stable, String.valueOf(c.to()), canary));
+            ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + c.service() + ": " + Weights.describe(w) + " ("
+                    + canary + " new, " + stable + " stable " + (stable == 1 ? "replica" : "replicas") + ")", data);
         }
         ctx.state().put("weight", weight);
         ctx.canaryWeight(weight);

@@ -75,7 +75,7 @@ class GrayStrategiesTest {
             assertThat(h.replicas("api")).isEqualTo(Map.of(2, 2));
             assertThat(h.served).isEqualTo(2);
             assertThat(h.lines()).contains("ReleaseResumed pause of 10s at step 4/4 is over",
-                    "TrafficShifted traffic web: rev 1 0% / rev 2 100%");
+                    "TrafficShifted traffic web: rev 1 0% / rev 2 100% (4 new, 4 stable replicas)");
         }
     }
 

@@ -98,7 +98,7 @@ class BlueGreenIT {
                 List<ReleaseEvent> paused = events.ofType(EventTypes.RELEASE_PAUSED);
                 assertThat(paused).hasSize(1);
                 assertThat(paused.get(0).data()).containsEntry("indefinite", true);
-                assertThat(events.lines()).contains("TrafficShifted traffic web: rev 1 0% / rev 2 100%");
+                assertThat(events.lines()).contains("TrafficShifted traffic web: rev 1 0% / rev 2 100% (2 new, 2 stable replicas)");
             }
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(

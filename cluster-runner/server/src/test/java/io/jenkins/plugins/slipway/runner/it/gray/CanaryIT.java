@@ -133,8 +133,9 @@ class CanaryIT {
                 assertThat(paused).hasSize(2);
                 assertThat(paused.get(0).data()).containsEntry("indefinite", true).containsEntry("until", null)
                         .containsEntry("durationSeconds", null).containsEntry("canaryWeight", 25);
-                assertThat(events.lines()).contains("TrafficShifted traffic web: rev 1 75% / rev 2 25%",
-                        "TrafficShifted traffic web: rev 1 50% / rev 2 50%", "TrafficShifted traffic web: rev 1 0% / rev 2 100%");
+                assertThat(events.lines()).contains("TrafficShifted traffic web: rev 1 75% / rev 2 25% (1 new, 2 stable replicas)",
+                        "TrafficShifted traffic web: rev 1 50% / rev 2 50% (1 new, 2 stable replicas)",
+                        "TrafficShifted traffic web: rev 1 0% / rev 2 100% (2 new, 2 stable replicas)");
                 assertThat(events.lines()).anyMatch(l -> l.startsWith("StepStarted step 1/4: setWeight 25"));
             }
         }

@@ -47,6 +47,7 @@ public final class ReleaseController implements AutoCloseable {
     private final RouteSync routes;
     private final Map<String, Strategy> strategies = Map.of("rolling", new RollingStrategy());
     private final Map<String, String> abortRequests = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, Boolean> resumeRequests = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-releases");
@@ -68,6 +69,17 @@ public final class ReleaseController implements AutoCloseable {
 
     public void start() {
         loop.scheduleWithFixedDelay(this::passAll, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        reconciler.onPass(this::trigger);
+    }
+
+    /** Runs a pass over every active release soon (coalesced with one already queued). */
+    public void trigger() {
+        if (queued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                queued.set(false);
+                passAll();
+            });
+        }
     }
 
     public Strategy strategy(String name) {
@@ -81,10 +93,12 @@ public final class ReleaseController implements AutoCloseable {
     /** Asks a release to abort; the next pass returns traffic to stable and removes the new replicas. */
     public void requestAbort(String releaseId, String reason) {
         abortRequests.put(releaseId, reason == null || reason.isBlank() ? "aborted through the API" : reason);
+        trigger();
     }
 
     public void requestResume(String releaseId) {
         resumeRequests.put(releaseId, Boolean.TRUE);
+        trigger();
     }
 
     /** Whether {@code control} (promote, pause, resume) applies to the release now. */
@@ -105,10 +119,10 @@ public final class ReleaseController implements AutoCloseable {
             LOG.warn("Cannot load releases: {}", e.getMessage());
             return;
         }
+        if (!reconciler.adopted()) {
+            return; // after a restart, wait until the reconciler has adopted the containers that run
+        }
         for (ReleaseRecord r : active) {
-            if (!observed.seen(r.app())) {
-                continue; // after a restart, wait for the reconciler to adopt the app's containers first
-            }
             try {
                 pass(r);
             } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
 import io.jenkins.plugins.slipway.runner.release.ReleaseController;
+import io.jenkins.plugins.slipway.runner.release.Strategies;
 import io.jenkins.plugins.slipway.runner.routing.Router;
 import io.jenkins.plugins.slipway.runner.routing.Routers;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
@@ -57,9 +58,11 @@ public final class RunnerService implements AutoCloseable {
         RouteSync routes = new RouteSync(router, specs, o.host());
         Reconciler reconciler = new Reconciler(runnerId(o.dataDir()), db, apps, specs, engine, observed, routes);
         closeables.push(reconciler);
-        ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler, routes);
+        Strategies strategies = Strategies.defaults();
+        ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
+                routes, strategies);
         closeables.push(controller);
-        Deployer deployer = new Deployer(db, apps, releases, specs, events);
+        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
         api = new ApiServer(o.host(), o.port(), o.token());
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler);
         closeables.push(api);

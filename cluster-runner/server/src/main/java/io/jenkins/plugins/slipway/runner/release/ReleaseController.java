@@ -45,7 +45,7 @@ public final class ReleaseController implements AutoCloseable {
     private final EventLog events;
     private final Reconciler reconciler;
     private final RouteSync routes;
-    private final Map<String, Strategy> strategies = Map.of("rolling", new RollingStrategy());
+    private final Strategies strategies;
     private final Map<String, String> abortRequests = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, Boolean> resumeRequests = new ConcurrentHashMap<>();
@@ -56,7 +56,9 @@ public final class ReleaseController implements AutoCloseable {
     });
 
     public ReleaseController(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
-                             ObservedState observed, EventLog events, Reconciler reconciler, RouteSync routes) {
+                             ObservedState observed, EventLog events, Reconciler reconciler, RouteSync routes,
+                             Strategies strategies) {
+        this.strategies = strategies;
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -83,11 +85,7 @@ public final class ReleaseController implements AutoCloseable {
     }
 
     public Strategy strategy(String name) {
-        Strategy s = strategies.get(name);
-        if (s == null) {
-            throw new IllegalStateException("no strategy " + name);
-        }
-        return s;
+        return strategies.get(name);
     }
 
     /** Asks a release to abort; the next pass returns traffic to stable and removes the new replicas. */

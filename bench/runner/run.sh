@@ -44,7 +44,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 java -Xmx256m -jar "$JAR" serve --port "$PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
 RUNNER_PID=$!
 t0=$(now)
-until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.05; done
+until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
+  kill -0 "$RUNNER_PID" 2>/dev/null || { cat "$WORK/runner.log" >&2; exit 1; }
+  sleep 0.05
+done
 startup_ms=$(ms "$t0" "$(now)")
 sleep 2
 rss_idle_kb=$(ps -o rss= -p "$RUNNER_PID" | tr -d ' ')
@@ -53,27 +56,40 @@ compose() {  # replicas routePort
   printf 'services:\n  web:\n    image: %s\n    stop_grace_period: 1s\n    deploy:\n      replicas: %s\n    x-slipway:\n      route: {port: %s, targetPort: 8080}\n' "$IMAGE" "$1" "$2"
 }
 
-runner_round() {  # round -> ms from deploy to release Succeeded (all 10 healthy)
-  local app=it-bench-r$1
+runner_round() {  # round -> ms from the deploy request to the release's terminal event (all 10 healthy)
+  # curl on both sides, so neither figure carries a client JVM's start-up.
+  local app=it-bench-r$1 token; token=$(cat "$WORK/data/token")
   compose 10 $((PORT + 1)) > "$WORK/c10.yml"
+  python3 -c 'import json,sys; print(json.dumps({"compose": open(sys.argv[1]).read()}))' "$WORK/c10.yml" > "$WORK/c10.json"
   local t0; t0=$(now)
-  cli deploy "$app" -f "$WORK/c10.yml" --watch > "$WORK/deploy-$app.log"
+  local release
+  release=$(curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data @"$WORK/c10.json" "http://127.0.0.1:$PORT/api/v1/apps/$app" | python3 -c 'import json,sys; print(json.load(sys.stdin)["release"])')
+  curl -sfN --max-time 120 -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$PORT/api/v1/releases/$release/events" > "$WORK/events-$app.txt"
   local t1; t1=$(now)
+  grep -q '^event: ReleaseSucceeded' "$WORK/events-$app.txt" || { echo "release $release did not succeed" >&2; exit 1; }
   cli rm "$app" >/dev/null
-  # wait for the replicas to be gone before the next round
-  while [ -n "$(docker ps -aq --filter label=io.slipway.app=$app)" ]; do sleep 0.2; done
+  local until=$(( $(date +%s) + 60 ))
+  while [ -n "$(docker ps -aq --filter label=io.slipway.app=$app)" ] && [ "$(date +%s)" -lt "$until" ]; do sleep 0.2; done
   ms "$t0" "$t1"
 }
 
 docker_round() {  # round -> ms from the first docker run to all 10 answering 200
   local t0; t0=$(now)
+  local pids=()
   for i in $(seq 1 10); do
     docker run -d --label io.slipway.bench=cli --name "it-bench-cli-$1-$i" -p 127.0.0.1::8080 "$IMAGE" >/dev/null &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}"  # only the docker runs, not the runner in the background
   for i in $(seq 1 10); do
     local port; port=$(docker port "it-bench-cli-$1-$i" 8080/tcp | head -1 | sed 's/.*://')
-    until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = 200 ]; do sleep 0.05; done
+    local until=$(( $(date +%s) + 60 ))
+    until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = 200 ]; do
+      [ "$(date +%s)" -lt "$until" ] || { echo "container $i not answering in 60 s" >&2; exit 1; }
+      sleep 0.05
+    done
   done
   local t1; t1=$(now)
   docker ps -aq --filter label=io.slipway.bench=cli | xargs -r docker rm -f >/dev/null

@@ -3,7 +3,6 @@ package io.jenkins.plugins.slipway.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.KeystoreSSLConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,16 +28,15 @@ public final class DockerEngine {
         URI uri = URI.create(endpoint.getUri());
         DefaultDockerClientConfig.Builder config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(endpoint.getUri())
-                .withDockerTlsVerify(endpoint.hasTls());
+                // TLS is the HTTP client's business (TlsClientConfig); the config must not look for ~/.docker certs.
+                .withDockerTlsVerify(false);
         ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(uri)
                 .maxConnections(8)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(RESPONSE_TIMEOUT);
         if (endpoint.hasTls()) {
-            KeystoreSSLConfig tls = new KeystoreSSLConfig(keyStore(endpoint), endpoint.keyStorePassword().getPlainText());
-            config.withCustomSslConfig(tls);
-            http.sslConfig(tls);
+            http.sslConfig(new TlsClientConfig(keyStore(endpoint), endpoint.keyStorePassword().getPlainText().toCharArray()));
         }
         return DockerClientImpl.getInstance(config.build(), http.build());
     }

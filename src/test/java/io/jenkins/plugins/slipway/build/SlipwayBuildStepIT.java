@@ -17,13 +17,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /** slipwayBuild against the real engine: arguments, labels, cache, streaming, and its failures. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SlipwayBuildStepIT {
     private static final String REPO = DockerFixture.REPO_PREFIX + "build";
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);

@@ -7,11 +7,14 @@ import io.jenkins.plugins.slipway.standin.StandIn;
 import io.jenkins.plugins.slipway.testing.AuthRegistry;
 import io.jenkins.plugins.slipway.testing.TestCredentials;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The global configuration's Test connection buttons against the real engine and registries. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConfigurationIT {
     @TempDir
     Path registryDir;

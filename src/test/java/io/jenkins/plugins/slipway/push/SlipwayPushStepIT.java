@@ -19,13 +19,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** slipwayPush against real registries: the digest it returns, logins right and wrong, retries. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SlipwayPushStepIT {
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
     private static final String USER = "ci-bot";

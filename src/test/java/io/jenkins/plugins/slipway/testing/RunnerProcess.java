@@ -40,6 +40,12 @@ public final class RunnerProcess implements AutoCloseable {
     /** Starts a runner on {@code port} with data in {@code dataDir} and waits until it answers /healthz. */
     public static RunnerProcess start(int port, Path dataDir) throws IOException {
         Path jar = runnerJar();
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (IOException inUse) {
+            throw new IllegalStateException("port " + port + " is in use, so a test runner cannot listen there;"
+                    + " is a runner from an earlier run still alive? (ps -ef | grep slipway-runner)", inUse);
+        }
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("runner.log");
         Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "serve", "--port", Integer.toString(port),

@@ -75,6 +75,7 @@ final class AppsApi {
         }
         try {
             DeployResponse rsp = deployer.deploy(app, req.compose(), req.images(), req.cause());
+            controller.trigger();
             ex.json(rsp.release() == null ? 200 : 202, rsp);
         } catch (ComposeException e) {
             throw new ApiException(400, new ApiError("the Compose file is invalid: " + e.problems().size()
@@ -139,6 +140,7 @@ final class AppsApi {
                 () -> new ApiException(409, "revision " + previous + " of " + a.name() + " is no longer stored"));
         try {
             DeployResponse rsp = deployer.deploy(a.name(), rev.compose(), rev.images(), rev.cause());
+            controller.trigger();
             ex.json(rsp.release() == null ? 200 : 202, rsp);
         } catch (ComposeException e) {
             throw new ApiException(409, "revision " + previous + " no longer validates: " + e.getMessage());

@@ -34,6 +34,18 @@ public final class ComposeParser {
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
     private static final Set<String> XSLIPWAY = Set.of("route", "release");
 
+    private final Set<String> strategies;
+
+    /** A parser accepting only rolling releases. */
+    public ComposeParser() {
+        this(Set.of("rolling"));
+    }
+
+    /** A parser accepting the release strategies the runner has ({@code x-slipway.release.strategy}). */
+    public ComposeParser(Set<String> strategies) {
+        this.strategies = Set.copyOf(strategies);
+    }
+
     /** Parses and validates {@code yaml}; {@code images} overrides a service's {@code image}. */
     public ParsedCompose parse(String yaml, Map<String, String> images) throws ComposeException {
         Problems p = new Problems();
@@ -146,7 +158,10 @@ public final class ComposeParser {
                 }
             }
             release = ReleaseSpecParser.parse(x.get("release"), path + ".x-slipway.release", p.errors, p.warnings);
-            if (!(release instanceof ReleaseSpec.Rolling) && route == null) {
+            if (!strategies.contains(release.strategy())) {
+                p.error(path + ".x-slipway.release.strategy", release.strategy()
+                        + " is not available in this runner version yet; use rolling");
+            } else if (!(release instanceof ReleaseSpec.Rolling) && route == null) {
                 p.warn(path + ".x-slipway.release", release.strategy() + " without x-slipway.route: the service"
                         + " has no traffic to shift; it follows the steps by replicas only");
             }

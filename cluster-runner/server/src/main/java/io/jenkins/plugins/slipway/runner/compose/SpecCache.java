@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SpecCache {
     private final Database db;
     private final AppRepository apps;
-    private final ComposeParser parser = new ComposeParser();
+    /** Stored revisions were accepted once; re-reading them must not depend on which strategies run today. */
+    private final ComposeParser parser = new ComposeParser(java.util.Set.of("rolling", "canary", "blueGreen"));
     private final Map<String, AppSpec> cache = new ConcurrentHashMap<>();
 
     public SpecCache(Database db, AppRepository apps) {

@@ -16,7 +16,8 @@ public interface Engine extends AutoCloseable {
     String name();
 
     /**
-     * Creates and starts one replica; its ports are published on 127.0.0.1 with random host ports.
+     * Creates and starts one replica; its ports are published on 127.0.0.1 with random host ports. The
+     * returned replica carries its id, name and labels; ports and health come with the next {@link #list}.
      * Pulls the image first when the engine does not have it.
      *
      * @throws EngineException when the engine refuses (the message says why: no such image, name in use, ...)

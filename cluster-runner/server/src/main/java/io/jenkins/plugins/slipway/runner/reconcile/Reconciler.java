@@ -61,6 +61,9 @@ public final class Reconciler implements AutoCloseable {
     /** Last start failure per slot: message and time, for backoff and for release messages. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private volatile AutoCloseable exitSubscription;
+    /** Set after the first complete pass: until then the observed state does not show what runs. */
+    private volatile boolean adopted;
+    private final List<Runnable> passListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     record Failure(String message, long atMillis) {
     }
@@ -89,6 +92,16 @@ public final class Reconciler implements AutoCloseable {
                 passQuietly();
             });
         }
+    }
+
+    /** Whether a full pass has run since the runner started, so the observed state reflects the engine. */
+    public boolean adopted() {
+        return adopted;
+    }
+
+    /** Called after every pass, so a release sees new observations at once rather than at its next tick. */
+    public void onPass(Runnable listener) {
+        passListeners.add(listener);
     }
 
     /** Why the last start of a replica failed, or null. */
@@ -125,6 +138,8 @@ public final class Reconciler implements AutoCloseable {
                 LOG.warn("Reconciling app {} failed: {}", app, e.getMessage());
             }
         }
+        adopted = true;
+        passListeners.forEach(Runnable::run);
     }
 
     private void reconcile(String app, List<ReplicaSet> sets, List<Replica> containers) {

@@ -44,9 +44,13 @@ public final class Deployer {
     private final ReleaseRepository releases;
     private final SpecCache specs;
     private final EventLog events;
-    private final ComposeParser parser = new ComposeParser();
+    private final Strategies strategies;
+    private final ComposeParser parser;
 
-    public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events) {
+    public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
+                    Strategies strategies) {
+        this.strategies = strategies;
+        this.parser = new ComposeParser(strategies.names());
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -70,7 +74,7 @@ public final class Deployer {
         String appHash = hash(new TreeMap<>(serviceHashes).toString());
         Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
 
-        List<String> grayWarnings = new ArrayList<>();
+        List<String> strategyWarnings = new ArrayList<>();
         Object result = db.tx(c -> {
             Optional<AppRecord> existing = apps.find(c, app);
             ReleaseRecord running = null;
@@ -98,7 +102,7 @@ public final class Deployer {
             apps.saveRevision(c, next);
 
             List<ReplicaSet> sets = apps.replicaSets(c, app);
-            List<RollingPlan.Change> changes = new ArrayList<>();
+            List<ServiceChange> changes = new ArrayList<>();
             for (Map.Entry<String, ServiceSpec> e : parsed.spec().services().entrySet()) {
                 String service = e.getKey();
                 int toRev = serviceRevisions.get(service);
@@ -109,31 +113,23 @@ public final class Deployer {
                 int oldReplicas = fromRev == null ? 0 : sets.stream()
                         .filter(s -> s.service().equals(service) && s.revision() == fromRev)
                         .mapToInt(ReplicaSet::replicas).sum();
-                ServiceSpec.UpdateConfig u = e.getValue().updateConfig();
-                // A service with nothing running yet starts all its replicas at once, as Compose does.
-                int parallelism = fromRev == null ? Math.max(1, e.getValue().replicas()) : u.parallelism();
-                changes.add(new RollingPlan.Change(service, fromRev, oldReplicas, toRev, e.getValue().replicas(),
-                        parallelism, u.order()));
+                changes.add(new ServiceChange(service, fromRev, oldReplicas, toRev, e.getValue()));
             }
             if (current != null) {
                 for (Map.Entry<String, Integer> e : current.serviceRevisions().entrySet()) {
                     if (!parsed.spec().services().containsKey(e.getKey())) {
-                        changes.add(new RollingPlan.Change(e.getKey(), e.getValue(), 0, null, 0, 1,
-                                ServiceSpec.UpdateConfig.Order.START_FIRST));
+                        int oldReplicas = sets.stream().filter(s -> s.service().equals(e.getKey())
+                                && s.revision() == e.getValue()).mapToInt(ReplicaSet::replicas).sum();
+                        changes.add(new ServiceChange(e.getKey(), e.getValue(), oldReplicas, null, null));
                     }
                 }
             }
-            List<RollingStep> plan = RollingPlan.plan(changes);
+            Strategy strategy = strategies.choose(changes);
+            Strategy.Start start = strategy.begin(changes, sets);
             String id = app + "-" + revision + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
-            Optional<GrayPlans.Initial> gray = current == null ? Optional.empty()
-                    : GrayPlans.initial(parsed.spec(), changes, sets);
-            gray.ifPresent(g -> grayWarnings.addAll(g.warnings()));
-            ReleaseRecord release = gray.isPresent()
-                    ? new ReleaseRecord(id, app, current.revision(), revision, gray.get().strategy(), Phase.Pending,
-                            0, gray.get().stepCount(), 0, "pending", Json.write(gray.get().state()))
-                    : new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
-                    "rolling", Phase.Pending, 0, plan.size(), 0, "pending",
-                    Json.write(RollingStrategy.initialState(plan, sets)));
+            ReleaseRecord release = new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
+                    strategy.name(), Phase.Pending, 0, start.stepCount(), 0, "pending", Json.write(start.state()));
+            start.state().path("warnings").forEach(w -> strategyWarnings.add(w.asText()));
             releases.save(c, release);
             apps.save(c, new AppRecord(app, revision, revision, id));
             return release;
@@ -155,7 +151,7 @@ public final class Deployer {
         data.put("stepCount", release.stepCount());
         events.append(release.id(), app, EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
         List<String> warnings = new ArrayList<>(parsed.warnings());
-        warnings.addAll(grayWarnings);
+        warnings.addAll(strategyWarnings);
         return new DeployResponse(app, release.toRevision(), release.id(), warnings);
     }
 

@@ -29,7 +29,7 @@ import java.util.function.ToIntFunction;
  * for its health, weights, pauses, and where each analysis stands. Everything is read from and written to the
  * release state ({@link ReleaseContext#state()}), so a restarted runner resumes at the same step and weight.
  * <p>
- * State keys: {@code lead} (the service whose spec leads), {@code services} ({@link ServiceChange}s),
+ * State keys: {@code lead} (the service whose spec leads), {@code services} ({@link GrayService}s),
  * {@code original} (sets before the release), {@code index} (step, 0-based), {@code weight}, {@code scale},
  * {@code pauseStartedAt} and {@code pauseReason}, {@code analysis.Step|Background} ({@code status},
  * {@code message}), {@code scalingSince}, {@code announced} (step already announced), {@code reported}
@@ -39,13 +39,13 @@ public final class GrayRelease {
     private GrayRelease() {
     }
 
-    public static List<ServiceChange> services(ReleaseContext ctx) {
+    public static List<GrayService> services(ReleaseContext ctx) {
         return Json.MAPPER.convertValue(ctx.state().get("services"),
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ServiceChange.class));
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, GrayService.class));
     }
 
-    public static List<ServiceChange> replaced(ReleaseContext ctx) {
-        return services(ctx).stream().filter(ServiceChange::replaced).toList();
+    public static List<GrayService> replaced(ReleaseContext ctx) {
+        return services(ctx).stream().filter(GrayService::replaced).toList();
     }
 
     public static List<ReplicaSet> original(ReleaseContext ctx) {
@@ -63,7 +63,7 @@ public final class GrayRelease {
 
     /** Services the revision adds start at full scale with all their traffic: there is nothing to protect. */
     public static void startAdded(ReleaseContext ctx) {
-        for (ServiceChange c : services(ctx)) {
+        for (GrayService c : services(ctx)) {
             if (c.from() == null && c.to() != null && ctx.set(c.service(), c.to()).isEmpty()) {
                 ctx.putSet(new ReplicaSet(ctx.app(), c.service(), c.to(), c.replicas(), 100));
             }
@@ -74,9 +74,9 @@ public final class GrayRelease {
      * Scales the new revision of every replaced service to {@code count} replicas (weights unchanged) and tells
      * whether they are all healthy. Replicas becoming healthy are announced once each.
      */
-    public static boolean scaleNew(ReleaseContext ctx, ToIntFunction<ServiceChange> count) {
+    public static boolean scaleNew(ReleaseContext ctx, ToIntFunction<GrayService> count) {
         boolean ready = true;
-        for (ServiceChange c : replaced(ctx)) {
+        for (GrayService c : replaced(ctx)) {
             int n = count.applyAsInt(c);
             int weight = ctx.set(c.service(), c.to()).map(ReplicaSet::weight).orElse(0);
             ctx.putSet(new ReplicaSet(ctx.app(), c.service(), c.to(), n, weight));
@@ -108,13 +108,13 @@ public final class GrayRelease {
      * While new replicas start: false until the monitor window ({@code deploy.update_config.monitor}, the longest
      * of the changed services) has run out since the scaling began; then the reason to roll back, naming them.
      */
-    public static String unhealthyTooLong(ReleaseContext ctx, ToIntFunction<ServiceChange> count) {
+    public static String unhealthyTooLong(ReleaseContext ctx, ToIntFunction<GrayService> count) {
         ObjectNode s = ctx.state();
         if (!s.has("scalingSince")) {
             s.put("scalingSince", ctx.now());
         }
         Duration monitor = Duration.ZERO;
-        for (ServiceChange c : replaced(ctx)) {
+        for (GrayService c : replaced(ctx)) {
             Duration m = spec(ctx, c.service()).updateConfig().monitor();
             monitor = m.compareTo(monitor) > 0 ? m : monitor;
         }
@@ -122,7 +122,7 @@ public final class GrayRelease {
             return null;
         }
         List<String> unhealthy = new ArrayList<>();
-        for (ServiceChange c : replaced(ctx)) {
+        for (GrayService c : replaced(ctx)) {
             int n = count.applyAsInt(c);
             for (int i = 1; i <= n; i++) {
                 int index = i;
@@ -147,7 +147,7 @@ public final class GrayRelease {
 
     /** Gives the new revision of every replaced service {@code weight} percent and the stable one the rest. */
     public static void weights(ReleaseContext ctx, int weight) {
-        for (ServiceChange c : replaced(ctx)) {
+        for (GrayService c : replaced(ctx)) {
             ctx.set(c.service(), c.from()).ifPresent(s -> ctx.putSet(s.withWeight(100 - weight)));
             ctx.set(c.service(), c.to()).ifPresent(s -> ctx.putSet(s.withWeight(weight)));
             Map<Integer, Integer> w = new LinkedHashMap<>();
@@ -253,7 +253,7 @@ public final class GrayRelease {
     public static io.jenkins.plugins.slipway.runner.analysis.ReleaseContext analysisContext(
             ReleaseContext ctx, int step, Map<String, String> routeOverride) {
         List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget> targets = new ArrayList<>();
-        for (ServiceChange c : replaced(ctx)) {
+        for (GrayService c : replaced(ctx)) {
             ServiceSpec spec = spec(ctx, c.service());
             String route = routeOverride.getOrDefault(c.service(),
                     spec.route() == null ? null : RouteSync.routeName(ctx.app(), c.service()));
@@ -292,7 +292,7 @@ public final class GrayRelease {
      * sets and the services the revision removed are dropped (the reconciler drains, then stops them).
      */
     public static void succeed(ReleaseContext ctx) {
-        for (ServiceChange c : services(ctx)) {
+        for (GrayService c : services(ctx)) {
             if (c.from() != null && (c.to() == null || !c.from().equals(c.to()))) {
                 ctx.removeSet(c.service(), c.from());
             }

@@ -9,8 +9,6 @@ import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
-import io.jenkins.plugins.slipway.runner.release.bluegreen.BlueGreenStrategy;
-import io.jenkins.plugins.slipway.runner.release.canary.CanaryStrategy;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.release.plan.Phases;
@@ -52,10 +50,13 @@ public final class ReleaseController implements AutoCloseable {
     private final EventLog events;
     private final Reconciler reconciler;
     private final RouteSync routes;
-    private final Map<String, Strategy> strategies;
+    private final Strategies strategies;
+    /** Promote, pause and resume asked through the API, for the canary and blue-green passes. */
+    private final ReleaseCommands commands;
+    /** Analysis runs of the releases in progress. */
     private final AnalysisRuns analyses;
-    private final ReleaseCommands commands = new ReleaseCommands();
     private final Map<String, String> abortRequests = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, Boolean> resumeRequests = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-releases");
@@ -64,7 +65,11 @@ public final class ReleaseController implements AutoCloseable {
     });
 
     public ReleaseController(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
-                             ObservedState observed, EventLog events, Reconciler reconciler, RouteSync routes) {
+                             ObservedState observed, EventLog events, Reconciler reconciler, RouteSync routes,
+                             Strategies strategies, ReleaseCommands commands, AnalysisRuns analyses) {
+        this.strategies = strategies;
+        this.commands = commands;
+        this.analyses = analyses;
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -73,32 +78,36 @@ public final class ReleaseController implements AutoCloseable {
         this.events = events;
         this.reconciler = reconciler;
         this.routes = routes;
-        this.analyses = new AnalysisRuns(routes.router(), events);
-        this.strategies = Map.of("rolling", new RollingStrategy(),
-                CanaryStrategy.NAME, new CanaryStrategy(analyses, routes, commands),
-                BlueGreenStrategy.NAME, new BlueGreenStrategy(analyses, routes, commands));
     }
 
     public void start() {
         loop.scheduleWithFixedDelay(this::passAll, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        reconciler.onPass(this::trigger);
+    }
+
+    /** Runs a pass over every active release soon (coalesced with one already queued). */
+    public void trigger() {
+        if (queued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                queued.set(false);
+                passAll();
+            });
+        }
     }
 
     public Strategy strategy(String name) {
-        Strategy s = strategies.get(name);
-        if (s == null) {
-            throw new IllegalStateException("no strategy " + name);
-        }
-        return s;
+        return strategies.get(name);
     }
 
     /** Asks a release to abort; the next pass returns traffic to stable and removes the new replicas. */
     public void requestAbort(String releaseId, String reason) {
         abortRequests.put(releaseId, reason == null || reason.isBlank() ? "aborted through the API" : reason);
-        passSoon();
+        trigger();
     }
 
     public void requestResume(String releaseId) {
         resumeRequests.put(releaseId, Boolean.TRUE);
+        trigger();
     }
 
     /**
@@ -121,16 +130,7 @@ public final class ReleaseController implements AutoCloseable {
             requestAbort(releaseId, null);
         } else {
             commands.request(releaseId, command);
-        }
-        passSoon();
-    }
-
-    /** Runs a pass of every release as soon as the loop is free rather than at its next tick. */
-    private void passSoon() {
-        try {
-            loop.execute(this::passAll);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("Release loop closed: {}", e.toString());
+            trigger();
         }
     }
 
@@ -152,10 +152,10 @@ public final class ReleaseController implements AutoCloseable {
             LOG.warn("Cannot load releases: {}", e.getMessage());
             return;
         }
+        if (!reconciler.adopted()) {
+            return; // after a restart, wait until the reconciler has adopted the containers that run
+        }
         for (ReleaseRecord r : active) {
-            if (!observed.seen(r.app())) {
-                continue; // after a restart, wait for the reconciler to adopt the app's containers first
-            }
             try {
                 pass(r);
             } catch (RuntimeException e) {
@@ -214,6 +214,5 @@ public final class ReleaseController implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
-        analyses.close();
     }
 }

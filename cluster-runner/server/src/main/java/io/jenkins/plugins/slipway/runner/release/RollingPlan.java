@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,26 +10,19 @@ public final class RollingPlan {
     private RollingPlan() {
     }
 
-    /**
-     * What changes for one service.
-     *
-     * @param fromRevision running service revision, null when the service is new
-     * @param toRevision   the service revision to run, null when the service goes away
-     */
-    public record Change(String service, Integer fromRevision, int oldReplicas, Integer toRevision, int newReplicas,
-                         int parallelism, Order order) {
-    }
-
-    public static List<RollingStep> plan(List<Change> changes) {
+    public static List<RollingStep> plan(List<ServiceChange> changes) {
         List<RollingStep> steps = new ArrayList<>();
-        for (Change c : changes) {
+        for (ServiceChange c : changes) {
             int oldN = c.fromRevision() == null ? 0 : c.oldReplicas();
             int newN = c.toRevision() == null ? 0 : c.newReplicas();
-            int p = Math.max(1, c.parallelism());
+            ServiceSpec.UpdateConfig u = c.spec() == null ? ServiceSpec.UpdateConfig.DEFAULT : c.spec().updateConfig();
+            // A service with nothing running yet starts all its replicas at once, as Compose does.
+            int p = c.fromRevision() == null ? Math.max(1, newN) : Math.max(1, u.parallelism());
+            Order order = u.order();
             int batches = Math.max(1, Math.max(ceil(newN, p), ceil(oldN, p)));
             for (int k = 1; k <= batches; k++) {
                 steps.add(new RollingStep(c.service(), c.fromRevision(), c.toRevision(), Math.min(newN, k * p),
-                        k == batches ? 0 : Math.max(0, oldN - k * p), c.order()));
+                        k == batches ? 0 : Math.max(0, oldN - k * p), order));
             }
         }
         return steps;

@@ -38,18 +38,15 @@ public final class RollingStrategy implements Strategy {
         return "rolling";
     }
 
+    /** Plans batches of {@code update_config.parallelism}; a service with nothing running starts all at once. */
     @Override
-    public int stepCount(ReleaseContext ctx) {
-        return ctx.state().withArray("plan").size();
-    }
-
-    /** Prepares the state of a new release: the plan and the sets to restore on rollback. */
-    public static ObjectNode initialState(List<RollingStep> plan, List<ReplicaSet> original) {
+    public Start begin(List<ServiceChange> changes, List<ReplicaSet> current) {
+        List<RollingStep> plan = RollingPlan.plan(changes);
         ObjectNode state = Json.MAPPER.createObjectNode();
         state.set("plan", Json.MAPPER.valueToTree(plan));
-        state.set("original", Json.MAPPER.valueToTree(original));
+        state.set("original", Json.MAPPER.valueToTree(current));
         state.put("index", 0);
-        return state;
+        return new Start(state, plan.size());
     }
 
     @Override

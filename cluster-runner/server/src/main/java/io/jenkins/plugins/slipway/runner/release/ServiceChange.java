@@ -1,16 +1,20 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-/**
- * One service a canary or blue-green release changes; saved in the release state.
- *
- * @param from     the service revision running before the release; null for a service the revision adds
- * @param to       the service revision being released; null for a service the revision removes
- * @param replicas the service's desired replicas at {@code to}
- */
-public record ServiceChange(String service, Integer from, Integer to, int replicas) {
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 
-    /** True for a service replaced by a new revision: the ones that get weights and steps. */
-    public boolean replaced() {
-        return from != null && to != null;
+/**
+ * What a new revision changes for one service: the input every strategy plans from.
+ *
+ * @param fromRevision service revision running now, null when the service is new
+ * @param oldReplicas  replicas of {@code fromRevision} running now
+ * @param toRevision   service revision to run, null when the service goes away
+ * @param spec         the service's new spec; null when it goes away
+ */
+public record ServiceChange(String service, Integer fromRevision, int oldReplicas, Integer toRevision,
+                            ServiceSpec spec) {
+
+    /** Replicas the new revision wants; 0 for a removed service. */
+    public int newReplicas() {
+        return spec == null ? 0 : spec.replicas();
     }
 }

@@ -1,5 +1,9 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import java.util.List;
+
 /**
  * How a release moves an app from one revision to the next. A strategy is a straight list of reconcile steps
  * run once per pass; each may return early (waiting for health, a drain, a pause), and the controller saves
@@ -11,8 +15,17 @@ public interface Strategy {
     /** The {@code strategy} value reported in the release status. */
     String name();
 
-    /** Number of steps, fixed when the release is created. */
-    int stepCount(ReleaseContext ctx);
+    /**
+     * Plans a new release: its initial {@link ReleaseContext#state()} and its number of steps.
+     *
+     * @param changes the services the revision changes, adds or removes
+     * @param current the app's replica sets before the release (what a rollback restores)
+     */
+    Start begin(List<ServiceChange> changes, List<ReplicaSet> current);
+
+    /** A planned release. */
+    record Start(ObjectNode state, int stepCount) {
+    }
 
     /** One pass: look at what is observed, decide, record events; never blocks. */
     void reconcile(ReleaseContext ctx);

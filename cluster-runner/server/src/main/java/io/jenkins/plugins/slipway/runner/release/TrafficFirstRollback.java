@@ -41,7 +41,7 @@ public final class TrafficFirstRollback {
     /** Starts the rollback: weights back to stable in this very pass. */
     public void begin(ReleaseContext ctx, String reason, boolean aborted) {
         analyses.close(ctx.release().id());
-        for (ServiceChange c : GrayRelease.services(ctx)) {
+        for (GrayService c : GrayRelease.services(ctx)) {
             routes.releaseRouting(ctx.app(), c.service(), null);
         }
         ObjectNode rb = ctx.state().putObject("rollback");
@@ -67,7 +67,7 @@ public final class TrafficFirstRollback {
             }
         }
         ctx.replaceSets(restored);
-        for (ServiceChange c : GrayRelease.replaced(ctx)) {
+        for (GrayService c : GrayRelease.replaced(ctx)) {
             Map<Integer, Integer> w = new LinkedHashMap<>();
             original.stream().filter(o -> o.service().equals(c.service())).forEach(o -> w.put(o.revision(), o.weight()));
             w.put(c.to(), 0);
@@ -102,7 +102,7 @@ public final class TrafficFirstRollback {
             return;
         }
         boolean newGone = true;
-        for (ServiceChange c : GrayRelease.services(ctx)) {
+        for (GrayService c : GrayRelease.services(ctx)) {
             if (c.to() != null && original.stream().noneMatch(o -> o.service().equals(c.service()) && o.revision() == c.to())) {
                 newGone &= ctx.leftovers(c.service(), c.to(), 0).isEmpty();
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ComposeParserTest {
     private final ComposeParser parser = new ComposeParser();
+    private static final ComposeParser GRAY = new ComposeParser(java.util.Set.of("rolling", "canary", "blueGreen"));
 
     private static final String FULL = """
             services:
@@ -157,8 +158,15 @@ class ComposeParserTest {
     }
 
     @Test
-    void canaryIsAcceptedAndWithoutARouteWarned() throws Exception {
-        ParsedCompose parsed = parser.parse("""
+    void canaryIsAcceptedWhereTheRunnerHasItAndWithoutARouteWarned() throws Exception {
+        assertThatThrownBy(() -> parser.parse("""
+                services:
+                  web:
+                    image: x
+                    x-slipway: {release: {strategy: canary, steps: [{setWeight: 20}]}}
+                """, Map.of())).isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                .extracting(ApiError.Problem::path).containsExactly("services.web.x-slipway.release.strategy"));
+        ParsedCompose parsed = GRAY.parse("""
                 services:
                   web:
                     image: x
@@ -171,7 +179,7 @@ class ComposeParserTest {
 
     @Test
     void previewPortMustNotBeARoutePort() {
-        assertThatThrownBy(() -> parser.parse("""
+        assertThatThrownBy(() -> GRAY.parse("""
                 services:
                   web:
                     image: x

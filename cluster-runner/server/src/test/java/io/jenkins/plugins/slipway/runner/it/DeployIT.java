@@ -185,6 +185,23 @@ class DeployIT {
 
     @Test
     @Order(6)
+    void scaleDownAndUpKeepsTheRouteAnswering() throws Exception {
+        AppStatus scaled = client.scale(APP, "web", 2);
+        assertThat(scaled.services().get(0).replicas().desired()).isEqualTo(2);
+        await("scaled to 2").atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(
+                "slipway-it-deploy-web-1-1 1 running", "slipway-it-deploy-web-1-2 1 running")));
+        assertThat(Http.get("http://127.0.0.1:" + routePort + "/").body()).contains("version v1");
+        client.scale(APP, "web", 3);
+        await("scaled back to 3").atMost(Duration.ofSeconds(30))
+                .until(() -> client.app(APP).services().get(0).replicas().ready() == 3);
+        HttpResponse<String> bad = Http.send("POST", runner.url() + "/api/v1/apps/" + APP + "/scale", runner.token(),
+                "{\"service\": \"db\", \"replicas\": 1}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("problems").get(0).get("path").asText()).isEqualTo("service");
+    }
+
+    @Test
+    @Order(7)
     void metricsHaveRouterAndRunnerFigures() throws Exception {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);
         assertThat(rsp.statusCode()).isEqualTo(200);

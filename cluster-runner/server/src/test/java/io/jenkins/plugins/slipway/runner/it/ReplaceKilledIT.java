@@ -40,6 +40,26 @@ class ReplaceKilledIT {
     }
 
     @Test
+    void restartPolicyNoneLeavesItDown() throws Exception {
+        String app = "it-norestart";
+        Docker.removeApp(app);
+        int port = RunnerProcess.freePort(18400, 18499);
+        try {
+            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(Docker.image("v1", true), 1, port,
+                    "restart_policy: {condition: none}\n", ""), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            Docker.run("kill", "slipway-it-norestart-web-1-1");
+            // The runner must keep its hands off for a while: the container stays exited.
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                    .until(() -> Docker.containers(app).equals(List.of("slipway-it-norestart-web-1-1 1 exited")));
+            assertThat(client.app(app).services().get(0).replicas().ready()).isZero();
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
     void killedContainerIsReplaced() throws Exception {
         int port = RunnerProcess.freePort(18400, 18499);
         DeployResponse rsp = client.deploy(APP, new DeployRequest(Apps.web(Docker.image("v1", true), 2, port, "", ""),

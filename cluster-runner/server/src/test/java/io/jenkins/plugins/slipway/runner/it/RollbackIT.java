@@ -46,6 +46,43 @@ class RollbackIT {
     }
 
     @Test
+    void abortThroughTheApiReturnsToThePreviousRevision() throws Exception {
+        int port = RunnerProcess.freePort(18300, 18399);
+        String good = Docker.image("v1", true);
+        String never = Docker.image("never", false);
+        String health = """
+                healthcheck:
+                  test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
+                  interval: 1s
+                  timeout: 1s
+                  retries: 1
+                """;
+        String app = "it-abort";
+        Docker.removeApp(app);
+        try {
+            DeployResponse first = client.deploy(app, new DeployRequest(Apps.web(good, 1, port, "", health), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            DeployResponse stuck = client.deploy(app, new DeployRequest(Apps.web(never, 1, port, """
+                    update_config: {monitor: 5m}
+                    """, health), Map.of(), null));
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.release(stuck.release()).step() == 1);
+            assertThat(Http.send("POST", runner.url() + "/api/v1/releases/" + stuck.release() + "/promote",
+                    runner.token(), "{}").statusCode()).isEqualTo(409);
+            client.abort(stuck.release(), "changed my mind");
+            assertThat(Apps.awaitEnd(client, stuck.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Aborted);
+            assertThat(client.release(stuck.release()).message()).contains("back at revision 1").contains("changed my mind");
+            assertThat(client.app(app).revision()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app)
+                    .equals(List.of("slipway-it-abort-web-1-1 1 running")));
+            assertThat(Http.send("POST", runner.url() + "/api/v1/releases/" + stuck.release() + "/abort",
+                    runner.token(), "{}").statusCode()).isEqualTo(409);
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
     void neverHealthyRevisionRollsBack() throws Exception {
         int port = RunnerProcess.freePort(18300, 18399);
         String health = """

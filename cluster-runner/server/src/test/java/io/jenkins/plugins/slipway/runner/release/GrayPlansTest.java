@@ -2,13 +2,13 @@ package io.jenkins.plugins.slipway.runner.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
-import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GrayPlansTest {
@@ -31,51 +31,76 @@ class GrayPlansTest {
     private static final List<ReplicaSet> SETS = List.of(new ReplicaSet("shop", "web", 1, 4, 100),
             new ReplicaSet("shop", "api", 1, 1, 100), new ReplicaSet("shop", "worker", 1, 1, 100));
 
-    private static AppSpec spec(String compose) throws Exception {
-        return new ComposeParser().parse(compose, Map.of()).spec();
+    private static final Strategies STRATEGIES = strategies();
+
+    private static Strategies strategies() {
+        Strategies s = Strategies.defaults();
+        for (String name : List.of("canary", "blueGreen")) {
+            s.register(new Strategy() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public Start begin(List<ServiceChange> changes, List<ReplicaSet> current) {
+                    return new Start(GrayPlans.initialState(changes, current), 0);
+                }
+
+                @Override
+                public void reconcile(ReleaseContext ctx) {
+                }
+            });
+        }
+        return s;
     }
 
-    private static RollingPlan.Change change(String service, Integer from, Integer to, int replicas) {
-        return new RollingPlan.Change(service, from, 1, to, replicas, 1, Order.START_FIRST);
+    private static AppSpec spec() throws Exception {
+        return new ComposeParser(Set.of("rolling", "canary", "blueGreen")).parse(PAIR, Map.of()).spec();
+    }
+
+    private static ServiceChange change(AppSpec spec, String service, Integer from, Integer to) {
+        return new ServiceChange(service, from, from == null ? 0 : 1, to, spec.services().get(service));
     }
 
     @Test
     void theFirstReplacedGrayServiceLeadsAndTheOthersFollowWithAWarning() throws Exception {
-        Optional<GrayPlans.Initial> plan = GrayPlans.initial(spec(PAIR),
-                List.of(change("web", 1, 2, 4), change("api", 1, 2, 1), change("worker", 1, 2, 1)), SETS);
-        assertThat(plan).isPresent();
-        assertThat(plan.get().strategy()).isEqualTo("canary");
-        assertThat(plan.get().stepCount()).isEqualTo(2);
-        assertThat(plan.get().lead()).isEqualTo("web");
-        assertThat(plan.get().state().get("services")).hasSize(3);
-        assertThat(plan.get().state().get("original")).hasSize(3);
-        assertThat(plan.get().state().get("index").asInt()).isZero();
-        assertThat(plan.get().warnings()).singleElement().asString()
-                .startsWith("services.api.x-slipway.release:").contains("web").doesNotContain("worker");
+        AppSpec spec = spec();
+        List<ServiceChange> changes = List.of(change(spec, "web", 1, 2), change(spec, "api", 1, 2),
+                change(spec, "worker", 1, 2));
+        assertThat(STRATEGIES.choose(changes).name()).isEqualTo("canary");
+        ObjectNode state = GrayPlans.initialState(changes, SETS);
+        assertThat(state.get("lead").asText()).isEqualTo("web");
+        assertThat(state.get("services")).hasSize(3);
+        assertThat(state.get("original")).hasSize(3);
+        assertThat(state.get("index").asInt()).isZero();
+        assertThat(state.get("warnings")).singleElement().satisfies(w -> assertThat(w.asText())
+                .startsWith("services.api.x-slipway.release:").contains("web").doesNotContain("worker"));
     }
 
     @Test
     void aRevisionChangingOnlyABlueGreenServiceIsBlueGreen() throws Exception {
-        Optional<GrayPlans.Initial> plan = GrayPlans.initial(spec(PAIR), List.of(change("api", 1, 2, 1)), SETS);
-        assertThat(plan).hasValueSatisfying(p -> {
-            assertThat(p.strategy()).isEqualTo("blueGreen");
-            assertThat(p.stepCount()).isEqualTo(4);
-            assertThat(p.lead()).isEqualTo("api");
-            assertThat(p.warnings()).isEmpty();
-        });
+        AppSpec spec = spec();
+        List<ServiceChange> changes = List.of(change(spec, "api", 1, 2));
+        assertThat(STRATEGIES.choose(changes).name()).isEqualTo("blueGreen");
+        ObjectNode state = GrayPlans.initialState(changes, SETS);
+        assertThat(state.get("lead").asText()).isEqualTo("api");
+        assertThat(state.get("warnings")).isEmpty();
     }
 
     @Test
     void rollingServicesOrNewOnesMakeARollingRelease() throws Exception {
-        assertThat(GrayPlans.initial(spec(PAIR), List.of(change("worker", 1, 2, 1)), SETS)).isEmpty();
-        // A canary service that did not run before has nothing to compare with.
-        assertThat(GrayPlans.initial(spec(PAIR), List.of(change("web", null, 2, 4)), SETS)).isEmpty();
+        AppSpec spec = spec();
+        assertThat(STRATEGIES.choose(List.of(change(spec, "worker", 1, 2))).name()).isEqualTo("rolling");
+        // An app's first release: a canary service that did not run before has nothing to compare with.
+        assertThat(STRATEGIES.choose(List.of(change(spec, "web", null, 2), change(spec, "api", null, 2))).name())
+                .isEqualTo("rolling");
     }
 
     @Test
-    void serviceChangeKnowsWhatIsReplaced() {
-        assertThat(new ServiceChange("web", 1, 2, 3).replaced()).isTrue();
-        assertThat(new ServiceChange("web", null, 2, 3).replaced()).isFalse();
-        assertThat(new ServiceChange("web", 1, null, 0).replaced()).isFalse();
+    void grayServiceKnowsWhatIsReplaced() {
+        assertThat(new GrayService("web", 1, 2, 3).replaced()).isTrue();
+        assertThat(new GrayService("web", null, 2, 3).replaced()).isFalse();
+        assertThat(new GrayService("web", 1, null, 0).replaced()).isFalse();
     }
 }

@@ -66,26 +66,27 @@ final class ReleaseHarness implements AutoCloseable {
         ReleaseRepository releases = new ReleaseRepository();
         events = new EventLog(db, releases);
         routes = new RouteSync(router, new SpecCache(db, new AppRepository()), "127.0.0.1");
-        ComposeParser parser = new ComposeParser();
+        ComposeParser parser = new ComposeParser(Set.of("rolling", "canary", "blueGreen"));
         AppSpec fromSpec = parser.parse(before, Map.of()).spec();
         toSpec = parser.parse(after, Map.of()).spec();
         Map<String, Integer> one = new LinkedHashMap<>();
         Map<String, Integer> two = new LinkedHashMap<>();
         sets = new ArrayList<>();
-        List<RollingPlan.Change> changes = new ArrayList<>();
+        List<ServiceChange> changes = new ArrayList<>();
         for (Map.Entry<String, ServiceSpec> e : fromSpec.services().entrySet()) {
             one.put(e.getKey(), 1);
             two.put(e.getKey(), 2);
             sets.add(new ReplicaSet(APP, e.getKey(), 1, e.getValue().replicas(), 100));
-            changes.add(new RollingPlan.Change(e.getKey(), 1, e.getValue().replicas(), 2,
-                    toSpec.services().get(e.getKey()).replicas(), 1, ServiceSpec.UpdateConfig.Order.START_FIRST));
+            changes.add(new ServiceChange(e.getKey(), 1, e.getValue().replicas(), 2, toSpec.services().get(e.getKey())));
         }
         from = new RevisionRecord(APP, 1, before, Map.of(), "h1", one, null);
         to = new RevisionRecord(APP, 2, after, Map.of(), "h2", two, null);
-        GrayPlans.Initial initial = GrayPlans.initial(toSpec, changes, sets).orElseThrow();
-        release = new ReleaseRecord("shop-2-test", APP, 1, 2, initial.strategy(), Phase.Pending, 0, initial.stepCount(),
-                0, "pending", Json.write(initial.state()));
+        String strategy = GrayPlans.lead(changes).spec().release().strategy();
+        release = new ReleaseRecord("shop-2-test", APP, 1, 2, strategy, Phase.Pending, 0, 0, 0, "pending", null);
         restart();
+        Strategy.Start start = this.strategy.begin(changes, sets);
+        release = new ReleaseRecord("shop-2-test", APP, 1, 2, strategy, Phase.Pending, 0, start.stepCount(), 0,
+                "pending", Json.write(start.state()));
     }
 
     /** As after a {@code kill -9}: new strategy and analyses, only the saved release and sets remain. */

@@ -2,16 +2,30 @@ package io.jenkins.plugins.slipway.runner.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RollingPlanTest {
     private static final Order START = Order.START_FIRST;
 
+    private static ServiceChange change(String service, Integer from, int oldReplicas, Integer to, int newReplicas,
+                                        int parallelism, Order order) {
+        ServiceSpec spec = to == null ? null : new ServiceSpec(service, "img", null, null, Map.of(), List.of(), null,
+                Map.of(), newReplicas, 0, 0, ServiceSpec.RestartPolicy.DEFAULT,
+                new ServiceSpec.UpdateConfig(parallelism, Duration.ZERO, order,
+                        ServiceSpec.UpdateConfig.FailureAction.ROLLBACK, Duration.ofSeconds(60)),
+                Duration.ofSeconds(1), null, new ReleaseSpec.Rolling());
+        return new ServiceChange(service, from, oldReplicas, to, spec);
+    }
+
     @Test
     void oneAtATime() {
-        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 4, 3, 5, 3, 1, START)))).containsExactly(
+        assertThat(RollingPlan.plan(List.of(change("web", 4, 3, 5, 3, 1, START)))).containsExactly(
                 new RollingStep("web", 4, 5, 1, 2, START),
                 new RollingStep("web", 4, 5, 2, 1, START),
                 new RollingStep("web", 4, 5, 3, 0, START));
@@ -19,7 +33,7 @@ class RollingPlanTest {
 
     @Test
     void parallelismTwoOfFive() {
-        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 1, 5, 2, 5, 2, START)))).containsExactly(
+        assertThat(RollingPlan.plan(List.of(change("web", 1, 5, 2, 5, 2, START)))).containsExactly(
                 new RollingStep("web", 1, 2, 2, 3, START),
                 new RollingStep("web", 1, 2, 4, 1, START),
                 new RollingStep("web", 1, 2, 5, 0, START));
@@ -27,11 +41,11 @@ class RollingPlanTest {
 
     @Test
     void scaleUpAndDownDuringTheRelease() {
-        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 1, 1, 2, 3, 1, START)))).containsExactly(
+        assertThat(RollingPlan.plan(List.of(change("web", 1, 1, 2, 3, 1, START)))).containsExactly(
                 new RollingStep("web", 1, 2, 1, 0, START),
                 new RollingStep("web", 1, 2, 2, 0, START),
                 new RollingStep("web", 1, 2, 3, 0, START));
-        assertThat(RollingPlan.plan(List.of(new RollingPlan.Change("web", 1, 4, 2, 1, 1, START)))).containsExactly(
+        assertThat(RollingPlan.plan(List.of(change("web", 1, 4, 2, 1, 1, START)))).containsExactly(
                 new RollingStep("web", 1, 2, 1, 3, START),
                 new RollingStep("web", 1, 2, 1, 2, START),
                 new RollingStep("web", 1, 2, 1, 1, START),
@@ -41,9 +55,9 @@ class RollingPlanTest {
     @Test
     void newAndRemovedServicesAndZeroReplicas() {
         assertThat(RollingPlan.plan(List.of(
-                new RollingPlan.Change("api", null, 0, 3, 2, 2, START),
-                new RollingPlan.Change("old", 1, 2, null, 0, 1, START),
-                new RollingPlan.Change("idle", 1, 0, 3, 0, 1, START)))).containsExactly(
+                change("api", null, 0, 3, 2, 2, START),
+                change("old", 1, 2, null, 0, 1, START),
+                change("idle", 1, 0, 3, 0, 1, START)))).containsExactly(
                 new RollingStep("api", null, 3, 2, 0, START),
                 new RollingStep("old", 1, null, 0, 1, START),
                 new RollingStep("old", 1, null, 0, 0, START),

@@ -376,7 +376,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The last answer part is written: account for it, return the backend connection, go on with the next request. */
     private void complete() {
-        table.metricsOf(selection.revision).record(status, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(status, System.nanoTime() - startNanos);
         Channel ob = outbound;
         detachOutbound();
         if (backendKeepAlive && requestComplete && ob.isActive()) {
@@ -412,7 +412,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // Part of the answer is already with the client: closing is the only honest way to say it is cut.
-        table.metricsOf(selection.revision).record(0, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(0, System.nanoTime() - startNanos);
         clientKeepAlive = false;
         finish();
     }
@@ -447,13 +447,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         detachOutbound();
         ob.close();
         releaseBackend();
-        table.metricsOf(selection.revision).record(0, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(0, System.nanoTime() - startNanos);
         respond(HttpResponseStatus.GATEWAY_TIMEOUT,
                 "Slipway router: the backend of route " + route.name() + " did not answer in time\n");
     }
 
     private void noBackend() {
-        table.metricsOf(selection.revision).record(0, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(0, System.nanoTime() - startNanos);
         respond(HttpResponseStatus.BAD_GATEWAY,
                 "Slipway router: no backend of route " + route.name() + " could answer\n");
     }

@@ -93,8 +93,13 @@ final class RouteTable {
         return ANY;
     }
 
-    RevisionMetrics metricsOf(int revision) {
-        return revision == ANY ? unrouted : metrics[revision];
+    /** Where a request's figures go: its revision, or with empty weights the revision of the backend it went to. */
+    RevisionMetrics metricsOf(Selection s) {
+        if (s.revision != ANY) {
+            return metrics[s.revision];
+        }
+        int r = s.backend == null ? ANY : indexOf(s.backend.backend.revision());
+        return r == ANY ? unrouted : metrics[r];
     }
 
     /**

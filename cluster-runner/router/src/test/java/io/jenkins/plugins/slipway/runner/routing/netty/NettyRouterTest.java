@@ -258,6 +258,8 @@ class NettyRouterTest {
             assertThat(in.readLine()).isEqualTo("last");
             assertThat(in.readLine()).isNull();
         }
+        // Empty weights: the figures still go to the revision of the backend that answered.
+        assertThat(router.snapshot(ROUTE, "1").requests()).isEqualTo(1);
     }
 
     @Test

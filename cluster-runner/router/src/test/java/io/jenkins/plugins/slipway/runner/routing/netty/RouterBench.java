@@ -37,6 +37,7 @@ public final class RouterBench {
             case "apply-latency" -> applyLatency(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("usage: serve PORT BACKEND_PORT THREADS SECONDS | apply-latency ROUNDS");
         }
+        System.exit(0);
     }
 
     private static void serve(int port, int backendPort, int threads, int seconds) throws Exception {

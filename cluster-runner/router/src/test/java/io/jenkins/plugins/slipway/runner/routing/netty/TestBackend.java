@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * N; {@code /echo} returns the request body; {@code /headers} returns the request headers.
  */
 final class TestBackend implements AutoCloseable {
-    private static final EventLoopGroup GROUP = new NioEventLoopGroup(2);
+    /** Daemon threads: a bench main that used backends must be able to end. */
+    private static final EventLoopGroup GROUP = new NioEventLoopGroup(2, new DefaultThreadFactory("test-backend", true));
 
     final String id;
     final AtomicInteger connections = new AtomicInteger();

@@ -91,9 +91,8 @@ public final class DockerEngine implements Engine {
         } catch (RuntimeException e) {
             throw new EngineException("starting " + spec.name() + " failed: " + e.getMessage(), e);
         }
-        String started = id;
-        return list(spec.labels()).stream().filter(r -> r.id().equals(started)).findFirst()
-                .orElseThrow(() -> new EngineException(spec.name() + " vanished right after it started", null));
+        // Ports and health are read by the next list; an extra inspect per start would only slow a big rollout.
+        return new Replica(id, spec.name(), spec.labels(), Replica.State.RUNNING, 0, Replica.Health.NONE, Map.of());
     }
 
     private String create(ReplicaSpec spec) {

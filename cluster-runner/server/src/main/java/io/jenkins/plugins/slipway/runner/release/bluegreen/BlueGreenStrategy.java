@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
+import io.jenkins.plugins.slipway.runner.release.GrayPlans;
 import io.jenkins.plugins.slipway.runner.release.GrayRelease;
 import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
 import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
+import io.jenkins.plugins.slipway.runner.release.GrayService;
 import io.jenkins.plugins.slipway.runner.release.ServiceChange;
 import io.jenkins.plugins.slipway.runner.release.Strategy;
 import io.jenkins.plugins.slipway.runner.release.TrafficFirstRollback;
@@ -24,6 +26,7 @@ import io.jenkins.plugins.slipway.runner.release.plan.ReleaseState;
 import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +69,8 @@ public final class BlueGreenStrategy implements Strategy {
     }
 
     @Override
-    public int stepCount(ReleaseContext ctx) {
-        return STEPS;
+    public Start begin(List<ServiceChange> changes, List<ReplicaSet> current) {
+        return new Start(GrayPlans.initialState(changes, current), STEPS);
     }
 
     @Override
@@ -106,11 +109,11 @@ public final class BlueGreenStrategy implements Strategy {
         boolean ready = switched;
         if (!switched) {
             GrayRelease.announce(ctx, 1, STEPS, "start the new revision at full scale, without traffic");
-            ready = GrayRelease.scaleNew(ctx, ServiceChange::replicas);
+            ready = GrayRelease.scaleNew(ctx, GrayService::replicas);
             if (ready) {
                 GrayRelease.scalingDone(ctx);
             } else {
-                String unhealthy = GrayRelease.unhealthyTooLong(ctx, ServiceChange::replicas);
+                String unhealthy = GrayRelease.unhealthyTooLong(ctx, GrayService::replicas);
                 if (unhealthy != null) {
                     rollback.begin(ctx, unhealthy, false);
                     return;
@@ -193,7 +196,7 @@ public final class BlueGreenStrategy implements Strategy {
         if (action instanceof ReleaseAction.ScaleDownOld) {
             GrayRelease.announce(ctx, 4, STEPS, "stop the old revision");
             boolean gone = true;
-            for (ServiceChange c : GrayRelease.replaced(ctx)) {
+            for (GrayService c : GrayRelease.replaced(ctx)) {
                 ctx.removeSet(c.service(), c.from());
                 gone &= ctx.leftovers(c.service(), c.from(), 0).isEmpty();
             }
@@ -207,7 +210,7 @@ public final class BlueGreenStrategy implements Strategy {
         if (action instanceof ReleaseAction.Complete) {
             ctx.step(STEPS);
             GrayRelease.succeed(ctx);
-            for (ServiceChange c : GrayRelease.services(ctx)) {
+            for (GrayService c : GrayRelease.services(ctx)) {
                 routes.releaseRouting(ctx.app(), c.service(), null);
             }
             runs.close(ctx.release().id());
@@ -271,7 +274,7 @@ public final class BlueGreenStrategy implements Strategy {
     private BlueGreenContext context(ReleaseContext ctx, ReleaseSpec.BlueGreen spec, ReleaseAnalyses analyses,
                                      boolean ready) {
         ObjectNode s = ctx.state();
-        ServiceChange lead = GrayRelease.replaced(ctx).stream()
+        GrayService lead = GrayRelease.replaced(ctx).stream()
                 .filter(c -> c.service().equals(GrayRelease.lead(ctx))).findFirst().orElseThrow();
         int total = lead.replicas();
         int readyCount = ready ? total : Math.min(total - 1, (int) ctx.replicas(lead.service(), lead.to(), total)

@@ -6,9 +6,11 @@ import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
+import io.jenkins.plugins.slipway.runner.release.GrayPlans;
 import io.jenkins.plugins.slipway.runner.release.GrayRelease;
 import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
 import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
+import io.jenkins.plugins.slipway.runner.release.GrayService;
 import io.jenkins.plugins.slipway.runner.release.ServiceChange;
 import io.jenkins.plugins.slipway.runner.release.Strategy;
 import io.jenkins.plugins.slipway.runner.release.TrafficFirstRollback;
@@ -27,7 +29,9 @@ import io.jenkins.plugins.slipway.runner.release.plan.Weights;
 import io.jenkins.plugins.slipway.runner.release.spec.CanaryStep;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -67,8 +71,9 @@ public final class CanaryStrategy implements Strategy {
     }
 
     @Override
-    public int stepCount(ReleaseContext ctx) {
-        return canary(ctx).steps().size();
+    public Start begin(List<ServiceChange> changes, List<ReplicaSet> current) {
+        ReleaseSpec.Canary spec = (ReleaseSpec.Canary) GrayPlans.lead(changes).spec().release();
+        return new Start(GrayPlans.initialState(changes, current), spec.steps().size());
     }
 
     @Override
@@ -108,7 +113,7 @@ public final class CanaryStrategy implements Strategy {
 
     /** Match rules and sticky sessions of the lead's spec on the route of every replaced service. */
     private void reconcileRouting(ReleaseContext ctx, ReleaseSpec.Canary spec) {
-        for (ServiceChange c : GrayRelease.replaced(ctx)) {
+        for (GrayService c : GrayRelease.replaced(ctx)) {
             ServiceSpec service = GrayRelease.spec(ctx, c.service());
             if (service.route() == null || (spec.match().isEmpty() && !spec.sticky())) {
                 continue;
@@ -147,7 +152,7 @@ public final class CanaryStrategy implements Strategy {
             return true;
         }
         if (action instanceof ReleaseAction.SetWeight a) {
-            ToIntFunction<ServiceChange> count = c -> Weights.split(c.replicas(), a.weight(), scale(ctx)).canary();
+            ToIntFunction<GrayService> count = c -> Weights.split(c.replicas(), a.weight(), scale(ctx)).canary();
             if (!scaled(ctx, count)) {
                 return false;
             }
@@ -159,7 +164,7 @@ public final class CanaryStrategy implements Strategy {
         }
         if (action instanceof ReleaseAction.Scale a) {
             int weight = ctx.state().get("weight").asInt();
-            ToIntFunction<ServiceChange> count = c -> Weights.split(c.replicas(), weight, a.inForce()).canary();
+            ToIntFunction<GrayService> count = c -> Weights.split(c.replicas(), weight, a.inForce()).canary();
             if (!scaled(ctx, count)) {
                 return false;
             }
@@ -202,12 +207,12 @@ public final class CanaryStrategy implements Strategy {
         }
         if (action instanceof ReleaseAction.Complete) {
             ctx.step(total);
-            if (!scaled(ctx, ServiceChange::replicas)) {
+            if (!scaled(ctx, GrayService::replicas)) {
                 return false;
             }
             GrayRelease.weights(ctx, 100);
             GrayRelease.succeed(ctx);
-            for (ServiceChange c : GrayRelease.services(ctx)) {
+            for (GrayService c : GrayRelease.services(ctx)) {
                 routes.releaseRouting(ctx.app(), c.service(), null);
             }
             runs.close(ctx.release().id());
@@ -217,7 +222,7 @@ public final class CanaryStrategy implements Strategy {
     }
 
     /** Scales the new revision; false while it is not healthy yet (or once the rollback for that began). */
-    private boolean scaled(ReleaseContext ctx, ToIntFunction<ServiceChange> count) {
+    private boolean scaled(ReleaseContext ctx, ToIntFunction<GrayService> count) {
         if (GrayRelease.scaleNew(ctx, count)) {
             GrayRelease.scalingDone(ctx);
             return true;
@@ -282,7 +287,7 @@ public final class CanaryStrategy implements Strategy {
 
     private CanaryContext context(ReleaseContext ctx, ReleaseSpec.Canary spec, ReleaseAnalyses analyses) {
         ObjectNode s = ctx.state();
-        ServiceChange lead = GrayRelease.replaced(ctx).stream()
+        GrayService lead = GrayRelease.replaced(ctx).stream()
                 .filter(c -> c.service().equals(GrayRelease.lead(ctx))).findFirst().orElseThrow();
         return new CanaryContext(spec, lead.replicas(), false, Math.min(s.get("index").asInt(), spec.steps().size()),
                 s.get("weight").asInt(), scale(ctx), GrayRelease.pauseStartedAt(ctx),

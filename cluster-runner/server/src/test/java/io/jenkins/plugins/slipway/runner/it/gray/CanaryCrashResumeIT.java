@@ -12,9 +12,12 @@ import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.Http;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +100,14 @@ class CanaryCrashResumeIT {
         assertThat(Docker.containers(APP)).as("the same containers, none lost or duplicated").isEqualTo(containers);
         assertThat(client.release(id).step()).isEqualTo(4);
 
-        client.promote(id, false);
+        // Promoted from the command line, as an operator would.
+        Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                System.getProperty("slipway.runner.jar", "../target/slipway-runner.jar"), "promote", id,
+                "--url", runner.url(), "--token-file", runner.tokenFile().toString()).redirectErrorStream(true).start();
+        String printed = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("promote accepted for release " + id + " (canary, Paused, step 4/5, canary weight 50%)");
         ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
         assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
         await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * analysis, {@code X-Canary: always} at weight 0, and a two-service release rolled back as one.
  */
 class CanaryIT {
-    private static final List<String> APPS = List.of("gray-canary", "gray-failing", "gray-match", "gray-pair");
+    private static final List<String> APPS = List.of("gray-canary", "gray-failing", "gray-match", "gray-pair",
+            "gray-idle");
     /** Points the observed share may differ from the weight over a window of {@link #WINDOW} answers. */
     private static final double TOLERANCE = 4.0;
     private static final int WINDOW = 600;
@@ -281,6 +282,43 @@ class CanaryIT {
                 runner.token(), "{\"full\": true}");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("already ended");
+    }
+
+    @Test
+    void tooLittleTrafficPausesTheReleaseAndSaysWhy() throws Exception {
+        String app = "gray-idle";
+        int port = RunnerProcess.freePort(21900, 21999);
+        String release = """
+                strategy: canary
+                steps:
+                  - setWeight: 50
+                  - analysis:
+                      interval: 1s
+                      count: 2
+                      metrics:
+                        - name: traffic
+                          router: {successRate: 0.99, minRequests: 50}
+                """;
+        String compose = GrayApps.app(GrayApps.service("web", v1, 1, port, release));
+        firstRelease(app, compose);
+        String id = deployed(app, compose, Map.of("web", v2));
+        try (GrayApps.Events events = new GrayApps.Events(client, id)) {
+            ReleaseStatus paused = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(60));
+            assertThat(paused.message()).contains("inconclusive").contains("fewer than minRequests 50");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !events.ofType(EventTypes.RELEASE_PAUSED).isEmpty());
+            assertThat(events.ofType(EventTypes.RELEASE_PAUSED).get(0).data())
+                    .containsEntry("reason", "Inconclusive").containsEntry("indefinite", true);
+            assertThat(events.ofType(EventTypes.ANALYSIS_MEASURED).get(0).data()).containsEntry("verdict", "Inconclusive");
+
+            // Resume measures again (still idle: inconclusive again); promote accepts and goes on to the end.
+            client.resume(id);
+            await("measured again").atMost(Duration.ofSeconds(30))
+                    .until(() -> events.ofType(EventTypes.ANALYSIS_MEASURED).size() >= 2
+                            && client.release(id).phase() == Phase.Paused);
+            client.promote(id, false);
+            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+        }
     }
 
     @Test

@@ -201,6 +201,28 @@ class DeployIT {
     }
 
     @Test
+    @Order(8)
+    void failingVariantIsHealthyButAnswers500() throws Exception {
+        String app = "it-fail";
+        int port = RunnerProcess.freePort(18100, 18199);
+        Docker.removeApp(app);
+        try {
+            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(Docker.failingImage("v500"), 1, port, "", """
+                    healthcheck:
+                      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
+                      interval: 1s
+                    """), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            HttpResponse<String> answer = Http.get("http://127.0.0.1:" + port + "/");
+            assertThat(answer.statusCode()).isEqualTo(500);
+            assertThat(answer.body()).contains("version v500 fails");
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
     @Order(7)
     void metricsHaveRouterAndRunnerFigures() throws Exception {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);

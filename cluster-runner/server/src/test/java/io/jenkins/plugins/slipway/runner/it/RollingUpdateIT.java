@@ -73,6 +73,8 @@ class RollingUpdateIT {
             int atEnd = load.requests();
             await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > atEnd + 50);
             load.close();
+            System.out.println("rolling update under load: " + load.requests() + " requests, "
+                    + load.failures().size() + " failed, answers " + load.bodies());
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
             assertThat(load.failures()).as("failed requests out of " + load.requests()).isEmpty();
             assertThat(load.bodies()).containsKeys("version v1", "version v2");

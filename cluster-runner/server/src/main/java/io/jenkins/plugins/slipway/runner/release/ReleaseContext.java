@@ -35,6 +35,8 @@ public final class ReleaseContext {
     /** The replicas as the reconciler last saw them. */
     private final ObservedState observed;
     private final EventLog events;
+    /** Why a service's route cannot be applied (its port is taken), by service; null when it is fine. */
+    private final java.util.function.Function<String, String> routeErrors;
     /** An abort asked through the API in this pass, or null. */
     private final String abortReason;
     /** A resume asked through the API in this pass. */
@@ -50,7 +52,8 @@ public final class ReleaseContext {
 
     ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
                    ObjectNode state, ObservedState observed, EventLog events, String abortReason,
-                   boolean resumeRequested, long now) {
+                   boolean resumeRequested, long now, java.util.function.Function<String, String> routeErrors) {
+        this.routeErrors = routeErrors;
         this.release = release;
         this.from = from;
         this.to = to;
@@ -90,6 +93,11 @@ public final class ReleaseContext {
 
     public ObjectNode state() {
         return state;
+    }
+
+    /** Why the route of {@code service} cannot listen, or null. */
+    public String routeError(String service) {
+        return routeErrors.apply(service);
     }
 
     public String abortReason() {

@@ -221,6 +221,12 @@ public final class RollingStrategy implements Strategy {
             return true;
         }
         ServiceSpec spec = spec(ctx, step);
+        String routeError = ctx.routeError(step.service());
+        if (routeError != null && spec.route() != null) {
+            beginRollback(ctx, "route of " + step.service() + " cannot listen on port " + spec.route().port() + ": "
+                    + routeError, false);
+            return false;
+        }
         List<ObservedReplica> seen = ctx.replicas(step.service(), step.toRevision(), step.newTarget());
         ArrayNode reported = ctx.state().withArray("reported");
         int healthy = 0;

@@ -223,6 +223,38 @@ class DeployIT {
     }
 
     @Test
+    @Order(9)
+    void routePortOfAnotherAppIs400() throws Exception {
+        HttpResponse<String> rsp = Http.send("PUT", runner.url() + "/api/v1/apps/it-conflict", runner.token(),
+                JSON.writeValueAsString(Map.of("compose", compose)));
+        assertThat(rsp.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(rsp.body()).get("problems").get(0);
+        assertThat(problem.get("path").asText()).isEqualTo("services.web.x-slipway.route.port");
+        assertThat(problem.get("message").asText()).isEqualTo("port " + routePort + " is already the route of app "
+                + APP + " service web");
+        assertThat(Http.send("GET", runner.url() + "/api/v1/apps/it-conflict", runner.token(), null).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    @Order(10)
+    void routePortTakenOnTheMachineFailsTheRelease() throws Exception {
+        String app = "it-taken";
+        Docker.removeApp(app);
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = squatter.getLocalPort();
+            DeployResponse rsp = client.deploy(app, new DeployRequest(compose.replace("port: " + routePort, "port: " + port),
+                    Map.of(), null));
+            ReleaseStatus end = Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60));
+            assertThat(end.phase()).isEqualTo(Phase.Failed);
+            assertThat(end.message()).contains("route of web cannot listen on port " + port);
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
     @Order(7)
     void metricsHaveRouterAndRunnerFigures() throws Exception {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);

@@ -95,6 +95,18 @@ public final class ReleaseContext {
         return state;
     }
 
+    /** Why the engine could not start a replica (no such image, ...), by container name; null when it did. */
+    private java.util.function.Function<String, String> startFailures = name -> null;
+
+    void startFailures(java.util.function.Function<String, String> f) {
+        this.startFailures = f;
+    }
+
+    /** Why the last start of replica {@code index} of a service at a revision failed, or null. */
+    public String startFailure(String service, int revision, int index) {
+        return startFailures.apply(io.jenkins.plugins.slipway.runner.engine.Labels.containerName(app(), service, revision, index));
+    }
+
     /** Why the route of {@code service} cannot listen, or null. */
     public String routeError(String service) {
         return routeErrors.apply(service);

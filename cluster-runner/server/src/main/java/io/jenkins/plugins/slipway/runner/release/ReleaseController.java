@@ -148,6 +148,7 @@ public final class ReleaseController implements AutoCloseable {
         boolean resume = resumeRequests.remove(r.id()) != null;
         ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, state, observed, events, abort, resume,
                 System.currentTimeMillis(), service -> routes.error(r.app(), service));
+        ctx.startFailures(reconciler::startFailure);
         strategy(r.strategy()).reconcile(ctx);
 
         ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));

@@ -265,7 +265,8 @@ public final class RollingStrategy implements Strategy {
                 continue;
             }
             String name = Labels.replicaName(step.service(), step.toRevision(), i);
-            String why = r == null ? "not running" : r.healthDetail();
+            String failure = ctx.startFailure(step.service(), step.toRevision(), i);
+            String why = r != null ? r.healthDetail() : failure != null ? "cannot start: " + failure : "not running";
             unhealthy.add(name + " (" + why + ")");
             ctx.event(EventTypes.REPLICA_UNHEALTHY, "replica " + name + " not healthy after "
                     + Durations.human(monitor) + " (" + why + ")", Map.of("replica", name, "service", step.service(),

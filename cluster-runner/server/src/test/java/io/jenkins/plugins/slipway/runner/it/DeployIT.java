@@ -255,6 +255,27 @@ class DeployIT {
     }
 
     @Test
+    @Order(11)
+    void cliShowsStatusAndApps() throws Exception {
+        String status = cli("status", APP);
+        assertThat(status).contains("it-deploy revision 1").contains("web: 3/3 ready, route 127.0.0.1:" + routePort
+                + " -> 8080, weights {1=100}").contains("Succeeded, step 1/1");
+        assertThat(cli("apps")).contains("it-deploy  revision 1  3/3 ready");
+    }
+
+    private static String cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", System.getProperty("slipway.runner.jar", "../target/slipway-runner.jar")));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--url", runner.url(), "--token-file", runner.tokenFile().toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
     @Order(7)
     void metricsHaveRouterAndRunnerFigures() throws Exception {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);

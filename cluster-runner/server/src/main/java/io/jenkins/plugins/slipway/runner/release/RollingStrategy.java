@@ -172,9 +172,11 @@ public final class RollingStrategy implements Strategy {
             ctx.set(step.service(), step.toRevision()).ifPresent(n ->
                     ctx.putSet(n.withWeight(weights.getOrDefault(step.toRevision(), 0))));
         }
-        if (ctx.set(step.service(), step.fromRevision() == null ? -1 : step.fromRevision()).isPresent()
-                || step.toRevision() != null) {
-            ctx.canaryWeight(step.toRevision() == null ? 0 : weights.getOrDefault(step.toRevision(), 0));
+        if (step.toRevision() != null) {
+            ctx.canaryWeight(weights.getOrDefault(step.toRevision(), 0));
+        }
+        // Weights only mean something to a routed service; a removed service's route simply goes away.
+        if (step.toRevision() != null && spec(ctx, step).route() != null) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("service", step.service());
             Map<String, Integer> w = new LinkedHashMap<>();

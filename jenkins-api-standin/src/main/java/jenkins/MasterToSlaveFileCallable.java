@@ -5,7 +5,7 @@ import org.jenkinsci.remoting.RoleChecker;
 
 /**
  * Stand-in of core's {@code MasterToSlaveFileCallable}: a FileCallable the controller sends to an agent.
- * (Newest cores interpose {@code ControllerToAgentFileCallable}; this one is present in every core.)
+ * Present in every core the plugin supports, so the plugin's callables extend it.
  */
 public abstract class MasterToSlaveFileCallable<T> implements FilePath.FileCallable<T> {
     private static final long serialVersionUID = 1L;

@@ -14,8 +14,9 @@ public class ListBoxModel extends ArrayList<ListBoxModel.Option> {
         add(new Option(displayName, value));
     }
 
-    public void add(String nameAndValue) {
+    public ListBoxModel add(@NonNull String nameAndValue) {
         add(nameAndValue, nameAndValue);
+        return this;
     }
 
     /** Stand-in of {@code ListBoxModel.Option}. */

@@ -41,4 +41,21 @@ public class PipelineStepsTest {
         WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
         r.assertLogContains("Dockerfile 'Dockerfile' not found", b);
     }
+
+    @Test
+    public void deployWithoutAComposeFileFailsBeforeCallingTheRunner() throws Exception {
+        WorkflowJob p = r.createProject(WorkflowJob.class, "deploy-missing");
+        p.setDefinition(new CpsFlowDefinition("node { slipwayDeploy app: 'shop', compose: 'nope.yml' }", true));
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
+        r.assertLogContains("compose file 'nope.yml' not found", b);
+    }
+
+    @Test
+    public void deployWithoutARunnerSaysWhereToConfigureOne() throws Exception {
+        WorkflowJob p = r.createProject(WorkflowJob.class, "deploy-no-runner");
+        p.setDefinition(new CpsFlowDefinition(
+                "node { writeFile file: 'compose.yml', text: 'services: {}'; slipwayDeploy app: 'shop' }", true));
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
+        r.assertLogContains("No cluster runner is configured: add one in Manage Jenkins > System > Slipway", b);
+    }
 }

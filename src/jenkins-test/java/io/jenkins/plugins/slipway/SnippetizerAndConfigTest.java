@@ -5,6 +5,9 @@ import io.jenkins.plugins.slipway.config.ClusterRunner;
 import io.jenkins.plugins.slipway.config.DockerHost;
 import io.jenkins.plugins.slipway.config.Registry;
 import io.jenkins.plugins.slipway.config.SlipwayConfiguration;
+import io.jenkins.plugins.slipway.deploy.DeployStep;
+import io.jenkins.plugins.slipway.release.AbortStep;
+import io.jenkins.plugins.slipway.release.PromoteStep;
 import io.jenkins.plugins.slipway.push.SlipwayPushStep;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
@@ -31,6 +34,41 @@ public class SnippetizerAndConfigTest {
         push.setTags(List.of("1"));
         push.setCredentialsId("bot");
         st.assertRoundTrip(push, "slipwayPush credentialsId: 'bot', image: 'registry.example/app', tags: ['1']");
+    }
+
+    @Test
+    public void runnerStepsSnippetizerRoundTrip() throws Exception {
+        SnippetizerTester st = new SnippetizerTester(r);
+        st.assertRoundTrip(new DeployStep("shop"), "slipwayDeploy 'shop'");
+        DeployStep deploy = new DeployStep("shop");
+        deploy.setCompose("deploy/compose.yml");
+        deploy.setRunner("prod");
+        deploy.setWait("pause");
+        deploy.setTimeout(10);
+        st.assertRoundTrip(deploy,
+                "slipwayDeploy app: 'shop', compose: 'deploy/compose.yml', runner: 'prod', timeout: 10, wait: 'pause'");
+        PromoteStep promote = new PromoteStep("shop");
+        promote.setFull(true);
+        st.assertRoundTrip(promote, "slipwayPromote app: 'shop', full: true");
+        AbortStep abort = new AbortStep("shop");
+        abort.setReason("bad canary");
+        st.assertRoundTrip(abort, "slipwayAbort app: 'shop', reason: 'bad canary'");
+    }
+
+    @Test
+    public void runnerStepsConfigRoundTrip() throws Exception {
+        DeployStep deploy = new DeployStep("shop");
+        deploy.setCompose("deploy/compose.yml");
+        deploy.setRunner("prod");
+        deploy.setWait("none");
+        deploy.setTimeout(5);
+        r.assertEqualDataBoundBeans(deploy, new StepConfigTester(r).configRoundTrip(deploy));
+        PromoteStep promote = new PromoteStep("shop");
+        promote.setFull(true);
+        r.assertEqualDataBoundBeans(promote, new StepConfigTester(r).configRoundTrip(promote));
+        AbortStep abort = new AbortStep("shop");
+        abort.setReason("bad canary");
+        r.assertEqualDataBoundBeans(abort, new StepConfigTester(r).configRoundTrip(abort));
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.springframework.security.core.Authentication;
 public abstract class CredentialsProvider extends Descriptor<CredentialsProvider>
         implements ExtensionPoint, Describable<CredentialsProvider> {
 
-    protected CredentialsProvider() {
+    public CredentialsProvider() {
         super();
     }
 

@@ -7,11 +7,11 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.slipway.runners.AppStep;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -22,12 +22,10 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code slipwayDeploy}: hands a Compose file and the pushed image references to a cluster runner, follows
  * the release into the build log, and fails the build when the release fails, rolls back or is aborted.
  */
-public class DeployStep extends Step {
+public class DeployStep extends AppStep {
 
     static final int DEFAULT_TIMEOUT_MINUTES = 30;
 
-    private final String app;
-    private String runner;
     private String compose = "compose.yml";
     private Map<String, String> images = new LinkedHashMap<>();
     private String wait = WaitMode.COMPLETION.symbol();
@@ -35,24 +33,7 @@ public class DeployStep extends Step {
 
     @DataBoundConstructor
     public DeployStep(@NonNull String app) {
-        if (app == null || app.isBlank()) {
-            throw new IllegalArgumentException("slipwayDeploy: app is required");
-        }
-        this.app = app.trim();
-    }
-
-    public String getApp() {
-        return app;
-    }
-
-    public @CheckForNull String getRunner() {
-        return runner;
-    }
-
-    /** Name of a runner from the global configuration; empty means the default runner. */
-    @DataBoundSetter
-    public void setRunner(@CheckForNull String runner) {
-        this.runner = runner == null || runner.isBlank() ? null : runner.trim();
+        super("slipwayDeploy", app);
     }
 
     public String getCompose() {

@@ -5,10 +5,10 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.slipway.runners.AppStep;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -20,31 +20,13 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code slipwayAbort}: fails an app's release in progress by hand: traffic returns to the stable revision,
  * then the new replicas are removed.
  */
-public class AbortStep extends Step {
+public class AbortStep extends AppStep {
 
-    private final String app;
-    private String runner;
     private String reason;
 
     @DataBoundConstructor
     public AbortStep(@NonNull String app) {
-        if (app == null || app.isBlank()) {
-            throw new IllegalArgumentException("slipwayAbort: app is required");
-        }
-        this.app = app.trim();
-    }
-
-    public String getApp() {
-        return app;
-    }
-
-    public @CheckForNull String getRunner() {
-        return runner;
-    }
-
-    @DataBoundSetter
-    public void setRunner(@CheckForNull String runner) {
-        this.runner = runner == null || runner.isBlank() ? null : runner.trim();
+        super("slipwayAbort", app);
     }
 
     public @CheckForNull String getReason() {
@@ -59,7 +41,7 @@ public class AbortStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, runner, app, reason);
+        return new Execution(context, getRunner(), getApp(), reason);
     }
 
     private static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {

@@ -1,14 +1,13 @@
 package io.jenkins.plugins.slipway.release;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.slipway.runners.AppStep;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -17,31 +16,13 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /** {@code slipwayPromote}: moves a paused gray release of an app to its next step, or all the way. */
-public class PromoteStep extends Step {
+public class PromoteStep extends AppStep {
 
-    private final String app;
-    private String runner;
     private boolean full;
 
     @DataBoundConstructor
     public PromoteStep(@NonNull String app) {
-        if (app == null || app.isBlank()) {
-            throw new IllegalArgumentException("slipwayPromote: app is required");
-        }
-        this.app = app.trim();
-    }
-
-    public String getApp() {
-        return app;
-    }
-
-    public @CheckForNull String getRunner() {
-        return runner;
-    }
-
-    @DataBoundSetter
-    public void setRunner(@CheckForNull String runner) {
-        this.runner = runner == null || runner.isBlank() ? null : runner.trim();
+        super("slipwayPromote", app);
     }
 
     public boolean isFull() {
@@ -56,7 +37,7 @@ public class PromoteStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, runner, app, full);
+        return new Execution(context, getRunner(), getApp(), full);
     }
 
     private static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {

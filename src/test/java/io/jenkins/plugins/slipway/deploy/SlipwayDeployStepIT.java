@@ -58,7 +58,7 @@ class SlipwayDeployStepIT {
     private static String v1;
     private static String v2;
     private static final List<String> APPS = List.of("dep-order", "dep-same", "dep-rollback", "dep-stop", "dep-none",
-            "dep-missing", "dep-invalid", "dep-resume");
+            "dep-missing", "dep-invalid", "dep-resume", "dep-reconnect");
 
     @TempDir
     Path workspace;
@@ -261,6 +261,38 @@ class SlipwayDeployStepIT {
         assertInOrderOnce(log, allEvents((String) result.get("release")));
     }
 
+    @Test
+    void whenTheRunnerDiesMidReleaseTheStepReconnectsAndTheLogGoesOnWithoutGapsOrRepeats() throws Exception {
+        String app = app("dep-reconnect");
+        RunnerProcess own = RunnerProcess.start(20789, shared.resolve("reconnect-runner"));
+        try {
+            own.register();
+            writeCompose(20088, "");
+            Path compose = workspace.resolve("compose.yml");
+            Files.writeString(compose, Files.readString(compose).replace("replicas: 2", "replicas: 4"));
+            TestStepContext ctx = context();
+            DeployStepExecution execution = (DeployStepExecution) ctx.start(deploy(app, v1));
+            await().atMost(Duration.ofMinutes(1)).until(() -> execution.lastEventId() >= 2);
+
+            own.killHard();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ctx.log().contains("dropped"));
+            own = own.restart();
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) ctx.await(execution, DEPLOY_TIMEOUT);
+            assertThat(result).containsEntry("phase", "Succeeded");
+            assertThat(ctx.log()).contains("reconnecting from event ");
+            List<ReleaseEvent> events = allEvents(own.client(), (String) result.get("release"));
+            assertInOrderOnce(ctx.log(), events);
+        } finally {
+            try {
+                own.deleteApps(List.of(app));
+            } finally {
+                own.close();
+            }
+        }
+    }
+
     // ---- helpers
 
     private static String app(String name) {
@@ -300,6 +332,10 @@ class SlipwayDeployStepIT {
 
     /** Every event of a finished release, straight from the runner. */
     private static List<ReleaseEvent> allEvents(String releaseId) throws Exception {
+        return allEvents(client, releaseId);
+    }
+
+    private static List<ReleaseEvent> allEvents(RunnerClient client, String releaseId) throws Exception {
         List<ReleaseEvent> events = new ArrayList<>();
         CompletableFuture<Throwable> closed = new CompletableFuture<>();
         try (RunnerClient.EventSubscription s = client.subscribe(releaseId, 0, events::add,

@@ -73,6 +73,16 @@ public final class RunnerProcess implements AutoCloseable {
         return runner;
     }
 
+    /** {@code kill -9}: the runner gets no chance to close its streams or save anything. */
+    public void killHard() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** A new runner process on the same port and data dir, as after a crash and a restart. */
+    public RunnerProcess restart() throws IOException {
+        return start(port, dataDir);
+    }
+
     /** Makes this runner the global configuration's only runner, named "local", with its token credential. */
     public RunnerProcess register() throws IOException {
         register(url(), token());

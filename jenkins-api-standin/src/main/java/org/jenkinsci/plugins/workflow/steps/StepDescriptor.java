@@ -6,10 +6,6 @@ import java.util.Set;
 
 /** Stand-in of workflow-step-api's {@code StepDescriptor}. */
 public abstract class StepDescriptor extends Descriptor<Step> {
-    protected StepDescriptor() {
-        super();
-    }
-
     public abstract Set<? extends Class<?>> getRequiredContext();
 
     public Set<? extends Class<?>> getProvidedContext() {

@@ -23,7 +23,10 @@ public interface Router extends AutoCloseable {
     /** The spec currently in force for a route. */
     Optional<RouteSpec> spec(String routeName);
 
-    /** Stops listening for the route once its in-flight requests have finished. */
+    /**
+     * Stops listening for the route at once (its port is free again); requests in flight finish and their
+     * connections close after them, idle connections close now. Unknown routes are ignored.
+     */
     void remove(String routeName);
 
     /**
@@ -32,10 +35,13 @@ public interface Router extends AutoCloseable {
      */
     void setBackendHealthy(String routeName, String backendId, boolean healthy);
 
-    /** Requests currently being forwarded to a backend: the runner drains a replica until this is 0. */
+    /**
+     * Requests currently being forwarded to a backend: the runner drains a replica until this is 0. Counts on
+     * for a backend removed from the spec until its last request ends; 0 for an unknown backend.
+     */
     int inFlight(String routeName, String backendId);
 
-    /** Cumulative figures of one revision on one route. */
+    /** Cumulative figures of one revision on one route; an empty snapshot for an unknown route or revision. */
     MetricsSnapshot snapshot(String routeName, String revision);
 
     /** Every route's per-revision figures in Prometheus text exposition format. */

@@ -43,12 +43,14 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(String host, int port, String token) throws IOException {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        // Event streams hold a thread each for as long as a release runs, hence the headroom.
-        this.pool = new ThreadPoolExecutor(4, 64, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
+        // Event streams hold a thread each for as long as a release runs: the pool grows to 64 threads before
+        // anything queues (a pool that queued first would starve short calls behind a few open streams).
+        this.pool = new ThreadPoolExecutor(64, 64, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
             Thread t = new Thread(r, "slipway-api");
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
         server.setExecutor(pool);
         server.createContext("/", this::dispatch);
     }

@@ -30,7 +30,8 @@ public final class ObservedState {
                 .toList();
     }
 
-    void put(String app, List<ObservedReplica> replicas, List<Replica> all) {
+    /** Records what a pass saw of an app: its desired replicas with their health, and every container it has. */
+    public void put(String app, List<ObservedReplica> replicas, List<Replica> all) {
         byApp.put(app, List.copyOf(replicas));
         containers.put(app, List.copyOf(all));
     }

@@ -104,9 +104,9 @@ public final class Reconciler implements AutoCloseable {
         passListeners.add(listener);
     }
 
-    /** Why the last start of a replica failed, or null. */
-    public String startFailure(String app, String service, int revision, int index) {
-        Failure f = failures.get(Labels.containerName(app, service, revision, index));
+    /** Why the last start of a replica (by container name) failed, or null. */
+    public String startFailure(String containerName) {
+        Failure f = failures.get(containerName);
         return f == null ? null : f.message();
     }
 

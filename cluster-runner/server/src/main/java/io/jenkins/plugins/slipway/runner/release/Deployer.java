@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.release;
 
 import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.client.Cause;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
@@ -90,6 +91,10 @@ public final class Deployer {
                 return new Busy("release " + running.id() + " of " + app + " is still " + running.phase()
                         + "; wait for it or abort it (POST /api/v1/releases/" + running.id() + "/abort)");
             }
+            List<ApiError.Problem> taken = routePortsTaken(c, app, parsed.spec());
+            if (!taken.isEmpty()) {
+                return new ComposeException(taken);
+            }
             int revision = existing.map(AppRecord::latestRevision).orElse(0) + 1;
             Map<String, Integer> serviceRevisions = new LinkedHashMap<>();
             AppSpec currentSpec = current == null ? null : specs.spec(app, current.revision()).orElse(null);
@@ -134,6 +139,9 @@ public final class Deployer {
             apps.save(c, new AppRecord(app, revision, revision, id));
             return release;
         });
+        if (result instanceof ComposeException invalid) {
+            throw invalid;
+        }
         if (result instanceof Busy busy) {
             throw busy;
         }
@@ -153,6 +161,30 @@ public final class Deployer {
         List<String> warnings = new ArrayList<>(parsed.warnings());
         warnings.addAll(strategyWarnings);
         return new DeployResponse(app, release.toRevision(), release.id(), warnings);
+    }
+
+    /** Route ports of {@code spec} that another app of this runner already listens on (or is releasing onto). */
+    private List<ApiError.Problem> routePortsTaken(java.sql.Connection c, String app, AppSpec spec)
+            throws java.sql.SQLException {
+        Map<Integer, String> used = new LinkedHashMap<>();
+        for (AppRecord other : apps.all(c)) {
+            if (other.name().equals(app)) {
+                continue;
+            }
+            for (ReplicaSet set : apps.replicaSets(c, other.name())) {
+                specs.service(other.name(), set.revision(), set.service())
+                        .filter(s -> s.route() != null)
+                        .ifPresent(s -> used.put(s.route().port(), "app " + other.name() + " service " + set.service()));
+            }
+        }
+        List<ApiError.Problem> problems = new ArrayList<>();
+        for (ServiceSpec s : spec.services().values()) {
+            if (s.route() != null && used.containsKey(s.route().port())) {
+                problems.add(new ApiError.Problem("services." + s.name() + ".x-slipway.route.port",
+                        "port " + s.route().port() + " is already the route of " + used.get(s.route().port())));
+            }
+        }
+        return problems;
     }
 
     private static Map<String, String> serviceHashes(AppSpec spec) {

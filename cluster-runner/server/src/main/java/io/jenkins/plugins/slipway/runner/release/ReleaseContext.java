@@ -35,6 +35,8 @@ public final class ReleaseContext {
     /** The replicas as the reconciler last saw them. */
     private final ObservedState observed;
     private final EventLog events;
+    /** Why a service's route cannot be applied (its port is taken), by service; null when it is fine. */
+    private final java.util.function.Function<String, String> routeErrors;
     /** An abort asked through the API in this pass, or null. */
     private final String abortReason;
     /** A resume asked through the API in this pass. */
@@ -50,7 +52,8 @@ public final class ReleaseContext {
 
     ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
                    ObjectNode state, ObservedState observed, EventLog events, String abortReason,
-                   boolean resumeRequested, long now) {
+                   boolean resumeRequested, long now, java.util.function.Function<String, String> routeErrors) {
+        this.routeErrors = routeErrors;
         this.release = release;
         this.from = from;
         this.to = to;
@@ -90,6 +93,23 @@ public final class ReleaseContext {
 
     public ObjectNode state() {
         return state;
+    }
+
+    /** Why the engine could not start a replica (no such image, ...), by container name; null when it did. */
+    private java.util.function.Function<String, String> startFailures = name -> null;
+
+    void startFailures(java.util.function.Function<String, String> f) {
+        this.startFailures = f;
+    }
+
+    /** Why the last start of replica {@code index} of a service at a revision failed, or null. */
+    public String startFailure(String service, int revision, int index) {
+        return startFailures.apply(io.jenkins.plugins.slipway.runner.engine.Labels.containerName(app(), service, revision, index));
+    }
+
+    /** Why the route of {@code service} cannot listen, or null. */
+    public String routeError(String service) {
+        return routeErrors.apply(service);
     }
 
     public String abortReason() {

@@ -140,7 +140,7 @@ public final class ReleaseController implements AutoCloseable {
             return false;
         }
         ReleaseContext ctx = new ReleaseContext(r, null, null, null, List.of(), (ObjectNode) Json.MAPPER.createObjectNode(),
-                observed, events, null, false, System.currentTimeMillis());
+                observed, events, null, false, System.currentTimeMillis(), s -> null);
         return strategy(r.strategy()).supports(control, ctx);
     }
 
@@ -165,6 +165,14 @@ public final class ReleaseController implements AutoCloseable {
     }
 
     private void pass(ReleaseRecord r) {
+        if (db.tx(c -> apps.find(c, r.app())).isEmpty()) {
+            // The app was deleted while this release was in a pass: end it instead of retrying forever.
+            db.tx(c -> {
+                releases.save(c, r.with(Phase.Aborted, r.step(), r.canaryWeight(), "app " + r.app() + " deleted", r.state()));
+                return null;
+            });
+            return;
+        }
         RevisionRecord to = db.tx(c -> apps.revision(c, r.app(), r.toRevision())).orElseThrow();
         RevisionRecord from = r.fromRevision() == null ? null
                 : db.tx(c -> apps.revision(c, r.app(), r.fromRevision())).orElse(null);
@@ -174,7 +182,8 @@ public final class ReleaseController implements AutoCloseable {
         String abort = abortRequests.remove(r.id());
         boolean resume = resumeRequests.remove(r.id()) != null;
         ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, state, observed, events, abort, resume,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), service -> routes.error(r.app(), service));
+        ctx.startFailures(reconciler::startFailure);
         strategy(r.strategy()).reconcile(ctx);
 
         ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));

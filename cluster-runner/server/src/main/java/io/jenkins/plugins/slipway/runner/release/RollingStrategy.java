@@ -172,9 +172,11 @@ public final class RollingStrategy implements Strategy {
             ctx.set(step.service(), step.toRevision()).ifPresent(n ->
                     ctx.putSet(n.withWeight(weights.getOrDefault(step.toRevision(), 0))));
         }
-        if (ctx.set(step.service(), step.fromRevision() == null ? -1 : step.fromRevision()).isPresent()
-                || step.toRevision() != null) {
-            ctx.canaryWeight(step.toRevision() == null ? 0 : weights.getOrDefault(step.toRevision(), 0));
+        if (step.toRevision() != null) {
+            ctx.canaryWeight(weights.getOrDefault(step.toRevision(), 0));
+        }
+        // Weights only mean something to a routed service; a removed service's route simply goes away.
+        if (step.toRevision() != null && spec(ctx, step).route() != null) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("service", step.service());
             Map<String, Integer> w = new LinkedHashMap<>();
@@ -221,6 +223,12 @@ public final class RollingStrategy implements Strategy {
             return true;
         }
         ServiceSpec spec = spec(ctx, step);
+        String routeError = ctx.routeError(step.service());
+        if (routeError != null && spec.route() != null) {
+            beginRollback(ctx, "route of " + step.service() + " cannot listen on port " + spec.route().port() + ": "
+                    + routeError, false);
+            return false;
+        }
         List<ObservedReplica> seen = ctx.replicas(step.service(), step.toRevision(), step.newTarget());
         ArrayNode reported = ctx.state().withArray("reported");
         int healthy = 0;
@@ -259,7 +267,8 @@ public final class RollingStrategy implements Strategy {
                 continue;
             }
             String name = Labels.replicaName(step.service(), step.toRevision(), i);
-            String why = r == null ? "not running" : r.healthDetail();
+            String failure = ctx.startFailure(step.service(), step.toRevision(), i);
+            String why = r != null ? r.healthDetail() : failure != null ? "cannot start: " + failure : "not running";
             unhealthy.add(name + " (" + why + ")");
             ctx.event(EventTypes.REPLICA_UNHEALTHY, "replica " + name + " not healthy after "
                     + Durations.human(monitor) + " (" + why + ")", Map.of("replica", name, "service", step.service(),

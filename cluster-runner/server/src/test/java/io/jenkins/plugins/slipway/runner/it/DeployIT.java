@@ -201,6 +201,81 @@ class DeployIT {
     }
 
     @Test
+    @Order(8)
+    void failingVariantIsHealthyButAnswers500() throws Exception {
+        String app = "it-fail";
+        int port = RunnerProcess.freePort(18100, 18199);
+        Docker.removeApp(app);
+        try {
+            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(Docker.failingImage("v500"), 1, port, "", """
+                    healthcheck:
+                      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
+                      interval: 1s
+                    """), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            HttpResponse<String> answer = Http.get("http://127.0.0.1:" + port + "/");
+            assertThat(answer.statusCode()).isEqualTo(500);
+            assertThat(answer.body()).contains("version v500 fails");
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void routePortOfAnotherAppIs400() throws Exception {
+        HttpResponse<String> rsp = Http.send("PUT", runner.url() + "/api/v1/apps/it-conflict", runner.token(),
+                JSON.writeValueAsString(Map.of("compose", compose)));
+        assertThat(rsp.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(rsp.body()).get("problems").get(0);
+        assertThat(problem.get("path").asText()).isEqualTo("services.web.x-slipway.route.port");
+        assertThat(problem.get("message").asText()).isEqualTo("port " + routePort + " is already the route of app "
+                + APP + " service web");
+        assertThat(Http.send("GET", runner.url() + "/api/v1/apps/it-conflict", runner.token(), null).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    @Order(10)
+    void routePortTakenOnTheMachineFailsTheRelease() throws Exception {
+        String app = "it-taken";
+        Docker.removeApp(app);
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = squatter.getLocalPort();
+            DeployResponse rsp = client.deploy(app, new DeployRequest(compose.replace("port: " + routePort, "port: " + port),
+                    Map.of(), null));
+            ReleaseStatus end = Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60));
+            assertThat(end.phase()).isEqualTo(Phase.Failed);
+            assertThat(end.message()).contains("route of web cannot listen on port " + port);
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
+    @Order(11)
+    void cliShowsStatusAndApps() throws Exception {
+        String status = cli("status", APP);
+        assertThat(status).contains("it-deploy revision 1").contains("web: 3/3 ready, route 127.0.0.1:" + routePort
+                + " -> 8080, weights {1=100}").contains("Succeeded, step 1/1");
+        assertThat(cli("apps")).contains("it-deploy  revision 1  3/3 ready");
+    }
+
+    private static String cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", System.getProperty("slipway.runner.jar", "../target/slipway-runner.jar")));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--url", runner.url(), "--token-file", runner.tokenFile().toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
     @Order(7)
     void metricsHaveRouterAndRunnerFigures() throws Exception {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);

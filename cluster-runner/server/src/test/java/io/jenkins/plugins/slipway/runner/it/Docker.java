@@ -61,6 +61,33 @@ public final class Docker {
         return tag;
     }
 
+    /**
+     * Builds {@code it-runner-web:<version>} that answers every request to / with 500 (a CGI through busybox sh)
+     * while {@code /health} answers 200: healthy to the engine, failing for its users. For analysis tests.
+     */
+    public static String failingImage(String version) throws IOException, InterruptedException {
+        String tag = "it-runner-web:" + version;
+        Path dir = Files.createTempDirectory("slipway-it-image-");
+        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(dir.resolve("www/cgi-bin"));
+        Files.writeString(dir.resolve("www/health"), "ok\n");
+        Path cgi = dir.resolve("www/cgi-bin/index.cgi");
+        Files.writeString(cgi, "#!/bin/sh\nprintf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain"
+                + "\\r\\n\\r\\nversion " + version + " fails\\n'\n");
+        cgi.toFile().setExecutable(true, false);
+        Files.writeString(dir.resolve("Dockerfile"), """
+                FROM scratch
+                COPY busybox /bin/busybox
+                COPY busybox /bin/sh
+                COPY www /www
+                LABEL io.slipway.test=runner
+                ENTRYPOINT ["/bin/busybox"]
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """);
+        run("build", "-q", "-t", tag, dir.toString());
+        return tag;
+    }
+
     /** Running containers of an app: "name revision state" per line, sorted. */
     public static List<String> containers(String app) throws IOException, InterruptedException {
         String out = run("ps", "-a", "--filter", "label=io.slipway.app=" + app, "--format",

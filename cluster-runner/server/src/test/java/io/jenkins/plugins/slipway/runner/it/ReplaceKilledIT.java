@@ -40,6 +40,30 @@ class ReplaceKilledIT {
     }
 
     @Test
+    void duplicateWithOurLabelsIsRemoved() throws Exception {
+        String app = "it-dup";
+        Docker.removeApp(app);
+        int port = RunnerProcess.freePort(18400, 18499);
+        try {
+            String image = Docker.image("v1", true);
+            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(image, 1, port, "", ""), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            String runnerId = Docker.run("inspect", "-f", "{{index .Config.Labels \"io.slipway.runner\"}}",
+                    "slipway-it-dup-web-1-1").trim();
+            // A second container claiming the same replica, as a half-finished start elsewhere could leave.
+            Docker.run("run", "-d", "--name", "it-dup-impostor", "--label", "io.slipway.app=" + app,
+                    "--label", "io.slipway.service=web", "--label", "io.slipway.revision=1",
+                    "--label", "io.slipway.replica=1", "--label", "io.slipway.runner=" + runnerId, image);
+            await("duplicate removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Docker.containers(app).equals(List.of("slipway-it-dup-web-1-1 1 running")));
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            Docker.removeApp(app);
+        }
+    }
+
+    @Test
     void restartPolicyNoneLeavesItDown() throws Exception {
         String app = "it-norestart";
         Docker.removeApp(app);

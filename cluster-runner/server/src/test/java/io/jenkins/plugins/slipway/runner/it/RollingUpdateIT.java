@@ -43,6 +43,50 @@ class RollingUpdateIT {
     }
 
     @Test
+    void severalServicesChangeInOneReleaseAndARemovedServiceGoes() throws Exception {
+        String app = "it-multi";
+        Docker.removeApp(app);
+        int web = RunnerProcess.freePort(18200, 18299);
+        int api = web == 18299 ? 18298 : web + 1;
+        String v1 = Docker.image("v1", true);
+        String v2 = Docker.image("v2", true);
+        String three = """
+                services:
+                  web:
+                    image: %1$s
+                    stop_grace_period: 1s
+                    deploy: {replicas: 2}
+                    x-slipway: {route: {port: %2$d, targetPort: 8080}}
+                  api:
+                    image: %1$s
+                    stop_grace_period: 1s
+                    x-slipway: {route: {port: %3$d, targetPort: 8080}}
+                  worker:
+                    image: %1$s
+                    stop_grace_period: 1s
+                """;
+        try {
+            DeployResponse first = client.deploy(app, new DeployRequest(three.formatted(v1, web, api), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            String two = three.formatted(v2, web, api);
+            two = two.substring(0, two.indexOf("  worker:"));
+            DeployResponse second = client.deploy(app, new DeployRequest(two, Map.of(), null));
+            ReleaseStatus end = Apps.awaitEnd(client, second.release(), Duration.ofSeconds(90));
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+            assertThat(end.stepCount()).isEqualTo(4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).equals(List.of(
+                    "slipway-it-multi-api-2-1 2 running", "slipway-it-multi-web-2-1 2 running",
+                    "slipway-it-multi-web-2-2 2 running")));
+            assertThat(Http.get("http://127.0.0.1:" + web + "/").body()).contains("version v2");
+            assertThat(Http.get("http://127.0.0.1:" + api + "/").body()).contains("version v2");
+            assertThat(client.app(app).services()).extracting(s -> s.name()).containsExactly("web", "api");
+        } finally {
+            client.deleteApp(app);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+        }
+    }
+
+    @Test
     void rollingUpdateDropsNoRequest() throws Exception {
         int port = RunnerProcess.freePort(18200, 18299);
         String v1 = Docker.image("v1", true);
@@ -73,6 +117,8 @@ class RollingUpdateIT {
             int atEnd = load.requests();
             await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > atEnd + 50);
             load.close();
+            System.out.println("rolling update under load: " + load.requests() + " requests, "
+                    + load.failures().size() + " failed, answers " + load.bodies());
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
             assertThat(load.failures()).as("failed requests out of " + load.requests()).isEmpty();
             assertThat(load.bodies()).containsKeys("version v1", "version v2");

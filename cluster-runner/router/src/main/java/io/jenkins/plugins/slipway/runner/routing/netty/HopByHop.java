@@ -11,6 +11,7 @@ import io.netty.util.AsciiString;
  * body as chunked on the other connection.
  */
 final class HopByHop {
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
@@ -32,7 +33,7 @@ final class HopByHop {
             }
             h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
         h.remove(HttpHeaderNames.TRAILER);

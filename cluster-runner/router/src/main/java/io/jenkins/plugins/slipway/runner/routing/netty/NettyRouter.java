@@ -14,6 +14,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
@@ -126,7 +127,11 @@ public final class NettyRouter implements Router {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast(new HttpClientCodec(4096, 16 * 1024, 16 * 1024, false, false));
+                        // Headers from backends are not validated again: the client side validated the request,
+                        // and the answer's headers are re-encoded as they came.
+                        p.addLast(new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
+                                .setMaxHeaderSize(16 * 1024).setMaxChunkSize(16 * 1024).setValidateHeaders(false),
+                                false, false));
                         // Reader idleness only: watching writes would add a listener to every write.
                         p.addLast(new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
                         p.addLast(new BackendHandler());

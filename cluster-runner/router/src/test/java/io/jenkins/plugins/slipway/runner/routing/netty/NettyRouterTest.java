@@ -320,6 +320,43 @@ class NettyRouterTest {
     }
 
     @Test
+    void requestWhoseBackendResetsBeforeAnsweringIsSentAgainWhileItsBodyIsHeld() throws Exception {
+        TestBackend a = backend("a");
+        TestBackend b = backend("b");
+        router.apply(route(List.of(spec(a, "1"), spec(b, "1")), Map.of("1", 100), List.of(), false));
+        AtomicInteger oneReset = new AtomicInteger(1);
+        a.resetBudget = oneReset;
+        b.resetBudget = oneReset;
+
+        String small = "s".repeat(10_000);
+        HttpResponse<String> retried = http.send(HttpRequest.newBuilder(uri("/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString(small)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).isEqualTo(small);
+        assertThat(a.requests.get() + b.requests.get()).isEqualTo(2);
+
+        // A body larger than maxReplayBytes was streamed through and is gone: no second attempt.
+        oneReset.set(1);
+        HttpResponse<String> large = http.send(HttpRequest.newBuilder(uri("/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("l".repeat(200_000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(large.statusCode()).isEqualTo(502);
+        assertThat(a.requests.get() + b.requests.get()).isEqualTo(3);
+    }
+
+    @Test
+    void http10ClientGetsItsAnswerAndTheConnectionCloses() throws Exception {
+        TestBackend b = backend("b");
+        router.apply(route(List.of(spec(b, "1")), Map.of("1", 100), List.of(), false));
+
+        try (Socket s = new Socket("127.0.0.1", router.boundPort(ROUTE))) {
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close").endsWith("\r\n\r\nb");
+        }
+    }
+
+    @Test
     void noBackendGives502AndSlowBackendGives504() throws Exception {
         router.close();
         router = new NettyRouter(RouterOptions.defaults().withIoThreads(1).withResponseTimeout(Duration.ofMillis(300)));

@@ -47,6 +47,8 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+    /** When set, requests close their connection without an answer while the budget (shared between backends) lasts. */
+    volatile AtomicInteger resetBudget;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel server;
 
@@ -83,6 +85,11 @@ final class TestBackend implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             requests.incrementAndGet();
+            AtomicInteger resets = resetBudget;
+            if (resets != null && resets.getAndDecrement() > 0) {
+                ctx.close();
+                return;
+            }
             String path = req.uri();
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (path.startsWith("/slow")) {

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class DockerEngine implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
     private static final Pattern EXIT = Pattern.compile("Exited \\((-?\\d+)\\)");
+    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\\{\"message\":\"(.*)\"\\}", Pattern.DOTALL);
     private static final Duration PULL_DEADLINE = Duration.ofMinutes(5);
 
     private final DockerClient docker;
@@ -65,7 +66,7 @@ public final class DockerEngine implements Engine {
         try {
             docker.pingCmd().exec();
         } catch (RuntimeException e) {
-            throw new EngineException("the Docker engine does not answer: " + e.getMessage()
+            throw new EngineException("the Docker engine does not answer: " + reason(e)
                     + " (is the daemon running and DOCKER_HOST right?)", e);
         }
     }
@@ -89,7 +90,7 @@ public final class DockerEngine implements Engine {
         } catch (NotModifiedException e) {
             // already running: a retry after a timeout that did start it
         } catch (RuntimeException e) {
-            throw new EngineException("starting " + spec.name() + " failed: " + e.getMessage(), e);
+            throw new EngineException("starting " + spec.name() + " failed: " + reason(e), e);
         }
         // Ports and health are read by the next list; an extra inspect per start would only slow a big rollout.
         return new Replica(id, spec.name(), spec.labels(), Replica.State.RUNNING, 0, Replica.Health.NONE, Map.of());
@@ -133,7 +134,7 @@ public final class DockerEngine implements Engine {
         } catch (ConflictException e) {
             throw new EngineException("a container named " + spec.name() + " already exists", e);
         } catch (RuntimeException e) {
-            throw new EngineException("creating " + spec.name() + " from " + spec.image() + " failed: " + e.getMessage(), e);
+            throw new EngineException("creating " + spec.name() + " from " + spec.image() + " failed: " + reason(e), e);
         }
     }
 
@@ -150,7 +151,7 @@ public final class DockerEngine implements Engine {
         } catch (EngineException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new EngineException("image " + image + " is not on the engine and pulling it failed: " + e.getMessage(), e);
+            throw new EngineException("image " + image + " is not on the engine and pulling it failed: " + reason(e), e);
         }
     }
 
@@ -160,7 +161,7 @@ public final class DockerEngine implements Engine {
         try {
             containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
         } catch (RuntimeException e) {
-            throw new EngineException("listing containers failed: " + e.getMessage(), e);
+            throw new EngineException("listing containers failed: " + reason(e), e);
         }
         List<Replica> out = new ArrayList<>();
         for (Container c : containers) {
@@ -214,7 +215,7 @@ public final class DockerEngine implements Engine {
         } catch (ConflictException e) {
             // removal already in progress
         } catch (RuntimeException e) {
-            throw new EngineException("removing container " + id + " failed: " + e.getMessage(), e);
+            throw new EngineException("removing container " + id + " failed: " + reason(e), e);
         }
     }
 
@@ -290,6 +291,16 @@ public final class DockerEngine implements Engine {
                 }
             }
         }
+    }
+
+    /** The daemon's own words: docker-java wraps them as {@code Status 500: {"message":"..."}}. */
+    static String reason(RuntimeException e) {
+        String m = String.valueOf(e.getMessage()).trim();
+        Matcher json = DAEMON_MESSAGE.matcher(m);
+        if (json.find()) {
+            return json.group(1).replace("\\\"", "\"");
+        }
+        return m;
     }
 
     @Override

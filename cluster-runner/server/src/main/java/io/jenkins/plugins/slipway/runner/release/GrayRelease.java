@@ -130,7 +130,8 @@ public final class GrayRelease {
                         .filter(o -> o.replica().index() == index).findFirst().orElse(null);
                 if (r == null || !r.healthy()) {
                     String name = Labels.replicaName(c.service(), c.to(), i);
-                    String why = r == null ? "not running" : r.healthDetail();
+                    String failure = ctx.startFailure(c.service(), c.to(), i);
+                    String why = r != null ? r.healthDetail() : failure != null ? "cannot start: " + failure : "not running";
                     unhealthy.add(name + " (" + why + ")");
                     ctx.event(EventTypes.REPLICA_UNHEALTHY, "replica " + name + " not healthy after "
                             + Durations.human(monitor) + " (" + why + ")", Map.of("replica", name,
@@ -150,6 +151,9 @@ public final class GrayRelease {
         for (GrayService c : replaced(ctx)) {
             ctx.set(c.service(), c.from()).ifPresent(s -> ctx.putSet(s.withWeight(100 - weight)));
             ctx.set(c.service(), c.to()).ifPresent(s -> ctx.putSet(s.withWeight(weight)));
+            if (spec(ctx, c.service()).route() == null) {
+                continue; // weights only mean something to a routed service
+            }
             Map<Integer, Integer> w = new LinkedHashMap<>();
             w.put(c.from(), 100 - weight);
             w.put(c.to(), weight);

@@ -107,7 +107,8 @@ final class ReleaseHarness implements AutoCloseable {
     void pass() {
         observe();
         ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
-        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, false, now);
+        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, false, now,
+                service -> null);
         abort = null;
         strategy.reconcile(ctx);
         release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));

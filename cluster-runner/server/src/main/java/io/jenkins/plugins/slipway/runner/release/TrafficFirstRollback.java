@@ -1,5 +1,7 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
@@ -97,6 +99,12 @@ public final class TrafficFirstRollback {
             }
             rb.put("stableRestored", ready);
             ctx.replaceSets(original);
+            ArrayNode stopping = rb.putArray("stopping");
+            for (GrayService c : GrayRelease.services(ctx)) {
+                if (c.to() != null && original.stream().noneMatch(o -> o.service().equals(c.service()) && o.revision() == c.to())) {
+                    ctx.leftovers(c.service(), c.to(), 0).forEach(r -> stopping.add(r.displayName()));
+                }
+            }
             rb.put("stage", "remove");
             rb.put("since", ctx.now());
             return;
@@ -109,6 +117,10 @@ public final class TrafficFirstRollback {
         }
         if (!newGone && !overdue) {
             return;
+        }
+        for (JsonNode name : rb.withArray("stopping")) {
+            ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name.asText() + " drained and stopped",
+                    Map.of("replica", name.asText()));
         }
         String reason = rb.get("reason").asText();
         boolean aborted = rb.get("aborted").asBoolean();

@@ -120,6 +120,8 @@ class GrayStrategiesTest {
             assertThat(h.release.message()).contains("web-2-1 (test unhealthy)").contains("not healthy after 60");
             assertThat(h.served).isEqualTo(1);
             List<String> lines = h.lines();
+            assertThat(lines).contains("ReplicaStopped replica web-2-1 drained and stopped",
+                    "ReplicaStopped replica api-2-1 drained and stopped");
             assertThat(lines.get(lines.size() - 1)).startsWith("ReleaseRolledBack rolled back to revision 1");
         }
     }

@@ -58,7 +58,7 @@ class SlipwayDeployStepIT {
     private static String v1;
     private static String v2;
     private static final List<String> APPS = List.of("dep-order", "dep-same", "dep-rollback", "dep-stop", "dep-none",
-            "dep-missing", "dep-invalid", "dep-resume", "dep-reconnect");
+            "dep-missing", "dep-invalid", "dep-resume", "dep-reconnect", "dep-par-a", "dep-par-b");
 
     @TempDir
     Path workspace;
@@ -291,6 +291,36 @@ class SlipwayDeployStepIT {
                 own.close();
             }
         }
+    }
+
+    @Test
+    void twoDeploysInParallelBranchesEachFollowTheirOwnRelease() throws Exception {
+        String a = app("dep-par-a");
+        String b = app("dep-par-b");
+        Path wsA = Files.createDirectories(workspace.resolve("a"));
+        Path wsB = Files.createDirectories(workspace.resolve("b"));
+        writeCompose(20094, "");
+        Files.copy(workspace.resolve("compose.yml"), wsA.resolve("compose.yml"));
+        writeCompose(20095, "");
+        Files.copy(workspace.resolve("compose.yml"), wsB.resolve("compose.yml"));
+        TestStepContext ctxA = TestStepContext.in(wsA.toFile());
+        TestStepContext ctxB = TestStepContext.in(wsB.toFile());
+
+        StepExecution execA = ctxA.start(deploy(a, v1));
+        StepExecution execB = ctxB.start(deploy(b, v2));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resultA = (Map<String, Object>) ctxA.await(execA, DEPLOY_TIMEOUT);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resultB = (Map<String, Object>) ctxB.await(execB, DEPLOY_TIMEOUT);
+
+        assertThat(resultA).containsEntry("app", a).containsEntry("phase", "Succeeded");
+        assertThat(resultB).containsEntry("app", b).containsEntry("phase", "Succeeded");
+        assertThat(ctxA.log()).contains(a + "#1 ReleaseSucceeded").doesNotContain(b + "#");
+        assertThat(ctxB.log()).contains(b + "#1 ReleaseSucceeded").doesNotContain(a + "#");
+        assertInOrderOnce(ctxA.log(), allEvents((String) resultA.get("release")));
+        assertInOrderOnce(ctxB.log(), allEvents((String) resultB.get("release")));
+        assertThat(get(20094, "/cgi-bin/hello")).contains("v1");
+        assertThat(get(20095, "/cgi-bin/hello")).contains("v2");
     }
 
     // ---- helpers

@@ -31,7 +31,7 @@ class CrashResumeIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            client.deleteApp(APP);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
         } finally {
             client.close();

@@ -54,7 +54,7 @@ class DeployIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            client.deleteApp(APP);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
         } finally {
             client.close();
@@ -217,7 +217,7 @@ class DeployIT {
             assertThat(answer.statusCode()).isEqualTo(500);
             assertThat(answer.body()).contains("version v500 fails");
         } finally {
-            client.deleteApp(app);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
         }
     }
@@ -249,7 +249,7 @@ class DeployIT {
             assertThat(end.phase()).isEqualTo(Phase.Failed);
             assertThat(end.message()).contains("route of web cannot listen on port " + port);
         } finally {
-            client.deleteApp(app);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
         }
     }

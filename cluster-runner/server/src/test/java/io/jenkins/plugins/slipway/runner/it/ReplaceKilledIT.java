@@ -30,7 +30,7 @@ class ReplaceKilledIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            client.deleteApp(APP);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
         } finally {
             client.close();
@@ -57,7 +57,7 @@ class ReplaceKilledIT {
             await("duplicate removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Docker.containers(app).equals(List.of("slipway-it-dup-web-1-1 1 running")));
         } finally {
-            client.deleteApp(app);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
             Docker.removeApp(app);
         }
@@ -78,7 +78,7 @@ class ReplaceKilledIT {
                     .until(() -> Docker.containers(app).equals(List.of("slipway-it-norestart-web-1-1 1 exited")));
             assertThat(client.app(app).services().get(0).replicas().ready()).isZero();
         } finally {
-            client.deleteApp(app);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
         }
     }

@@ -36,7 +36,7 @@ class RollbackIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            client.deleteApp(APP);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
         } finally {
             client.close();
@@ -77,7 +77,7 @@ class RollbackIT {
             assertThat(Http.send("POST", runner.url() + "/api/v1/releases/" + stuck.release() + "/abort",
                     runner.token(), "{}").statusCode()).isEqualTo(409);
         } finally {
-            client.deleteApp(app);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
         }
     }

@@ -33,7 +33,7 @@ class RollingUpdateIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            client.deleteApp(APP);
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
         } finally {
             client.close();
@@ -47,7 +47,10 @@ class RollingUpdateIT {
         String app = "it-multi";
         Docker.removeApp(app);
         int web = RunnerProcess.freePort(18200, 18299);
-        int api = web == 18299 ? 18298 : web + 1;
+        int api = RunnerProcess.freePort(18200, 18299);
+        while (api == web) {
+            api = RunnerProcess.freePort(18200, 18299);
+        }
         String v1 = Docker.image("v1", true);
         String v2 = Docker.image("v2", true);
         String three = """
@@ -81,7 +84,8 @@ class RollingUpdateIT {
             assertThat(Http.get("http://127.0.0.1:" + api + "/").body()).contains("version v2");
             assertThat(client.app(app).services()).extracting(s -> s.name()).containsExactly("web", "api");
         } finally {
-            client.deleteApp(app);
+            // Not through the client: a 404 here must not hide why the test failed.
+            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
         }
     }

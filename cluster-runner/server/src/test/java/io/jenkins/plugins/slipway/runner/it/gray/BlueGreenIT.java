@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
 /** A blue-green release under a bounded request loop: preview, wait for promotion, atomic switch, no failed request. */
 class BlueGreenIT {
     private static final String APP = "gray-bluegreen";
+    private static final String CHECKED = "gray-bg-checked";
     private static RunnerProcess runner;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
         GrayImages.removeApp(APP);
+        GrayImages.removeApp(CHECKED);
         runner = RunnerProcess.start("gray-bluegreen", 21000, 21099);
         client = runner.client();
     }
@@ -37,13 +39,66 @@ class BlueGreenIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            client.deleteApp(APP);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
+            for (String app : List.of(APP, CHECKED)) {
+                try {
+                    client.deleteApp(app);
+                } catch (RuntimeException e) {
+                    // not deployed
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty()
+                    && Docker.containers(CHECKED).isEmpty());
         } finally {
             client.close();
             runner.close();
             GrayImages.removeApp(APP);
+            GrayImages.removeApp(CHECKED);
         }
+    }
+
+    @Test
+    void prePromotionAnalysisRollsBackAFailingRevisionAndAutoPromotesAPassingOne() throws Exception {
+        int port = RunnerProcess.freePort(21100, 21899);
+        String v1 = GrayImages.web("v1");
+        String v2 = GrayImages.web("v2");
+        String v3 = GrayImages.web("v3");
+        String release = """
+                strategy: blueGreen
+                scaleDownDelaySeconds: 1
+                prePromotionAnalysis:
+                  interval: 1s
+                  count: 2
+                  metrics:
+                    - name: smoke
+                      http: {path: %s, expectStatus: 200, timeout: 2s}
+                """;
+        String good = GrayApps.app(GrayApps.service("web", v1, 2, port, release.formatted("/health")));
+        ReleaseStatus first = Apps.awaitEnd(client, client.deploy(CHECKED, new DeployRequest(good, Map.of(), null)).release(),
+                Duration.ofSeconds(90));
+        assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
+
+        // The check asks for a page the new revision does not have: it fails, the switch never happens.
+        String missing = GrayApps.app(GrayApps.service("web", v2, 2, port, release.formatted("/missing")));
+        try (GrayLoad load = new GrayLoad(port, 2, 5_000, Duration.ofSeconds(90))) {
+            String id = client.deploy(CHECKED, new DeployRequest(missing, Map.of(), null)).release();
+            try (GrayApps.Events events = new GrayApps.Events(client, id)) {
+                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
+                assertThat(end.message()).contains("pre-promotion analysis failed").contains("/missing");
+                assertThat(events.ofType(EventTypes.ANALYSIS_MEASURED).get(0).data()).containsEntry("provider", "http")
+                        .containsEntry("verdict", "Failed");
+            }
+            load.close();
+            assertThat(load.all().byBody).as(load.all().toString()).containsOnlyKeys("version v1");
+            assertThat(load.all().failures).isEmpty();
+        }
+
+        // A passing check and no promotion gate: the switch happens by itself.
+        String passing = GrayApps.app(GrayApps.service("web", v3, 2, port, release.formatted("/health")));
+        String id = client.deploy(CHECKED, new DeployRequest(passing, Map.of(), null)).release();
+        ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+        assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v3");
     }
 
     @Test

@@ -126,6 +126,37 @@ class GrayStrategiesTest {
         }
     }
 
+    @Test
+    void anIdleCanaryMakesTheBackgroundAnalysisInconclusiveAndThePausesSaysWhy() throws Exception {
+        String release = "{strategy: canary, analysis: {interval: 200ms, metrics: [{name: traffic, router:"
+                + " {successRate: 0.99, minRequests: 5}}]}, steps: [{setWeight: 30}, {pause: {duration: 1h}}, {setWeight: 60},"
+                + " {pause: {}}]}";
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", release), app("v2", release))) {
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.state().get("pauseReason").asText()).isEqualTo("Step");
+            // The background run measures on the real clock; nobody sends traffic, so it cannot judge.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                h.pass();
+                return "Inconclusive".equals(h.state().path("pauseReason").asText());
+            });
+            assertThat(h.release.message()).contains("background analysis inconclusive at step 2/4")
+                    .contains("fewer than minRequests 5");
+            ReleaseEvent paused = h.events().stream().filter(e -> e.type().equals(EventTypes.RELEASE_PAUSED))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(paused.data()).containsEntry("reason", "Inconclusive").containsEntry("indefinite", true);
+            ReleaseEvent measured = h.events().stream().filter(e -> e.type().equals(EventTypes.ANALYSIS_MEASURED))
+                    .findFirst().orElseThrow();
+            assertThat(measured.data()).containsEntry("analysis", "background").containsEntry("verdict", "Inconclusive");
+            assertThat(measured.data().get("thresholds").toString()).contains("minRequests=5");
+
+            // Promoting accepts it: the background run starts again, the pause step is over.
+            h.commands.request(h.release.id(), Command.Promote);
+            h.pass();
+            assertThat(h.release.phase()).isEqualTo(Phase.Progressing);
+            assertThat(h.state().path("analysis").path("Background").path("status").asText()).isEqualTo("Running");
+        }
+    }
+
     private static final String BLUE_GREEN = "{strategy: blueGreen, previewPort: 8081, autoPromotionSeconds: 5,"
             + " scaleDownDelaySeconds: 3}";
 

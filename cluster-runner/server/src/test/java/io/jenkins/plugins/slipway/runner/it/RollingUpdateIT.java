@@ -136,5 +136,14 @@ class RollingUpdateIT {
         assertThat(messages).contains("TrafficShifted traffic web: rev 1 0% / rev 2 100%");
         assertThat(messages).anyMatch(m -> m.startsWith("ReplicaHealthy replica web-2-1 healthy (health check healthy"));
         assertThat(messages).anyMatch(m -> m.startsWith("ReplicaStopped replica web-1-3 drained and stopped"));
+
+        // Rollback by hand: the previous revision's spec comes back as revision 3.
+        DeployResponse back = client.rollback(APP);
+        assertThat(back.revision()).isEqualTo(3);
+        assertThat(Apps.awaitEnd(client, back.release(), Duration.ofSeconds(120)).phase()).isEqualTo(Phase.Succeeded);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(
+                "slipway-it-rolling-web-3-1 3 running", "slipway-it-rolling-web-3-2 3 running",
+                "slipway-it-rolling-web-3-3 3 running")));
     }
 }

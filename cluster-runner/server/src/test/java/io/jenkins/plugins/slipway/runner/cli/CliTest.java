@@ -25,6 +25,17 @@ class CliTest {
     }
 
     @Test
+    void promoteTakesFullAsAFlagAndAbortAReason() {
+        Args promote = Args.parse(new String[] {"promote", "shop-5-9c1e", "--full"}, 1);
+        assertThat(promote.positional).containsExactly("shop-5-9c1e");
+        assertThat(promote.flag("--full")).isTrue();
+        Args abort = Args.parse(new String[] {"abort", "shop-5-9c1e", "--reason", "p99 too high"}, 1);
+        assertThat(abort.get("--reason", null)).isEqualTo("p99 too high");
+        assertThat(Main.USAGE).contains("promote RELEASE [--full]", "abort   RELEASE [--reason R]", "pause   RELEASE",
+                "resume  RELEASE");
+    }
+
+    @Test
     void wrongUsageExitsTwoWithTheUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"frobnicate"}, new PrintStream(new ByteArrayOutputStream()),

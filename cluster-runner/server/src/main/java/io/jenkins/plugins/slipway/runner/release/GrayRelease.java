@@ -296,8 +296,25 @@ public final class GrayRelease {
      * sets and the services the revision removed are dropped (the reconciler drains, then stops them).
      */
     public static void succeed(ReleaseContext ctx) {
+        dropReplaced(ctx);
+        ctx.serveRevision(ctx.to().revision());
+        String text = "release " + ctx.release().id() + " succeeded: " + ctx.app() + " at revision " + ctx.to().revision();
+        ctx.phase(Phase.Succeeded, text);
+        ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
+    }
+
+    /**
+     * Drops the sets of the revisions the release replaces (the new ones keep all the traffic at full scale) and
+     * remembers their replicas still on the engine, so that {@link #replacedGone} can announce each once it has
+     * been drained and stopped.
+     */
+    public static void dropReplaced(ReleaseContext ctx) {
+        ArrayNode stopping = ctx.state().withArray("stopping");
         for (GrayService c : services(ctx)) {
             if (c.from() != null && (c.to() == null || !c.from().equals(c.to()))) {
+                if (ctx.set(c.service(), c.from()).isPresent()) {
+                    ctx.leftovers(c.service(), c.from(), 0).forEach(r -> stopping.add(r.displayName()));
+                }
                 ctx.removeSet(c.service(), c.from());
             }
             if (c.to() != null) {
@@ -306,10 +323,32 @@ public final class GrayRelease {
         }
         ctx.canaryWeight(100);
         ctx.state().put("weight", 100);
-        ctx.serveRevision(ctx.to().revision());
-        String text = "release " + ctx.release().id() + " succeeded: " + ctx.app() + " at revision " + ctx.to().revision();
-        ctx.phase(Phase.Succeeded, text);
-        ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
+    }
+
+    /**
+     * True once the replicas {@link #dropReplaced} let go are gone from the engine (or after {@code limitMillis}
+     * since {@code sinceMillis}: a stuck stop must not hold the release forever); announces each as stopped.
+     */
+    public static boolean replacedGone(ReleaseContext ctx, long sinceMillis, long limitMillis) {
+        ArrayNode stopping = ctx.state().withArray("stopping");
+        boolean gone = true;
+        for (GrayService c : services(ctx)) {
+            if (c.from() != null && (c.to() == null || !c.from().equals(c.to()))) {
+                gone &= ctx.leftovers(c.service(), c.from(), 0).isEmpty();
+            }
+        }
+        if (!gone && ctx.now() - sinceMillis < limitMillis) {
+            return false;
+        }
+        for (JsonNode name : stopping) {
+            ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name.asText() + " drained and stopped",
+                    Map.of("replica", name.asText()));
+        }
+        ctx.state().remove("stopping");
+        if (!gone) {
+            ctx.message("replicas of the replaced revision still stopping after " + limitMillis / 1000 + " s; going on");
+        }
+        return true;
     }
 
     private static boolean contains(ArrayNode array, String value) {

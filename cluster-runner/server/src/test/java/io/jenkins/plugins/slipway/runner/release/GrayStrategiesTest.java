@@ -75,7 +75,10 @@ class GrayStrategiesTest {
             assertThat(h.replicas("api")).isEqualTo(Map.of(2, 2));
             assertThat(h.served).isEqualTo(2);
             assertThat(h.lines()).contains("ReleaseResumed pause of 10s at step 4/4 is over",
-                    "TrafficShifted traffic web: rev 1 0% / rev 2 100% (4 new, 4 stable replicas)");
+                    "TrafficShifted traffic web: rev 1 0% / rev 2 100% (4 new, 4 stable replicas)",
+                    "ReplicaStopped replica web-1-4 drained and stopped", "ReplicaStopped replica api-1-2 drained and stopped");
+            List<String> lines = h.lines();
+            assertThat(lines.get(lines.size() - 1)).startsWith("ReleaseSucceeded");
         }
     }
 
@@ -185,6 +188,7 @@ class GrayStrategiesTest {
             h.now += 3_000;
             h.passUntil(Phase.Succeeded, 200);
             assertThat(h.replicas("web")).isEqualTo(Map.of(2, 4));
+            assertThat(h.lines()).contains("ReplicaStopped replica web-1-1 drained and stopped");
             assertThat(h.release.step()).isEqualTo(4);
         }
     }

@@ -50,6 +50,8 @@ public final class BlueGreenStrategy implements Strategy {
     public static final int STEPS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(BlueGreenStrategy.class);
     private static final int MAX_ACTIONS = 16;
+    /** How long the end of a release waits for the old replicas to stop. */
+    private static final java.time.Duration STOP_LIMIT = java.time.Duration.ofMinutes(2);
 
     private final AnalysisRuns runs;
     private final RouteSync routes;
@@ -195,12 +197,11 @@ public final class BlueGreenStrategy implements Strategy {
         }
         if (action instanceof ReleaseAction.ScaleDownOld) {
             GrayRelease.announce(ctx, 4, STEPS, "stop the old revision");
-            boolean gone = true;
-            for (GrayService c : GrayRelease.replaced(ctx)) {
-                ctx.removeSet(c.service(), c.from());
-                gone &= ctx.leftovers(c.service(), c.from(), 0).isEmpty();
+            if (!s.has("scaleDownAt")) {
+                GrayRelease.dropReplaced(ctx);
+                s.put("scaleDownAt", ctx.now());
             }
-            if (!gone) {
+            if (!GrayRelease.replacedGone(ctx, s.get("scaleDownAt").asLong(), STOP_LIMIT.toMillis())) {
                 ctx.message("stopping the old revision");
                 return false;
             }

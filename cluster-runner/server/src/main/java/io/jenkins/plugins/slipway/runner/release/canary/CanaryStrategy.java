@@ -52,6 +52,8 @@ public final class CanaryStrategy implements Strategy {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryStrategy.class);
     /** Actions performed in one pass at most: a step list can only complete this many steps without waiting. */
     private static final int MAX_ACTIONS = 32;
+    /** How long the end of a release waits for the stable replicas to stop. */
+    private static final java.time.Duration STOP_LIMIT = java.time.Duration.ofMinutes(2);
 
     private final AnalysisRuns runs;
     private final RouteSync routes;
@@ -207,15 +209,25 @@ public final class CanaryStrategy implements Strategy {
         }
         if (action instanceof ReleaseAction.Complete) {
             ctx.step(total);
-            if (!scaled(ctx, GrayService::replicas)) {
+            ObjectNode s = ctx.state();
+            if (!s.has("finishing")) {
+                if (!scaled(ctx, GrayService::replicas)) {
+                    return false;
+                }
+                // All the traffic to the new revision at full scale; the stable replicas are drained, then stopped.
+                GrayRelease.weights(ctx, 100);
+                GrayRelease.dropReplaced(ctx);
+                for (GrayService c : GrayRelease.services(ctx)) {
+                    routes.releaseRouting(ctx.app(), c.service(), null);
+                }
+                runs.close(ctx.release().id());
+                s.put("finishing", ctx.now());
+                ctx.message("promoted: revision " + ctx.to().revision() + " serves 100%; stopping the stable replicas");
                 return false;
             }
-            GrayRelease.weights(ctx, 100);
-            GrayRelease.succeed(ctx);
-            for (GrayService c : GrayRelease.services(ctx)) {
-                routes.releaseRouting(ctx.app(), c.service(), null);
+            if (GrayRelease.replacedGone(ctx, s.get("finishing").asLong(), STOP_LIMIT.toMillis())) {
+                GrayRelease.succeed(ctx);
             }
-            runs.close(ctx.release().id());
             return false;
         }
         throw new IllegalStateException("a canary cannot " + action.describe());

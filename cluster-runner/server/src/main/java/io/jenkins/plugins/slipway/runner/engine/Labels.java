@@ -15,9 +15,24 @@ public final class Labels {
     private Labels() {
     }
 
-    /** Engine-wide unique name of a replica: {@code slipway-shop-web-5-1}. */
+    /** A runner's key for a replica: {@code slipway-shop-web-5-1}. */
     public static String containerName(String app, String service, int revision, int index) {
         return "slipway-" + app + "-" + service + "-" + revision + "-" + index;
+    }
+
+    /**
+     * The engine-wide name of the container behind a replica key: {@code slipway-shop-web-5-1-<runner id>}.
+     * Names are global on an engine, so two runners sharing one (a developer's and a test's, or a crashed
+     * runner's left-overs) must not compete for the same name when they deploy an app of the same name.
+     */
+    public static String engineName(String containerName, String runnerId) {
+        return containerName + "-" + runnerId;
+    }
+
+    /** The replica key of a container this runner named; a name it did not give is returned as it is. */
+    public static String keyOf(String engineName, String runnerId) {
+        String suffix = "-" + runnerId;
+        return engineName.endsWith(suffix) ? engineName.substring(0, engineName.length() - suffix.length()) : engineName;
     }
 
     /** The name people read in events: {@code web-5-1}. */

@@ -161,11 +161,11 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Replica> bySlot = new HashMap<>();
         List<Replica> strays = new ArrayList<>();
         for (Replica c : containers) {
-            Slot slot = slots.get(c.name());
+            Slot slot = slots.get(Labels.keyOf(c.name(), runnerId));
             boolean canonical = slot != null && slot.service().equals(c.service())
                     && slot.revision() == c.revision() && slot.index() == c.index();
             if (canonical) {
-                bySlot.put(c.name(), c);
+                bySlot.put(slot.containerName(), c);
             } else {
                 strays.add(c);
             }
@@ -258,7 +258,8 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private void removeAsync(Replica c, String routeName) {
-        if (!busy.add(c.name())) {
+        String key = Labels.keyOf(c.name(), runnerId);
+        if (!busy.add(key)) {
             return;
         }
         workers.execute(() -> {
@@ -272,7 +273,7 @@ public final class Reconciler implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Removing {} failed: {}", c.name(), e.getMessage());
             } finally {
-                busy.remove(c.name());
+                busy.remove(key);
             }
         });
     }

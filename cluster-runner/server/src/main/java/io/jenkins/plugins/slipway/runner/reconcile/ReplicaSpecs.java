@@ -26,7 +26,7 @@ final class ReplicaSpecs {
                     : new ReplicaSpec.Health(h.test(), h.interval().toNanos(), h.timeout().toNanos(), h.retries(),
                     h.startPeriod().toNanos());
         }
-        return new ReplicaSpec(slot.containerName(), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
+        return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
                 s.ports(), health, s.memoryBytes(), s.nanoCpus());
     }
 }

@@ -92,7 +92,22 @@ public final class Docker {
     public static List<String> containers(String app) throws IOException, InterruptedException {
         String out = run("ps", "-a", "--filter", "label=io.slipway.app=" + app, "--format",
                 "{{.Names}} {{.Label \"io.slipway.revision\"}} {{.State}}");
-        return out.lines().filter(l -> !l.isBlank()).sorted().toList();
+        // Names end with the owning runner's id; the tests assert on the replica part.
+        return out.lines().filter(l -> !l.isBlank())
+                .map(l -> l.replaceFirst("^(\\S+)-[0-9a-f]{12} ", "$1 ")).sorted().toList();
+    }
+
+    /** Id of the container behind replica {@code index} of a service at a revision, found by its labels. */
+    public static String replica(String app, String service, int revision, int index)
+            throws IOException, InterruptedException {
+        String id = run("ps", "-aq", "--filter", "label=io.slipway.app=" + app,
+                "--filter", "label=io.slipway.service=" + service, "--filter", "label=io.slipway.revision=" + revision,
+                "--filter", "label=io.slipway.replica=" + index).trim();
+        if (id.isEmpty() || id.contains("\n")) {
+            throw new IOException("expected one container for " + app + " " + service + "-" + revision + "-" + index
+                    + ", found: " + (id.isEmpty() ? "none" : id.replace('\n', ' ')));
+        }
+        return id;
     }
 
     /** Removes every container of the test app (its label), whatever the runner did. */

@@ -49,7 +49,7 @@ class ReplaceKilledIT {
             DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(image, 1, port, "", ""), Map.of(), null));
             assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
             String runnerId = Docker.run("inspect", "-f", "{{index .Config.Labels \"io.slipway.runner\"}}",
-                    "slipway-it-dup-web-1-1").trim();
+                    Docker.replica(app, "web", 1, 1)).trim();
             // A second container claiming the same replica, as a half-finished start elsewhere could leave.
             Docker.run("run", "-d", "--name", "it-dup-impostor", "--label", "io.slipway.app=" + app,
                     "--label", "io.slipway.service=web", "--label", "io.slipway.revision=1",
@@ -72,7 +72,7 @@ class ReplaceKilledIT {
             DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(Docker.image("v1", true), 1, port,
                     "restart_policy: {condition: none}\n", ""), Map.of(), null));
             assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
-            Docker.run("kill", "slipway-it-norestart-web-1-1");
+            Docker.run("kill", Docker.replica(app, "web", 1, 1));
             // The runner must keep its hands off for a while: the container stays exited.
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
                     .until(() -> Docker.containers(app).equals(List.of("slipway-it-norestart-web-1-1 1 exited")));

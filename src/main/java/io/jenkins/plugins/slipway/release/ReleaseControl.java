@@ -36,9 +36,12 @@ final class ReleaseControl {
                         + " has no release to " + verb);
             }
             ReleaseStatus release = action.apply(runner.client(), releaseId);
-            listener.getLogger().println("[slipway] " + verb + " release " + release.id() + " of app '" + app + "': "
-                    + release.phase() + ", step " + release.step() + "/" + release.stepCount() + ", canary weight "
-                    + release.canaryWeight() + "%" + (release.message() == null ? "" : " (" + release.message() + ")"));
+            // The runner answers as soon as it took the command; the release acts on it in its next pass, and
+            // a slipwayDeploy following the release prints what happens next.
+            listener.getLogger().println("[slipway] " + verb + " release " + release.id() + " of app '" + app
+                    + "': accepted by the runner; the release is " + release.phase() + " at step " + release.step()
+                    + "/" + release.stepCount() + " with " + release.canaryWeight() + "% on the new revision"
+                    + (release.message() == null ? "" : " (" + release.message() + ")"));
             return summary(release);
         } catch (RunnerException e) {
             throw new AbortException("Slipway: could not " + verb + " the release of app '" + app + "': "

@@ -66,6 +66,9 @@ public class DeployStepExecution extends StepExecution {
     private long deadlineMillis;
     private Phase phase = Phase.Pending;
     private String message;
+    private int step;
+    private int stepCount;
+    private int canaryWeight;
     private boolean finished;
 
     private transient volatile RunnerConnection connection;
@@ -317,9 +320,25 @@ public class DeployStepExecution extends StepExecution {
     }
 
     private void succeed() {
-        if (markFinished()) {
-            getContext().onSuccess(summary());
+        if (!markFinished()) {
+            return;
         }
+        if (releaseId == null) {
+            getContext().onSuccess(summary());
+            return;
+        }
+        // Where the release stands (step, weight) for the pipeline: at a gate that is what it asks a person about.
+        WORK.execute(() -> {
+            try {
+                ReleaseStatus status = connection.client().release(releaseId);
+                step = status.step();
+                stepCount = status.stepCount();
+                canaryWeight = status.canaryWeight();
+            } catch (RunnerException e) {
+                LOGGER.log(Level.FINE, "could not read the state of release " + releaseId, e);
+            }
+            getContext().onSuccess(summary());
+        });
     }
 
     private void fail(Throwable t) {
@@ -353,6 +372,9 @@ public class DeployStepExecution extends StepExecution {
         summary.put("revision", revision);
         summary.put("release", releaseId);
         summary.put("phase", phase.name());
+        summary.put("step", step);
+        summary.put("stepCount", stepCount);
+        summary.put("canaryWeight", canaryWeight);
         summary.put("message", message);
         summary.put("runner", connection == null ? null : connection.url());
         return summary;

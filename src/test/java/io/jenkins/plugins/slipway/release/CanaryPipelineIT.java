@@ -98,7 +98,8 @@ class CanaryPipelineIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> paused = (Map<String, Object>) gated.run(deploy(v2), Duration.ofMinutes(3));
 
-        assertThat(paused).containsEntry("phase", "Paused");
+        assertThat(paused).containsEntry("phase", "Paused").containsEntry("step", 2).containsEntry("stepCount", 4)
+                .containsEntry("canaryWeight", 25);
         String releaseId = (String) paused.get("release");
         ReleaseStatus atGate = client.release(releaseId);
         assertThat(atGate.phase()).isEqualTo(Phase.Paused);

@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.standin.StandIn;
 import io.jenkins.plugins.slipway.testing.CapturingListener;
+import io.jenkins.plugins.slipway.testing.DemoAppFixture;
 import io.jenkins.plugins.slipway.testing.DockerFixture;
 import io.jenkins.plugins.slipway.testing.RunnerProcess;
 import io.jenkins.plugins.slipway.testing.TestStepContext;
@@ -53,6 +54,7 @@ class SlipwayDeployStepIT {
 
     @TempDir
     static Path shared;
+    private static DemoAppFixture demo;
     private static RunnerProcess runner;
     private static RunnerClient client;
     private static String v1;
@@ -65,26 +67,18 @@ class SlipwayDeployStepIT {
 
     @BeforeAll
     static void startRunnerAndBuildImages() throws Exception {
-        StandIn.reset();
-        RunnerProcess.removeAppContainers(APPS);
-        Path ws = Files.createDirectories(shared.resolve("build-ws"));
-        DeployPipeline.stageDemo(ws);
-        v1 = DeployPipeline.buildAndPush(ws, REPO, "v1");
-        v2 = DeployPipeline.buildAndPush(ws, REPO, "v2");
-        runner = RunnerProcess.start(20787, shared.resolve("runner-data"));
-        client = runner.client();
+        demo = DemoAppFixture.start(shared, REPO, 20787, APPS, "v1", "v2");
+        runner = demo.runner();
+        client = demo.client();
+        v1 = demo.image("v1");
+        v2 = demo.image("v2");
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (runner != null) {
-            try {
-                runner.deleteApps(APPS);
-            } finally {
-                runner.close();
-            }
+        if (demo != null) {
+            demo.close();
         }
-        DockerFixture.removeImages(REPO);
     }
 
     @BeforeEach

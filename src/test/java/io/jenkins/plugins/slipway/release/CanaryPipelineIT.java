@@ -3,12 +3,12 @@ package io.jenkins.plugins.slipway.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jenkins.plugins.slipway.deploy.DeployPipeline;
 import io.jenkins.plugins.slipway.deploy.DeployStep;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.standin.StandIn;
+import io.jenkins.plugins.slipway.testing.DemoAppFixture;
 import io.jenkins.plugins.slipway.testing.DockerFixture;
 import io.jenkins.plugins.slipway.testing.RunnerProcess;
 import io.jenkins.plugins.slipway.testing.TestStepContext;
@@ -37,6 +37,7 @@ class CanaryPipelineIT {
 
     @TempDir
     static Path dir;
+    private static DemoAppFixture demo;
     private static RunnerProcess runner;
     private static RunnerClient client;
     private static String v1;
@@ -44,26 +45,18 @@ class CanaryPipelineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        StandIn.reset();
-        RunnerProcess.removeAppContainers(List.of(APP));
-        Path ws = Files.createDirectories(dir.resolve("ws"));
-        DeployPipeline.stageDemo(ws);
-        v1 = DeployPipeline.buildAndPush(ws, REPO, "v1");
-        v2 = DeployPipeline.buildAndPush(ws, REPO, "v2");
-        runner = RunnerProcess.start(20790, dir.resolve("runner"));
-        client = runner.client();
+        demo = DemoAppFixture.start(dir, REPO, 20790, List.of(APP), "v1", "v2");
+        runner = demo.runner();
+        client = demo.client();
+        v1 = demo.image("v1");
+        v2 = demo.image("v2");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (runner != null) {
-            try {
-                runner.deleteApps(List.of(APP));
-            } finally {
-                runner.close();
-            }
+        if (demo != null) {
+            demo.close();
         }
-        DockerFixture.removeImages(REPO);
     }
 
     @Test

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import hudson.AbortException;
-import io.jenkins.plugins.slipway.deploy.DeployPipeline;
 import io.jenkins.plugins.slipway.deploy.DeployStep;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.standin.StandIn;
+import io.jenkins.plugins.slipway.testing.DemoAppFixture;
 import io.jenkins.plugins.slipway.testing.DockerFixture;
 import io.jenkins.plugins.slipway.testing.RunnerProcess;
 import io.jenkins.plugins.slipway.testing.TestStepContext;
@@ -31,31 +31,24 @@ class ReleaseStepsIT {
 
     @TempDir
     static Path dir;
+    private static DemoAppFixture demo;
     private static RunnerProcess runner;
     private static RunnerClient client;
     private static String image;
 
     @BeforeAll
     static void start() throws Exception {
-        StandIn.reset();
-        RunnerProcess.removeAppContainers(List.of(APP));
-        Path ws = Files.createDirectories(dir.resolve("ws"));
-        DeployPipeline.stageDemo(ws);
-        image = DeployPipeline.buildAndPush(ws, REPO, "v1");
-        runner = RunnerProcess.start(20788, dir.resolve("runner"));
-        client = runner.client();
+        demo = DemoAppFixture.start(dir, REPO, 20788, List.of(APP), "v1");
+        runner = demo.runner();
+        client = demo.client();
+        image = demo.image("v1");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (runner != null) {
-            try {
-                runner.deleteApps(List.of(APP));
-            } finally {
-                runner.close();
-            }
+        if (demo != null) {
+            demo.close();
         }
-        DockerFixture.removeImages(REPO);
     }
 
     @Test

@@ -1,14 +1,17 @@
 package io.jenkins.plugins.slipway.runner.routing.netty;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * Traffic figures of one revision on one route. Event loops record into striped counters and an HdrHistogram
- * {@link Recorder} (a few uncontended atomic increments, no lock, no allocation); a snapshot folds the recorder's
- * interval into a cumulative histogram under a lock only snapshots take.
+ * Traffic figures of one revision on one route. Event loops record into striped counters and into a latency
+ * recorder of their own ({@link SingleWriterRecorder}: no lock, no allocation, and no cache line shared with
+ * another event loop, which a single shared recorder's atomic bucket counts were on every request); a snapshot
+ * folds every recorder's interval into a cumulative histogram under a lock only snapshots take.
  */
 final class RevisionMetrics {
     /** Latencies are kept in microseconds, up to ten minutes, with two significant digits (1% resolution). */
@@ -20,9 +23,15 @@ final class RevisionMetrics {
     private final LongAdder[] byClass = new LongAdder[CODE_CLASSES.length];
     private final LongAdder failures = new LongAdder();
     private final LongAdder latencySumMicros = new LongAdder();
-    private final Recorder recorder = new Recorder(1, HIGHEST_MICROS, DIGITS);
+    /** One recorder per thread that ever recorded here (the route's event loops): few, and never removed. */
+    private final List<SingleWriterRecorder> recorders = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<SingleWriterRecorder> recorder = ThreadLocal.withInitial(() -> {
+        SingleWriterRecorder r = new SingleWriterRecorder(1, HIGHEST_MICROS, DIGITS);
+        recorders.add(r);
+        return r;
+    });
     private final Histogram cumulative = new Histogram(1, HIGHEST_MICROS, DIGITS);
-    private Histogram recycled;
+    private final Histogram interval = new Histogram(1, HIGHEST_MICROS, DIGITS);
 
     RevisionMetrics() {
         for (int i = 0; i < byClass.length; i++) {
@@ -42,12 +51,14 @@ final class RevisionMetrics {
         }
         long micros = Math.max(1, Math.min(HIGHEST_MICROS, latencyNanos / 1000));
         latencySumMicros.add(micros);
-        recorder.recordValue(micros);
+        recorder.get().recordValue(micros);
     }
 
     synchronized RevisionSnapshot snapshot() {
-        recycled = recorder.getIntervalHistogram(recycled);
-        cumulative.add(recycled);
+        for (SingleWriterRecorder r : recorders) {
+            r.getIntervalHistogramInto(interval);
+            cumulative.add(interval);
+        }
         long[] counts = new long[byClass.length];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = byClass[i].sum();

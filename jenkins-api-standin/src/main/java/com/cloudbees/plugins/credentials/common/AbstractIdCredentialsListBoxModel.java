@@ -1,11 +1,17 @@
 package com.cloudbees.plugins.credentials.common;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.Nullable;
+import hudson.model.Item;
 import hudson.model.ItemGroup;
 import hudson.util.ListBoxModel;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.security.core.Authentication;
 
 /** Stand-in of credentials' {@code AbstractIdCredentialsListBoxModel} (the members Slipway uses). */
@@ -27,19 +33,20 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
         return this;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The credentials of the type usable in the item (a job) as the authentication; the root when null. */
+    public AbstractIdCredentialsListBoxModel<T, C> includeAs(@NonNull Authentication authentication,
+                                                             @Nullable Item context,
+                                                             @NonNull Class<? extends C> type) {
+        addMissing(CredentialsProvider.listCredentialsInItem(type, context, authentication, List.<DomainRequirement>of(),
+                CredentialsMatchers.always()));
+        return this;
+    }
+
     public AbstractIdCredentialsListBoxModel<T, C> includeAs(@NonNull Authentication authentication,
                                                              @NonNull ItemGroup context,
                                                              @NonNull Class<? extends C> type) {
-        for (C c : CredentialsProvider.lookupCredentialsInItemGroup((Class<C>) type, context, authentication, List.<DomainRequirement>of())) {
-            boolean present = false;
-            for (Option o : this) {
-                present |= o.value.equals(c.getId());
-            }
-            if (!present) {
-                add(describe(c), c.getId());
-            }
-        }
+        addMissing(CredentialsProvider.listCredentialsInItemGroup(type, context, authentication, List.<DomainRequirement>of(),
+                CredentialsMatchers.always()));
         return this;
     }
 
@@ -52,8 +59,25 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
                 return this;
             }
         }
+        // The current value goes first, after the empty value if there is one.
         int index = isEmpty() ? 0 : "".equals(get(0).value) ? 1 : 0;
         add(index, new Option("- current -", value));
         return this;
+    }
+
+    /** Appends the options whose values are not in the model yet; the first option for a value wins. */
+    public boolean addMissing(@NonNull Collection<? extends Option> c) {
+        Set<String> existing = new HashSet<>();
+        for (Option o : this) {
+            existing.add(o.value);
+        }
+        boolean changed = false;
+        for (Option o : c) {
+            if (!existing.contains(o.value)) {
+                add(o);
+                changed = existing.add(o.value) || changed;
+            }
+        }
+        return changed;
     }
 }

@@ -1,5 +1,10 @@
 package io.jenkins.plugins.slipway;
 
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.slipway.build.SlipwayBuildStep;
 import io.jenkins.plugins.slipway.config.ClusterRunner;
 import io.jenkins.plugins.slipway.config.DockerHost;
@@ -11,6 +16,7 @@ import io.jenkins.plugins.slipway.release.PromoteStep;
 import io.jenkins.plugins.slipway.push.SlipwayPushStep;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
 import org.junit.Rule;
 import org.junit.Test;
@@ -79,10 +85,28 @@ public class SnippetizerAndConfigTest {
         build.setTarget("runtime");
         build.setNoCache(true);
         r.assertEqualDataBoundBeans(build, new StepConfigTester(r).configRoundTrip(build));
+        // credentialsId is a credentials drop-down: "bot" is one of its options, not just the kept current value.
+        addRegistryBot();
         SlipwayPushStep push = new SlipwayPushStep();
         push.setImage("registry.example/app");
         push.setCredentialsId("bot");
         r.assertEqualDataBoundBeans(push, new StepConfigTester(r).configRoundTrip(push));
+    }
+
+    @Test
+    public void pushCredentialsDropDownListsWhatTheJobCanUse() throws Exception {
+        addRegistryBot();
+        WorkflowJob job = r.createProject(WorkflowJob.class, "app");
+        SlipwayPushStep.DescriptorImpl d = r.jenkins.getDescriptorByType(SlipwayPushStep.DescriptorImpl.class);
+        ListBoxModel items = d.doFillCredentialsIdItems(job, "");
+        org.junit.Assert.assertEquals(List.of("", "bot"), items.stream().map(o -> o.value).toList());
+        org.junit.Assert.assertEquals(FormValidation.Kind.OK, d.doCheckCredentialsId(job, "bot").kind);
+        org.junit.Assert.assertEquals(FormValidation.Kind.WARNING, d.doCheckCredentialsId(job, "no-such-id").kind);
+    }
+
+    private static void addRegistryBot() throws Exception {
+        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
+                CredentialsScope.GLOBAL, "bot", "registry bot", "ci", "registry-password"));
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class ClusterRunner extends AbstractDescribableImpl<ClusterRunner> 
             return CredentialLookup.choices(StringCredentials.class, credentialsId);
         }
 
+        /** Warns when the credential ID no longer names a Secret text credential. */
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            return CredentialLookup.check(null, StringCredentials.class, value, "Secret text");
+        }
+
         /** Calls GET {url}/api/v1/apps with the token. POST: it sends the token. */
         @POST
         public FormValidation doTestConnection(@QueryParameter String url, @QueryParameter String credentialsId) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.config;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
@@ -9,8 +10,12 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
+import hudson.model.Item;
+import hudson.model.Queue;
 import hudson.model.Run;
+import hudson.model.queue.Tasks;
 import hudson.security.ACL;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import hudson.util.Secret;
 import io.jenkins.plugins.slipway.docker.DockerEndpoint;
@@ -21,11 +26,14 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.springframework.security.core.Authentication;
 
 /**
  * Resolves credential ids at the moment of use, never earlier: within a build through the run (so the
  * build's permissions apply), from the global configuration pages as SYSTEM (Administer was checked).
- * Errors name the id and the expected kind, never a secret.
+ * Errors name the id and the expected kind, never a secret. Forms get drop-downs and checks of ids
+ * ({@link #choices(Item, Class, String)}, {@link #check}) that list only what a build could use, and only to
+ * users allowed to configure it.
  */
 public final class CredentialLookup {
     private CredentialLookup() {
@@ -69,19 +77,68 @@ public final class CredentialLookup {
         return find(credentialsId, StringCredentials.class, run, "a Secret text credential").getSecret();
     }
 
-    /**
-     * The drop-down of credential IDs of one kind for the global configuration page. Without Administer
-     * it holds only the current value, so the page discloses no credential IDs.
-     */
+    /** The drop-down of credential IDs of one kind for the global configuration page: {@link #choices(Item, Class, String)} at the root. */
     public static ListBoxModel choices(Class<? extends StandardCredentials> type, @CheckForNull String current) {
+        return choices(null, type, current);
+    }
+
+    /**
+     * The drop-down of credential IDs of one kind for a form about {@code item} (a step in a job's Snippet
+     * Generator; null for the root's Snippet Generator and the global configuration): the empty value first,
+     * then the credentials a build of the item can use (its folders' and the global ones, looked up as the
+     * item's builds run), and the current value kept even when it is none of those, so saving the form does
+     * not change it. The list itself is information: without the permission to configure what it lists
+     * ({@link #mayList}) it holds only the current value.
+     */
+    public static ListBoxModel choices(@CheckForNull Item item, Class<? extends StandardCredentials> type,
+                                       @CheckForNull String current) {
         StandardListBoxModel model = new StandardListBoxModel();
         String value = current == null ? "" : current;
-        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+        if (!mayList(item)) {
             model.includeCurrentValue(value);
             return model;
         }
-        model.includeEmptyValue().includeAs(ACL.SYSTEM2, Jenkins.get(), type).includeCurrentValue(value);
+        model.includeEmptyValue().includeAs(authenticationOf(item), item, type).includeCurrentValue(value);
         return model;
+    }
+
+    /**
+     * Form validation of a credential ID for {@code item} (null: the root): a warning when no credential of
+     * the type with that ID is usable there, as a build would find it. Says nothing to those who may not list
+     * credentials, and names only the ID and the kind, never anything the credential holds.
+     */
+    public static <C extends StandardCredentials> FormValidation check(@CheckForNull Item item, Class<C> type,
+                                                                       @CheckForNull String id, String kind) {
+        String value = Strings.fixEmpty(id);
+        if (value == null || !mayList(item)) {
+            return FormValidation.ok();
+        }
+        if (value.startsWith("${") && value.endsWith("}")) {
+            return FormValidation.ok("Taken from the credentials parameter " + value + " when the build runs");
+        }
+        ListBoxModel found = CredentialsProvider.listCredentialsInItem(type, item, authenticationOf(item), List.of(),
+                CredentialsMatchers.withId(value));
+        if (found.isEmpty()) {
+            return FormValidation.warning("No " + kind + " credential with ID '" + value + "' is available "
+                    + (item == null ? "in Jenkins" : "to this job") + ". Check Manage Jenkins > Credentials.");
+        }
+        return FormValidation.ok();
+    }
+
+    /**
+     * Whether the current user may see which credentials {@code item} can use: at the root, Administer; on an
+     * item, Extended Read (which Configure implies) or Credentials/UseItem, as the credentials plugin advises.
+     */
+    static boolean mayList(@CheckForNull Item item) {
+        if (item == null) {
+            return Jenkins.get().hasPermission(Jenkins.ADMINISTER);
+        }
+        return item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
+    }
+
+    /** The authentication the item's builds run as, which is what decides the credentials they can use. */
+    private static Authentication authenticationOf(@CheckForNull Item item) {
+        return item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2;
     }
 
     private static <C extends IdCredentials> C find(String id, Class<C> type, @CheckForNull Run<?, ?> run, String kind)

@@ -73,6 +73,11 @@ public final class DockerHost extends AbstractDescribableImpl<DockerHost> {
             return CredentialLookup.choices(StandardCertificateCredentials.class, tlsCredentialsId);
         }
 
+        /** Warns when the credential ID no longer names a Certificate credential. */
+        public FormValidation doCheckTlsCredentialsId(@QueryParameter String value) {
+            return CredentialLookup.check(null, StandardCertificateCredentials.class, value, "Certificate");
+        }
+
         /** Pings the engine (GET /_ping) with the TLS credential, if any. POST: it opens a connection. */
         @POST
         public FormValidation doTestConnection(@QueryParameter String uri, @QueryParameter String tlsCredentialsId) {

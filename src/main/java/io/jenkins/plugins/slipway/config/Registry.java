@@ -69,6 +69,11 @@ public final class Registry extends AbstractDescribableImpl<Registry> {
             return CredentialLookup.choices(StandardUsernamePasswordCredentials.class, credentialsId);
         }
 
+        /** Warns when the credential ID no longer names a Username with password credential. */
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            return CredentialLookup.check(null, StandardUsernamePasswordCredentials.class, value, "Username with password");
+        }
+
         /** Calls GET /v2/ with the credential: proves the URL and the login. POST: it sends the password. */
         @POST
         public FormValidation doTestConnection(@QueryParameter String url, @QueryParameter String credentialsId) {

@@ -1,10 +1,15 @@
 package io.jenkins.plugins.slipway.push;
 
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.slipway.config.CredentialLookup;
 import io.jenkins.plugins.slipway.config.Strings;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +22,10 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code slipwayPush}: pushes an image's tags to its registry and returns {@code repository@sha256:...},
@@ -138,6 +145,19 @@ public final class SlipwayPushStep extends Step {
         @Override
         public String getDisplayName() {
             return "Push a container image (Slipway)";
+        }
+
+        /**
+         * The Username with password credentials a build of {@code item} (the job whose Snippet Generator or
+         * configuration asks; null at the root) can use, as that build would look them up.
+         */
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return CredentialLookup.choices(item, StandardUsernamePasswordCredentials.class, credentialsId);
+        }
+
+        /** Warns when a build of {@code item} would not find the credential. */
+        public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+            return CredentialLookup.check(item, StandardUsernamePasswordCredentials.class, value, "Username with password");
         }
     }
 }

@@ -111,4 +111,27 @@ class SlipwayConfigurationTest {
         ListBoxModel hidden = new Registry.DescriptorImpl().doFillCredentialsIdItems("current");
         assertThat(hidden).extracting(o -> o.value).containsExactly("current");
     }
+
+    @Test
+    void credentialChecksOnTheGlobalPageWarnAdministratorsOfAnIdThatNamesNoCredentialOfTheRightKind() {
+        TestCredentials.usernamePassword("registry-bot", "ci", "pw");
+        TestCredentials.secretText("runner-token", "t0k3n");
+        Registry.DescriptorImpl registry = new Registry.DescriptorImpl();
+        ClusterRunner.DescriptorImpl runner = new ClusterRunner.DescriptorImpl();
+        DockerHost.DescriptorImpl docker = new DockerHost.DescriptorImpl();
+
+        assertThat(registry.doCheckCredentialsId("registry-bot").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(registry.doCheckCredentialsId("").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(runner.doCheckCredentialsId("runner-token").kind).isEqualTo(FormValidation.Kind.OK);
+        FormValidation wrongKind = registry.doCheckCredentialsId("runner-token");
+        assertThat(wrongKind.kind).isEqualTo(FormValidation.Kind.WARNING);
+        assertThat(wrongKind.getMessage()).isEqualTo("No Username with password credential with ID 'runner-token'"
+                + " is available in Jenkins. Check Manage Jenkins > Credentials.");
+        assertThat(runner.doCheckCredentialsId("registry-bot").getMessage()).startsWith("No Secret text credential");
+        assertThat(docker.doCheckTlsCredentialsId("gone").getMessage()).startsWith("No Certificate credential with ID 'gone'");
+
+        StandIn.deny("Overall/Administer", true);
+        assertThat(registry.doCheckCredentialsId("runner-token").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(docker.doCheckTlsCredentialsId("gone").kind).isEqualTo(FormValidation.Kind.OK);
+    }
 }

@@ -12,6 +12,7 @@ import java.lang.reflect.Parameter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -28,6 +29,32 @@ class ViewsTest {
                 .startsWith("<?jelly escape-by-default='true'?>");
         for (String field : fields(type)) {
             assertThat(resource(type, "help-" + field + ".html")).as(type.getSimpleName() + "/help-" + field + ".html").isNotNull();
+        }
+    }
+
+    /**
+     * Every credential ID field is the credentials plugin's drop-down ({@code <c:select/>}), filled and checked
+     * by its descriptor, never a text box to type an ID into.
+     */
+    @ParameterizedTest
+    @ValueSource(classes = {SlipwayPushStep.class, DockerHost.class, Registry.class, ClusterRunner.class})
+    void credentialIdFieldsAreCredentialDropDowns(Class<?> type) throws IOException {
+        String jelly = resource(type, "config.jelly");
+        List<String> credentialFields = fields(type).stream()
+                .filter(f -> f.toLowerCase(Locale.ROOT).endsWith("credentialsid")).toList();
+        assertThat(credentialFields).as("credential ID fields of " + type.getSimpleName()).isNotEmpty();
+        for (String field : credentialFields) {
+            assertThat(jelly).as(type.getSimpleName() + "/config.jelly")
+                    .contains("xmlns:c=\"/lib/credentials\"")
+                    .containsPattern("<f:entry [^>]*field=\"" + field + "\"[^>]*>\\s*<c:select/>");
+            String suffix = Character.toUpperCase(field.charAt(0)) + field.substring(1);
+            List<String> methods = new ArrayList<>();
+            for (Class<?> nested : type.getDeclaredClasses()) {
+                for (Method m : nested.getMethods()) {
+                    methods.add(m.getName());
+                }
+            }
+            assertThat(methods).as(type.getSimpleName() + " descriptor").contains("doFill" + suffix + "Items", "doCheck" + suffix);
         }
     }
 

@@ -7,7 +7,10 @@ import io.jenkins.plugins.slipway.standin.StandIn;
 import java.security.KeyStore;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
-/** Puts credentials in the stand-in's global store, where CredentialsProvider finds them. */
+/**
+ * Puts credentials in the stand-in's stores, where CredentialsProvider finds them: the global (system)
+ * store, a folder's or item's store, or a user's own store.
+ */
 public final class TestCredentials {
     private TestCredentials() {
     }
@@ -15,6 +18,22 @@ public final class TestCredentials {
     public static StandardUsernamePasswordCredentials usernamePassword(String id, String username, String password) {
         StandardUsernamePasswordCredentials c = new UsernamePassword(id, username, Secret.fromString(password));
         StandIn.addCredentials(c);
+        return c;
+    }
+
+    /** In the store of a folder or an item: visible there and below it only. */
+    public static StandardUsernamePasswordCredentials usernamePassword(Object store, String id, String username,
+                                                                       String password) {
+        StandardUsernamePasswordCredentials c = new UsernamePassword(id, username, Secret.fromString(password));
+        StandIn.addCredentials(store, c);
+        return c;
+    }
+
+    /** In a user's own store: visible to lookups made as that user only. */
+    public static StandardUsernamePasswordCredentials usernamePasswordOfUser(String user, String id, String username,
+                                                                             String password) {
+        StandardUsernamePasswordCredentials c = new UsernamePassword(id, username, Secret.fromString(password));
+        StandIn.addUserCredentials(user, c);
         return c;
     }
 

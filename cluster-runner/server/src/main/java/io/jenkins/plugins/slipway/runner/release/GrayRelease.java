@@ -57,6 +57,12 @@ public final class GrayRelease {
         return ctx.state().get("lead").asText();
     }
 
+    /** The lead service as the release replaces it: its revisions and replicas. */
+    public static GrayService leadService(ReleaseContext ctx) {
+        String lead = lead(ctx);
+        return replaced(ctx).stream().filter(c -> c.service().equals(lead)).findFirst().orElseThrow();
+    }
+
     public static ServiceSpec spec(ReleaseContext ctx, String service) {
         return ctx.toSpec().services().get(service);
     }

@@ -208,6 +208,33 @@ public final class ReleaseContext {
         }
     }
 
+    /**
+     * Puts back the sets saved when the release began, with the sets it added still there but weightless: the
+     * traffic goes back first, and the new replicas keep running until the stable ones are healthy.
+     */
+    public void restoreKeepingNewWeightless(List<ReplicaSet> original) {
+        List<ReplicaSet> restored = new ArrayList<>(original);
+        for (ReplicaSet set : sets) {
+            boolean known = original.stream().anyMatch(o -> o.service().equals(set.service()) && o.revision() == set.revision());
+            if (!known) {
+                restored.add(set.withWeight(0));
+            }
+        }
+        replaceSets(restored);
+    }
+
+    /** Whether every replica of these sets is observed healthy. */
+    public boolean allHealthy(List<ReplicaSet> wanted) {
+        for (ReplicaSet set : wanted) {
+            long healthy = replicas(set.service(), set.revision(), set.replicas()).stream()
+                    .filter(ObservedReplica::healthy).count();
+            if (healthy < set.replicas()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Observed replicas of a service at a revision with index 1..{@code count}. */
     public List<ObservedReplica> replicas(String service, int revision, int count) {
         return observed.replicas(app(), service, revision).stream()

@@ -72,7 +72,11 @@ public abstract class GrayStrategy implements Strategy {
                 ctx.phase(Phase.Progressing, "progressing");
                 GrayRelease.startAdded(ctx);
             }
-            progress(ctx, runs.of(ctx.release().id(), ctx.app()));
+            ReleaseAnalyses analyses = runs.of(ctx.release().id(), ctx.app());
+            // A run keeps measuring between passes while steps scale the new revision (and the reconciler
+            // replaces its replicas on other ports): it probes the replicas this pass sees.
+            analyses.newReplicas(GrayRelease.newReplicas(ctx));
+            progress(ctx, analyses);
         } finally {
             // Measurements taken between passes are recorded with the phase this pass left.
             runs.phase(ctx.release().id(), ctx.phase());

@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -267,6 +268,23 @@ class GrayStrategiesTest {
             assertThat(h.replicas("web")).isEqualTo(Map.of(2, 4));
             assertThat(h.lines()).contains("ReplicaStopped replica web-1-1 drained and stopped");
             assertThat(h.release.step()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aPreviewPortTheRouterCannotBindRollsBackBeforeThePreviewIsOffered() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", BLUE_GREEN), app("v2", BLUE_GREEN))) {
+            h.routeFailures = route -> route.equals("shop/web/preview") ? new RouteSync.RouteFailure(8081,
+                    "route shop/web/preview cannot listen on 127.0.0.1:8081: bind(..) failed: Address already in use"
+                            + " (is another process using the port?)", "bind(..) failed: Address already in use") : null;
+            h.passUntil(Phase.RolledBack, 200);
+            assertThat(h.release.message()).isEqualTo("rolled back to revision 1: service web: preview port 8081"
+                    + " cannot be bound: bind(..) failed: Address already in use");
+            assertThat(h.lines()).noneMatch(l -> l.startsWith("ReleasePaused"))
+                    .anyMatch(l -> l.startsWith("TrafficShifted traffic web back to stable: rev 1 100% / rev 2 0%"));
+            assertThat(h.sets).extracting(s -> s.service() + "@" + s.revision()).containsExactlyInAnyOrder("web@1", "api@1");
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 100));
+            assertThat(h.served).isEqualTo(1);
         }
     }
 

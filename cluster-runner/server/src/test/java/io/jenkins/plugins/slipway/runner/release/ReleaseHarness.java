@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Drives canary and blue-green passes in the JVM: an embedded store for the events, a "reconciler" that makes
@@ -59,6 +60,8 @@ final class ReleaseHarness implements AutoCloseable {
     Integer served;
     String abort;
     long now = 1_000_000;
+    /** Why a route (by name) does not listen, as the router sync would say; by default every route listens. */
+    Function<String, RouteSync.RouteFailure> routeFailures = route -> null;
     /** Where each replica is published on 127.0.0.1; by default ports nothing listens on. */
     HostPorts hostPorts = (service, revision, index) -> 30000 + revision * 100 + index;
 
@@ -115,7 +118,7 @@ final class ReleaseHarness implements AutoCloseable {
         observe();
         ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
         ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, false, now,
-                service -> null);
+                routeFailures);
         abort = null;
         strategy.reconcile(ctx);
         release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));

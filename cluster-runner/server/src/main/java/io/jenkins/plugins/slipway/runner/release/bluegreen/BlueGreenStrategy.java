@@ -31,7 +31,8 @@ import java.util.Map;
  * full scale beside the old one with no traffic, the lead service's new revision is served alone on
  * {@code previewPort}, the {@code prePromotionAnalysis} runs against it, and after a promote (or
  * {@code autoPromotionSeconds}) every route switches in one spec swap each. The old revision keeps running
- * {@code scaleDownDelaySeconds}, so an abort in that time switches back at once; then it is stopped.
+ * {@code scaleDownDelaySeconds}, so an abort in that time switches back at once; then it is stopped. A preview
+ * port the router cannot bind rolls the release back: a revision nobody could test is not offered for promotion.
  * <p>
  * Steps as reported: 1 start the new revision, 2 preview and pre-promotion analysis, 3 promotion and switch,
  * 4 stop the old revision. State beyond {@link GrayRelease}'s: {@code previewRouted}, {@code promotion},
@@ -56,6 +57,13 @@ public final class BlueGreenStrategy extends GrayStrategy {
         ReleaseSpec.BlueGreen spec = blueGreen(ctx);
         boolean switched = ctx.state().has("switchedAt");
         if (ctx.state().path("previewRouted").asBoolean() && !switched) {
+            RouteSync.RouteFailure preview = ctx.previewRouteFailure(GrayRelease.lead(ctx));
+            if (preview != null) {
+                // Nobody can test the new revision where the release says it is: do not switch to it untested.
+                rollback.begin(ctx, "service " + GrayRelease.lead(ctx) + ": preview port " + preview.port()
+                        + " cannot be bound: " + preview.cause(), false);
+                return;
+            }
             routePreview(ctx, spec.previewPort());
         }
         Command command = commands.take(ctx.release().id());
@@ -93,7 +101,7 @@ public final class BlueGreenStrategy extends GrayStrategy {
             ctx.message(text);
             ctx.event(EventTypes.TRAFFIC_SHIFTED, text, Map.of("service", GrayRelease.lead(ctx), "preview", true,
                     "port", a.port(), "revision", ctx.to().revision()));
-            return true;
+            return false; // the router binds the port after this pass; the next one goes on only if it could
         }
         if (action instanceof ReleaseAction.StartAnalysis a) {
             GrayRelease.announce(ctx, 2, STEPS, "preview and pre-promotion checks");

@@ -135,7 +135,8 @@ class BlueGreenIT {
             int preview = squatter.getLocalPort();
             String compose = servingWithAPreviewAndManualPromotion(TAKEN, v1, port, preview);
 
-            try (GrayLoad load = new GrayLoad(port, 2, 5_000, Duration.ofSeconds(90))) {
+            // One client, bounded by time rather than by count: it must still be asking after the rollback.
+            try (GrayLoad load = new GrayLoad(port, 1, 200_000, Duration.ofSeconds(90))) {
                 load.awaitAnswers(0, 20, Duration.ofSeconds(20));
                 String id = client.deploy(TAKEN, new DeployRequest(compose, Map.of("web", v2), null)).release();
                 try (GrayApps.Events events = new GrayApps.Events(client, id)) {

@@ -23,7 +23,18 @@ class GrayStrategiesTest {
     @TempDir
     Path dir;
 
+    /** Web, whose release leads, and api, which follows it. */
     private static String app(String image, String release) {
+        return webOnly(image, release) + """
+                  api:
+                    image: %s-api
+                    deploy: {replicas: 2}
+                    x-slipway:
+                      route: {port: 8090, targetPort: 80}
+                """.formatted(image);
+    }
+
+    private static String webOnly(String image, String release) {
         return """
                 services:
                   web:
@@ -32,12 +43,7 @@ class GrayStrategiesTest {
                     x-slipway:
                       route: {port: 8080, targetPort: 80}
                       release: %s
-                  api:
-                    image: %s-api
-                    deploy: {replicas: 2}
-                    x-slipway:
-                      route: {port: 8090, targetPort: 80}
-                """.formatted(image, release, image);
+                """.formatted(image, release);
     }
 
     private static final String CANARY = "{strategy: canary, steps: [{setWeight: 25}, {pause: {}}, {setWeight: 50},"
@@ -170,17 +176,8 @@ class GrayStrategiesTest {
     void aBackgroundHttpAnalysisProbesTheReplicasThatLaterStepsAdd() throws Exception {
         String release = "{strategy: canary, analysis: {interval: 200ms, metrics: [{name: health, http: {path: /health}}]},"
                 + " steps: [{setWeight: 25}, {pause: {}}, {setWeight: 75}, {pause: {}}]}";
-        String app = """
-                services:
-                  web:
-                    image: %s
-                    deploy: {replicas: 4}
-                    x-slipway:
-                      route: {port: 8080, targetPort: 80}
-                      release: %s
-                """;
         List<HttpServer> replicas = new ArrayList<>();
-        try (ReleaseHarness h = new ReleaseHarness(dir, app.formatted("v1", release), app.formatted("v2", release))) {
+        try (ReleaseHarness h = new ReleaseHarness(dir, webOnly("v1", release), webOnly("v2", release))) {
             for (int i = 0; i < 4; i++) {
                 replicas.add(healthyReplica());
             }

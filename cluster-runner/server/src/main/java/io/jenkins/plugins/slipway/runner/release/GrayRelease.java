@@ -57,6 +57,12 @@ public final class GrayRelease {
         return ctx.state().get("lead").asText();
     }
 
+    /** The lead service as the release replaces it: its revisions and replicas. */
+    public static GrayService leadService(ReleaseContext ctx) {
+        String lead = lead(ctx);
+        return replaced(ctx).stream().filter(c -> c.service().equals(lead)).findFirst().orElseThrow();
+    }
+
     public static ServiceSpec spec(ReleaseContext ctx, String service) {
         return ctx.toSpec().services().get(service);
     }
@@ -257,10 +263,25 @@ public final class GrayRelease {
     public static io.jenkins.plugins.slipway.runner.analysis.ReleaseContext analysisContext(
             ReleaseContext ctx, int step, Map<String, String> routeOverride) {
         List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget> targets = new ArrayList<>();
+        Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> replicas = newReplicas(ctx);
         for (GrayService c : replaced(ctx)) {
             ServiceSpec spec = spec(ctx, c.service());
             String route = routeOverride.getOrDefault(c.service(),
                     spec.route() == null ? null : RouteSync.routeName(ctx.app(), c.service()));
+            targets.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget(
+                    c.service(), route, replicas.get(c.service())));
+        }
+        return new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext(ctx.app(), ctx.release().id(),
+                ctx.from() == null ? null : String.valueOf(ctx.from().revision()),
+                String.valueOf(ctx.to().revision()), step, targets);
+    }
+
+    /** The healthy replicas of the new revision of every replaced service, reached on 127.0.0.1, by service. */
+    public static Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> newReplicas(
+            ReleaseContext ctx) {
+        Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> byService =
+                new LinkedHashMap<>();
+        for (GrayService c : replaced(ctx)) {
             int n = ctx.set(c.service(), c.to()).map(ReplicaSet::replicas).orElse(0);
             List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint> endpoints = new ArrayList<>();
             for (ObservedReplica r : ctx.replicas(c.service(), c.to(), n)) {
@@ -269,12 +290,9 @@ public final class GrayRelease {
                             "127.0.0.1", r.hostPort()));
                 }
             }
-            targets.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget(
-                    c.service(), route, endpoints));
+            byService.put(c.service(), endpoints);
         }
-        return new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext(ctx.app(), ctx.release().id(),
-                ctx.from() == null ? null : String.valueOf(ctx.from().revision()),
-                String.valueOf(ctx.to().revision()), step, targets);
+        return byService;
     }
 
     /** Announces a step once: {@code StepStarted} with its number and description. */

@@ -10,10 +10,12 @@ import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What one pass over one release knows and decides. The controller builds it from the store and the observed
@@ -35,8 +37,8 @@ public final class ReleaseContext {
     /** The replicas as the reconciler last saw them. */
     private final ObservedState observed;
     private final EventLog events;
-    /** Why a service's route cannot be applied (its port is taken), by service; null when it is fine. */
-    private final java.util.function.Function<String, String> routeErrors;
+    /** Why a route cannot be applied (its port is taken), by route name; null when it is fine. */
+    private final Function<String, RouteSync.RouteFailure> routeFailures;
     /** An abort asked through the API in this pass, or null. */
     private final String abortReason;
     /** A resume asked through the API in this pass. */
@@ -52,8 +54,8 @@ public final class ReleaseContext {
 
     ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
                    ObjectNode state, ObservedState observed, EventLog events, String abortReason,
-                   boolean resumeRequested, long now, java.util.function.Function<String, String> routeErrors) {
-        this.routeErrors = routeErrors;
+                   boolean resumeRequested, long now, Function<String, RouteSync.RouteFailure> routeFailures) {
+        this.routeFailures = routeFailures;
         this.release = release;
         this.from = from;
         this.to = to;
@@ -109,7 +111,13 @@ public final class ReleaseContext {
 
     /** Why the route of {@code service} cannot listen, or null. */
     public String routeError(String service) {
-        return routeErrors.apply(service);
+        RouteSync.RouteFailure f = routeFailures.apply(RouteSync.routeName(app(), service));
+        return f == null ? null : f.message();
+    }
+
+    /** Why the preview route of {@code service} (blue-green) cannot listen, or null. */
+    public RouteSync.RouteFailure previewRouteFailure(String service) {
+        return routeFailures.apply(RouteSync.previewRouteName(app(), service));
     }
 
     public String abortReason() {
@@ -206,6 +214,33 @@ public final class ReleaseContext {
             sets.addAll(all);
             setsChanged = true;
         }
+    }
+
+    /**
+     * Puts back the sets saved when the release began, with the sets it added still there but weightless: the
+     * traffic goes back first, and the new replicas keep running until the stable ones are healthy.
+     */
+    public void restoreKeepingNewWeightless(List<ReplicaSet> original) {
+        List<ReplicaSet> restored = new ArrayList<>(original);
+        for (ReplicaSet set : sets) {
+            boolean known = original.stream().anyMatch(o -> o.service().equals(set.service()) && o.revision() == set.revision());
+            if (!known) {
+                restored.add(set.withWeight(0));
+            }
+        }
+        replaceSets(restored);
+    }
+
+    /** Whether every replica of these sets is observed healthy. */
+    public boolean allHealthy(List<ReplicaSet> wanted) {
+        for (ReplicaSet set : wanted) {
+            long healthy = replicas(set.service(), set.revision(), set.replicas()).stream()
+                    .filter(ObservedReplica::healthy).count();
+            if (healthy < set.replicas()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Observed replicas of a service at a revision with index 1..{@code count}. */

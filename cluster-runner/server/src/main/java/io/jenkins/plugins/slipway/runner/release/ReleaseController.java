@@ -140,7 +140,7 @@ public final class ReleaseController implements AutoCloseable {
             return false;
         }
         ReleaseContext ctx = new ReleaseContext(r, null, null, null, List.of(), (ObjectNode) Json.MAPPER.createObjectNode(),
-                observed, events, null, false, System.currentTimeMillis(), s -> null);
+                observed, events, null, false, System.currentTimeMillis(), route -> null);
         return strategy(r.strategy()).supports(control, ctx);
     }
 
@@ -182,7 +182,7 @@ public final class ReleaseController implements AutoCloseable {
         String abort = abortRequests.remove(r.id());
         boolean resume = resumeRequests.remove(r.id()) != null;
         ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, state, observed, events, abort, resume,
-                System.currentTimeMillis(), service -> routes.error(r.app(), service));
+                System.currentTimeMillis(), routes::failure);
         ctx.startFailures(reconciler::startFailure);
         strategy(r.strategy()).reconcile(ctx);
 

@@ -318,15 +318,7 @@ public final class RollingStrategy implements Strategy {
         ctx.message(text);
         ctx.event(EventTypes.ROLLBACK_STARTED, text, Map.of("reason", reason));
         // Stable replicas come back first with all the traffic; the new ones keep running, weightless, until then.
-        List<ReplicaSet> original = original(ctx);
-        List<ReplicaSet> restored = new ArrayList<>(original);
-        for (ReplicaSet set : ctx.sets()) {
-            boolean known = original.stream().anyMatch(o -> o.service().equals(set.service()) && o.revision() == set.revision());
-            if (!known) {
-                restored.add(set.withWeight(0));
-            }
-        }
-        ctx.replaceSets(restored);
+        ctx.restoreKeepingNewWeightless(original(ctx));
         ctx.canaryWeight(0);
     }
 
@@ -334,12 +326,7 @@ public final class RollingStrategy implements Strategy {
         ObjectNode rb = (ObjectNode) ctx.state().get("rollback");
         List<ReplicaSet> original = original(ctx);
         if (rb.get("stage").asText().equals("restore")) {
-            boolean ready = true;
-            for (ReplicaSet set : original) {
-                long healthy = ctx.replicas(set.service(), set.revision(), set.replicas()).stream()
-                        .filter(ObservedReplica::healthy).count();
-                ready &= healthy >= set.replicas();
-            }
+            boolean ready = ctx.allHealthy(original);
             boolean overdue = ctx.now() - rb.get("since").asLong() > Duration.ofMinutes(2).toMillis();
             if (!ready && !overdue) {
                 return;

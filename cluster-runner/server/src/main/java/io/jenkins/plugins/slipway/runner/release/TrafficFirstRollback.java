@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
-import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.release.plan.Phases;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import io.jenkins.plugins.slipway.runner.traffic.Weights;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +59,7 @@ public final class TrafficFirstRollback {
         ctx.message(text);
         ctx.event(EventTypes.ROLLBACK_STARTED, text, Map.of("reason", reason, "aborted", aborted));
         List<ReplicaSet> original = GrayRelease.original(ctx);
-        List<ReplicaSet> restored = new ArrayList<>(original);
-        for (ReplicaSet set : ctx.sets()) {
-            boolean known = original.stream().anyMatch(o -> o.service().equals(set.service()) && o.revision() == set.revision());
-            if (!known) {
-                restored.add(set.withWeight(0));
-            }
-        }
-        ctx.replaceSets(restored);
+        ctx.restoreKeepingNewWeightless(original);
         for (GrayService c : GrayRelease.replaced(ctx)) {
             Map<Integer, Integer> w = new LinkedHashMap<>();
             original.stream().filter(o -> o.service().equals(c.service())).forEach(o -> w.put(o.revision(), o.weight()));
@@ -88,12 +79,7 @@ public final class TrafficFirstRollback {
         List<ReplicaSet> original = GrayRelease.original(ctx);
         boolean overdue = ctx.now() - rb.get("since").asLong() > LIMIT.toMillis();
         if (rb.get("stage").asText().equals("restore")) {
-            boolean ready = true;
-            for (ReplicaSet set : original) {
-                long healthy = ctx.replicas(set.service(), set.revision(), set.replicas()).stream()
-                        .filter(ObservedReplica::healthy).count();
-                ready &= healthy >= set.replicas();
-            }
+            boolean ready = ctx.allHealthy(original);
             if (!ready && !overdue) {
                 return;
             }

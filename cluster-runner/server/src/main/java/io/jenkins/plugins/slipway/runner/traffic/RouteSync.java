@@ -34,7 +34,8 @@ public final class RouteSync {
     private final SpecCache specs;
     private final String bindHost;
     private final Map<String, RouteSpec> applied = new ConcurrentHashMap<>();
-    private final Map<String, String> errors = new ConcurrentHashMap<>();
+    /** Why each route that should listen does not, by route name; cleared once it listens or is no longer wanted. */
+    private final Map<String, RouteFailure> failures = new ConcurrentHashMap<>();
     /** What a canary or blue-green release adds to a service's route, by route name; set by its strategy. */
     private final Map<String, ReleaseRouting> releaseRouting = new ConcurrentHashMap<>();
 
@@ -79,6 +80,8 @@ public final class RouteSync {
                 applied.remove(name);
             }
         }
+        // A route that never listened and is no longer wanted (a preview after a rollback) has nothing to report.
+        failures.keySet().removeIf(name -> name.startsWith(app + "/") && !wanted.contains(name));
     }
 
     private void apply(RouteSpec spec) {
@@ -93,12 +96,32 @@ public final class RouteSync {
             }
             router.apply(spec);
             applied.put(name, spec);
-            errors.remove(name);
+            failures.remove(name);
         } catch (IOException | RuntimeException ex) {
-            if (!String.valueOf(ex.getMessage()).equals(errors.put(name, String.valueOf(ex.getMessage())))) {
+            RouteFailure failure = new RouteFailure(spec.port(), String.valueOf(ex.getMessage()), rootCause(ex));
+            if (!failure.equals(failures.put(name, failure))) {
                 LOG.warn("Route {} on {}:{} cannot be applied: {}", name, bindHost, spec.port(), ex.getMessage());
             }
         }
+    }
+
+    private static String rootCause(Throwable ex) {
+        Throwable t = ex;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /**
+     * Why a route does not listen.
+     *
+     * @param port    the port it should listen on
+     * @param message the router's whole message
+     * @param cause   the innermost cause alone ({@code bind(..) failed: Address already in use}), for a reason
+     *                that names the service and port itself
+     */
+    public record RouteFailure(int port, String message, String cause) {
     }
 
     /**
@@ -142,9 +165,9 @@ public final class RouteSync {
         return spec == null ? Map.of() : new TreeMap<>(spec.weights());
     }
 
-    /** Why a route could not be applied (its port is taken, ...), or null. */
-    public String error(String app, String service) {
-        return errors.get(routeName(app, service));
+    /** Why the route named {@code routeName} (a service's, or its preview) does not listen, or null. */
+    public RouteFailure failure(String routeName) {
+        return failures.get(routeName);
     }
 
     /** The route of the newest revision of the service that has one. */

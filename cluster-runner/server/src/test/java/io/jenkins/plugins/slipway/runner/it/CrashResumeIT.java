@@ -18,33 +18,27 @@ import org.junit.jupiter.api.Test;
 /** {@code kill -9} of the runner in the middle of a rollout: the restarted runner finishes it with exactly the desired containers. */
 class CrashResumeIT {
     private static final String APP = "it-crash";
-    private static RunnerProcess runner;
+    private static RunnerFixture fixture;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Docker.removeApp(APP);
-        runner = RunnerProcess.start("crash");
-        client = runner.client();
+        fixture = RunnerFixture.start("crash", List.of(APP), "v1", "v2");
+        client = fixture.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            Docker.removeApp(APP);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @Test
     void killNineMidRolloutThenResume() throws Exception {
         int port = RunnerProcess.freePort(18500, 18599);
-        String v1 = Docker.image("v1", true);
-        String v2 = Docker.image("v2", true);
+        String v1 = fixture.image("v1");
+        String v2 = fixture.image("v2");
         DeployResponse first = client.deploy(APP, new DeployRequest(Apps.web(v1, 3, port, "", ""), Map.of(), null));
         assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
 
@@ -56,14 +50,12 @@ class CrashResumeIT {
         DeployResponse second = client.deploy(APP, new DeployRequest(slow, Map.of(), null));
         await("rollout reaches step 2").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> client.release(second.release()).step() >= 2);
-        runner.kill9();
+        fixture.runner().kill9();
         List<String> atCrash = Docker.containers(APP);
         System.out.println("containers at kill -9: " + atCrash);
         assertThat(atCrash).anyMatch(l -> l.contains(" 2 ")).anyMatch(l -> l.contains(" 1 "));
 
-        runner.launch();
-        client.close();
-        client = runner.client();
+        client = fixture.relaunch();
         ReleaseStatus end = Apps.awaitEnd(client, second.release(), Duration.ofSeconds(120));
         assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
         await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(

@@ -35,6 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DeployIT {
     private static final String APP = "it-deploy";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FAILING = "it-fail";
+    private static final String TAKEN = "it-taken";
+    private static RunnerFixture fixture;
     private static RunnerProcess runner;
     private static RunnerClient client;
     private static int routePort;
@@ -43,23 +46,17 @@ class DeployIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Docker.removeApp(APP);
-        String image = Docker.image("v1", true);
-        runner = RunnerProcess.start("deploy");
-        client = runner.client();
+        fixture = RunnerFixture.start("deploy", List.of(APP, FAILING, TAKEN), "v1");
+        runner = fixture.runner();
+        client = fixture.client();
         routePort = RunnerProcess.freePort(18100, 18199);
-        compose = Apps.web(image, 3, routePort, "", "");
+        compose = Apps.web(fixture.image("v1"), 3, routePort, "", "");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            Docker.removeApp(APP);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -203,9 +200,8 @@ class DeployIT {
     @Test
     @Order(8)
     void failingVariantIsHealthyButAnswers500() throws Exception {
-        String app = "it-fail";
+        String app = FAILING;
         int port = RunnerProcess.freePort(18100, 18199);
-        Docker.removeApp(app);
         try {
             DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(Docker.failingImage("v500"), 1, port, "", """
                     healthcheck:
@@ -217,8 +213,7 @@ class DeployIT {
             assertThat(answer.statusCode()).isEqualTo(500);
             assertThat(answer.body()).contains("version v500 fails");
         } finally {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            fixture.deleteApp(app);
         }
     }
 
@@ -239,8 +234,7 @@ class DeployIT {
     @Test
     @Order(10)
     void routePortTakenOnTheMachineFailsTheRelease() throws Exception {
-        String app = "it-taken";
-        Docker.removeApp(app);
+        String app = TAKEN;
         try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             int port = squatter.getLocalPort();
             DeployResponse rsp = client.deploy(app, new DeployRequest(compose.replace("port: " + routePort, "port: " + port),
@@ -249,8 +243,7 @@ class DeployIT {
             assertThat(end.phase()).isEqualTo(Phase.Failed);
             assertThat(end.message()).contains("route of web cannot listen on port " + port);
         } finally {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            fixture.deleteApp(app);
         }
     }
 

@@ -17,35 +17,30 @@ import org.junit.jupiter.api.Test;
 /** A container killed behind the runner's back is replaced within seconds. */
 class ReplaceKilledIT {
     private static final String APP = "it-replace";
-    private static RunnerProcess runner;
+    private static final String DUPLICATED = "it-dup";
+    private static final String NO_RESTART = "it-norestart";
+    private static RunnerFixture fixture;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Docker.removeApp(APP);
-        runner = RunnerProcess.start("replace");
-        client = runner.client();
+        fixture = RunnerFixture.start("replace", List.of(APP, DUPLICATED, NO_RESTART), "v1");
+        client = fixture.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            Docker.removeApp(APP);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @Test
     void duplicateWithOurLabelsIsRemoved() throws Exception {
-        String app = "it-dup";
-        Docker.removeApp(app);
+        String app = DUPLICATED;
         int port = RunnerProcess.freePort(18400, 18499);
         try {
-            String image = Docker.image("v1", true);
+            String image = fixture.image("v1");
             DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(image, 1, port, "", ""), Map.of(), null));
             assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
             String runnerId = Docker.run("inspect", "-f", "{{index .Config.Labels \"io.slipway.runner\"}}",
@@ -57,19 +52,17 @@ class ReplaceKilledIT {
             await("duplicate removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Docker.containers(app).equals(List.of("slipway-it-dup-web-1-1 1 running")));
         } finally {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            fixture.deleteApp(app);
             Docker.removeApp(app);
         }
     }
 
     @Test
     void restartPolicyNoneLeavesItDown() throws Exception {
-        String app = "it-norestart";
-        Docker.removeApp(app);
+        String app = NO_RESTART;
         int port = RunnerProcess.freePort(18400, 18499);
         try {
-            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(Docker.image("v1", true), 1, port,
+            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(fixture.image("v1"), 1, port,
                     "restart_policy: {condition: none}\n", ""), Map.of(), null));
             assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
             Docker.run("kill", Docker.replica(app, "web", 1, 1));
@@ -78,15 +71,14 @@ class ReplaceKilledIT {
                     .until(() -> Docker.containers(app).equals(List.of("slipway-it-norestart-web-1-1 1 exited")));
             assertThat(client.app(app).services().get(0).replicas().ready()).isZero();
         } finally {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            fixture.deleteApp(app);
         }
     }
 
     @Test
     void killedContainerIsReplaced() throws Exception {
         int port = RunnerProcess.freePort(18400, 18499);
-        DeployResponse rsp = client.deploy(APP, new DeployRequest(Apps.web(Docker.image("v1", true), 2, port, "", ""),
+        DeployResponse rsp = client.deploy(APP, new DeployRequest(Apps.web(fixture.image("v1"), 2, port, "", ""),
                 Map.of(), null));
         assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
         String victim = Docker.run("ps", "-q", "--filter", "name=slipway-it-replace-web-1-2").trim();

@@ -23,32 +23,29 @@ import org.junit.jupiter.api.Test;
 /** A revision that never gets healthy rolls the app back by itself; the CLI's watch exits non-zero. */
 class RollbackIT {
     private static final String APP = "it-rollback";
+    private static final String ABORTED = "it-abort";
+    private static RunnerFixture fixture;
     private static RunnerProcess runner;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Docker.removeApp(APP);
-        runner = RunnerProcess.start("rollback");
-        client = runner.client();
+        fixture = RunnerFixture.start("rollback", List.of(APP, ABORTED), "v1");
+        runner = fixture.runner();
+        client = fixture.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            Docker.removeApp(APP);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @Test
     void abortThroughTheApiReturnsToThePreviousRevision() throws Exception {
         int port = RunnerProcess.freePort(18300, 18399);
-        String good = Docker.image("v1", true);
+        String good = fixture.image("v1");
         String never = Docker.image("never", false);
         String health = """
                 healthcheck:
@@ -57,8 +54,7 @@ class RollbackIT {
                   timeout: 1s
                   retries: 1
                 """;
-        String app = "it-abort";
-        Docker.removeApp(app);
+        String app = ABORTED;
         try {
             DeployResponse first = client.deploy(app, new DeployRequest(Apps.web(good, 1, port, "", health), Map.of(), null));
             assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
@@ -77,8 +73,7 @@ class RollbackIT {
             assertThat(Http.send("POST", runner.url() + "/api/v1/releases/" + stuck.release() + "/abort",
                     runner.token(), "{}").statusCode()).isEqualTo(409);
         } finally {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            fixture.deleteApp(app);
         }
     }
 
@@ -92,7 +87,7 @@ class RollbackIT {
                   timeout: 1s
                   retries: 1
                 """;
-        String good = Docker.image("v1", true);
+        String good = fixture.image("v1");
         String never = Docker.image("never", false);
         DeployResponse first = client.deploy(APP, new DeployRequest(Apps.web(good, 2, port, "", health), Map.of(), null));
         assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);

@@ -20,39 +20,33 @@ import org.junit.jupiter.api.Test;
 /** A rolling update under a bounded request loop: no request fails, and the new version serves at the end. */
 class RollingUpdateIT {
     private static final String APP = "it-rolling";
-    private static RunnerProcess runner;
+    private static final String MULTI = "it-multi";
+    private static RunnerFixture fixture;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Docker.removeApp(APP);
-        runner = RunnerProcess.start("rolling");
-        client = runner.client();
+        fixture = RunnerFixture.start("rolling", List.of(APP, MULTI), "v1", "v2");
+        client = fixture.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + APP, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            Docker.removeApp(APP);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @Test
     void severalServicesChangeInOneReleaseAndARemovedServiceGoes() throws Exception {
-        String app = "it-multi";
-        Docker.removeApp(app);
+        String app = MULTI;
         int web = RunnerProcess.freePort(18200, 18299);
         int api = RunnerProcess.freePort(18200, 18299);
         while (api == web) {
             api = RunnerProcess.freePort(18200, 18299);
         }
-        String v1 = Docker.image("v1", true);
-        String v2 = Docker.image("v2", true);
+        String v1 = fixture.image("v1");
+        String v2 = fixture.image("v2");
         String three = """
                 services:
                   web:
@@ -84,17 +78,15 @@ class RollingUpdateIT {
             assertThat(Http.get("http://127.0.0.1:" + api + "/").body()).contains("version v2");
             assertThat(client.app(app).services()).extracting(s -> s.name()).containsExactly("web", "api");
         } finally {
-            // Not through the client: a 404 here must not hide why the test failed.
-            Http.send("DELETE", runner.url() + "/api/v1/apps/" + app, runner.token(), null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).isEmpty());
+            fixture.deleteApp(app);
         }
     }
 
     @Test
     void rollingUpdateDropsNoRequest() throws Exception {
         int port = RunnerProcess.freePort(18200, 18299);
-        String v1 = Docker.image("v1", true);
-        String v2 = Docker.image("v2", true);
+        String v1 = fixture.image("v1");
+        String v2 = fixture.image("v2");
         DeployResponse first = client.deploy(APP, new DeployRequest(Apps.web(v1, 3, port, "", ""), Map.of(), null));
         assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
 

@@ -2,13 +2,19 @@ package io.jenkins.plugins.slipway.runner.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +23,18 @@ class GrayStrategiesTest {
     @TempDir
     Path dir;
 
+    /** Web, whose release leads, and api, which follows it. */
     private static String app(String image, String release) {
+        return webOnly(image, release) + """
+                  api:
+                    image: %s-api
+                    deploy: {replicas: 2}
+                    x-slipway:
+                      route: {port: 8090, targetPort: 80}
+                """.formatted(image);
+    }
+
+    private static String webOnly(String image, String release) {
         return """
                 services:
                   web:
@@ -26,12 +43,7 @@ class GrayStrategiesTest {
                     x-slipway:
                       route: {port: 8080, targetPort: 80}
                       release: %s
-                  api:
-                    image: %s-api
-                    deploy: {replicas: 2}
-                    x-slipway:
-                      route: {port: 8090, targetPort: 80}
-                """.formatted(image, release, image);
+                """.formatted(image, release);
     }
 
     private static final String CANARY = "{strategy: canary, steps: [{setWeight: 25}, {pause: {}}, {setWeight: 50},"
@@ -160,6 +172,69 @@ class GrayStrategiesTest {
         }
     }
 
+    @Test
+    void aBackgroundHttpAnalysisProbesTheReplicasThatLaterStepsAdd() throws Exception {
+        String release = "{strategy: canary, analysis: {interval: 200ms, metrics: [{name: health, http: {path: /health}}]},"
+                + " steps: [{setWeight: 25}, {pause: {}}, {setWeight: 75}, {pause: {}}]}";
+        List<HttpServer> replicas = new ArrayList<>();
+        try (ReleaseHarness h = new ReleaseHarness(dir, webOnly("v1", release), webOnly("v2", release))) {
+            for (int i = 0; i < 4; i++) {
+                replicas.add(healthyReplica());
+            }
+            h.hostPorts = (service, revision, index) -> revision == 2
+                    ? replicas.get(index - 1).getAddress().getPort() : 30000 + index;
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.replicas("web")).isEqualTo(Map.of(1, 4, 2, 1));
+            assertThat(probedByALaterMeasurement(h)).containsExactly(endpoint(replicas.get(0)));
+
+            // The next weight scales the canary to 3 replicas: the run that began at 25% must probe them all.
+            h.commands.request(h.release.id(), Command.Promote);
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.replicas("web")).isEqualTo(Map.of(1, 4, 2, 3));
+            assertThat(probedByALaterMeasurement(h)).containsExactlyInAnyOrder(endpoint(replicas.get(0)),
+                    endpoint(replicas.get(1)), endpoint(replicas.get(2)));
+            assertThat(h.state().path("analysis").path("Background").path("status").asText()).isEqualTo("Running");
+        } finally {
+            replicas.forEach(r -> r.stop(0));
+        }
+    }
+
+    /** A new revision's replica: 200 on every path, on 127.0.0.1 and an ephemeral port. */
+    private static HttpServer healthyReplica() throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    private static String endpoint(HttpServer server) {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * The replicas the background analysis probed in a measurement that began after this call: the second one
+     * from now (the first may have been in flight already), each of them answered 200.
+     */
+    @SuppressWarnings("unchecked")
+    private static Set<String> probedByALaterMeasurement(ReleaseHarness h) {
+        int before = backgroundMeasurements(h).size();
+        org.awaitility.Awaitility.await("two more background measurements").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> backgroundMeasurements(h).size() >= before + 2);
+        ReleaseEvent latest = backgroundMeasurements(h).get(before + 1);
+        Map<String, Object> values = (Map<String, Object>) latest.data().get("values");
+        Map<String, Object> statuses = (Map<String, Object>) values.get("statuses");
+        assertThat(statuses.values()).as(latest.message()).allMatch(status -> Integer.valueOf(200).equals(status));
+        return statuses.keySet();
+    }
+
+    private static List<ReleaseEvent> backgroundMeasurements(ReleaseHarness h) {
+        return h.events().stream().filter(e -> e.type().equals(EventTypes.ANALYSIS_MEASURED))
+                .filter(e -> "background".equals(e.data().get("analysis"))).toList();
+    }
+
     private static final String BLUE_GREEN = "{strategy: blueGreen, previewPort: 8081, autoPromotionSeconds: 5,"
             + " scaleDownDelaySeconds: 3}";
 
@@ -190,6 +265,23 @@ class GrayStrategiesTest {
             assertThat(h.replicas("web")).isEqualTo(Map.of(2, 4));
             assertThat(h.lines()).contains("ReplicaStopped replica web-1-1 drained and stopped");
             assertThat(h.release.step()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aPreviewPortTheRouterCannotBindRollsBackBeforeThePreviewIsOffered() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", BLUE_GREEN), app("v2", BLUE_GREEN))) {
+            h.routeFailures = route -> route.equals("shop/web/preview") ? new RouteSync.RouteFailure(8081,
+                    "route shop/web/preview cannot listen on 127.0.0.1:8081: bind(..) failed: Address already in use"
+                            + " (is another process using the port?)", "bind(..) failed: Address already in use") : null;
+            h.passUntil(Phase.RolledBack, 200);
+            assertThat(h.release.message()).isEqualTo("rolled back to revision 1: service web: preview port 8081"
+                    + " cannot be bound: bind(..) failed: Address already in use");
+            assertThat(h.lines()).noneMatch(l -> l.startsWith("ReleasePaused"))
+                    .anyMatch(l -> l.startsWith("TrafficShifted traffic web back to stable: rev 1 100% / rev 2 0%"));
+            assertThat(h.sets).extracting(s -> s.service() + "@" + s.revision()).containsExactlyInAnyOrder("web@1", "api@1");
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 100));
+            assertThat(h.served).isEqualTo(1);
         }
     }
 

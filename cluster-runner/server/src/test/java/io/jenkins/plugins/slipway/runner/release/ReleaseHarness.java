@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Drives canary and blue-green passes in the JVM: an embedded store for the events, a "reconciler" that makes
@@ -59,6 +60,15 @@ final class ReleaseHarness implements AutoCloseable {
     Integer served;
     String abort;
     long now = 1_000_000;
+    /** Why a route (by name) does not listen, as the router sync would say; by default every route listens. */
+    Function<String, RouteSync.RouteFailure> routeFailures = route -> null;
+    /** Where each replica is published on 127.0.0.1; by default ports nothing listens on. */
+    HostPorts hostPorts = (service, revision, index) -> 30000 + revision * 100 + index;
+
+    @FunctionalInterface
+    interface HostPorts {
+        int of(String service, int revision, int index);
+    }
 
     /** Revision 1 of {@code before} serving with {@code replicas} per service; a release to {@code after}. */
     ReleaseHarness(Path dir, String before, String after) throws Exception {
@@ -108,7 +118,7 @@ final class ReleaseHarness implements AutoCloseable {
         observe();
         ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
         ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, false, now,
-                service -> null);
+                routeFailures);
         abort = null;
         strategy.reconcile(ctx);
         release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
@@ -135,14 +145,15 @@ final class ReleaseHarness implements AutoCloseable {
         List<Replica> containers = new ArrayList<>();
         for (ReplicaSet s : sets) {
             for (int i = 1; i <= s.replicas(); i++) {
+                int hostPort = hostPorts.of(s.service(), s.revision(), i);
                 Map<String, String> labels = Map.of(Labels.APP, APP, Labels.SERVICE, s.service(),
                         Labels.REVISION, String.valueOf(s.revision()), Labels.REPLICA, String.valueOf(i));
                 Replica r = new Replica("c-" + s.service() + "-" + s.revision() + "-" + i,
                         Labels.containerName(APP, s.service(), s.revision(), i), labels, Replica.State.RUNNING, 0,
-                        Replica.Health.NONE, Map.of(8080, 30000 + s.revision() * 100 + i));
+                        Replica.Health.NONE, Map.of(8080, hostPort));
                 containers.add(r);
                 boolean ok = !unhealthy.contains(s.service() + "@" + s.revision());
-                replicas.add(new ObservedReplica(r, ok, ok ? "test healthy" : "test unhealthy", 30000 + s.revision() * 100 + i));
+                replicas.add(new ObservedReplica(r, ok, ok ? "test healthy" : "test unhealthy", hostPort));
             }
         }
         ObservedStates.put(observed, APP, replicas, containers);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One analysis run: every {@code interval} it measures each metric still in play, hands each {@link Measurement}
@@ -62,9 +63,18 @@ public final class AnalysisRun {
      */
     public static AnalysisRun start(AnalysisSpec spec, ReleaseContext context, MetricsSource source, HttpClient http,
                                     AnalysisScheduler scheduler, Consumer<Measurement> listener) {
+        return start(spec, () -> context, source, http, scheduler, listener);
+    }
+
+    /**
+     * Starts a run over the spec's metrics with the standard providers, measuring the release as {@code release}
+     * answers at each measurement (a canary's replicas change while its background analysis runs).
+     */
+    public static AnalysisRun start(AnalysisSpec spec, Supplier<ReleaseContext> release, MetricsSource source,
+                                    HttpClient http, AnalysisScheduler scheduler, Consumer<Measurement> listener) {
         Map<String, MetricProvider> providers = new LinkedHashMap<>();
         for (MetricSpec m : spec.metrics()) {
-            providers.put(m.name(), MetricProviders.create(m, context, source, http, scheduler::now));
+            providers.put(m.name(), MetricProviders.create(m, release, source, http, scheduler::now));
         }
         return start(spec, providers, scheduler, listener);
     }

@@ -13,20 +13,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * GETs a path on every replica of the new revision (each one, not through the router, so that one bad replica can
- * not hide behind good ones) and expects a status within the timeout.
+ * not hide behind good ones) and expects a status within the timeout. The replicas are asked for at each
+ * measurement: a canary that scales up between two measurements has its new replicas probed too.
  */
 public final class HttpMetricProvider extends AbstractMetricProvider {
     private final MetricSpec.HttpMetric spec;
-    private final List<ReleaseContext.Endpoint> replicas;
+    private final Supplier<List<ReleaseContext.Endpoint>> replicas;
     private final HttpClient http;
 
+    /** Probes the same replicas at every measurement. */
     public HttpMetricProvider(MetricSpec.HttpMetric spec, List<ReleaseContext.Endpoint> replicas, HttpClient http) {
+        this(spec, fixed(List.copyOf(replicas)), http);
+    }
+
+    /** Probes the replicas {@code replicas} answers at each measurement. */
+    public HttpMetricProvider(MetricSpec.HttpMetric spec, Supplier<List<ReleaseContext.Endpoint>> replicas,
+                              HttpClient http) {
         this.spec = spec;
-        this.replicas = List.copyOf(replicas);
+        this.replicas = replicas;
         this.http = http;
+    }
+
+    private static Supplier<List<ReleaseContext.Endpoint>> fixed(List<ReleaseContext.Endpoint> replicas) {
+        return () -> replicas;
     }
 
     @Override
@@ -49,6 +62,7 @@ public final class HttpMetricProvider extends AbstractMetricProvider {
 
     @Override
     protected CompletableFuture<Reading> doMeasure(int index) {
+        List<ReleaseContext.Endpoint> replicas = List.copyOf(this.replicas.get());
         if (replicas.isEmpty()) {
             return CompletableFuture.completedFuture(
                     Reading.error("GET " + spec.path() + ": no replica of the new revision to probe", thresholds()));

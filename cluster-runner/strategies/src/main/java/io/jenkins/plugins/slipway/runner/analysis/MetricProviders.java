@@ -15,14 +15,16 @@ public final class MetricProviders {
 
     /**
      * @param metric  what to measure
-     * @param context the release: routes and new replicas to measure, the body a webhook receives
+     * @param release the release as it is now: routes (read once, they do not change during a release), and the
+     *                new replicas to probe and the body a webhook receives (read at each measurement)
      * @param metrics the router's figures ({@code router::snapshot})
      * @param http    client for the http and webhook providers; the caller owns it (one per runner is enough)
      * @param clock   the run's clock
      */
-    public static MetricProvider create(MetricSpec metric, ReleaseContext context, MetricsSource metrics,
+    public static MetricProvider create(MetricSpec metric, Supplier<ReleaseContext> release, MetricsSource metrics,
                                         HttpClient http, Supplier<Instant> clock) {
         if (metric instanceof MetricSpec.RouterMetric r) {
+            ReleaseContext context = release.get();
             List<Supplier<MetricsSnapshot>> sources = new ArrayList<>();
             for (ReleaseContext.ServiceTarget s : context.services()) {
                 if (s.route() != null) {
@@ -33,10 +35,8 @@ public final class MetricProviders {
             return new RouterMetricProvider(r, sources, clock);
         }
         if (metric instanceof MetricSpec.HttpMetric h) {
-            List<ReleaseContext.Endpoint> replicas = new ArrayList<>();
-            context.services().forEach(s -> replicas.addAll(s.newReplicas()));
-            return new HttpMetricProvider(h, replicas, http);
+            return new HttpMetricProvider(h, () -> release.get().allNewReplicas(), http);
         }
-        return new WebhookMetricProvider((MetricSpec.WebhookMetric) metric, context, http);
+        return new WebhookMetricProvider((MetricSpec.WebhookMetric) metric, release, http);
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.runner.analysis;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,22 @@ public record ReleaseContext(String app, String releaseId, @CheckForNull String 
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(newRevision, "newRevision");
         services = List.copyOf(services);
+    }
+
+    /**
+     * The same release with the new revision's replicas as they are now, by service; a service not in
+     * {@code byService} keeps its replicas.
+     */
+    public ReleaseContext withNewReplicas(Map<String, List<Endpoint>> byService) {
+        List<ServiceTarget> now = services.stream()
+                .map(s -> new ServiceTarget(s.service(), s.route(), byService.getOrDefault(s.service(), s.newReplicas())))
+                .toList();
+        return new ReleaseContext(app, releaseId, stableRevision, newRevision, step, now);
+    }
+
+    /** Every replica of the new revision, over all services. */
+    public List<Endpoint> allNewReplicas() {
+        return services.stream().flatMap(s -> s.newReplicas().stream()).toList();
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * POSTs the release context as JSON to a URL the user owns (a test suite, a gate) and passes on any 2xx answer.
@@ -22,10 +23,15 @@ public final class WebhookMetricProvider extends AbstractMetricProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MetricSpec.WebhookMetric spec;
-    private final ReleaseContext context;
+    private final Supplier<ReleaseContext> context;
     private final HttpClient http;
 
     public WebhookMetricProvider(MetricSpec.WebhookMetric spec, ReleaseContext context, HttpClient http) {
+        this(spec, () -> context, http);
+    }
+
+    /** Sends the release as {@code context} answers at each measurement (its new replicas as they are then). */
+    public WebhookMetricProvider(MetricSpec.WebhookMetric spec, Supplier<ReleaseContext> context, HttpClient http) {
         this.spec = spec;
         this.context = context;
         this.http = http;
@@ -74,7 +80,7 @@ public final class WebhookMetricProvider extends AbstractMetricProvider {
         HttpRequest request = HttpRequest.newBuilder(spec.url()).timeout(spec.timeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "slipway-runner-analysis")
-                .POST(HttpRequest.BodyPublishers.ofString(body(context, spec.name(), index)))
+                .POST(HttpRequest.BodyPublishers.ofString(body(context.get(), spec.name(), index)))
                 .build();
         String target = "webhook " + withoutQuery(spec.url());
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {

@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP server on 127.0.0.1 and an ephemeral port, answering a fixed status, or holding the answer back
  * (bounded) to stand for a replica that hangs.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
     final HttpServer server;
     final List<String> bodies = new CopyOnWriteArrayList<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile int status;
     private volatile boolean hang;
 
-    LoopbackServer(int status) throws IOException {
+    public LoopbackServer(int status) throws IOException {
         this.status = status;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.setExecutor(executor);
@@ -44,7 +44,7 @@ final class LoopbackServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    ReleaseContext.Endpoint endpoint() {
+    public ReleaseContext.Endpoint endpoint() {
         return new ReleaseContext.Endpoint("127.0.0.1", port());
     }
 

@@ -13,6 +13,8 @@ import io.jenkins.plugins.slipway.runner.it.Apps;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.Http;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -25,13 +27,16 @@ import org.junit.jupiter.api.Test;
 class BlueGreenIT {
     private static final String APP = "gray-bluegreen";
     private static final String CHECKED = "gray-bg-checked";
+    private static final String TAKEN = "gray-bg-taken";
+    private static final List<String> APPS = List.of(APP, CHECKED, TAKEN);
     private static RunnerProcess runner;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        GrayImages.removeApp(APP);
-        GrayImages.removeApp(CHECKED);
+        for (String app : APPS) {
+            GrayImages.removeApp(app);
+        }
         runner = RunnerProcess.start("gray-bluegreen", 21000, 21099);
         client = runner.client();
     }
@@ -39,7 +44,7 @@ class BlueGreenIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            for (String app : List.of(APP, CHECKED)) {
+            for (String app : APPS) {
                 try {
                     client.deleteApp(app);
                 } catch (RuntimeException e) {
@@ -47,12 +52,13 @@ class BlueGreenIT {
                 }
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty()
-                    && Docker.containers(CHECKED).isEmpty());
+                    && Docker.containers(CHECKED).isEmpty() && Docker.containers(TAKEN).isEmpty());
         } finally {
             client.close();
             runner.close();
-            GrayImages.removeApp(APP);
-            GrayImages.removeApp(CHECKED);
+            for (String app : APPS) {
+                GrayImages.removeApp(app);
+            }
         }
     }
 
@@ -101,22 +107,69 @@ class BlueGreenIT {
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v3");
     }
 
-    @Test
-    void previewThenAtomicSwitchWithoutAFailedRequest() throws Exception {
-        int port = RunnerProcess.freePort(21100, 21899);
-        int preview = RunnerProcess.freePort(21900, 21999);
-        String v1 = GrayImages.web("v1");
-        String v2 = GrayImages.web("v2");
+    /**
+     * Deploys {@code app} at {@code image} (its first release), with a blue-green release whose next revision is
+     * previewed on {@code preview} and waits to be promoted; returns the compose file.
+     */
+    private static String servingWithAPreviewAndManualPromotion(String app, String image, int port, int preview) {
         String release = """
                 strategy: blueGreen
                 previewPort: %d
                 autoPromotionEnabled: false
                 scaleDownDelaySeconds: 2
                 """.formatted(preview);
-        String compose = GrayApps.app(GrayApps.service("web", v1, 2, port, release));
-        ReleaseStatus first = Apps.awaitEnd(client, client.deploy(APP, new DeployRequest(compose, Map.of(), null)).release(),
+        String compose = GrayApps.app(GrayApps.service("web", image, 2, port, release));
+        ReleaseStatus first = Apps.awaitEnd(client, client.deploy(app, new DeployRequest(compose, Map.of(), null)).release(),
                 Duration.ofSeconds(90));
         assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
+        return compose;
+    }
+
+    @Test
+    void aPreviewPortThatCannotBeBoundRollsBackWhileTheStableRevisionKeepsServing() throws Exception {
+        int port = RunnerProcess.freePort(21100, 21899);
+        String v1 = GrayImages.web("v1");
+        String v2 = GrayImages.web("v2");
+        // Another process holds the preview port on the address the router binds.
+        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int preview = squatter.getLocalPort();
+            String compose = servingWithAPreviewAndManualPromotion(TAKEN, v1, port, preview);
+
+            // One client, bounded by time rather than by count: it must still be asking after the rollback.
+            try (GrayLoad load = new GrayLoad(port, 1, 200_000, Duration.ofSeconds(90))) {
+                load.awaitAnswers(0, 20, Duration.ofSeconds(20));
+                String id = client.deploy(TAKEN, new DeployRequest(compose, Map.of("web", v2), null)).release();
+                try (GrayApps.Events events = new GrayApps.Events(client, id)) {
+                    ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                    assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
+                    await("the events up to the end").atMost(Duration.ofSeconds(10))
+                            .until(() -> !events.ofType(EventTypes.RELEASE_ROLLED_BACK).isEmpty());
+                    assertThat(end.message()).contains("service web: preview port " + preview + " cannot be bound: ")
+                            .contains("Address already in use");
+                    assertThat(events.ofType(EventTypes.ROLLBACK_STARTED)).singleElement()
+                            .satisfies(e -> assertThat(e.message()).contains("preview port " + preview));
+                    assertThat(events.ofType(EventTypes.RELEASE_PAUSED)).as("never offered for promotion").isEmpty();
+                }
+                int after = load.mark();
+                load.awaitAnswers(after, 20, Duration.ofSeconds(20));
+                load.close();
+                assertThat(load.all().byBody).as(load.all().toString()).containsOnlyKeys("version v1");
+                assertThat(load.all().failures).isEmpty();
+            }
+            await("the new revision stopped").atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(TAKEN)
+                    .equals(List.of("slipway-gray-bg-taken-web-1-1 1 running", "slipway-gray-bg-taken-web-1-2 1 running")));
+            assertThat(client.app(TAKEN).revision()).isEqualTo(1);
+            assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
+        }
+    }
+
+    @Test
+    void previewThenAtomicSwitchWithoutAFailedRequest() throws Exception {
+        int port = RunnerProcess.freePort(21100, 21899);
+        int preview = RunnerProcess.freePort(21900, 21999);
+        String v1 = GrayImages.web("v1");
+        String v2 = GrayImages.web("v2");
+        String compose = servingWithAPreviewAndManualPromotion(APP, v1, port, preview);
 
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(120))) {
             load.awaitAnswers(0, 50, Duration.ofSeconds(20));

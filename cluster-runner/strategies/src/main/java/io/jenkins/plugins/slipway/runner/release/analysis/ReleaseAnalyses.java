@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import io.jenkins.plugins.slipway.runner.release.plan.ReleaseAction;
 import java.net.http.HttpClient;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -46,6 +47,8 @@ public final class ReleaseAnalyses implements AutoCloseable {
     private final Listener listener;
     private final Map<Slot, AnalysisRun> runs = new EnumMap<>(Slot.class);
     private final Map<Slot, AnalysisState> states = new EnumMap<>(Slot.class);
+    /** The new revision's replicas by service as last told; read by the runs' measurements, lock-free. */
+    private volatile Map<String, List<ReleaseContext.Endpoint>> newReplicas;
     private boolean closed;
 
     /**
@@ -60,7 +63,10 @@ public final class ReleaseAnalyses implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** Performs a planner's {@link ReleaseAction.StartAnalysis}: starts the run in its slot. */
+    /**
+     * Performs a planner's {@link ReleaseAction.StartAnalysis}: starts the run in its slot. Its measurements
+     * probe the new replicas {@link #newReplicas} was last told of, {@code context}'s until then.
+     */
     public synchronized void start(ReleaseAction.StartAnalysis action, ReleaseContext context) {
         if (closed) {
             throw new IllegalStateException("the release's analyses are closed");
@@ -68,7 +74,7 @@ public final class ReleaseAnalyses implements AutoCloseable {
         Slot slot = action.background() ? Slot.Background : Slot.Step;
         cancel(slot);
         states.put(slot, AnalysisState.RUNNING);
-        AnalysisRun run = AnalysisRun.start(action.analysis(), context, metrics, http, scheduler,
+        AnalysisRun run = AnalysisRun.start(action.analysis(), () -> current(context), metrics, http, scheduler,
                 m -> listener.measured(slot, m));
         runs.put(slot, run);
         run.result().whenComplete((result, failure) -> {
@@ -84,6 +90,20 @@ public final class ReleaseAnalyses implements AutoCloseable {
             }
             listener.ended(slot, result);
         });
+    }
+
+    /**
+     * Where the new revision's replicas answer now, by service: every run measures these from its next
+     * measurement on. The release tells it at each pass, since steps scale the canary (and replaced replicas
+     * come back on other ports) while a background analysis runs.
+     */
+    public void newReplicas(Map<String, List<ReleaseContext.Endpoint>> byService) {
+        newReplicas = Map.copyOf(byService);
+    }
+
+    private ReleaseContext current(ReleaseContext started) {
+        Map<String, List<ReleaseContext.Endpoint>> now = newReplicas;
+        return now == null ? started : started.withNewReplicas(now);
     }
 
     /** Where the slot's run stands, for the planner's context. */

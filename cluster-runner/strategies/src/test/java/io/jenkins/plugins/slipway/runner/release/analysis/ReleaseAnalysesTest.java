@@ -2,9 +2,11 @@ package io.jenkins.plugins.slipway.runner.release.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.slipway.runner.analysis.AnalysisResult;
 import io.jenkins.plugins.slipway.runner.analysis.FakeSnapshot;
+import io.jenkins.plugins.slipway.runner.analysis.LoopbackServer;
 import io.jenkins.plugins.slipway.runner.analysis.ManualScheduler;
 import io.jenkins.plugins.slipway.runner.analysis.Measurement;
 import io.jenkins.plugins.slipway.runner.analysis.ReleaseContext;
@@ -16,6 +18,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ReleaseAnalysesTest {
@@ -87,6 +91,42 @@ class ReleaseAnalysesTest {
         time.advance(INTERVAL);
         assertThat(heard).containsExactly("Step traffic #1 Successful", "Step traffic #1 Successful");
         assertThat(time.pendingTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunProbesTheNewReplicasItIsToldOfFromItsNextMeasurementOn() throws Exception {
+        List<Measurement> measured = new CopyOnWriteArrayList<>();
+        ReleaseAnalyses probing = new ReleaseAnalyses((route, rev) -> canary, HttpClient.newHttpClient(), time,
+                new ReleaseAnalyses.Listener() {
+                    @Override
+                    public void measured(ReleaseAnalyses.Slot slot, Measurement m) {
+                        measured.add(m);
+                    }
+
+                    @Override
+                    public void ended(ReleaseAnalyses.Slot slot, AnalysisResult result) {
+                    }
+                });
+        MetricSpec.HttpMetric health = new MetricSpec.HttpMetric("health", "/health", 200, Duration.ofSeconds(2));
+        ReleaseAction.StartAnalysis background = new ReleaseAction.StartAnalysis(
+                new AnalysisSpec(List.of(health), INTERVAL, 0, 0, 0), true);
+        try (LoopbackServer first = new LoopbackServer(200); LoopbackServer added = new LoopbackServer(200)) {
+            probing.start(background, new ReleaseContext("shop", "r-1", "3", "4", 0,
+                    List.of(new ReleaseContext.ServiceTarget("web", "shop/web", List.of(first.endpoint())))));
+            time.advance(INTERVAL);
+            await().atMost(Duration.ofSeconds(10)).until(() -> measured.size() == 1 && time.pendingTasks() == 1);
+            assertThat(measured.get(0).values()).containsEntry("probed", 1);
+
+            // A later step (a bigger weight, setCanaryScale) started a second replica of the canary.
+            probing.newReplicas(Map.of("web", List.of(first.endpoint(), added.endpoint())));
+            time.advance(INTERVAL);
+            await().atMost(Duration.ofSeconds(10)).until(() -> measured.size() == 2);
+            assertThat(measured.get(1).values()).containsEntry("probed", 2);
+            assertThat(added.requests).containsExactly("GET /health");
+            assertThat(first.requests).hasSize(2);
+        } finally {
+            probing.close();
+        }
     }
 
     @Test

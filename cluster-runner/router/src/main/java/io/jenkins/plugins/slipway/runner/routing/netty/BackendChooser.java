@@ -11,8 +11,8 @@ final class BackendChooser {
         /** In rotation and not excluded for this request. */
         boolean available();
 
-        /** Requests currently in flight to it. */
-        int load();
+        /** Requests currently in flight to it from one lane (event loop). */
+        int load(int lane);
     }
 
     private BackendChooser() {
@@ -22,9 +22,10 @@ final class BackendChooser {
      * @param candidates the revision's backends
      * @param start      rotation counter; any value, only its remainder matters
      * @param excluded   backends already tried for this request (may be null)
+     * @param lane       the lane choosing: loads are compared as that lane sees them
      * @return index into {@code candidates}, or -1 when none is available
      */
-    static int choose(Candidate[] candidates, long start, Object[] excluded) {
+    static int choose(Candidate[] candidates, long start, Object[] excluded, int lane) {
         int n = candidates.length;
         if (n == 0) {
             return -1;
@@ -41,7 +42,7 @@ final class BackendChooser {
             if (!c.available() || contains(excluded, c)) {
                 continue;
             }
-            int load = c.load();
+            int load = c.load(lane);
             if (load < bestLoad) {
                 best = i;
                 bestLoad = load;

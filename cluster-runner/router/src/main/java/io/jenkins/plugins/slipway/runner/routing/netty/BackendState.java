@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the router knows of one backend beyond its spec: requests in flight, health, and its idle keep-alive
@@ -15,12 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections carry over an {@link io.jenkins.plugins.slipway.runner.routing.Router#apply}.
  * <p>
  * Idle connections are pooled per event loop: a client connection is served on one loop and only ever borrows
- * backend connections of that loop, so the pool needs no lock and no thread hop.
+ * backend connections of that loop, so the pool needs no lock and no thread hop. In-flight requests are counted
+ * per loop too ({@link LaneCounter}), and each loop balances by its own counts: least-in-flight as one loop sees
+ * it, which keeps the count a loop reads and writes on every request out of the other loops' caches.
  */
 final class BackendState implements BackendChooser.Candidate {
     final Backend backend;
     final InetSocketAddress address;
-    final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests in flight to this backend, per lane. */
+    final LaneCounter inFlight;
     /** False while the runner holds the backend out of rotation ({@code setBackendHealthy(false)}). */
     volatile boolean adminHealthy = true;
     /** False from a refused connection until a probe connects again. */
@@ -33,8 +35,9 @@ final class BackendState implements BackendChooser.Candidate {
 
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
-    BackendState(Backend backend) {
+    BackendState(Backend backend, int lanes) {
         this.backend = backend;
+        this.inFlight = new LaneCounter(lanes);
         this.address = new InetSocketAddress(backend.host(), backend.port());
     }
 
@@ -44,8 +47,13 @@ final class BackendState implements BackendChooser.Candidate {
     }
 
     @Override
-    public int load() {
-        return inFlight.get();
+    public int load(int lane) {
+        return (int) inFlight.get(lane);
+    }
+
+    /** Requests in flight over all lanes. */
+    int inFlight() {
+        return (int) inFlight.sum();
     }
 
     /** An idle, open connection on {@code loop}, or null. Call on {@code loop} only. */

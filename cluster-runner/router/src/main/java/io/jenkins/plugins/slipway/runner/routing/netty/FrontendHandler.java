@@ -111,6 +111,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
+        selection.lane = route.router().lanes().of(client.eventLoop());
         SocketAddress remote = client.remoteAddress();
         clientIp = remote instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "unknown";
         route.clients().add(client);
@@ -202,7 +203,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void connect() {
         backend = selection.backend;
-        backend.inFlight.incrementAndGet();
+        backend.inFlight.add(selection.lane, 1);
         attempts++;
         int thisAttempt = ++attempt;
         Channel ch = backend.pollIdle(client.eventLoop());
@@ -376,7 +377,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The last answer part is written: account for it, return the backend connection, go on with the next request. */
     private void complete() {
-        table.metricsOf(selection).record(status, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(selection.lane, status, System.nanoTime() - startNanos);
         Channel ob = outbound;
         detachOutbound();
         if (backendKeepAlive && requestComplete && ob.isActive()) {
@@ -412,7 +413,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // Part of the answer is already with the client: closing is the only honest way to say it is cut.
-        table.metricsOf(selection).record(0, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
         clientKeepAlive = false;
         finish();
     }
@@ -447,13 +448,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         detachOutbound();
         ob.close();
         releaseBackend();
-        table.metricsOf(selection).record(0, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
         respond(HttpResponseStatus.GATEWAY_TIMEOUT,
                 "Slipway router: the backend of route " + route.name() + " did not answer in time\n");
     }
 
     private void noBackend() {
-        table.metricsOf(selection).record(0, System.nanoTime() - startNanos);
+        table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
         respond(HttpResponseStatus.BAD_GATEWAY,
                 "Slipway router: no backend of route " + route.name() + " could answer\n");
     }
@@ -495,7 +496,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         BackendState b = backend;
         if (b != null) {
             backend = null;
-            if (b.inFlight.decrementAndGet() == 0 && b.removed) {
+            b.inFlight.add(selection.lane, -1);
+            // The count is lowered before the flag is read; RouteServer.update sets the flag before it reads the
+            // count. Both volatile, so when a backend is removed with requests in flight, one side sees it done.
+            if (b.removed && b.inFlight() == 0) {
                 route.retire(b);
             }
         }

@@ -37,6 +37,7 @@ public final class NettyRouter implements Router {
 
     private final RouterOptions options;
     private final EventLoopGroup group;
+    private final Lanes lanes;
     private final Map<String, RouteServer> routes = new ConcurrentHashMap<>();
     private final Map<EventLoop, Bootstrap> connectors = new ConcurrentHashMap<>();
     private final Bootstrap prober;
@@ -45,6 +46,7 @@ public final class NettyRouter implements Router {
     public NettyRouter(RouterOptions options) {
         this.options = options;
         this.group = Transport.group(options.ioThreads());
+        this.lanes = new Lanes(group);
         this.prober = new Bootstrap().group(group).channel(Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<>() {
@@ -58,6 +60,10 @@ public final class NettyRouter implements Router {
 
     RouterOptions options() {
         return options;
+    }
+
+    Lanes lanes() {
+        return lanes;
     }
 
     @Override
@@ -219,7 +225,7 @@ public final class NettyRouter implements Router {
     public int inFlight(String routeName, String backendId) {
         RouteServer r = routes.get(routeName);
         BackendState s = r == null ? null : r.state(backendId);
-        return s == null ? 0 : s.inFlight.get();
+        return s == null ? 0 : s.inFlight();
     }
 
     @Override

@@ -73,7 +73,7 @@ final class PrometheusText {
                 }
             }
             for (BackendState b : r.states()) {
-                if (b.removed && b.inFlight.get() > 0) {
+                if (b.removed && b.inFlight() > 0) {
                     counts.computeIfAbsent(b.backend.revision(), k -> new int[STATES.length])[2]++;
                 }
             }

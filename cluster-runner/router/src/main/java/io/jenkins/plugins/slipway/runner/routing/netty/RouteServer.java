@@ -21,6 +21,7 @@ final class RouteServer {
 
     private final String name;
     private final NettyRouter router;
+    private final int lanes;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** Every backend by id: those of the spec in force and removed ones with requests still in flight. */
     private final Map<String, BackendState> states = new ConcurrentHashMap<>();
@@ -31,6 +32,7 @@ final class RouteServer {
     RouteServer(String name, NettyRouter router) {
         this.name = name;
         this.router = router;
+        this.lanes = router.lanes().count();
     }
 
     String name() {
@@ -62,16 +64,19 @@ final class RouteServer {
         Map<String, BackendState> next = new HashMap<>();
         for (Backend b : spec.backends()) {
             BackendState s = states.get(b.id());
-            next.put(b.id(), s != null && !s.removed && s.backend.equals(b) ? s : new BackendState(b));
+            next.put(b.id(), s != null && !s.removed && s.backend.equals(b) ? s : new BackendState(b, lanes));
         }
         RouteTable previous = table;
-        table = new RouteTable(spec, b -> next.get(b.id()), r -> metrics.computeIfAbsent(r, x -> new RevisionMetrics()));
+        table = new RouteTable(spec, lanes, b -> next.get(b.id()),
+                r -> metrics.computeIfAbsent(r, x -> new RevisionMetrics(lanes)));
         if (previous != null) {
             for (BackendState old : previous.all) {
                 if (next.get(old.backend.id()) != old) {
+                    // Set before the count is read, as a loop's last request lowers the count before it reads
+                    // the flag (both volatile): one side or the other sees the backend done and retires it.
                     old.removed = true;
                     old.closeIdle();
-                    if (old.inFlight.get() == 0) {
+                    if (old.inFlight() == 0) {
                         states.remove(old.backend.id(), old);
                     }
                 }

@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * A route's spec compiled for the hot path: revisions as indexes, backends as arrays, weights as a slot
- * schedule, the sticky {@code Set-Cookie} values prebuilt. Immutable apart from two rotation counters; a new spec
- * gives a new table that replaces this one with a single volatile write.
+ * schedule, the sticky {@code Set-Cookie} values prebuilt. Immutable apart from two rotation cursors per
+ * {@link Lanes lane}; a new spec gives a new table that replaces this one with a single volatile write.
+ * <p>
+ * Each lane (event loop) walks the weight schedule with a cursor of its own, so every 100 consecutive weighted
+ * requests of one loop split exactly by the weights, and all loops together within one request per loop.
  */
 final class RouteTable {
     /** Revision index meaning "no revision in particular": weights are empty, any backend of any revision. */
@@ -34,19 +36,27 @@ final class RouteTable {
     private final int[] matchRevision;
     private final String stickyCookie;
     private final String[] stickySetCookie;
-    private final AtomicLong weightCursor = new AtomicLong();
-    private final AtomicLong rotation = new AtomicLong();
+    /**
+     * Per lane, at {@code (lane + 1) * CURSOR_STRIDE}: the weight schedule cursor, then the backend rotation.
+     * Only the lane's own loop touches its cursors, so they are plain longs, 128 bytes apart from another lane's.
+     */
+    private final long[] cursors;
+    private static final int CURSOR_STRIDE = 16;
 
     /** The outcome of a choice, reused by one client connection across its requests. */
     static final class Selection {
+        /** The lane (event loop) of the connection choosing. */
+        int lane;
         int revision;
         BackendState backend;
         /** Sticky cookie header to add to the answer, or null. */
         String setCookie;
     }
 
-    RouteTable(RouteSpec spec, Function<Backend, BackendState> states, Function<String, RevisionMetrics> metricsOf) {
+    RouteTable(RouteSpec spec, int lanes, Function<Backend, BackendState> states,
+               Function<String, RevisionMetrics> metricsOf) {
         this.spec = spec;
+        this.cursors = new long[(lanes + 1) * CURSOR_STRIDE];
         Map<String, List<BackendState>> grouped = new LinkedHashMap<>();
         spec.weights().keySet().stream().sorted().forEach(r -> grouped.put(r, new ArrayList<>()));
         for (Backend b : spec.backends()) {
@@ -123,7 +133,7 @@ final class RouteTable {
                 v = Cookies.value(cookieHeader, m.name());
             }
             if (m.value().equals(v)) {
-                BackendState b = choose(matchRevision[i], null);
+                BackendState b = choose(matchRevision[i], null, out.lane);
                 if (b != null) {
                     out.revision = matchRevision[i];
                     out.backend = b;
@@ -139,7 +149,7 @@ final class RouteTable {
             String v = Cookies.value(cookieHeader, stickyCookie);
             sticky = v == null ? ANY : indexOf(v);
             if (sticky != ANY && weighted[sticky]) {
-                BackendState b = choose(sticky, null);
+                BackendState b = choose(sticky, null, out.lane);
                 if (b != null) {
                     out.revision = sticky;
                     out.backend = b;
@@ -158,7 +168,7 @@ final class RouteTable {
      * the weighted revisions. Leaves {@code out.revision} as it was when nothing is left.
      */
     void reselect(Selection out, Object[] tried) {
-        BackendState b = choose(out.revision, tried);
+        BackendState b = choose(out.revision, tried, out.lane);
         if (b != null) {
             out.backend = b;
             return;
@@ -173,17 +183,17 @@ final class RouteTable {
     private void selectWeighted(Selection out, Object[] tried) {
         if (schedule.length == 0) {
             out.revision = ANY;
-            out.backend = choose(ANY, tried);
+            out.backend = choose(ANY, tried, out.lane);
             return;
         }
-        int start = (int) Long.remainderUnsigned(weightCursor.getAndIncrement(), schedule.length);
+        int start = (int) Long.remainderUnsigned(cursors[(out.lane + 1) * CURSOR_STRIDE]++, schedule.length);
         int first = schedule[start];
         // The slot's revision has nobody available: walk on through the schedule, which visits the other
         // weighted revisions in proportion to their weights.
         for (int k = 0; k < schedule.length; k++) {
             int slot = start + k;
             int r = schedule[slot >= schedule.length ? slot - schedule.length : slot];
-            BackendState b = choose(r, tried);
+            BackendState b = choose(r, tried, out.lane);
             if (b != null) {
                 out.revision = r;
                 out.backend = b;
@@ -194,9 +204,9 @@ final class RouteTable {
         out.backend = tried == null ? lastResort(first) : null;
     }
 
-    private BackendState choose(int revision, Object[] tried) {
+    private BackendState choose(int revision, Object[] tried, int lane) {
         BackendState[] candidates = revision == ANY ? all : byRevision[revision];
-        int i = BackendChooser.choose(candidates, rotation.getAndIncrement(), tried);
+        int i = BackendChooser.choose(candidates, cursors[(lane + 1) * CURSOR_STRIDE + 1]++, tried, lane);
         return i < 0 ? null : candidates[i];
     }
 

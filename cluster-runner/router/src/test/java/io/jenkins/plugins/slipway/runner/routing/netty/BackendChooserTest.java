@@ -9,6 +9,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class BackendChooserTest {
     record C(boolean available, int load) implements BackendChooser.Candidate {
+        @Override
+        public int load(int lane) {
+            return load;
+        }
     }
 
     static final C UP_IDLE = new C(true, 0);
@@ -37,6 +41,6 @@ class BackendChooserTest {
     @MethodSource("cases")
     void choosesTheLeastLoadedAvailableBackendFromTheRotation(C[] candidates, long start, Object[] excluded,
                                                               int expected) {
-        assertThat(BackendChooser.choose(candidates, start, excluded)).isEqualTo(expected);
+        assertThat(BackendChooser.choose(candidates, start, excluded, 0)).isEqualTo(expected);
     }
 }

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 
 /** Revision choice without any network: match rules, sticky cookie, weights, fallbacks. */
 class RouteTableTest {
+    private static final int LANES = 2;
     private final Map<String, BackendState> states = new HashMap<>();
 
     private RouteTable table(Map<String, Integer> weights, List<MatchRule> matches, boolean sticky) {
         List<Backend> backends = List.of(new Backend("s1", "1", "127.0.0.1", 1), new Backend("s2", "1", "127.0.0.1", 2),
                 new Backend("c1", "2", "127.0.0.1", 3));
         RouteSpec spec = new RouteSpec("shop/web", "127.0.0.1", 0, backends, weights, matches, sticky);
-        return new RouteTable(spec, b -> states.computeIfAbsent(b.id(), k -> new BackendState(b)),
-                r -> new RevisionMetrics());
+        return new RouteTable(spec, LANES, b -> states.computeIfAbsent(b.id(), k -> new BackendState(b, LANES)),
+                r -> new RevisionMetrics(LANES));
     }
 
     private static String revisionOf(RouteTable t, HttpHeaders h) {
@@ -114,5 +115,46 @@ class RouteTableTest {
         assertThat(s.backend.backend.id()).isEqualTo("c1");
         t.reselect(s, new Object[] {states.get("s1"), states.get("s2"), states.get("c1")});
         assertThat(s.backend).isNull();
+    }
+
+    @Test
+    void eachLaneSplitsItsOwnRequestsExactlyByTheWeights() {
+        RouteTable t = table(Map.of("1", 75, "2", 25), List.of(), false);
+        RouteTable.Selection lane0 = new RouteTable.Selection();
+        RouteTable.Selection lane1 = new RouteTable.Selection();
+        lane1.lane = 1;
+        Map<String, Integer> seen0 = new HashMap<>();
+        Map<String, Integer> seen1 = new HashMap<>();
+        // Interleaved unevenly, as two loops would be: lane 0 takes 200 requests while lane 1 takes 100.
+        for (int i = 0; i < 300; i++) {
+            RouteTable.Selection s = i % 3 == 2 ? lane1 : lane0;
+            t.select(new DefaultHttpHeaders(), s);
+            (s == lane0 ? seen0 : seen1).merge(s.backend.backend.revision(), 1, Integer::sum);
+        }
+        assertThat(seen0).containsEntry("1", 150).containsEntry("2", 50);
+        assertThat(seen1).containsEntry("1", 75).containsEntry("2", 25);
+    }
+
+    @Test
+    void aLaneBalancesByItsOwnRequestsInFlight() {
+        RouteTable t = table(Map.of("1", 100), List.of(), false);
+        // Lane 1 has three requests on s1; lane 0 none anywhere: lane 0 still takes turns, lane 1 avoids s1.
+        for (int i = 0; i < 3; i++) {
+            states.get("s1").inFlight.add(1, 1);
+        }
+        RouteTable.Selection lane1 = new RouteTable.Selection();
+        lane1.lane = 1;
+        for (int i = 0; i < 4; i++) {
+            t.select(new DefaultHttpHeaders(), lane1);
+            assertThat(lane1.backend.backend.id()).isEqualTo("s2");
+        }
+        RouteTable.Selection lane0 = new RouteTable.Selection();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            t.select(new DefaultHttpHeaders(), lane0);
+            seen.merge(lane0.backend.backend.id(), 1, Integer::sum);
+        }
+        assertThat(seen).containsEntry("s1", 2).containsEntry("s2", 2);
+        assertThat(states.get("s1").inFlight()).isEqualTo(3);
     }
 }

@@ -52,6 +52,8 @@ public final class RunnerService implements AutoCloseable {
         closeables.push(db);
         Engine engine = engine(o);
         closeables.push(engine);
+        // The router is on every request of every app: no leak-detection sampling on its path (see the method).
+        Routers.leakDetectionOffUnlessAsked();
         Router router = Routers.netty();
         closeables.push(router);
         AppRepository apps = new AppRepository();

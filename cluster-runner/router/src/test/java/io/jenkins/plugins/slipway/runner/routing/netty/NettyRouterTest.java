@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,12 @@ class NettyRouterTest {
         for (AutoCloseable c : closeables) {
             c.close();
         }
+    }
+
+    /** Every test here sends traffic through the router with each buffer tracked (paranoid leak detection). */
+    @AfterAll
+    static void noBufferLeaked() {
+        RecordingLeakDetector.assertNoLeaks();
     }
 
     private TestBackend backend(String id) {

@@ -4,6 +4,7 @@ import io.jenkins.plugins.slipway.runner.routing.Backend;
 import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.jenkins.plugins.slipway.runner.routing.RouterOptions;
+import io.jenkins.plugins.slipway.runner.routing.Routers;
 import java.io.IOException;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
@@ -41,6 +42,7 @@ public final class RouterBench {
     }
 
     private static void serve(int port, int backendPort, int threads, int seconds) throws Exception {
+        Routers.leakDetectionOffUnlessAsked(); // as the runner's serve command does
         try (NettyRouter router = new NettyRouter(RouterOptions.defaults().withIoThreads(threads))) {
             router.apply(new RouteSpec("bench", "127.0.0.1", port,
                     List.of(new Backend("nginx", "1", "127.0.0.1", backendPort)), Map.of("1", 100), List.of(), false));

@@ -2,6 +2,8 @@ package io.jenkins.plugins.slipway.runner.routing.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -16,6 +18,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     BackendState backend;
     /** The exchange currently using this connection, or null while it is pooled. */
     FrontendHandler exchange;
+    /**
+     * The promise of every write to this backend: nobody waits on a write's outcome (a connection that fails a
+     * write closes, and {@link #channelInactive} tells the exchange), so no promise object is made per write,
+     * and a failure is not fired as an exception in the middle of sending a request, where a retry could start
+     * while the first attempt's writes are still going out.
+     */
+    ChannelPromise unwatched;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        unwatched = new VoidChannelPromise(ctx.channel(), false);
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

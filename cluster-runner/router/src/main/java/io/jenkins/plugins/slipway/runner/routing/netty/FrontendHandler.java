@@ -239,9 +239,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         outboundHandler = (BackendHandler) ch.pipeline().last();
         outboundHandler.backend = backend;
         outboundHandler.exchange = this;
-        ch.write(request);
+        ch.write(request, outboundHandler.unwatched);
         for (HttpContent c : replay) {
-            ch.write(c.retainedDuplicate());
+            ch.write(c.retainedDuplicate(), outboundHandler.unwatched);
         }
         HttpContent c;
         while ((c = pending.poll()) != null) {
@@ -297,7 +297,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (replayable && !responseStarted) {
             replay.add(c.retainedDuplicate());
         }
-        outbound.write(c);
+        outbound.write(c, outboundHandler.unwatched);
     }
 
     private void dropReplay() {
@@ -321,7 +321,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 // An interim answer (100 Continue): pass it on, the real one follows.
                 skipInterimEnd = true;
                 HopByHop.strip(res.headers());
-                client.write(res);
+                client.write(res, client.voidPromise());
                 return;
             }
             startResponse(res, code);
@@ -330,10 +330,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (skipInterimEnd) {
                 // The end of the interim answer goes out too (the encoder expects it) but ends nothing here.
                 skipInterimEnd = !(c instanceof LastHttpContent);
-                client.write(c);
+                client.write(c, client.voidPromise());
                 return;
             }
-            client.write(c);
+            // The void promise saves a promise object per write; a write the client cannot take fails into
+            // exceptionCaught, which closes the connection, and channelInactive cleans up as for any close.
+            client.write(c, client.voidPromise());
             if (c instanceof LastHttpContent) {
                 complete();
             } else if (!client.isWritable()) {
@@ -372,7 +374,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else if (http10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        client.write(res);
+        client.write(res, client.voidPromise());
     }
 
     /** The last answer part is written: account for it, return the backend connection, go on with the next request. */

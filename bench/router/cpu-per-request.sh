@@ -8,6 +8,7 @@
 # req/s on a shared machine: on a saturated 2-core box throughput follows it. Loopback ports 19101-19104 only.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
+. "$REPO/bench/router/nginx.sh"
 BASE=${1:?usage: cpu-per-request.sh BASE_REV [NEW_REV]}
 NEW=${2:-}
 ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-8s} THREADS=${THREADS:-2} CONNS=${CONNS:-50}
@@ -22,7 +23,7 @@ PIDS=()
 cleanup() {
   set +e
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for d in backend proxy; do [ -f "$WORK/$d/nginx.conf" ] && nginx -p "$WORK/$d" -c "$WORK/$d/nginx.conf" -s stop 2>/dev/null; done
+  stop_nginx "$WORK"
   for w in "$WORK"/tree-*; do [ -d "$w" ] && git -C "$REPO" worktree remove --force "$w"; done
 }
 trap cleanup EXIT INT TERM
@@ -43,26 +44,7 @@ classpath_of() { # $1 revision (empty: working tree) -> prints the classpath of 
 BASE_CP=$(classpath_of "$BASE")
 NEW_CP=$(classpath_of "$NEW")
 
-nginx_conf() { # $1 dir, $2 workers, $3 server block
-  mkdir -p "$1/logs" "$1/tmp"
-  cat > "$1/nginx.conf" <<CONF
-worker_processes $2;
-pid $1/nginx.pid;
-error_log $1/logs/error.log warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  client_body_temp_path $1/tmp; proxy_temp_path $1/tmp; fastcgi_temp_path $1/tmp; uwsgi_temp_path $1/tmp; scgi_temp_path $1/tmp;
-  $3 }
-CONF
-}
-nginx_conf "$WORK/backend" 1 "server { listen 127.0.0.1:$P_BACKEND; location / { return 200 'ok'; } }"
-nginx_conf "$WORK/proxy" "$THREADS" "upstream backend { server 127.0.0.1:$P_BACKEND; keepalive 64; }
-  server { listen 127.0.0.1:$P_NGINX; location / {
-    proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection '';
-    proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto \$scheme; proxy_buffering off; } }"
-nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf"
-nginx -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf"
+start_nginx "$WORK" "$THREADS" $P_BACKEND $P_NGINX
 serve() { # $1 classpath, $2 port
   java -Xms256m -Xmx256m -cp "$1" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
     serve "$2" $P_BACKEND "$THREADS" 900 > "$WORK/router-$2.log" 2>&1 &
@@ -72,11 +54,7 @@ serve "$BASE_CP" $P_BASE; BASE_PID=${PIDS[-1]}
 serve "$NEW_CP" $P_NEW; NEW_PID=${PIDS[-1]}
 NGINX_MASTER=$(cat "$WORK/proxy/nginx.pid")
 for p in $P_NGINX $P_BASE $P_NEW; do
-  for i in $(seq 1 100); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$p/"; then break; fi
-    if [ "$i" = 100 ]; then echo "nothing answers on 127.0.0.1:$p (see $WORK/router-$p.log)" >&2; exit 1; fi
-    sleep 0.1
-  done
+  wait_port "$p" || { echo "see $WORK/router-$p.log" >&2; exit 1; }
 done
 NGINX_WORKERS=$(pgrep -P "$NGINX_MASTER" | tr '\n' ' ')
 # Warm-up: the routers' JITs get the time nginx does not need, as in run.sh.

@@ -11,6 +11,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
+. "$REPO/bench/router/nginx.sh"
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 ROUNDS=${ROUNDS:-5}
@@ -31,9 +32,7 @@ PIDS=()
 cleanup() {
   set +e
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for d in backend proxy; do
-    if [ -f "$WORK/$d/nginx.conf" ]; then nginx -p "$WORK/$d" -c "$WORK/$d/nginx.conf" -s stop 2>/dev/null; fi
-  done
+  stop_nginx "$WORK"
 }
 trap cleanup EXIT INT TERM
 for p in $P_BACKEND $P_NGINX $P_ROUTER; do
@@ -48,44 +47,12 @@ mvn -B -ntp -q -f "$ROUTER_DIR/pom.xml" test-compile dependency:build-classpath 
   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >&2
 CP="$ROUTER_DIR/target/test-classes:$ROUTER_DIR/target/classes:$(cat "$ROUTER_DIR/target/bench.cp")"
 
-nginx_conf() { # $1 dir, $2 workers, $3 server block
-  mkdir -p "$1/logs"
-  cat > "$1/nginx.conf" <<CONF
-worker_processes $2;
-pid $1/nginx.pid;
-error_log $1/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $1/tmp; proxy_temp_path $1/tmp; fastcgi_temp_path $1/tmp;
-  uwsgi_temp_path $1/tmp; scgi_temp_path $1/tmp;
-  $3
-}
-CONF
-  mkdir -p "$1/tmp"
-}
-
-nginx_conf "$WORK/backend" 1 "server { listen 127.0.0.1:$P_BACKEND; location / { return 200 'ok'; } }"
-nginx_conf "$WORK/proxy" "$THREADS" "upstream backend { server 127.0.0.1:$P_BACKEND; keepalive 64; }
-  server { listen 127.0.0.1:$P_NGINX; location / {
-    proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection '';
-    proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto \$scheme; proxy_buffering off; } }"
-nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf"
-nginx -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf"
+start_nginx "$WORK" "$THREADS" $P_BACKEND $P_NGINX
 
 java -Xms256m -Xmx256m -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
   serve "$P_ROUTER" "$P_BACKEND" "$THREADS" "$ROUTER_SECONDS" > "$WORK/router.log" 2>&1 &
 PIDS+=($!)
 
-wait_port() {
-  for _ in $(seq 1 100); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
-    sleep 0.1
-  done
-  echo "nothing answers on 127.0.0.1:$1" >&2; return 1
-}
 wait_port $P_BACKEND; wait_port $P_NGINX; wait_port $P_ROUTER
 
 cat > "$WORK/paced.lua" <<LUA

@@ -29,7 +29,10 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                               Duration startPeriod, boolean disabled) {
     }
 
-    /** Compose {@code deploy.restart_policy}; {@code maxAttempts} 0 means unlimited. */
+    /**
+     * Compose {@code deploy.restart_policy}; {@code maxAttempts} 0 means unlimited. A {@code window} above 0 gives
+     * a replica's slot its attempts back once a replacement has stayed up longer than it; 0 never does.
+     */
     public record RestartPolicy(Condition condition, Duration delay, int maxAttempts, Duration window) {
         public enum Condition { NONE, ON_FAILURE, ANY }
 
@@ -45,6 +48,15 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                 case ON_FAILURE -> exitCode != 0;
                 case ANY -> true;
             };
+        }
+
+        /**
+         * The attempts a slot has used once its latest replacement has been up for {@code upFor}: 0 when that is
+         * longer than {@code window} (the restart worked, as in Swarm), else {@code attempts} unchanged.
+         */
+        public int attemptsAfter(int attempts, Duration upFor) {
+            boolean hasWindow = !window.isZero() && !window.isNegative();
+            return hasWindow && upFor.compareTo(window) > 0 ? 0 : attempts;
         }
     }
 

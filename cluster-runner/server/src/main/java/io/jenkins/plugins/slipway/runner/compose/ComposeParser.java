@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpecParser;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,6 +35,12 @@ public final class ComposeParser {
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
     private static final Set<String> XSLIPWAY = Set.of("route", "release");
+    private static final Set<String> ROUTE = Set.of("port", "targetPort", "healthPath", "healthTimeout");
+    /**
+     * A reconcile pass waits for its readiness probes before it acts, so one hanging replica with a long probe
+     * timeout would hold back the replacement of every app's dead replicas that long.
+     */
+    static final Duration MAX_HEALTH_TIMEOUT = Duration.ofSeconds(10);
 
     private final Set<String> strategies;
 
@@ -148,10 +156,12 @@ public final class ComposeParser {
             unknownKeys(x, path + ".x-slipway", XSLIPWAY, p);
             JsonNode r = x.get("route");
             if (r != null && mapping(r, path + ".x-slipway.route", p)) {
-                unknownKeys(r, path + ".x-slipway.route", Set.of("port", "targetPort"), p);
+                unknownKeys(r, path + ".x-slipway.route", ROUTE, p);
                 int port = portNumber(r.get("port"), path + ".x-slipway.route.port", p);
                 int target = portNumber(r.get("targetPort"), path + ".x-slipway.route.targetPort", p);
-                route = new ServiceSpec.Route(port, target);
+                route = new ServiceSpec.Route(port, target,
+                        healthPath(r.get("healthPath"), path + ".x-slipway.route.healthPath", p),
+                        healthTimeout(r.get("healthTimeout"), path + ".x-slipway.route.healthTimeout", p));
                 if (target > 0 && !ports.contains(target)) {
                     ports = new ArrayList<>(ports);
                     ports.add(target);
@@ -324,6 +334,41 @@ public final class ComposeParser {
         }
         p.error(path, "must be a port number 1-65535, got " + describe(n));
         return 0;
+    }
+
+    private static String healthPath(JsonNode n, String path, Problems p) {
+        if (n == null || n.isNull()) {
+            return ServiceSpec.Route.DEFAULT_HEALTH_PATH;
+        }
+        if (!n.isTextual() || !n.asText().startsWith("/")) {
+            p.error(path, "must be a path starting with /, like /healthz, got " + describe(n));
+            return ServiceSpec.Route.DEFAULT_HEALTH_PATH;
+        }
+        String text = n.asText();
+        try {
+            // The probe sends it as it is: it must already be a valid, encoded request target.
+            URI uri = new URI("http://127.0.0.1" + text);
+            if (uri.getRawFragment() != null) {
+                p.error(path, "must not have a #fragment (it is never sent), got " + describe(n));
+            }
+        } catch (URISyntaxException e) {
+            p.error(path, "must be a valid URL path (percent-encode spaces and other special characters), got "
+                    + describe(n));
+        }
+        return text;
+    }
+
+    private static Duration healthTimeout(JsonNode n, String path, Problems p) {
+        Duration d = duration(n, path, p, null);
+        if (d == null) {
+            return ServiceSpec.Route.DEFAULT_HEALTH_TIMEOUT;
+        }
+        if (d.isZero() || d.isNegative() || d.compareTo(MAX_HEALTH_TIMEOUT) > 0) {
+            p.error(path, "must be a duration > 0 and at most " + MAX_HEALTH_TIMEOUT.toSeconds() + "s, got "
+                    + describe(n));
+            return ServiceSpec.Route.DEFAULT_HEALTH_TIMEOUT;
+        }
+        return d;
     }
 
     private static Duration duration(JsonNode n, String path, Problems p, Duration dflt) {

@@ -29,7 +29,10 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                               Duration startPeriod, boolean disabled) {
     }
 
-    /** Compose {@code deploy.restart_policy}; {@code maxAttempts} 0 means unlimited. */
+    /**
+     * Compose {@code deploy.restart_policy}; {@code maxAttempts} 0 means unlimited. A {@code window} above 0 gives
+     * a replica's slot its attempts back once a replacement has stayed up longer than it; 0 never does.
+     */
     public record RestartPolicy(Condition condition, Duration delay, int maxAttempts, Duration window) {
         public enum Condition { NONE, ON_FAILURE, ANY }
 
@@ -46,6 +49,15 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                 case ANY -> true;
             };
         }
+
+        /**
+         * The attempts a slot has used once its latest replacement has been up for {@code upFor}: 0 when that is
+         * longer than {@code window} (the restart worked, as in Swarm), else {@code attempts} unchanged.
+         */
+        public int attemptsAfter(int attempts, Duration upFor) {
+            boolean hasWindow = !window.isZero() && !window.isNegative();
+            return hasWindow && upFor.compareTo(window) > 0 ? 0 : attempts;
+        }
     }
 
     /** Compose {@code deploy.update_config}. */
@@ -60,7 +72,30 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                 new UpdateConfig(1, Duration.ZERO, Order.START_FIRST, FailureAction.ROLLBACK, Duration.ofSeconds(60));
     }
 
-    /** {@code x-slipway.route}: the router listens on {@code port} and forwards to {@code targetPort}. */
-    public record Route(int port, int targetPort) {
+    /**
+     * {@code x-slipway.route}: the router listens on {@code port} and forwards to {@code targetPort}. Without a
+     * Compose health check, a replica is ready when {@code GET healthPath} on {@code targetPort} answers 2xx/3xx
+     * within {@code healthTimeout}.
+     */
+    public record Route(int port, int targetPort, String healthPath, Duration healthTimeout) {
+        public static final String DEFAULT_HEALTH_PATH = "/";
+        public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(1);
+
+        /** A route probed with the defaults: {@code GET /} within 1 s. */
+        public Route(int port, int targetPort) {
+            this(port, targetPort, DEFAULT_HEALTH_PATH, DEFAULT_HEALTH_TIMEOUT);
+        }
+
+        /**
+         * The deployer hashes {@link ServiceSpec#toString()} to spot an unchanged deploy; a route with the default
+         * probe keeps the form it had before the probe could be set, so redeploying an unchanged file after a
+         * runner upgrade starts no release.
+         */
+        @Override
+        public String toString() {
+            boolean defaults = DEFAULT_HEALTH_PATH.equals(healthPath) && DEFAULT_HEALTH_TIMEOUT.equals(healthTimeout);
+            return "Route[port=" + port + ", targetPort=" + targetPort
+                    + (defaults ? "" : ", healthPath=" + healthPath + ", healthTimeout=" + healthTimeout) + "]";
+        }
     }
 }

@@ -7,14 +7,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Decides whether a running replica is ready: the engine's health check when the service has one, else an
- * HTTP GET on the route's target port through its 127.0.0.1 published port, else running is enough.
+ * HTTP GET of the route's {@code healthPath} on its target port through its 127.0.0.1 published port, answering
+ * 2xx/3xx within the route's {@code healthTimeout}, else running is enough.
  */
 final class HealthProbe {
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().build();
 
     /** Verdict and how it was reached. */
     record Verdict(boolean healthy, String detail) {
@@ -33,22 +37,36 @@ final class HealthProbe {
             if (hostPort == null) {
                 return new Verdict(false, "port " + spec.route().targetPort() + " not published");
             }
-            return probe(hostPort, spec.route().targetPort());
+            return probe(hostPort, spec.route());
         }
         return new Verdict(true, "running, no health check");
     }
 
-    private Verdict probe(int hostPort, int targetPort) {
+    private Verdict probe(int hostPort, ServiceSpec.Route route) {
+        Duration timeout = route.healthTimeout();
+        // The default path stays out of messages, so they read as they did before the path could be set.
+        String target = ":" + route.targetPort()
+                + (route.healthPath().equals(ServiceSpec.Route.DEFAULT_HEALTH_PATH) ? "" : route.healthPath());
         long start = System.nanoTime();
+        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + route.healthPath()))
+                        .timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
         try {
-            HttpResponse<Void> rsp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/"))
-                    .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding());
+            // The request timeout alone does not bound connecting; waiting on the call bounds the whole probe.
+            HttpResponse<Void> rsp = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             long ms = (System.nanoTime() - start) / 1_000_000;
             boolean ok = rsp.statusCode() >= 200 && rsp.statusCode() < 400;
-            return new Verdict(ok, "http probe " + rsp.statusCode() + " on :" + targetPort + " in " + ms + " ms");
-        } catch (java.io.IOException e) {
-            return new Verdict(false, "http probe on :" + targetPort + " failed: " + e.getClass().getSimpleName());
+            return new Verdict(ok, "http probe " + rsp.statusCode() + " on " + target + " in " + ms + " ms");
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new Verdict(false, "http probe on " + target + " got no answer within "
+                    + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return new Verdict(false, "http probe on " + target + " failed: " + cause.getClass().getSimpleName());
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             return new Verdict(false, "http probe interrupted");
         }

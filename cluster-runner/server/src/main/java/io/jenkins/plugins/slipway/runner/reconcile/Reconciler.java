@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.store.RestartRepository;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +57,8 @@ public final class Reconciler implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** Container names with a start, replace or remove in progress: a pass leaves them alone. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
-    /** Restarts per slot since the runner started, for max_attempts. */
-    private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+    /** Restarts per slot, for max_attempts and window; kept in the store across runner restarts. */
+    private final RestartAttempts restarts;
     /** When a slot's container was first seen exited, for the restart delay. */
     private final Map<String, Long> exitedSince = new ConcurrentHashMap<>();
     /** Last start failure per slot: message and time, for backoff and for release messages. */
@@ -77,6 +80,7 @@ public final class Reconciler implements AutoCloseable {
         this.engine = engine;
         this.observed = observed;
         this.routes = routes;
+        this.restarts = new RestartAttempts(db, new RestartRepository(), System::currentTimeMillis);
     }
 
     public void start() {
@@ -138,6 +142,12 @@ public final class Reconciler implements AutoCloseable {
                 LOG.warn("Reconciling app {} failed: {}", app, e.getMessage());
             }
         }
+        try {
+            restarts.retainOnly(desired.values().stream().flatMap(List::stream)
+                    .flatMap(Reconciler::slotsOf).collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            LOG.warn("Forgetting the restart attempts of removed replicas failed: {}", e.getMessage());
+        }
         adopted = true;
         passListeners.forEach(Runnable::run);
     }
@@ -152,12 +162,7 @@ public final class Reconciler implements AutoCloseable {
             return;
         }
         Map<String, Slot> slots = new LinkedHashMap<>();
-        for (ReplicaSet s : sets) {
-            for (int i = 1; i <= s.replicas(); i++) {
-                Slot slot = new Slot(app, s.service(), s.revision(), i);
-                slots.put(slot.containerName(), slot);
-            }
-        }
+        sets.stream().flatMap(Reconciler::slotsOf).forEach(slot -> slots.put(slot.containerName(), slot));
         Map<String, Replica> bySlot = new HashMap<>();
         List<Replica> strays = new ArrayList<>();
         for (Replica c : containers) {
@@ -192,6 +197,10 @@ public final class Reconciler implements AutoCloseable {
                         "container " + c.state().name().toLowerCase(java.util.Locale.ROOT), 0)));
             } else {
                 exitedSince.remove(name);
+                if (c.state() == Replica.State.RUNNING && restarts.forgiveIfProven(slot, spec.restartPolicy())) {
+                    LOG.info("Replica {} of app {} stayed up longer than its restart window {}: its restart"
+                            + " attempts start again from 0", slot.displayName(), slot.app(), spec.restartPolicy().window());
+                }
                 checks.add(CompletableFuture.supplyAsync(() -> observe(c, spec), workers));
             }
         }
@@ -204,6 +213,11 @@ public final class Reconciler implements AutoCloseable {
         for (Replica stray : strays) {
             removeAsync(stray, RouteSync.routeName(app, stray.service()));
         }
+    }
+
+    private static Stream<Slot> slotsOf(ReplicaSet s) {
+        return IntStream.rangeClosed(1, s.replicas())
+                .mapToObj(i -> new Slot(s.app(), s.service(), s.revision(), i));
     }
 
     private ObservedReplica observe(Replica c, ServiceSpec spec) {
@@ -221,15 +235,16 @@ public final class Reconciler implements AutoCloseable {
             }
             return;
         }
-        int attempts = restarts.getOrDefault(name, 0);
+        int attempts = restarts.attempts(slot);
         if (!spec.restartPolicy().replaces(c.exitCode(), attempts)) {
             return;
         }
         long since = exitedSince.computeIfAbsent(name, k -> System.currentTimeMillis());
         if (System.currentTimeMillis() - since >= spec.restartPolicy().delay().toMillis()) {
+            // Counted before the start, so a runner killed in between does not get the attempt back.
+            int restart = restarts.countReplacement(slot);
             LOG.info("Replica {} of app {} exited with {}, replacing it (restart {})", slot.displayName(), slot.app(),
-                    c.exitCode(), attempts + 1);
-            restarts.merge(name, 1, Integer::sum);
+                    c.exitCode(), restart);
             startAsync(slot, spec, c);
         }
     }
@@ -247,6 +262,7 @@ public final class Reconciler implements AutoCloseable {
                 engine.start(ReplicaSpecs.of(runnerId, slot, spec));
                 failures.remove(name);
                 exitedSince.remove(name);
+                recordStart(slot);
             } catch (RuntimeException e) {
                 failures.put(name, new Failure(e.getMessage(), System.currentTimeMillis()));
                 LOG.warn("Starting replica {} of app {} failed: {}", slot.displayName(), slot.app(), e.getMessage());
@@ -255,6 +271,17 @@ public final class Reconciler implements AutoCloseable {
                 trigger();
             }
         });
+    }
+
+    /** Starts the slot's restart window, when a counted replacement was waiting for this start. */
+    private void recordStart(Slot slot) {
+        try {
+            restarts.replacementStarted(slot);
+        } catch (RuntimeException e) {
+            // Not a failed start: the replica runs, only its attempts will not be forgiven by the window.
+            LOG.warn("Recording the start of replica {} of app {} failed: {}", slot.displayName(), slot.app(),
+                    e.getMessage());
+        }
     }
 
     private void removeAsync(Replica c, String routeName) {

@@ -52,7 +52,7 @@ public final class AppRepository {
 
     /** Removes the app and everything it owns except its releases' history. */
     public void delete(Connection c, String name) throws SQLException {
-        for (String table : List.of("replica_sets", "revisions", "apps")) {
+        for (String table : List.of("restart_attempts", "replica_sets", "revisions", "apps")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE "
                     + (table.equals("apps") ? "name" : "app") + " = ?")) {
                 ps.setString(1, name);

@@ -194,6 +194,53 @@ class ComposeParserTest {
                 .extracting(ApiError.Problem::path).containsExactly("services.web.x-slipway.release.previewPort"));
     }
 
+    @Test
+    void routeProbesGetSlashWithinOneSecondByDefault() throws Exception {
+        ServiceSpec.Route route = parser.parse(routed(""), Map.of()).spec().services().get("web").route();
+        assertThat(route).isEqualTo(new ServiceSpec.Route(8000, 8080, "/", Duration.ofSeconds(1)));
+        // Deployer hashes the spec's text: a route with the default probe must read as it did before the probe keys.
+        assertThat(route).hasToString("Route[port=8000, targetPort=8080]");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "healthPath: /healthz                   | /healthz            | 1000",
+            "healthPath: \"/ready?deep=1&x=%20\"     | /ready?deep=1&x=%20 | 1000",
+            "healthTimeout: 250ms                    | /                   | 250",
+            "healthTimeout: 10s                      | /                   | 10000",
+            "healthTimeout: 3                        | /                   | 3000",
+            "healthPath: /up, healthTimeout: 1.5s    | /up                 | 1500"})
+    void routeProbePathAndTimeoutAreRead(String keys, String path, long timeoutMillis) throws Exception {
+        ServiceSpec.Route route = parser.parse(routed(keys), Map.of()).spec().services().get("web").route();
+        assertThat(route).isEqualTo(new ServiceSpec.Route(8000, 8080, path, Duration.ofMillis(timeoutMillis)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "healthPath: healthz       | healthPath    | must be a path starting with /, like /healthz, got \"healthz\"",
+            "healthPath: ''            | healthPath    | must be a path starting with /, like /healthz, got \"\"",
+            "healthPath: 42            | healthPath    | must be a path starting with /, like /healthz, got 42",
+            "healthPath: [/a]          | healthPath    | must be a path starting with /, like /healthz, got a list",
+            "healthPath: /a b          | healthPath    | must be a valid URL path (percent-encode spaces and other special characters), got \"/a b\"",
+            "healthPath: /a#top        | healthPath    | must not have a #fragment (it is never sent), got \"/a#top\"",
+            "healthTimeout: 0s         | healthTimeout | must be a duration > 0 and at most 10s, got \"0s\"",
+            "healthTimeout: 0          | healthTimeout | must be a duration > 0 and at most 10s, got 0",
+            "healthTimeout: -1         | healthTimeout | must be a duration > 0 and at most 10s, got -1",
+            "healthTimeout: 11s        | healthTimeout | must be a duration > 0 and at most 10s, got \"11s\"",
+            "healthTimeout: 1m         | healthTimeout | must be a duration > 0 and at most 10s, got \"1m\"",
+            "healthTimeout: soon       | healthTimeout | must be a duration like 10s, 1m30s or 500ms, got \"soon\""})
+    void routeProbePathAndTimeoutAreChecked(String keys, String field, String message) {
+        assertThatThrownBy(() -> parser.parse(routed(keys), Map.of()))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                        .containsExactly(new ApiError.Problem("services.web.x-slipway.route." + field, message)));
+    }
+
+    /** A routed service whose route mapping also holds {@code keys} (flow style, comma-separated). */
+    private static String routed(String keys) {
+        return "services:\n  web:\n    image: x\n    x-slipway:\n      route: {port: 8000, targetPort: 8080"
+                + (keys.isEmpty() ? "" : ", " + keys) + "}\n";
+    }
+
     @ParameterizedTest
     @CsvSource({"10s,10000", "1m30s,90000", "500ms,500", "1h,3600000", "1.5s,1500"})
     void durations(String text, long millis) {

@@ -14,17 +14,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A container killed behind the runner's back is replaced within seconds. */
+/** A container killed behind the runner's back is replaced within seconds, as far as its restart policy allows. */
 class ReplaceKilledIT {
     private static final String APP = "it-replace";
     private static final String DUPLICATED = "it-dup";
     private static final String NO_RESTART = "it-norestart";
+    private static final String LIMITED = "it-maxattempts";
     private static RunnerFixture fixture;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = RunnerFixture.start("replace", List.of(APP, DUPLICATED, NO_RESTART), "v1");
+        fixture = RunnerFixture.start("replace", List.of(APP, DUPLICATED, NO_RESTART, LIMITED), "v1");
         client = fixture.client();
     }
 
@@ -73,6 +74,44 @@ class ReplaceKilledIT {
         } finally {
             fixture.deleteApp(app);
         }
+    }
+
+    @Test
+    void maxAttemptsUsedBeforeAKillNineOfTheRunnerStayUsed() throws Exception {
+        String app = LIMITED;
+        int port = RunnerProcess.freePort(18400, 18499);
+        try {
+            DeployResponse rsp = client.deploy(app, new DeployRequest(Apps.web(fixture.image("v1"), 1, port,
+                    "restart_policy: {condition: any, delay: 0s, max_attempts: 2}\n", ""), Map.of(), null));
+            assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            killAndAwaitReplacement(app); // attempt 1 of 2
+
+            fixture.runner().kill9();
+            client = fixture.relaunch();
+            await("relaunched runner sees the replica ready").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.app(app).services().get(0).replicas().ready() == 1);
+            // A runner that forgot attempt 1 would replace the next two kills; one that kept it replaces one.
+            killAndAwaitReplacement(app); // attempt 2 of 2
+            Docker.run("kill", Docker.replica(app, "web", 1, 1));
+            await("replica left down, attempts used").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Docker.containers(app).equals(List.of("slipway-it-maxattempts-web-1-1 1 exited")));
+            assertThat(client.app(app).services().get(0).replicas().ready()).isZero();
+        } finally {
+            fixture.deleteApp(app);
+        }
+    }
+
+    /** Kills the app's only replica and waits until the runner has started a new container in its place. */
+    private static void killAndAwaitReplacement(String app) throws Exception {
+        String victim = Docker.replica(app, "web", 1, 1);
+        Docker.run("kill", victim);
+        await("replacement of " + victim).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String id = Docker.run("ps", "-q", "--filter", "label=io.slipway.app=" + app, "--filter", "status=running")
+                    .trim();
+            return !id.isEmpty() && !victim.startsWith(id) && !id.startsWith(victim);
+        });
     }
 
     @Test

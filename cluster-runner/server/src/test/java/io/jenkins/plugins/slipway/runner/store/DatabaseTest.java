@@ -39,7 +39,7 @@ class DatabaseTest {
                     return rs.getInt(1);
                 }
             });
-            assertThat(versions).isEqualTo(1);
+            assertThat(versions).isEqualTo(2);
             java.util.Optional<AppRecord> app = db.tx(c -> apps.find(c, "shop"));
             assertThat(app).contains(new AppRecord("shop", 1, 1, "shop-1-abcd"));
             List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, "shop"));
@@ -53,6 +53,40 @@ class DatabaseTest {
             });
             long last = db.tx(c -> releases.lastSequence(c, "shop-1-abcd"));
             assertThat(last).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void restartAttemptsSurviveAReopenAndGoWithTheirSlotOrApp() throws Exception {
+        AppRepository apps = new AppRepository();
+        RestartRepository restarts = new RestartRepository();
+        RestartRecord web1 = new RestartRecord("shop", "web", 2, 1, 3, 1_700_000_000_123L);
+        RestartRecord web2 = new RestartRecord("shop", "web", 2, 2, 1, 0);
+        RestartRecord other = new RestartRecord("blog", "web", 1, 1, 2, 0);
+        try (Database db = Database.open(dir)) {
+            db.tx(c -> {
+                apps.save(c, new AppRecord("shop", 2, 2, null));
+                apps.save(c, new AppRecord("blog", 1, 1, null));
+                restarts.save(c, new RestartRecord("shop", "web", 2, 1, 2, 0));
+                restarts.save(c, web1); // the same slot again: replaces the first row
+                restarts.save(c, web2);
+                restarts.save(c, other);
+                return null;
+            });
+        }
+        try (Database db = Database.open(dir)) {
+            assertThat(db.tx(restarts::all)).containsExactly(other, web1, web2);
+            db.tx(c -> {
+                restarts.delete(c, "shop", "web", 2, 2);
+                restarts.delete(c, "shop", "web", 9, 9); // absent: not an error
+                return null;
+            });
+            assertThat(db.tx(restarts::all)).containsExactly(other, web1);
+            db.tx(c -> {
+                apps.delete(c, "shop");
+                return null;
+            });
+            assertThat(db.tx(restarts::all)).containsExactly(other);
         }
     }
 

@@ -78,7 +78,10 @@ final class BuildCallable extends MasterToSlaveFileCallable<BuiltImage> {
                     .withLabels(spec.labels())
                     .withPull(spec.pull())
                     .withNoCache(spec.noCache())
-                    .withRemove(true);
+                    .withRemove(true)
+                    // The intermediate container of a failing step goes too: without this the engine keeps it,
+                    // and every failed build leaves an exited container behind on the user's Docker host.
+                    .withForcerm(true);
             spec.buildArgs().forEach(cmd::withBuildArg);
             if (spec.target() != null) {
                 cmd.withTarget(spec.target());

@@ -6,18 +6,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.model.Container;
 import hudson.AbortException;
 import io.jenkins.plugins.slipway.config.DockerHost;
 import io.jenkins.plugins.slipway.config.SlipwayConfiguration;
 import io.jenkins.plugins.slipway.standin.StandIn;
 import io.jenkins.plugins.slipway.testing.DockerFixture;
 import io.jenkins.plugins.slipway.testing.TestStepContext;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,10 +193,25 @@ class SlipwayBuildStepIT {
         SlipwayBuildStep step = new SlipwayBuildStep(REPO);
         step.setTags(List.of("fails"));
         TestStepContext ctx = TestStepContext.in(workspace.toFile());
+        Set<String> containersBefore = allContainers().stream().map(Container::getId).collect(Collectors.toSet());
         assertThatThrownBy(() -> ctx.run(step, STEP_TIMEOUT))
                 .isInstanceOf(AbortException.class)
                 .hasMessageContaining("Dockerfile:5: RUN failed")
                 .hasMessageContaining("returned a non-zero code: 3");
+        // The failed step's container is removed with the build, not left exited on the engine.
+        List<String> leftBehind = allContainers().stream()
+                .filter(c -> !containersBefore.contains(c.getId()))
+                .map(c -> c.getId() + " " + c.getCommand())
+                .filter(c -> c.contains("exit 3"))
+                .toList();
+        assertThat(leftBehind).isEmpty();
+    }
+
+    /** Every container on the engine, exited ones included. */
+    private static List<Container> allContainers() throws IOException {
+        try (DockerClient docker = DockerFixture.client()) {
+            return docker.listContainersCmd().withShowAll(true).exec();
+        }
     }
 
     @Test

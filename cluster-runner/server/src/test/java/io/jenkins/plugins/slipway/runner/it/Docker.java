@@ -112,8 +112,8 @@ public final class Docker {
 
     /** Removes every container of the test app (its label), whatever the runner did. */
     public static void removeApp(String app) throws IOException, InterruptedException {
-        if (!app.startsWith("it-")) {
-            throw new IllegalArgumentException("tests only remove their own it-* apps");
+        if (!app.startsWith("it-") && !app.startsWith("gray-")) {
+            throw new IllegalArgumentException("tests only remove their own it-* and gray-* apps");
         }
         String ids = run("ps", "-aq", "--filter", "label=io.slipway.app=" + app);
         for (String id : ids.lines().filter(l -> !l.isBlank()).toList()) {

@@ -34,6 +34,12 @@ public final class RunnerFixture implements AutoCloseable {
      * starts a runner with a fresh data dir named after {@code name}.
      */
     public static RunnerFixture start(String name, List<String> apps, String... versions) throws Exception {
+        return start(name, RunnerProcess.API_PORTS_FROM, RunnerProcess.API_PORTS_TO, apps, versions);
+    }
+
+    /** As {@link #start(String, List, String...)}, with the runner's API on a free port of {@code [from, to]}. */
+    public static RunnerFixture start(String name, int from, int to, List<String> apps, String... versions)
+            throws Exception {
         for (String app : apps) {
             Docker.removeApp(app);
         }
@@ -41,7 +47,7 @@ public final class RunnerFixture implements AutoCloseable {
         for (String version : versions) {
             images.put(version, Docker.image(version, true));
         }
-        return new RunnerFixture(RunnerProcess.start(name), apps, images);
+        return new RunnerFixture(RunnerProcess.start(name, from, to), apps, images);
     }
 
     public RunnerProcess runner() {

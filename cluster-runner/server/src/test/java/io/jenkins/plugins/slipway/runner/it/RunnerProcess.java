@@ -32,9 +32,13 @@ public final class RunnerProcess implements AutoCloseable {
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
+    /** Where the API of a runner started without a port range listens: a free port of these. */
+    public static final int API_PORTS_FROM = 18700;
+    public static final int API_PORTS_TO = 18799;
+
     /** Starts a runner with a fresh data dir. */
     public static RunnerProcess start(String name) throws IOException {
-        return start(name, 18700, 18799);
+        return start(name, API_PORTS_FROM, API_PORTS_TO);
     }
 
     /** Starts a runner with a fresh data dir, its API on a free port of {@code [from, to]}. */

@@ -12,6 +12,7 @@ import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.runner.it.Apps;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.Http;
+import io.jenkins.plugins.slipway.runner.it.RunnerFixture;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,36 +30,21 @@ class BlueGreenIT {
     private static final String CHECKED = "gray-bg-checked";
     private static final String TAKEN = "gray-bg-taken";
     private static final List<String> APPS = List.of(APP, CHECKED, TAKEN);
+    private static RunnerFixture fixture;
     private static RunnerProcess runner;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        for (String app : APPS) {
-            GrayImages.removeApp(app);
-        }
-        runner = RunnerProcess.start("gray-bluegreen", 21000, 21099);
-        client = runner.client();
+        fixture = RunnerFixture.start("gray-bluegreen", 21000, 21099, APPS);
+        runner = fixture.runner();
+        client = fixture.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            for (String app : APPS) {
-                try {
-                    client.deleteApp(app);
-                } catch (RuntimeException e) {
-                    // not deployed
-                }
-            }
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty()
-                    && Docker.containers(CHECKED).isEmpty() && Docker.containers(TAKEN).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            for (String app : APPS) {
-                GrayImages.removeApp(app);
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

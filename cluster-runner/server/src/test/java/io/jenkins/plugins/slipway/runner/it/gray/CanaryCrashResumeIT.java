@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.runner.it.Apps;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.Http;
+import io.jenkins.plugins.slipway.runner.it.RunnerFixture;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,25 +26,21 @@ import org.junit.jupiter.api.Test;
 /** {@code kill -9} of the runner while a canary waits at an indefinite pause: it resumes at the same step and weight. */
 class CanaryCrashResumeIT {
     private static final String APP = "gray-crash";
+    private static RunnerFixture fixture;
     private static RunnerProcess runner;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        GrayImages.removeApp(APP);
-        runner = RunnerProcess.start("gray-crash", 21000, 21099);
-        client = runner.client();
+        fixture = RunnerFixture.start("gray-crash", 21000, 21099, List.of(APP));
+        runner = fixture.runner();
+        client = fixture.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            client.deleteApp(APP);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).isEmpty());
-        } finally {
-            client.close();
-            runner.close();
-            GrayImages.removeApp(APP);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -71,9 +68,7 @@ class CanaryCrashResumeIT {
         List<String> containers = Docker.containers(APP);
 
         runner.kill9();
-        runner.launch();
-        client.close();
-        client = runner.client();
+        client = fixture.relaunch();
 
         ReleaseStatus after = client.release(id);
         assertThat(after.phase()).isEqualTo(Phase.Paused);

@@ -13,6 +13,7 @@ import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.runner.it.Apps;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.Http;
+import io.jenkins.plugins.slipway.runner.it.RunnerFixture;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -33,6 +34,7 @@ class CanaryIT {
     /** Points the observed share may differ from the weight over a window of {@link #WINDOW} answers. */
     private static final double TOLERANCE = 4.0;
     private static final int WINDOW = 600;
+    private static RunnerFixture fixture;
     private static RunnerProcess runner;
     private static RunnerClient client;
     private static String v1;
@@ -40,38 +42,17 @@ class CanaryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        for (String app : APPS) {
-            GrayImages.removeApp(app);
-        }
+        fixture = RunnerFixture.start("gray-canary", 21000, 21099, APPS);
+        runner = fixture.runner();
+        client = fixture.client();
         v1 = GrayImages.web("v1");
         v2 = GrayImages.web("v2");
-        runner = RunnerProcess.start("gray-canary", 21000, 21099);
-        client = runner.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            for (String app : APPS) {
-                try {
-                    client.deleteApp(app);
-                } catch (RuntimeException e) {
-                    // never deployed
-                }
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> APPS.stream().allMatch(a -> {
-                try {
-                    return Docker.containers(a).isEmpty();
-                } catch (Exception e) {
-                    return false;
-                }
-            }));
-        } finally {
-            client.close();
-            runner.close();
-            for (String app : APPS) {
-                GrayImages.removeApp(app);
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

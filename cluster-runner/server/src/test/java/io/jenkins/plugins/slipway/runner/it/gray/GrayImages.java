@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 
 /**
  * Test images and clean-up of the gray-release ITs: {@code gray-web:<version>} is busybox httpd on 8080 (FROM
@@ -52,17 +51,5 @@ final class GrayImages {
                 """);
         Docker.run("build", "-q", "-t", tag, dir.toString());
         return tag;
-    }
-
-    /** Removes every container of a gray test app (by its label), whatever the runner did. */
-    static void removeApp(String app) throws IOException, InterruptedException {
-        if (!app.startsWith("gray-")) {
-            throw new IllegalArgumentException("gray tests only remove their own gray-* apps");
-        }
-        List<String> ids = Docker.run("ps", "-aq", "--filter", "label=io.slipway.app=" + app).lines()
-                .filter(l -> !l.isBlank()).toList();
-        for (String id : ids) {
-            Docker.run("rm", "-f", id);
-        }
     }
 }

@@ -167,7 +167,7 @@ public final class ApiServer implements AutoCloseable {
     private static Gate bearer(String token) {
         byte[] expected = token.getBytes(StandardCharsets.UTF_8);
         return ex -> {
-            String header = ex.header("Authorization");
+            String header = ex.requestHeader("Authorization");
             if (header == null || !header.startsWith("Bearer ")
                     || !MessageDigest.isEqual(expected, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
                 throw new ApiException(401, "missing or wrong API token: send Authorization: Bearer <token>"

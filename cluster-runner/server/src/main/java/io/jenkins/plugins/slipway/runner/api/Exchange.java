@@ -70,7 +70,7 @@ public final class Exchange {
     }
 
     /** The first value of a request header, or null. */
-    public String header(String name) {
+    public String requestHeader(String name) {
         return request.getHeaders().get(name);
     }
 

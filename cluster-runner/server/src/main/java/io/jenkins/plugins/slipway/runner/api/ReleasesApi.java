@@ -112,7 +112,7 @@ final class ReleasesApi {
     }
 
     private static long lastEventId(Exchange ex) {
-        String header = ex.header("Last-Event-ID");
+        String header = ex.requestHeader("Last-Event-ID");
         if (header == null) {
             header = ex.query("lastEventId");
         }

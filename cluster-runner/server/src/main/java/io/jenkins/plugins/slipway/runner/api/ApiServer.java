@@ -232,7 +232,11 @@ public final class ApiServer implements AutoCloseable {
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                         Callback callback) {
             ApiError error;
-            if (code >= 500) {
+            if (code == 505) {
+                // An HTTP/0.9 or unknown-version request is the client's mistake, not the runner's failure.
+                code = 400;
+                error = new ApiError("unsupported HTTP version: send HTTP/1.1 or HTTP/2", List.of());
+            } else if (code >= 500) {
                 error = internalError(request.getMethod() + " " + request.getHttpURI().getPath(), cause);
             } else {
                 error = new ApiError(reason(code, message), List.of());

@@ -30,7 +30,8 @@ public final class Exchange {
      * Request bodies are small JSON documents: nesting deeper than this or a number longer than this is refused
      * before any object is built.
      */
-    private static final ObjectMapper BODY = Json.MAPPER.copy();
+    private static final ObjectMapper BODY = Json.MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     static {
         BODY.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -93,28 +94,33 @@ public final class Exchange {
         return List.of();
     }
 
-    /** The request body as JSON; {@code {}} when empty. Refuses (400) a body that is not JSON. */
+    /**
+     * The request body as a JSON object; {@code {}} when empty. Refuses (400) a body that is not JSON or not an
+     * object ({@code null}, a list, a number), naming the body.
+     */
     public JsonNode body() {
         byte[] bytes = bytes();
         if (bytes.length == 0) {
             return BODY.createObjectNode();
         }
+        JsonNode node;
         try {
-            JsonNode node = BODY.readTree(bytes);
-            return node == null ? BODY.createObjectNode() : node;
+            node = BODY.readTree(bytes);
         } catch (IOException e) {
-            throw new ApiException(400, "request body is not JSON: " + firstLine(e));
+            throw new ApiException(400, new ApiError("request body is not JSON: " + firstLine(e),
+                    List.of(new ApiError.Problem("body", "must be a JSON object"))));
         }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(400, new ApiError("request body must be a JSON object, got "
+                    + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString()
+                    .toLowerCase(java.util.Locale.ROOT)), List.of(new ApiError.Problem("body", "must be a JSON object"))));
+        }
+        return node;
     }
 
     /** The request body as a JSON object of {@code type}; refuses (400) anything else, {@code null} included. */
     public <T> T body(Class<T> type) {
         JsonNode node = body();
-        if (!node.isObject()) {
-            throw new ApiException(400, new ApiError("request body must be a JSON object (" + type.getSimpleName()
-                    + "), got " + (node.isNull() ? "null" : node.getNodeType().toString().toLowerCase()),
-                    List.of(new ApiError.Problem("body", "must be a JSON object"))));
-        }
         try {
             return BODY.treeToValue(node, type);
         } catch (JsonProcessingException e) {

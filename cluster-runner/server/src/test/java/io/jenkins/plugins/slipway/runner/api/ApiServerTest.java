@@ -6,7 +6,6 @@ import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,14 +103,16 @@ class ApiServerTest {
     void dotDotAndEncodedDotsInThePathAreRefusedOrUnknown() throws Exception {
         for (String path : List.of("/api/v1/apps/%2e%2e/x", "/api/v1/apps/..%2Fx", "/api/v1/%2e%2e/%2e%2e/etc/passwd",
                 "/api/v1/apps/a%00b", "/api/v1/apps/" + "a".repeat(1000) + "/nope")) {
-            try (Socket s = new Socket("127.0.0.1", server.port())) {
-                OutputStream out = s.getOutputStream();
-                out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(all).as(path).matches("(?s)HTTP/1.1 4\\d\\d .*");
-                assertThat(all).as(path).contains("application/json").contains("\"error\"");
-            }
+            assertThat(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nConnection: close\r\n\r\n")).as(path).matches("(?s)HTTP/1.1 4\\d\\d .*application/json.*\"error\".*");
+        }
+        assertThat(raw("GET /healthz\r\n\r\n")).as("HTTP/0.9").startsWith("HTTP/1.1 400 ").contains("unsupported HTTP version");
+    }
+
+    private String raw(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

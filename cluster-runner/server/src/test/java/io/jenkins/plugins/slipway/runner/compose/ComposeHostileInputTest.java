@@ -97,6 +97,8 @@ class ComposeHostileInputTest {
             "healthcheck: {test: [CMD, x], interval: 18446744073709551617}|services.web.healthcheck.interval",
             "x-slipway: {route: {port: 4294967297, targetPort: 80}}|services.web.x-slipway.route.port",
             "image: ../../etc/passwd|services.web.image",
+            "stop_grace_period: \"1s\\0\"|services.web.stop_grace_period",
+            "deploy: {resources: {limits: {memory: \"1g\\0\"}}}|services.web.deploy.resources.limits.memory",
             "image: [busybox]|services.web.image",
             "environment: [[A, B]]|services.web.environment[0]",
             "deploy: {update_config: {parallelism: 1000000}}|services.web.deploy.update_config.parallelism",

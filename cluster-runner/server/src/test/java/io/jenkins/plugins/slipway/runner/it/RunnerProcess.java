@@ -94,6 +94,11 @@ public final class RunnerProcess implements AutoCloseable {
         return HttpRunnerClient.builder(url()).withToken(token()).withRequestTimeout(Duration.ofSeconds(30)).build();
     }
 
+    /** The process id of the runner as last launched (for /proc figures). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook runs, as in a crash. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner;
 
+import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
@@ -40,11 +41,13 @@ public final class RunnerService implements AutoCloseable {
      * @param token    the API token (never logged)
      * @param engine   engine name: {@code docker}
      * @param server   how the API listens (TLS, limits); its host and port are those above
+     * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
      */
     public record Options(String host, int port, Path dataDir, String token, String engine, String dockerHost,
-                          ServerOptions server) {
+                          ServerOptions server, WebhookPolicy webhooks) {
         public Options(String host, int port, Path dataDir, String token, String engine, String dockerHost) {
-            this(host, port, dataDir, token, engine, dockerHost, ServerOptions.plain(host, port));
+            this(host, port, dataDir, token, engine, dockerHost, ServerOptions.plain(host, port),
+                    WebhookPolicy.publicOnly());
         }
     }
 
@@ -71,7 +74,7 @@ public final class RunnerService implements AutoCloseable {
         closeables.push(reconciler);
         Strategies strategies = Strategies.defaults();
         ReleaseCommands commands = new ReleaseCommands();
-        AnalysisRuns analyses = new AnalysisRuns(router, events);
+        AnalysisRuns analyses = new AnalysisRuns(router, events, o.webhooks());
         closeables.push(analyses);
         strategies.register(new CanaryStrategy(analyses, routes, commands));
         strategies.register(new BlueGreenStrategy(analyses, routes, commands));

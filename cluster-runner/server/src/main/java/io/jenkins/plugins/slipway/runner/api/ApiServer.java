@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.api;
 
 import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -206,6 +207,19 @@ public final class ApiServer implements AutoCloseable {
                         : new ApiException(404, "no such endpoint: " + path);
             } catch (ApiException e) {
                 ex.fail(e.status(), e.error());
+            } catch (StoreException e) {
+                if (!e.diskFull() && !e.databaseClosed()) {
+                    ex.fail(500, internalError(request.getMethod() + " " + path, e));
+                    return true;
+                }
+                LOG.warn("{} {} refused: {}", request.getMethod(), path, e.diskFull() ? "the data disk is full"
+                        : "the database is being opened again after a failed write");
+                response.getHeaders().put("Retry-After", "30");
+                ex.fail(503, new ApiError(e.diskFull()
+                        ? "the runner's data disk is full (No space left on device): nothing was changed; free space"
+                        + " in the data dir and retry, the runner recovers by itself"
+                        : "the runner's database is being opened again after a failed write (is the data disk full?):"
+                        + " nothing was changed; retry", List.of()));
             } catch (Exception | StackOverflowError e) {
                 ex.fail(500, internalError(request.getMethod() + " " + path, e));
             }

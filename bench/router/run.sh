@@ -138,6 +138,11 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 summary
 echo
+# Only the router's own runs send it requests, so each window with traffic holds (part of) one slipway run:
+# set beside wrk's p99, the router's own p99 tells time spent in the router from time spent getting to it.
+echo "== the router's own latency (request read to last answer byte written), per 10 s window with traffic"
+grep "router metrics" "$WORK/router.log" | grep -v "requests=0 " || true
+echo
 echo "== apply() to new weight served"
 java -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench apply-latency 200
 echo "raw wrk outputs: $WORK" >&2

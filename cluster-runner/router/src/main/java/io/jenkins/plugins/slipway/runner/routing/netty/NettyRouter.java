@@ -229,6 +229,12 @@ public final class NettyRouter implements Router {
         }
     }
 
+    /** What the router knows of one backend (ejection, health), or null; for the tests of this package. */
+    BackendState state(String routeName, String backendId) {
+        RouteServer r = routes.get(routeName);
+        return r == null ? null : r.state(backendId);
+    }
+
     @Override
     public int inFlight(String routeName, String backendId) {
         RouteServer r = routes.get(routeName);

@@ -228,8 +228,8 @@ class NettyRouterTest {
         // closes under it, and the router counts what it is sent.
         assertThat(router.snapshot(ROUTE, "1").requests()).isGreaterThanOrEqualTo(1600);
         // At most half of the revision is ejected at once: b is, c (refusing too) is tried and passed over.
-        assertThat(router.prometheusText()).contains(
-                "slipway_router_backends{route=\"shop/web\",revision=\"1\",state=\"ejected\"} 1");
+        assertThat(router.state(ROUTE, "b").ejected()).isTrue();
+        assertThat(router.state(ROUTE, "c").ejected()).isFalse();
     }
 
     @Test
@@ -438,8 +438,7 @@ class NettyRouterTest {
         }
         // Four resets leave it in (a busy backend may drop a connection), the fifth in a row takes it out.
         assertThat(bad.requests.get()).isEqualTo(5);
-        assertThat(router.prometheusText())
-                .contains("slipway_router_backends{route=\"shop/web\",revision=\"1\",state=\"ejected\"} 1");
+        assertThat(router.state(ROUTE, "bad").ejected()).isTrue();
         assertThat(router.snapshot(ROUTE, "1").failures()).isZero();
     }
 
@@ -462,8 +461,8 @@ class NettyRouterTest {
         for (CompletableFuture<HttpResponse<String>> a : answers) {
             assertThat(a.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
-        assertThat(router.prometheusText())
-                .contains("slipway_router_backends{route=\"shop/web\",revision=\"1\",state=\"healthy\"} 2");
+        assertThat(router.state(ROUTE, "slow").ejected()).isFalse();
+        assertThat(router.state(ROUTE, "slow").outlier.consecutiveFailures()).isZero();
         assertThat(router.snapshot(ROUTE, "1").failures()).isZero();
     }
 
@@ -481,8 +480,8 @@ class NettyRouterTest {
         // Rev 2's 500s are its answers, not the router's failures to reach it: counted, passed on, not hidden.
         assertThat(errors).isPositive();
         assertThat(router.snapshot(ROUTE, "1").failures() + router.snapshot(ROUTE, "2").failures()).isEqualTo(errors);
-        assertThat(router.prometheusText())
-                .doesNotContain("state=\"ejected\"} 1");
+        assertThat(router.state(ROUTE, "failing").ejected()).isFalse();
+        assertThat(router.state(ROUTE, "failing").outlier.consecutiveFailures()).isZero();
     }
 
     @Test

@@ -174,6 +174,16 @@ public final class Exchange {
         send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Answers {@code body} as it is (metrics in a library's format, static files). */
+    public void bytes(int status, String contentType, byte[] body) {
+        send(status, contentType, body);
+    }
+
+    /** Sets a header of the answer; call before answering. */
+    public void header(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
     /**
      * Answers 200 with {@code text/event-stream} and keeps the exchange open after the handler returns, without a
      * thread, until {@link EventStream#end()} or the reader goes away.

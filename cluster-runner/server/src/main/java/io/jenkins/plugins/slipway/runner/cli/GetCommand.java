@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +42,7 @@ final class GetCommand extends ClientCommand {
             draw(new RolloutView(status, null, List.of(), Instant.now()).render(), false);
             return 0;
         }
-        boolean inPlace = watch && CommandLine.Help.Ansi.AUTO.enabled();
+        boolean inPlace = watch && onTerminal();
         try (ReleaseFeed feed = new ReleaseFeed(client, status.currentRelease(), err())) {
             if (!watch) {
                 feed.awaitBatch(FIRST_EVENTS, QUIET, MAX_DELAY);
@@ -57,6 +56,11 @@ final class GetCommand extends ClientCommand {
             }
             return 0;
         }
+    }
+
+    /** Stdout (and stdin) is a terminal that understands cursor moves: redraw in place there. */
+    private static boolean onTerminal() {
+        return System.console() != null && !"dumb".equals(System.getenv("TERM"));
     }
 
     private String view(RunnerClient client, ReleaseFeed feed) {

@@ -165,8 +165,10 @@ final class RolloutView {
         return revision == stableRevision() ? "stable" : null;
     }
 
+    /** Replicas the app runs when no release is under way: per service, its largest replica set. */
     private int desired() {
-        return app.services().stream().mapToInt(s -> s.replicas().desired()).sum();
+        return app.services().stream().mapToInt(s -> s.replicaSets().stream().mapToInt(AppStatus.ReplicaSetStatus::desired)
+                .max().orElse(s.replicas().desired())).sum();
     }
 
     private record Row(String prefix, String icon, String name, String kind, String status, String age, String info) {
@@ -285,12 +287,21 @@ final class RolloutView {
                 .findFirst().orElse(null);
     }
 
-    /** When each replica of this release last started, by name ({@code web-5-1}). */
+    /**
+     * When each replica of this release came up, by name ({@code web-5-1}): its {@code ReplicaStarted} event, or
+     * for strategies that report only health, its first health verdict.
+     */
     private Map<String, Instant> started() {
         Map<String, Instant> started = new HashMap<>();
         for (ReleaseEvent e : events) {
-            if (e.type().equals(EventTypes.REPLICA_STARTED) && e.data().get("replica") instanceof String name) {
-                started.put(name, time(e));
+            boolean aboutReplica = e.type().equals(EventTypes.REPLICA_STARTED) || e.type().equals(EventTypes.REPLICA_HEALTHY)
+                    || e.type().equals(EventTypes.REPLICA_UNHEALTHY);
+            if (aboutReplica && e.data().get("replica") instanceof String name && time(e) != null) {
+                if (e.type().equals(EventTypes.REPLICA_STARTED)) {
+                    started.put(name, time(e));
+                } else {
+                    started.putIfAbsent(name, time(e));
+                }
             }
         }
         return started;

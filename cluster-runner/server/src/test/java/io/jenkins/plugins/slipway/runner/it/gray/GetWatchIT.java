@@ -82,11 +82,12 @@ class GetWatchIT {
                     && pane.contains("α " + id + "-step-2"));
             keep("paused", paused);
             assertThat(paused).contains("Name:            gray-get", "Strategy:        canary", "  Step:          3/3",
-                    "  SetWeight:     25", "gray-web:v2 (canary)", "gray-web:v1 (stable)", "Replicas:",
+                    "  SetWeight:     25", "gray-web:v2 (canary)", "gray-web:v1 (stable)", "Replicas:", "  Desired:       2", "  Current:       3",
+                    "  Updated:       1", "  Ready:         3",
                     "⟳ gray-get", "├──# revision:2", "└──# revision:1", "⧉ web-2", "□ web-2-1", "⧉ web-1", "□ web-1-1",
                     "□ web-1-2", "ReplicaSet", "Replica ", "AnalysisRun", "✔ Successful", "✔ 2", "release " + id);
-            assertThat(paused).containsPattern("⧉ web-2 +ReplicaSet +✔ Healthy +\\d+s +canary, weight 25% \\(actual \\d+%\\)");
-            assertThat(paused).containsPattern("□ web-2-1 +Replica +✔ Healthy +\\d+s +ready:1/1");
+            assertThat(paused).containsPattern("⧉ web-2 +ReplicaSet +✔ Healthy +[0-9ms]+ +canary, weight 25% \\(actual \\d+%\\)");
+            assertThat(paused).containsPattern("□ web-2-1 +Replica +✔ Healthy +[0-9ms]+ +ready:1/1");
             int actual = actualWeight(paused);
             assertThat(actual).as("share of the canary the router measured at 25%").isBetween(1, 60);
             assertThat(count(paused, "Name:")).as("one view on the screen").isEqualTo(1);

@@ -38,6 +38,8 @@ final class Migrations {
     static MigrateResult apply(String url, String user, String password, String... locations) throws SQLException {
         FluentConfiguration config = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(url, user, password)
+                // The runner logs through SLF4J; naming it spares Flyway probing for other logging libraries.
+                .loggers("slf4j")
                 .locations(locations)
                 .table(HISTORY)
                 .failOnMissingLocations(true)

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,18 +32,20 @@ public final class ActualWeights implements AutoCloseable {
     private static final Duration MIN_GAP = Duration.ofMillis(500);
 
     private final Router router;
-    private final RouteSync routes;
+    /** The revisions a service's route is set to send traffic to now. */
+    private final BiFunction<String, String, Set<String>> routed;
     private final LongSupplier clock;
     private final Map<String, History> histories = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sampler;
 
     public ActualWeights(RouteSync routes) {
-        this(routes.router(), routes, System::nanoTime, true);
+        this(routes.router(), (app, service) -> routes.weights(app, service).keySet(), System::nanoTime, true);
     }
 
-    ActualWeights(Router router, RouteSync routes, LongSupplier clock, boolean sampleInBackground) {
+    ActualWeights(Router router, BiFunction<String, String, Set<String>> routed, LongSupplier clock,
+                  boolean sampleInBackground) {
         this.router = router;
-        this.routes = routes;
+        this.routed = routed;
         this.clock = clock;
         if (sampleInBackground) {
             sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -86,7 +89,7 @@ public final class ActualWeights implements AutoCloseable {
             return;
         }
         String route = RouteSync.routeName(h.app, h.service);
-        Set<String> revisions = new TreeSet<>(routes.weights(h.app, h.service).keySet());
+        Set<String> revisions = new TreeSet<>(routed.apply(h.app, h.service));
         if (!h.samples.isEmpty()) {
             // A revision that left the route within the window still answered part of it.
             Map<String, Long> first = h.samples.getFirst().requests;

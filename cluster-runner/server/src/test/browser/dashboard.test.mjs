@@ -38,7 +38,7 @@ const profile = mkdtempSync(join(tmpdir(), 'slipway-dashboard-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.DASH_CHROMIUM || '/usr/bin/chromium',
   headless: true,
-  viewport: { width: 1360, height: 900 },
+  viewport: { width: 1440, height: 1100 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
@@ -115,6 +115,15 @@ async function main() {
   check(build === process.env.DASH_BUILD_URL, `the release should link its Jenkins build ${process.env.DASH_BUILD_URL}, got ${build}`);
   await shot('04-canary-paused-at-step-4');
 
+  // The apps page in the middle of the canary: both revisions, set and measured weights.
+  await page.goto(`${url}/#/`);
+  await page.waitForSelector(`.card[data-app="${app}"][data-state="Paused"] .replica-set:has(.tag.new) .replica.healthy`, WAIT);
+  await page.waitForFunction((name) => /rev \d+ \d+% \/ rev \d+ \d+%/.test(document.querySelector(
+    `.card[data-app="${name}"] .weight-row[data-kind="actual"] .figures`)?.textContent || ''), app, WAIT);
+  await shot('04b-apps-during-canary');
+  await page.goto(`${url}/#/apps/${app}/releases/${releaseId}`);
+  await page.waitForSelector('#steps[data-current-step="4"][data-phase="Paused"]', WAIT);
+
   await page.click('#action-promote');
   await page.waitForSelector('#confirm[open]', WAIT);
   const says = await page.textContent('#confirm-text');
@@ -128,8 +137,9 @@ async function main() {
 
   await page.goto(`${url}/#/`);
   await page.waitForSelector(`.card[data-app="${app}"][data-state="Healthy"]`, WAIT);
-  // The load loop is still running: the router measured what revision 2 answered.
-  await page.waitForSelector(`.card[data-app="${app}"] .weight-row[data-kind="actual"] .figures:text-matches("rev 2 \\d+%.*last minute")`, WAIT);
+  // The load loop is still running: the router measured what each revision answered.
+  await page.waitForFunction((name) => /rev \d+ \d+%.*\(last minute\)/.test(document.querySelector(
+    `.card[data-app="${name}"] .weight-row[data-kind="actual"] .figures`)?.textContent || ''), app, WAIT);
   await shot('07-apps-after-release');
 }
 

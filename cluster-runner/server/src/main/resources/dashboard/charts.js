@@ -2,7 +2,7 @@
 import { h, svg } from './dom.js';
 import { clock } from './format.js';
 
-const W = 340;
+const W = 290;
 const H = 150;
 const PAD = { left: 48, right: 12, top: 14, bottom: 26 };
 

@@ -113,7 +113,7 @@ class DashboardBrowserIT {
         assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
         assertThat(end.canaryWeight()).isEqualTo(100);
         for (String shot : List.of("01-login", "02-wrong-token-refused", "03-apps", "04-canary-paused-at-step-4",
-                "05-promote-confirmation", "06-succeeded", "07-apps-after-release")) {
+                "04b-apps-during-canary", "05-promote-confirmation", "06-succeeded", "07-apps-after-release")) {
             assertThat(SHOTS.resolve(shot + ".png")).isNotEmptyFile();
         }
     }

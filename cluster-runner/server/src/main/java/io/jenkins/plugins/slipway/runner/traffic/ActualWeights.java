@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The share of a route's requests each revision actually answered over the last minute, beside the weights the
@@ -24,6 +26,7 @@ import java.util.function.LongSupplier;
  * work for it.
  */
 public final class ActualWeights implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ActualWeights.class);
     /** The span the shares are measured over. */
     public static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration EVERY = Duration.ofSeconds(5);
@@ -53,7 +56,7 @@ public final class ActualWeights implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleWithFixedDelay(this::sampleAll, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            sampler.scheduleWithFixedDelay(this::sampleQuietly, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             sampler = null;
         }
@@ -69,6 +72,15 @@ public final class ActualWeights implements AutoCloseable {
             h.lastAsked = clock.getAsLong();
             sample(h);
             return h.shares();
+        }
+    }
+
+    /** A scheduled task that throws is never run again: one bad sample must not end the sampling. */
+    private void sampleQuietly() {
+        try {
+            sampleAll();
+        } catch (RuntimeException e) {
+            LOG.debug("Sampling the routes' request counters failed: {}", e.toString());
         }
     }
 

@@ -76,7 +76,7 @@ export function renderRelease(ctx, app, releaseId) {
     drawHead(s);
     drawSteps(s);
     drawActions(s);
-    el.charts.replaceChildren(measurementCharts(state.measurements));
+    el.charts.replaceChildren(measurementCharts(state.measurements, TERMINAL.has(s.phase)));
     el.measurements.replaceChildren(...otherMeasurements(state.measurements));
     el.stream.textContent = { live: '· live', reconnecting: '· reconnecting…', ended: '· ended', connecting: '' }[state.stream];
   }

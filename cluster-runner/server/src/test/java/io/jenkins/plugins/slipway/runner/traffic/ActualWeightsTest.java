@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.jenkins.plugins.slipway.runner.routing.Router;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -117,8 +119,8 @@ class ActualWeightsTest {
         }
 
         @Override
-        public String prometheusText() {
-            return "";
+        public MultiCollector metrics() {
+            return MetricSnapshots::new;
         }
 
         @Override

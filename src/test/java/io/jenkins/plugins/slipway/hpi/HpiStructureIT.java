@@ -126,6 +126,7 @@ class HpiStructureIT {
             }
         }
         assertThat(entries).contains(
+                "index.jelly",
                 "io/jenkins/plugins/slipway/build/SlipwayBuildStep/config.jelly",
                 "io/jenkins/plugins/slipway/push/SlipwayPushStep/config.jelly",
                 "io/jenkins/plugins/slipway/config/SlipwayConfiguration/config.jelly");

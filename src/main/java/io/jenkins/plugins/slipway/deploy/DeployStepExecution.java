@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
+import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
@@ -20,18 +21,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
  * Sends the deploy, then follows the release's event stream without holding a thread: events arrive on the
- * HTTP client's selector and are written to the build log as they come. The sequence number of the last
+ * HTTP client's selector and are written to the build log as they come.
+ *
+ * <p>{@link #start()} and {@link #stop(Throwable)} run on the CPS VM thread, which every pipeline of the
+ * controller shares, so they only hand work over: the workspace and the runner are touched on
+ * {@link Computer#threadPoolForRemoting} (core's cached pool for blocking work, so one build's slow runner
+ * call never waits behind another's), and delays (timeout, reconnect back-off) are timed by core's
+ * {@link Timer}, whose few threads only hand the work on. The sequence number of the last
  * event written is part of this object's serialized state, so after a controller restart {@link #onResume()}
  * reconnects with {@code Last-Event-ID} and the log goes on exactly where it stopped.
  */
@@ -41,16 +47,6 @@ public class DeployStepExecution extends StepExecution {
 
     /** Reconnects after a dropped stream back off up to this long. */
     private static final long MAX_BACKOFF_MILLIS = 10_000;
-
-    /**
-     * Short, non-blocking-ish work (one HTTP call each) and timers; daemon threads so a test JVM or a
-     * stopping controller is never held up by them.
-     */
-    private static final ScheduledExecutorService WORK = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "slipwayDeploy");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String runnerName;
     private final String app;
@@ -87,29 +83,29 @@ public class DeployStepExecution extends StepExecution {
     }
 
     @Override
-    public boolean start() throws Exception {
-        Run<?, ?> run = getContext().get(Run.class);
-        FilePath workspace = getContext().get(FilePath.class);
-        EnvVars env = getContext().get(EnvVars.class);
-        FilePath composeFile = workspace.child(composePath);
-        if (!composeFile.exists()) {
-            throw new AbortException("slipwayDeploy: compose file '" + composePath + "' not found in the workspace "
-                    + workspace.getRemote());
-        }
-        String composeText = composeFile.readToString();
-        connection = RunnerConnections.open(runnerName, run);
-        Integer buildNumber = run.getNumber();
-        DeployRequest request = new DeployRequest(composeText, images,
-                new Cause(env.get("BUILD_URL"), buildNumber, env.get("GIT_COMMIT")));
+    public boolean start() {
         deadlineMillis = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(timeoutMinutes);
-        log().println("[slipway] deploying app '" + app + "' from " + composePath + " to runner " + connection.describe()
-                + (images.isEmpty() ? "" : " with images " + images));
-        WORK.execute(() -> deploy(request));
+        blocking(this::deploy);
         return false;
     }
 
-    private void deploy(DeployRequest request) {
+    /** Reads the Compose file where the workspace is, sends the deploy and starts following the release. */
+    private void deploy() {
         try {
+            Run<?, ?> run = run();
+            FilePath workspace = getContext().get(FilePath.class);
+            EnvVars env = getContext().get(EnvVars.class);
+            FilePath composeFile = workspace.child(composePath);
+            if (!composeFile.exists()) {
+                throw new AbortException("slipwayDeploy: compose file '" + composePath + "' not found in the workspace "
+                        + workspace.getRemote());
+            }
+            String composeText = composeFile.readToString();
+            connection = RunnerConnections.open(runnerName, run);
+            DeployRequest request = new DeployRequest(composeText, images,
+                    new Cause(env.get("BUILD_URL"), run.getNumber(), env.get("GIT_COMMIT")));
+            log().println("[slipway] deploying app '" + app + "' from " + composePath + " to runner "
+                    + connection.describe() + (images.isEmpty() ? "" : " with images " + images));
             DeployResponse response = connection.client().deploy(app, request);
             PrintStream log = log();
             for (String warning : response.warnings()) {
@@ -212,7 +208,7 @@ public class DeployStepExecution extends StepExecution {
         reconnects++;
         log().println("[slipway] event stream of release " + releaseId + " dropped (" + failure.getMessage()
                 + "); reconnecting from event " + lastEventId + " in " + backoff + " ms");
-        WORK.schedule(this::follow, backoff, TimeUnit.MILLISECONDS);
+        later(this::follow, backoff);
     }
 
     private void conclude() {
@@ -228,7 +224,7 @@ public class DeployStepExecution extends StepExecution {
                     + phase + ": " + message));
         } else {
             // The stream ended without a terminal event we saw (a race with a reconnect): ask the runner.
-            WORK.execute(() -> {
+            blocking(() -> {
                 try {
                     ReleaseStatus status = connection.client().release(releaseId);
                     phase = status.phase();
@@ -247,7 +243,7 @@ public class DeployStepExecution extends StepExecution {
 
     private void armTimeout() {
         long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
-        timeoutTask = WORK.schedule(this::timedOut, delay, TimeUnit.MILLISECONDS);
+        timeoutTask = later(this::timedOut, delay);
     }
 
     private void timedOut() {
@@ -282,10 +278,12 @@ public class DeployStepExecution extends StepExecution {
                 return;
             }
         }
-        if (connection != null) {
-            log().println("[slipway] build stopped: " + abortRelease("Jenkins build stopped: " + cause));
-        }
-        fail(cause);
+        blocking(() -> {
+            if (connection != null) {
+                log().println("[slipway] build stopped: " + abortRelease("Jenkins build stopped: " + cause));
+            }
+            fail(cause);
+        });
     }
 
     @Override
@@ -295,22 +293,34 @@ public class DeployStepExecution extends StepExecution {
                 return;
             }
         }
-        try {
-            connection = RunnerConnections.open(runnerName, run());
-        } catch (Exception e) {
-            fail(e);
-            return;
-        }
-        if (releaseId == null) {
-            fail(new AbortException("slipwayDeploy: Jenkins restarted before runner " + connection.describe()
-                    + " acknowledged the deploy of app '" + app + "'; see the app's state on the runner"));
-            return;
-        }
-        log().println("[slipway] resuming release " + releaseId + " after event " + lastEventId);
-        if (wait != WaitMode.NONE) {
-            armTimeout();
-        }
-        WORK.execute(this::follow);
+        blocking(() -> {
+            try {
+                connection = RunnerConnections.open(runnerName, run());
+            } catch (Exception e) {
+                fail(e);
+                return;
+            }
+            if (releaseId == null) {
+                fail(new AbortException("slipwayDeploy: Jenkins restarted before runner " + connection.describe()
+                        + " acknowledged the deploy of app '" + app + "'; see the app's state on the runner"));
+                return;
+            }
+            log().println("[slipway] resuming release " + releaseId + " after event " + lastEventId);
+            if (wait != WaitMode.NONE) {
+                armTimeout();
+            }
+            follow();
+        });
+    }
+
+    /** Work that may block (the workspace, the runner): never on the CPS VM thread, never on the Timer. */
+    private static void blocking(Runnable work) {
+        Computer.threadPoolForRemoting.execute(work);
+    }
+
+    /** Work after a delay: Timer keeps the time, the work itself runs where blocking is allowed. */
+    private static ScheduledFuture<?> later(Runnable work, long delayMillis) {
+        return Timer.get().schedule(() -> blocking(work), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -328,7 +338,7 @@ public class DeployStepExecution extends StepExecution {
             return;
         }
         // Where the release stands (step, weight) for the pipeline: at a gate that is what it asks a person about.
-        WORK.execute(() -> {
+        blocking(() -> {
             try {
                 ReleaseStatus status = connection.client().release(releaseId);
                 step = status.step();

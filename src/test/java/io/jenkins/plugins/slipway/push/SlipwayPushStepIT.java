@@ -154,10 +154,7 @@ class SlipwayPushStepIT {
     /** The registry goes down before the push and stays down: bounded retries, then a failure naming it. */
     @Test
     void aRegistryThatStaysDownFailsNamingTheRegistryAfterBoundedRetries() throws Exception {
-        authRegistry = AuthRegistry.startAnonymous(registryDir);
-        String repo = authRegistry.host() + "/slipway-it/down";
-        build(repo, "retry");
-        authRegistry.stop();
+        String repo = builtThenRegistryDown("down", "retry");
         SlipwayPushStep push = new SlipwayPushStep();
         push.setImage(repo);
         push.setTags(List.of("retry"));
@@ -177,10 +174,7 @@ class SlipwayPushStepIT {
     /** The registry is down when the push starts and comes back while the step waits between attempts. */
     @Test
     void aRegistryThatComesBackWithinTheRetriesGetsThePush() throws Exception {
-        authRegistry = AuthRegistry.startAnonymous(registryDir);
-        String repo = authRegistry.host() + "/slipway-it/back";
-        build(repo, "back");
-        authRegistry.stop();
+        String repo = builtThenRegistryDown("back", "back");
         SlipwayPushStep push = new SlipwayPushStep();
         push.setImage(repo);
         push.setTags(List.of("back"));
@@ -208,6 +202,15 @@ class SlipwayPushStepIT {
     }
 
     @SuppressWarnings("unchecked")
+    /** An image built for a registry of the test's own, which is then stopped: its port refuses connections. */
+    private String builtThenRegistryDown(String name, String tag) throws Exception {
+        authRegistry = AuthRegistry.startAnonymous(registryDir);
+        String repo = authRegistry.host() + "/slipway-it/" + name;
+        build(repo, tag);
+        authRegistry.stop();
+        return repo;
+    }
+
     private Map<String, Object> build(String repo, String... tags) throws Exception {
         SlipwayBuildStep step = new SlipwayBuildStep(repo);
         step.setTags(List.of(tags));

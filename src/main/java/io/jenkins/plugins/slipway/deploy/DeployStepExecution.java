@@ -94,6 +94,10 @@ public class DeployStepExecution extends StepExecution {
         try {
             Run<?, ?> run = run();
             FilePath workspace = getContext().get(FilePath.class);
+            if (workspace == null) {
+                throw new AbortException("slipwayDeploy: no workspace to read the compose file '" + composePath
+                        + "' from: call slipwayDeploy inside node { }");
+            }
             EnvVars env = getContext().get(EnvVars.class);
             FilePath composeFile = workspace.child(composePath);
             if (!composeFile.exists()) {

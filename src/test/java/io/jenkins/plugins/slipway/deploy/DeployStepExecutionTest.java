@@ -85,6 +85,16 @@ class DeployStepExecutionTest {
     }
 
     @Test
+    void withoutAWorkspaceTheStepFailsSayingWhere() throws Exception {
+        TestStepContext ctx = TestStepContext.withoutWorkspace();
+        ctx.start(new DeployStep("shop"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ctx.outcome().isDone());
+        assertThat(ctx.outcome()).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(AbortException.class)
+                .withMessage("slipwayDeploy: no workspace to read the compose file 'compose.yml' from: call slipwayDeploy inside node { }");
+    }
+
+    @Test
     void deploysWaitingOnAHungRunnerDoNotHoldUpOtherDeploys() throws Exception {
         Files.writeString(workspace.resolve("compose.yml"), "services:\n  web:\n    image: nginx\n");
         int deploys = 4;

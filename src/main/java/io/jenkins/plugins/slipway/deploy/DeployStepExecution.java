@@ -124,8 +124,16 @@ public class DeployStepExecution extends StepExecution {
                 succeed();
                 return;
             }
+            boolean stoppedMeanwhile;
             synchronized (this) {
                 releaseId = response.release();
+                stoppedMeanwhile = finished;
+            }
+            if (stoppedMeanwhile) {
+                // stop() came while the deploy was on its way and had nothing to abort yet.
+                LOGGER.log(Level.INFO, "release {0} of app {1} started after its build was stopped: {2}",
+                        new Object[] {releaseId, app, abortRelease("Jenkins build stopped before the runner answered")});
+                return;
             }
             log.println("[slipway] release " + releaseId + ": app '" + app + "' to revision " + revision);
             ReleaseAction.attach(run(), app, connection, releaseId, revision);

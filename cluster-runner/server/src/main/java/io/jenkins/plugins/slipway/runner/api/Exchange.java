@@ -58,6 +58,20 @@ final class Exchange {
         send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    void bytes(int status, String contentType, byte[] body) throws IOException {
+        send(status, contentType, body);
+    }
+
+    /** A request header's first value, or null. */
+    String requestHeader(String name) {
+        return http.getRequestHeaders().getFirst(name);
+    }
+
+    /** Sets a header of the answer; call before answering. */
+    void header(String name, String value) {
+        http.getResponseHeaders().set(name, value);
+    }
+
     private void send(int status, String contentType, byte[] body) throws IOException {
         http.getResponseHeaders().set("Content-Type", contentType);
         http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

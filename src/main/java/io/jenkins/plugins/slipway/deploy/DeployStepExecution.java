@@ -45,6 +45,9 @@ public class DeployStepExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(DeployStepExecution.class.getName());
 
+    /** How often the runner is asked for the shares the router measured, while the step follows a release. */
+    private static final long OBSERVE_EVERY_MILLIS = 5_000;
+
     /** Reconnects after a dropped stream back off up to this long. */
     private static final long MAX_BACKOFF_MILLIS = 10_000;
 
@@ -70,6 +73,7 @@ public class DeployStepExecution extends StepExecution {
     private transient volatile RunnerConnection connection;
     private transient volatile RunnerClient.EventSubscription subscription;
     private transient volatile ScheduledFuture<?> timeoutTask;
+    private transient volatile ScheduledFuture<?> observeTask;
     private transient int reconnects;
 
     DeployStepExecution(@NonNull StepContext context, DeployStep step) {
@@ -146,6 +150,7 @@ public class DeployStepExecution extends StepExecution {
                 return;
             }
             armTimeout();
+            blocking(this::observe);
             follow();
         } catch (RunnerException e) {
             fail(new AbortException("slipwayDeploy: " + e.getMessage()));
@@ -253,6 +258,30 @@ public class DeployStepExecution extends StepExecution {
         }
     }
 
+    /**
+     * Records on the build page what the router measured (the app's actual weights), then asks again after
+     * {@link #OBSERVE_EVERY_MILLIS}, until the step ends. A failed look is only logged: the events go on.
+     */
+    private void observe() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+        }
+        try {
+            ReleaseAction action = ReleaseAction.find(run(), releaseId);
+            if (action != null) {
+                action.observed(connection.client().app(app));
+            }
+        } catch (RunnerException | IOException e) {
+            LOGGER.log(Level.FINE, "could not read the actual weights of app " + app, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        observeTask = later(this::observe, OBSERVE_EVERY_MILLIS);
+    }
+
     private void armTimeout() {
         long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
         timeoutTask = later(this::timedOut, delay);
@@ -321,6 +350,7 @@ public class DeployStepExecution extends StepExecution {
             if (wait != WaitMode.NONE) {
                 armTimeout();
             }
+            blocking(this::observe);
             follow();
         });
     }
@@ -380,9 +410,10 @@ public class DeployStepExecution extends StepExecution {
         if (s != null) {
             s.close();
         }
-        ScheduledFuture<?> t = timeoutTask;
-        if (t != null) {
-            t.cancel(false);
+        for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {timeoutTask, observeTask}) {
+            if (t != null) {
+                t.cancel(false);
+            }
         }
         return true;
     }

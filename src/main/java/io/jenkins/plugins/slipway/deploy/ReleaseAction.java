@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.deploy;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Api;
 import hudson.model.Run;
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
@@ -15,7 +16,7 @@ import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * The build page's view of one release: app, revision, outcome, the step chain with the current step, the
- * weights set and the latest analysis figures, and a link to the release in the runner's dashboard. One per
+ * weights set beside the shares the router measured, the latest analysis figures, and a link to the release in the runner's dashboard. One per
  * release a build started, so a build that deploys two apps shows both. The page re-reads
  * {@code api/json} while the release runs; the step feeds {@link #record} from the event stream.
  */
@@ -68,6 +69,11 @@ public class ReleaseAction implements RunAction2 {
             message = event.message();
         }
         progress.record(event);
+    }
+
+    /** The router's measured shares, from the runner's status of the app (polled while the step follows). */
+    synchronized void observed(AppStatus status) {
+        progress.observed(status, revision);
     }
 
     /** The page's data, at {@code <action>/api/json}. */
@@ -158,6 +164,12 @@ public class ReleaseAction implements RunAction2 {
     @Exported
     public synchronized int getSetWeight() {
         return progress.getSetWeight();
+    }
+
+    /** Percent of requests the new revision answered over the last minute; -1 while unknown. */
+    @Exported
+    public synchronized int getActualWeight() {
+        return progress.getActualWeight();
     }
 
     @Exported

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.slipway.deploy;
 
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kohsuke.stapler.export.Exported;
@@ -11,7 +13,8 @@ import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * What the build page shows of a release, folded from its events as they arrive: the step chain with the
- * current step, the weights set per service, and the latest analysis figures per metric. Plain fields and
+ * current step, the weights set per service beside the shares the router measured (from the runner's app
+ * status), and the latest analysis figures per metric. Plain fields and
  * lists only: Jenkins keeps it in build.xml (XStream) and serves it at {@code .../api/json} (Stapler export).
  */
 @ExportedBean
@@ -25,6 +28,8 @@ public final class ReleaseProgress {
     private int stepCount;
     /** Percent of traffic the new revision is set to get; -1 until a step or a traffic shift says. */
     private int setWeight = -1;
+    /** Percent of requests the new revision answered over the last minute, as the router counted; -1 unknown. */
+    private int actualWeight = -1;
     private final List<Step> steps = new ArrayList<>();
     private final List<ServiceWeights> weights = new ArrayList<>();
     private final List<Metric> analysis = new ArrayList<>();
@@ -66,18 +71,56 @@ public final class ReleaseProgress {
     }
 
     private void shifted(String service, Map<?, ?> byRevision) {
-        ServiceWeights sw = weights.stream().filter(w -> w.service.equals(service)).findFirst().orElse(null);
+        ServiceWeights sw = service(service);
         if (sw == null) {
-            if (weights.size() >= MAX_ENTRIES) {
-                return;
-            }
-            sw = new ServiceWeights(service);
-            weights.add(sw);
+            return;
         }
+        Map<String, Integer> actual = new LinkedHashMap<>();
+        sw.revisions.forEach(r -> actual.put(r.revision, r.actual));
         sw.revisions.clear();
         for (Map.Entry<?, ?> e : byRevision.entrySet()) {
-            sw.revisions.add(new RevisionWeight(String.valueOf(e.getKey()), number(e.getValue(), 0)));
+            String revision = String.valueOf(e.getKey());
+            sw.revisions.add(new RevisionWeight(revision, number(e.getValue(), 0), actual.getOrDefault(revision, -1)));
         }
+    }
+
+    /**
+     * What the router measured: each routed service's share of requests per revision over the last minute, from
+     * the runner's app status. Revisions the router answered for but no weight was set on are listed too.
+     */
+    void observed(AppStatus status, int newRevision) {
+        boolean headline = true;
+        for (AppStatus.ServiceStatus service : status.services()) {
+            ServiceWeights sw = service.route() == null ? null : service(service.name());
+            if (sw == null) {
+                continue;
+            }
+            Map<String, Integer> actual = service.actualWeights();
+            Map<String, Integer> set = new LinkedHashMap<>(service.weights() == null ? Map.of() : service.weights());
+            actual.keySet().forEach(rev -> set.putIfAbsent(rev, 0));
+            sw.revisions.clear();
+            set.forEach((rev, pct) -> sw.revisions.add(new RevisionWeight(rev, pct,
+                    actual.isEmpty() ? -1 : actual.getOrDefault(rev, 0))));
+            if (headline) {
+                // The new revision's share on the first routed service, beside setWeight.
+                actualWeight = actual.isEmpty() ? -1 : actual.getOrDefault(String.valueOf(newRevision), 0);
+                headline = false;
+            }
+        }
+    }
+
+    private ServiceWeights service(String name) {
+        for (ServiceWeights w : weights) {
+            if (w.service.equals(name)) {
+                return w;
+            }
+        }
+        if (weights.size() >= MAX_ENTRIES) {
+            return null;
+        }
+        ServiceWeights w = new ServiceWeights(name);
+        weights.add(w);
+        return w;
     }
 
     private void measured(Map<String, Object> data, String line) {
@@ -170,6 +213,12 @@ public final class ReleaseProgress {
         return phase.isTerminal() ? phase.name() : phase == Phase.Paused ? "paused" : "current";
     }
 
+    /** Percent of requests the new revision answered over the last minute (router's count); -1 while unknown. */
+    @Exported
+    public int getActualWeight() {
+        return actualWeight;
+    }
+
     @Exported
     public List<ServiceWeights> getWeights() {
         return List.copyOf(weights);
@@ -241,15 +290,17 @@ public final class ReleaseProgress {
         }
     }
 
-    /** Percent of a route's traffic set for one revision. */
+    /** Percent of a route's traffic set for one revision, and the share of requests it actually answered. */
     @ExportedBean
     public static final class RevisionWeight {
         private final String revision;
         private final int percent;
+        private final int actual;
 
-        RevisionWeight(String revision, int percent) {
+        RevisionWeight(String revision, int percent, int actual) {
             this.revision = revision;
             this.percent = percent;
+            this.actual = actual;
         }
 
         @Exported
@@ -257,9 +308,16 @@ public final class ReleaseProgress {
             return revision;
         }
 
+        /** The weight set. */
         @Exported
         public int getPercent() {
             return percent;
+        }
+
+        /** Percent of requests answered over the last minute; -1 until the runner reported it. */
+        @Exported
+        public int getActual() {
+            return actual;
         }
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import java.io.IOException;
@@ -90,6 +91,37 @@ class ReleaseActionTest {
         assertThat(action.getDashboardUrl()).isEqualTo("http://127.0.0.1:8700/#/apps/shop/releases/shop-5-ab");
     }
 
+    /** The runner's app status says what share of the requests each revision answered over the last minute. */
+    @Test
+    void theActualWeightsTheRouterMeasuredStandBesideTheSetOnes() {
+        ReleaseAction action = canaryAtItsPause();
+        assertThat(action.getActualWeight()).isEqualTo(-1);
+        AppStatus.ServiceStatus web = new AppStatus.ServiceStatus("web", new AppStatus.Replicas(3, 3), Map.of(),
+                new AppStatus.Route(8080, 80), Map.of("4", 80, "5", 20), Map.of("4", 77, "5", 23), List.of());
+        AppStatus.ServiceStatus worker = new AppStatus.ServiceStatus("worker", new AppStatus.Replicas(1, 1), Map.of(),
+                null, Map.of());
+
+        action.observed(new AppStatus("shop", 5, List.of(web, worker), "shop-5-ab"));
+
+        assertThat(action.getSetWeight()).isEqualTo(20);
+        assertThat(action.getActualWeight()).isEqualTo(23);
+        assertThat(action.getWeights()).singleElement().satisfies(w -> assertThat(w.getRevisions())
+                .extracting(ReleaseProgress.RevisionWeight::getRevision, ReleaseProgress.RevisionWeight::getPercent,
+                        ReleaseProgress.RevisionWeight::getActual)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("4", 80, 77),
+                        org.assertj.core.groups.Tuple.tuple("5", 20, 23)));
+
+        // A later traffic shift changes the weights set and keeps the last measured shares until the next look.
+        Map<String, Object> weights = new LinkedHashMap<>();
+        weights.put("4", 60);
+        weights.put("5", 40);
+        action.record(event("TrafficShifted", Phase.Progressing, "traffic web: rev 4 60% / rev 5 40%",
+                Map.of("service", "web", "weights", weights, "canaryWeight", 40)));
+        assertThat(action.getWeights().get(0).getRevisions()).extracting(ReleaseProgress.RevisionWeight::getPercent,
+                ReleaseProgress.RevisionWeight::getActual).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(60, 77), org.assertj.core.groups.Tuple.tuple(40, 23));
+    }
+
     @Test
     void aReplayedEventChangesNothingAndTheEndMarksEveryStepDone() {
         ReleaseAction action = canaryAtItsPause();
@@ -135,7 +167,7 @@ class ReleaseActionTest {
         assertThat(index).startsWith("<?jelly escape-by-default='true'?>")
                 .contains("<st:adjunct includes=\"io.jenkins.plugins.slipway.deploy.ReleaseAction.releaseView\"/>")
                 .contains("${it.dashboardUrl}", "data-list=\"steps\"", "data-list=\"weights\"", "data-list=\"analysis\"",
-                        "data-field=\"setWeight\"")
+                        "data-field=\"setWeight\"", "data-field=\"actualWeight\"")
                 .doesNotContain("<script");
         assertThat(resource("releaseView.css")).isNotNull();
         assertThat(summary).startsWith("<?jelly escape-by-default='true'?>")

@@ -4,8 +4,8 @@
  * runner or a Compose file says can become markup. Stops when the release has ended.
  */
 (function () {
-  const TREE = "phase,message,finished,step,stepCount,setWeight,"
-    + "steps[number,description,state],weights[service,revisions[revision,percent]],"
+  const TREE = "phase,message,finished,step,stepCount,setWeight,actualWeight,"
+    + "steps[number,description,state],weights[service,revisions[revision,percent,actual]],"
     + "analysis[metric,index,count,verdict,figures[name,value,threshold]]";
   const EVERY_MS = 2000;
   const AFTER_ERROR_MS = 10000;
@@ -40,6 +40,7 @@
     field(root, "message", release.message || "");
     field(root, "step", release.step + " / " + release.stepCount);
     field(root, "setWeight", release.setWeight >= 0 ? release.setWeight + "%" : "");
+    field(root, "actualWeight", release.actualWeight >= 0 ? release.actualWeight + "%" : "");
     list(root, "steps", release.steps || [], function (ol, s) {
       const li = document.createElement("li");
       li.className = "slipway-step slipway-step-" + s.state;
@@ -55,7 +56,8 @@
         const row = document.createElement("tr");
         cell(row, w.service);
         cell(row, "revision " + r.revision);
-        cell(row, r.percent + "%");
+        cell(row, "set " + r.percent + "%");
+        cell(row, r.actual >= 0 ? "actual " + r.actual + "%" : "");
         table.appendChild(row);
       });
     });

@@ -3,7 +3,7 @@ package io.jenkins.plugins.slipway.config;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -21,7 +21,7 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /** A Slipway cluster runner: its name, base URL and the Secret-text credential holding its API token. */
-public final class ClusterRunner extends AbstractDescribableImpl<ClusterRunner> {
+public final class ClusterRunner implements Describable<ClusterRunner> {
     private final String name;
     private final String url;
     private String credentialsId;

@@ -75,7 +75,12 @@ class ApiServerTest {
             assertThat(rsp.statusCode()).as(body).isEqualTo(400);
             assertThat(rsp.body()).as(body).contains("request body").doesNotContain("Exception").doesNotContain("Cannot invoke");
         }
-        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": [1]}").body()).contains("\"path\":\"compose\"");
+        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": [1]}").body()).contains("\"path\":\"compose\"")
+                .contains("must be a string").doesNotContain("java.");
+        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": \"x\", \"images\": [1]}").body())
+                .contains("{\"path\":\"images\",\"message\":\"must be an object\"}");
+        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": \"x\", \"images\": {\"web\": {}}}").body())
+                .contains("{\"path\":\"images.web\",\"message\":\"must be a string\"}");
     }
 
     @Test

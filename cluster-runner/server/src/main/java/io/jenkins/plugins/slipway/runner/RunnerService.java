@@ -22,6 +22,7 @@ import io.jenkins.plugins.slipway.runner.routing.Routers;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,8 +83,11 @@ public final class RunnerService implements AutoCloseable {
                 routes, strategies, commands, analyses);
         closeables.push(controller);
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
+        ActualWeights actualWeights = new ActualWeights(routes);
+        closeables.push(actualWeights);
         api = new ApiServer(o.server(), o.token());
-        Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler);
+        Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
+                actualWeights);
         closeables.push(api);
         reconciler.start();
         controller.start();

@@ -202,7 +202,7 @@ class ApiServerTest {
         try {
             for (int i = 0; i < 200; i++) {
                 Socket s = new Socket("127.0.0.1", server.port());
-                s.getOutputStream().write(("GET /api/v1/followers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                s.getOutputStream().write(("GET /api/v1/followers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + TOKEN
                         + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 sockets.add(s);
             }

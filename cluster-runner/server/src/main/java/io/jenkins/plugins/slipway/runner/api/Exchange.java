@@ -131,10 +131,31 @@ public final class Exchange {
             String where = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
                     ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body") : "body";
+            Class<?> expected = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                    ? m.getTargetType() : null;
             throw new ApiException(400, new ApiError("request body does not match " + type.getSimpleName(),
-                    List.of(new ApiError.Problem(where, "has the wrong type: " + e.getOriginalMessage()
-                            .lines().findFirst().orElse("")))));
+                    List.of(new ApiError.Problem(where, expected(expected)))));
         }
+    }
+
+    /** What a field should have been, in the words of JSON rather than of Java. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type.isEnum()) {
+            return "must be a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "must be a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be a list";
+        }
+        return "must be an object";
     }
 
     private byte[] bytes() {

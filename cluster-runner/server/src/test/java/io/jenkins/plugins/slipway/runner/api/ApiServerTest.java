@@ -28,6 +28,7 @@ class ApiServerTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicReference<EventStream> stream = new AtomicReference<>();
     private final List<String> closes = new CopyOnWriteArrayList<>();
+    private final List<EventStream> followers = new CopyOnWriteArrayList<>();
     private ApiServer server;
 
     @BeforeEach
@@ -38,6 +39,7 @@ class ApiServerTest {
         server.route("GET", "/api/v1/boom", ex -> {
             throw new NullPointerException("Cannot invoke \"secret.compose()\" because \"req\" is null");
         });
+        server.route("GET", "/api/v1/followers", ex -> followers.add(ex.eventStream()));
         server.route("GET", "/api/v1/query", ex -> ex.json(200, Map.of("a", String.valueOf(ex.query("a")))));
         server.route("GET", "/api/v1/stream", ex -> {
             EventStream s = ex.eventStream();
@@ -75,7 +77,12 @@ class ApiServerTest {
             assertThat(rsp.statusCode()).as(body).isEqualTo(400);
             assertThat(rsp.body()).as(body).contains("request body").doesNotContain("Exception").doesNotContain("Cannot invoke");
         }
-        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": [1]}").body()).contains("\"path\":\"compose\"");
+        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": [1]}").body()).contains("\"path\":\"compose\"")
+                .contains("must be a string").doesNotContain("java.");
+        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": \"x\", \"images\": [1]}").body())
+                .contains("{\"path\":\"images\",\"message\":\"must be an object\"}");
+        assertThat(send("PUT", "/api/v1/apps/x", "{\"compose\": \"x\", \"images\": {\"web\": {}}}").body())
+                .contains("{\"path\":\"images.web\",\"message\":\"must be a string\"}");
     }
 
     @Test
@@ -187,6 +194,32 @@ class ApiServerTest {
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !closes.isEmpty());
         assertThat(closes).containsExactly("closed");
+    }
+
+    @Test
+    void manyIdleFollowersHoldNoThread() throws Exception {
+        List<Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket s = new Socket("127.0.0.1", server.port());
+                s.getOutputStream().write(("GET /api/v1/followers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + TOKEN
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                sockets.add(s);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> followers.size() == 200);
+            // 200 open streams on a server of at most 16 threads: short calls are still answered.
+            assertThat(send("GET", "/healthz", null).statusCode()).isEqualTo(200);
+            followers.forEach(f -> f.send(1, "step", "{}"));
+            followers.forEach(EventStream::end);
+            for (Socket s : sockets) {
+                s.setSoTimeout(30_000);
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("id: 1");
+            }
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.slipway.runner.reconcile;
 
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.Capabilities;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,12 +15,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Decides whether a running replica is ready: the engine's health check when the service has one, else an
- * HTTP GET of the route's {@code healthPath} on its target port through its 127.0.0.1 published port, answering
- * 2xx/3xx within the route's {@code healthTimeout}, else running is enough.
+ * Decides whether a running replica is ready: the engine's health check when the service has one (and the engine
+ * runs health checks), else an HTTP GET of the route's {@code healthPath} on its target port at the endpoint the
+ * engine reports, answering 2xx/3xx within the route's {@code healthTimeout}, else running is enough.
  */
 final class HealthProbe {
     private final HttpClient http = HttpClient.newBuilder().build();
+    private final boolean engineChecksHealth;
+
+    /** For an engine that runs health checks itself. */
+    HealthProbe() {
+        this(new Capabilities(false, false, true));
+    }
+
+    HealthProbe(Capabilities engine) {
+        this.engineChecksHealth = engine.healthChecks();
+    }
 
     /** Verdict and how it was reached. */
     record Verdict(boolean healthy, String detail) {
@@ -28,28 +40,28 @@ final class HealthProbe {
         if (r.state() != Replica.State.RUNNING) {
             return new Verdict(false, "container " + r.state().name().toLowerCase(java.util.Locale.ROOT));
         }
-        if (r.health() != Replica.Health.NONE) {
+        if (engineChecksHealth && r.health() != Replica.Health.NONE) {
             return new Verdict(r.health() == Replica.Health.HEALTHY,
                     "health check " + r.health().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (spec != null && spec.route() != null) {
-            Integer hostPort = r.hostPorts().get(spec.route().targetPort());
-            if (hostPort == null) {
+            Endpoint endpoint = r.endpoint(spec.route().targetPort());
+            if (endpoint == null) {
                 return new Verdict(false, "port " + spec.route().targetPort() + " not published");
             }
-            return probe(hostPort, spec.route());
+            return probe(endpoint, spec.route());
         }
         return new Verdict(true, "running, no health check");
     }
 
-    private Verdict probe(int hostPort, ServiceSpec.Route route) {
+    private Verdict probe(Endpoint endpoint, ServiceSpec.Route route) {
         Duration timeout = route.healthTimeout();
         // The default path stays out of messages, so they read as they did before the path could be set.
         String target = ":" + route.targetPort()
                 + (route.healthPath().equals(ServiceSpec.Route.DEFAULT_HEALTH_PATH) ? "" : route.healthPath());
         long start = System.nanoTime();
         CompletableFuture<HttpResponse<Void>> call = http.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + route.healthPath()))
+                HttpRequest.newBuilder(URI.create("http://" + endpoint.authority() + route.healthPath()))
                         .timeout(timeout).GET().build(),
                 HttpResponse.BodyHandlers.discarding());
         try {

@@ -258,7 +258,7 @@ public final class GrayRelease {
 
     /**
      * What an analysis run measures: for each replaced service its route (or {@code route} when given: the
-     * preview) and the healthy replicas of the new revision, reached on 127.0.0.1.
+     * preview) and the healthy replicas of the new revision, at the endpoints the engine reports.
      */
     public static io.jenkins.plugins.slipway.runner.analysis.ReleaseContext analysisContext(
             ReleaseContext ctx, int step, Map<String, String> routeOverride) {
@@ -276,7 +276,7 @@ public final class GrayRelease {
                 String.valueOf(ctx.to().revision()), step, targets);
     }
 
-    /** The healthy replicas of the new revision of every replaced service, reached on 127.0.0.1, by service. */
+    /** The healthy replicas of the new revision of every replaced service, at their engine endpoints, by service. */
     public static Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> newReplicas(
             ReleaseContext ctx) {
         Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> byService =
@@ -285,9 +285,9 @@ public final class GrayRelease {
             int n = ctx.set(c.service(), c.to()).map(ReplicaSet::replicas).orElse(0);
             List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint> endpoints = new ArrayList<>();
             for (ObservedReplica r : ctx.replicas(c.service(), c.to(), n)) {
-                if (r.healthy() && r.hostPort() > 0) {
+                if (r.healthy() && r.endpoint() != null) {
                     endpoints.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint(
-                            "127.0.0.1", r.hostPort()));
+                            r.endpoint().host(), r.endpoint().port()));
                 }
             }
             byService.put(c.service(), endpoints);

@@ -37,6 +37,8 @@ public final class ReleaseContext {
     /** The replicas as the reconciler last saw them. */
     private final ObservedState observed;
     private final EventLog events;
+    /** The events of this pass, saved with its status. */
+    private final List<EventLog.Pending> pendingEvents = new ArrayList<>();
     /** Why a route cannot be applied (its port is taken), by route name; null when it is fine. */
     private final Function<String, RouteSync.RouteFailure> routeFailures;
     /** An abort asked through the API in this pass, or null. */
@@ -97,16 +99,22 @@ public final class ReleaseContext {
         return state;
     }
 
-    /** Why the engine could not start a replica (no such image, ...), by container name; null when it did. */
-    private java.util.function.Function<String, String> startFailures = name -> null;
+    /** Why the engine could not start a replica (no such image, ...); null when it did. */
+    private StartFailures startFailures = (app, service, revision, index) -> null;
 
-    void startFailures(java.util.function.Function<String, String> f) {
+    /** Why the engine could not start replica {@code index} of a service at a revision of an app, or null. */
+    @FunctionalInterface
+    interface StartFailures {
+        String of(String app, String service, int revision, int index);
+    }
+
+    void startFailures(StartFailures f) {
         this.startFailures = f;
     }
 
     /** Why the last start of replica {@code index} of a service at a revision failed, or null. */
     public String startFailure(String service, int revision, int index) {
-        return startFailures.apply(io.jenkins.plugins.slipway.runner.engine.Labels.containerName(app(), service, revision, index));
+        return startFailures.of(app(), service, revision, index);
     }
 
     /** Why the route of {@code service} cannot listen, or null. */
@@ -166,9 +174,17 @@ public final class ReleaseContext {
         return message;
     }
 
-    /** Records an event now, with the phase the release has at this point of the pass. */
+    /**
+     * Records an event with the phase the release has at this point of the pass. It is written with the pass's
+     * status, in the same transaction, and reaches the event stream once that has committed.
+     */
     public void event(String type, String text, Map<String, Object> data) {
-        events.append(release.id(), release.app(), type, phase, text, data);
+        pendingEvents.add(new EventLog.Pending(type, phase, text, data));
+    }
+
+    /** The events of this pass, in order, not recorded yet. */
+    List<EventLog.Pending> pendingEvents() {
+        return List.copyOf(pendingEvents);
     }
 
     /** After the pass, the app serves this revision (set on success and on rollback). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
@@ -187,7 +188,9 @@ public final class ReleaseController implements AutoCloseable {
         strategy(r.strategy()).reconcile(ctx);
 
         ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
-        db.tx(c -> {
+        // Status, desired state and the pass's events in one transaction: a failed save loses none of the events
+        // and the next pass, starting from the old status again, does not repeat them.
+        List<ReleaseEvent> recorded = db.tx(c -> {
             releases.save(c, updated);
             if (ctx.setsChanged()) {
                 apps.saveReplicaSets(c, r.app(), ctx.sets());
@@ -199,12 +202,13 @@ public final class ReleaseController implements AutoCloseable {
                     apps.save(c, new AppRecord(a.name(), ctx.serveRevisionChange(), a.latestRevision(), a.currentRelease()));
                 }
             }
-            return null;
+            return events.record(c, r.id(), r.app(), ctx.pendingEvents());
         });
         if (ctx.setsChanged() || !r.strategy().equals("rolling")) {
             // Canary and blue-green passes may also change match rules or the preview route without a set.
             routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
         }
+        events.publish(recorded);
         if (ctx.setsChanged()) {
             reconciler.trigger();
         }

@@ -236,7 +236,8 @@ public final class RollingStrategy implements Strategy {
             String name = r.replica().displayName();
             if (r.replica().state() == Replica.State.RUNNING && !contains(reported, "started:" + name)) {
                 reported.add("started:" + name);
-                String port = spec.route() == null ? "" : ", 127.0.0.1:" + r.hostPort() + " -> " + spec.route().targetPort();
+                String port = spec.route() == null || r.endpoint() == null ? ""
+                        : ", " + r.endpoint() + " -> " + spec.route().targetPort();
                 ctx.event(EventTypes.REPLICA_STARTED, "replica " + name + " started (container "
                         + r.replica().id().substring(0, Math.min(12, r.replica().id().length())) + port + ")",
                         Map.of("replica", name, "service", step.service(), "revision", step.toRevision(),

@@ -197,10 +197,10 @@ public final class RouteSync {
         for (ReplicaSet set : sets) {
             for (ObservedReplica r : observed) {
                 if (r.replica().service().equals(service) && r.replica().revision() == set.revision()
-                        && r.replica().index() <= set.replicas() && r.healthy() && r.hostPort() > 0) {
+                        && r.replica().index() <= set.replicas() && r.healthy() && r.endpoint() != null) {
                     healthyCount.merge(set.revision(), 1, Integer::sum);
                     if (set.weight() > 0 || matched.contains(String.valueOf(set.revision()))) {
-                        backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), "127.0.0.1", r.hostPort()));
+                        backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), r.endpoint().host(), r.endpoint().port()));
                     }
                 }
             }
@@ -215,8 +215,8 @@ public final class RouteSync {
             for (ReplicaSet set : sets) {
                 for (ObservedReplica r : observed) {
                     if (r.replica().service().equals(service) && r.replica().revision() == set.revision()
-                            && r.replica().index() <= set.replicas() && r.healthy() && r.hostPort() > 0) {
-                        backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), "127.0.0.1", r.hostPort()));
+                            && r.replica().index() <= set.replicas() && r.healthy() && r.endpoint() != null) {
+                        backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), r.endpoint().host(), r.endpoint().port()));
                     }
                 }
             }
@@ -235,8 +235,8 @@ public final class RouteSync {
         List<Backend> backends = new ArrayList<>();
         for (ObservedReplica r : observed) {
             if (r.replica().service().equals(service) && r.replica().revision() == revision
-                    && r.replica().index() <= replicas && r.healthy() && r.hostPort() > 0) {
-                backends.add(new Backend(r.replica().id(), String.valueOf(revision), "127.0.0.1", r.hostPort()));
+                    && r.replica().index() <= replicas && r.healthy() && r.endpoint() != null) {
+                backends.add(new Backend(r.replica().id(), String.valueOf(revision), r.endpoint().host(), r.endpoint().port()));
             }
         }
         backends.sort(java.util.Comparator.comparing(Backend::id));

@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
@@ -121,6 +122,8 @@ final class ReleaseHarness implements AutoCloseable {
                 routeFailures);
         abort = null;
         strategy.reconcile(ctx);
+        // As the controller does: the pass's events are recorded with its status.
+        events.appendAll(release.id(), APP, ctx.pendingEvents());
         release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
         sets = ctx.sets();
         if (ctx.serveRevisionChange() != null) {
@@ -150,10 +153,10 @@ final class ReleaseHarness implements AutoCloseable {
                         Labels.REVISION, String.valueOf(s.revision()), Labels.REPLICA, String.valueOf(i));
                 Replica r = new Replica("c-" + s.service() + "-" + s.revision() + "-" + i,
                         Labels.containerName(APP, s.service(), s.revision(), i), labels, Replica.State.RUNNING, 0,
-                        Replica.Health.NONE, Map.of(8080, hostPort));
+                        Replica.Health.NONE, "local", Map.of(8080, new Endpoint("127.0.0.1", hostPort)));
                 containers.add(r);
                 boolean ok = !unhealthy.contains(s.service() + "@" + s.revision());
-                replicas.add(new ObservedReplica(r, ok, ok ? "test healthy" : "test unhealthy", hostPort));
+                replicas.add(new ObservedReplica(r, ok, ok ? "test healthy" : "test unhealthy", r.endpoint(8080)));
             }
         }
         ObservedStates.put(observed, APP, replicas, containers);

@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
@@ -89,6 +90,8 @@ class RollingStrategyTest {
         abort = null;
         resume = false;
         strategy.reconcile(ctx);
+        // As the controller does: the pass's events are recorded with its status.
+        events.appendAll(release.id(), APP, ctx.pendingEvents());
         release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
         sets = ctx.sets();
         if (ctx.serveRevisionChange() != null) {
@@ -106,10 +109,10 @@ class RollingStrategyTest {
                 Replica r = new Replica("id-" + s.revision() + "-" + i, Labels.containerName(APP, s.service(), s.revision(), i),
                         Map.of(Labels.APP, APP, Labels.SERVICE, s.service(), Labels.REVISION, String.valueOf(s.revision()),
                                 Labels.REPLICA, String.valueOf(i)), Replica.State.RUNNING, 0, Replica.Health.NONE,
-                        Map.of(8080, 30000 + i));
+                        "local", Map.of(8080, new Endpoint("127.0.0.1", 30000 + i)));
                 boolean healthy = s.revision() == 1 || newHealthy;
                 replicas.add(new ObservedReplica(r, healthy, healthy ? "http probe 200 on :8080 in 3 ms"
-                        : "http probe on :8080 failed: ConnectException", 30000 + i));
+                        : "http probe on :8080 failed: ConnectException", r.endpoint(8080)));
                 containers.add(r);
             }
         }

@@ -69,8 +69,8 @@ public final class RunnerService implements AutoCloseable {
         ReleaseCommands commands = new ReleaseCommands();
         AnalysisRuns analyses = new AnalysisRuns(router, events);
         closeables.push(analyses);
-        strategies.register(new CanaryStrategy(analyses, routes, commands));
-        strategies.register(new BlueGreenStrategy(analyses, routes, commands));
+        strategies.register(new CanaryStrategy(analyses, routes));
+        strategies.register(new BlueGreenStrategy(analyses, routes));
         ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
                 routes, strategies, commands, analyses);
         closeables.push(controller);

@@ -46,7 +46,7 @@ public final class ComposeParser {
 
     /** A parser accepting only rolling releases. */
     public ComposeParser() {
-        this(Set.of("rolling"));
+        this(Set.of(io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec.ROLLING));
     }
 
     /** A parser accepting the release strategies the runner has ({@code x-slipway.release.strategy}). */

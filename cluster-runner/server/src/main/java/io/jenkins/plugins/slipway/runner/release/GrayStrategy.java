@@ -33,14 +33,12 @@ public abstract class GrayStrategy implements Strategy {
     private final String name;
     protected final AnalysisRuns runs;
     protected final RouteSync routes;
-    protected final ReleaseCommands commands;
     protected final TrafficFirstRollback rollback;
 
-    protected GrayStrategy(String name, AnalysisRuns runs, RouteSync routes, ReleaseCommands commands) {
+    protected GrayStrategy(String name, AnalysisRuns runs, RouteSync routes) {
         this.name = name;
         this.runs = runs;
         this.routes = routes;
-        this.commands = commands;
         this.rollback = new TrafficFirstRollback(runs, routes);
     }
 

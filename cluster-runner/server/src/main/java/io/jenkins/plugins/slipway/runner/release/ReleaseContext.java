@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
@@ -41,10 +42,8 @@ public final class ReleaseContext {
     private final List<EventLog.Pending> pendingEvents = new ArrayList<>();
     /** Why a route cannot be applied (its port is taken), by route name; null when it is fine. */
     private final Function<String, RouteSync.RouteFailure> routeFailures;
-    /** An abort asked through the API in this pass, or null. */
-    private final String abortReason;
-    /** A resume asked through the API in this pass. */
-    private final boolean resumeRequested;
+    /** The command asked through the API that this pass carries out, or null. */
+    private final ReleaseCommands.Request command;
     private final long now;
 
     private Phase phase;
@@ -55,8 +54,8 @@ public final class ReleaseContext {
     private Integer serveRevision;
 
     ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
-                   ObjectNode state, ObservedState observed, EventLog events, String abortReason,
-                   boolean resumeRequested, long now, Function<String, RouteSync.RouteFailure> routeFailures) {
+                   ObjectNode state, ObservedState observed, EventLog events,
+                   ReleaseCommands.Request command, long now, Function<String, RouteSync.RouteFailure> routeFailures) {
         this.routeFailures = routeFailures;
         this.release = release;
         this.from = from;
@@ -66,8 +65,7 @@ public final class ReleaseContext {
         this.state = state;
         this.observed = observed;
         this.events = events;
-        this.abortReason = abortReason;
-        this.resumeRequested = resumeRequested;
+        this.command = command;
         this.now = now;
         this.phase = release.phase();
         this.step = release.step();
@@ -128,12 +126,14 @@ public final class ReleaseContext {
         return routeFailures.apply(RouteSync.previewRouteName(app(), service));
     }
 
+    /** Why an abort was asked in this pass, or null when none was. */
     public String abortReason() {
-        return abortReason;
+        return command != null && command.command() == Command.Abort ? command.reason() : null;
     }
 
-    public boolean resumeRequested() {
-        return resumeRequested;
+    /** The promote, pause or resume asked in this pass, or null (an abort is {@link #abortReason()}). */
+    public Command command() {
+        return command == null || command.command() == Command.Abort ? null : command.command();
     }
 
     public long now() {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,8 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
@@ -31,11 +34,12 @@ import java.util.Map;
  * announced), {@code original} (the sets before the release, restored on rollback) and {@code rollback}.
  */
 public final class RollingStrategy implements Strategy {
+    public static final String NAME = ReleaseSpec.ROLLING;
     private static final Duration STOP_LIMIT = Duration.ofMinutes(2);
 
     @Override
     public String name() {
-        return "rolling";
+        return NAME;
     }
 
     /** Plans batches of {@code update_config.parallelism}; a service with nothing running starts all at once. */
@@ -61,10 +65,11 @@ public final class RollingStrategy implements Strategy {
             return;
         }
         if (ctx.phase() == Phase.Paused) {
-            if (!ctx.resumeRequested()) {
+            if (ctx.command() != Command.Resume) {
                 return;
             }
             ctx.phase(Phase.Progressing, "resumed");
+            s.remove("pauseReason");
             ctx.event(EventTypes.RELEASE_RESUMED, "release resumed at step " + ctx.step(), Map.of());
             s.put("since", ctx.now());
         }
@@ -283,6 +288,7 @@ public final class RollingStrategy implements Strategy {
         }
         if (action == FailureAction.PAUSE) {
             ctx.phase(Phase.Paused, reason + "; paused (failure_action pause): resume to wait again, abort to roll back");
+            ctx.state().put("pauseReason", PauseReason.Unhealthy.name());
             ctx.event(EventTypes.RELEASE_PAUSED, ctx.message(), Map.of("reason", reason));
             return false;
         }
@@ -383,8 +389,8 @@ public final class RollingStrategy implements Strategy {
     }
 
     @Override
-    public boolean supports(String control, ReleaseContext ctx) {
-        return control.equals("resume") && ctx.phase() == Phase.Paused;
+    public PauseReason pauseReasonOf(ObjectNode state) {
+        return PauseReason.Unhealthy;
     }
 
     private static List<RollingStep> plan(ReleaseContext ctx) {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.release;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.util.List;
 
@@ -30,8 +31,11 @@ public interface Strategy {
     /** One pass: look at what is observed, decide, record events; never blocks. */
     void reconcile(ReleaseContext ctx);
 
-    /** Whether promote/pause/resume mean anything for this strategy now (409 otherwise). */
-    default boolean supports(String control, ReleaseContext ctx) {
-        return false;
+    /**
+     * Why a paused release of this strategy whose status names no reason is paused (statuses saved before
+     * the reason was).
+     */
+    default PauseReason pauseReasonOf(ObjectNode state) {
+        return PauseReason.Step;
     }
 }

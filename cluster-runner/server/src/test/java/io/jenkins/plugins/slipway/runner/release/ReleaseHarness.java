@@ -107,7 +107,7 @@ final class ReleaseHarness implements AutoCloseable {
         }
         runs = new AnalysisRuns(router, events);
         strategy = release.strategy().equals(CanaryStrategy.NAME)
-                ? new CanaryStrategy(runs, routes, commands) : new BlueGreenStrategy(runs, routes, commands);
+                ? new CanaryStrategy(runs, routes) : new BlueGreenStrategy(runs, routes);
     }
 
     void unhealthy(String service, int revision) {
@@ -118,7 +118,11 @@ final class ReleaseHarness implements AutoCloseable {
     void pass() {
         observe();
         ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
-        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, false, now,
+        // As the controller does: an abort, else the command asked through the API, is carried out by this pass.
+        ReleaseCommands.Request command = abort != null
+                ? new ReleaseCommands.Request(io.jenkins.plugins.slipway.runner.release.plan.Command.Abort, abort)
+                : commands.take(release.id());
+        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, command, now,
                 routeFailures);
         abort = null;
         strategy.reconcile(ctx);

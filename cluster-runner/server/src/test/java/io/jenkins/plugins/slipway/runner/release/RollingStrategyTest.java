@@ -11,6 +11,8 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Failur
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
@@ -85,7 +87,9 @@ class RollingStrategyTest {
         ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
         RevisionRecord from = new RevisionRecord(APP, 1, "", Map.of(), "h1", Map.of("web", 1), null);
         RevisionRecord to = new RevisionRecord(APP, 2, "", Map.of(), "h2", Map.of("web", 2), null);
-        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, resume,
+        ReleaseCommands.Request command = abort != null ? new ReleaseCommands.Request(Command.Abort, abort)
+                : resume ? new ReleaseCommands.Request(Command.Resume, null) : null;
+        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, command,
                 now, service -> null);
         abort = null;
         resume = false;
@@ -202,17 +206,12 @@ class RollingStrategyTest {
         pass();
         now += Duration.ofSeconds(31).toMillis();
         runUntil(Phase.Paused);
-        assertThat(strategy.supports("resume", contextFor())).isTrue();
-        assertThat(strategy.supports("promote", contextFor())).isFalse();
+        assertThat(ReleaseCommands.decide(release, strategy, Command.Resume)).isInstanceOf(Transition.Allowed.class);
+        assertThat(ReleaseCommands.decide(release, strategy, Command.Promote)).isInstanceOf(Transition.NotApplicable.class);
         newHealthy = true;
         observe();
         resume = true;
         runUntil(Phase.Succeeded);
         assertThat(log()).anyMatch(l -> l.startsWith("ReleaseResumed"));
-    }
-
-    private ReleaseContext contextFor() {
-        return new ReleaseContext(release, null, null, null, sets, Json.MAPPER.createObjectNode(), observed, events,
-                null, false, now, s -> null);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
 import io.jenkins.plugins.slipway.runner.release.GrayRelease;
-import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
 import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
 import io.jenkins.plugins.slipway.runner.release.GrayService;
 import io.jenkins.plugins.slipway.runner.release.GrayStrategy;
@@ -39,12 +38,12 @@ import java.util.Map;
  * {@code switchedAt}, {@code oldScaledDown}.
  */
 public final class BlueGreenStrategy extends GrayStrategy {
-    public static final String NAME = "blueGreen";
+    public static final String NAME = ReleaseSpec.BLUE_GREEN;
     public static final int STEPS = 4;
     private static final int MAX_ACTIONS = 16;
 
-    public BlueGreenStrategy(AnalysisRuns runs, RouteSync routes, ReleaseCommands commands) {
-        super(NAME, runs, routes, commands);
+    public BlueGreenStrategy(AnalysisRuns runs, RouteSync routes) {
+        super(NAME, runs, routes);
     }
 
     @Override
@@ -66,7 +65,7 @@ public final class BlueGreenStrategy extends GrayStrategy {
             }
             routePreview(ctx, spec.previewPort());
         }
-        Command command = commands.take(ctx.release().id());
+        Command command = ctx.command();
         if (command != null) {
             reconcileCommand(ctx, analyses, command);
         }

@@ -6,7 +6,6 @@ import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
 import io.jenkins.plugins.slipway.runner.release.GrayRelease;
-import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
 import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
 import io.jenkins.plugins.slipway.runner.release.GrayService;
 import io.jenkins.plugins.slipway.runner.release.GrayStrategy;
@@ -40,12 +39,12 @@ import java.util.function.ToIntFunction;
  * sticky), then the planner's steps.
  */
 public final class CanaryStrategy extends GrayStrategy {
-    public static final String NAME = "canary";
+    public static final String NAME = ReleaseSpec.CANARY;
     /** Actions performed in one pass at most: a step list can only complete this many steps without waiting. */
     private static final int MAX_ACTIONS = 32;
 
-    public CanaryStrategy(AnalysisRuns runs, RouteSync routes, ReleaseCommands commands) {
-        super(NAME, runs, routes, commands);
+    public CanaryStrategy(AnalysisRuns runs, RouteSync routes) {
+        super(NAME, runs, routes);
     }
 
     @Override
@@ -57,7 +56,7 @@ public final class CanaryStrategy extends GrayStrategy {
     protected void progress(ReleaseContext ctx, ReleaseAnalyses analyses) {
         ReleaseSpec.Canary spec = canary(ctx);
         reconcileRouting(ctx, spec);
-        Command command = commands.take(ctx.release().id());
+        Command command = ctx.command();
         if (command != null) {
             reconcileCommand(ctx, spec, analyses, command);
             if (TrafficFirstRollback.inProgress(ctx)) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.release.spec.Durations;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpecParser;
 import java.net.URI;
@@ -375,7 +376,7 @@ public final class ComposeParser {
         if (n == null || n.isNull()) {
             return dflt;
         }
-        Duration d = n.isIntegralNumber() ? Duration.ofSeconds(n.asLong()) : n.isTextual() ? Durations.parse(n.asText()) : null;
+        Duration d = n.isIntegralNumber() ? Duration.ofSeconds(n.asLong()) : n.isTextual() ? duration(n.asText()) : null;
         if (d == null) {
             p.error(path, "must be a duration like 10s, 1m30s or 500ms, got " + describe(n));
             return dflt;
@@ -383,11 +384,20 @@ public final class ComposeParser {
         return d;
     }
 
+    /** A duration as every Slipway parser reads one ({@link Durations}), or null when the text is not one. */
+    private static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static long bytes(JsonNode n, String path, Problems p) {
         if (n == null || n.isNull()) {
             return 0;
         }
-        long b = n.isIntegralNumber() ? n.asLong() : n.isTextual() ? Durations.parseBytes(n.asText()) : -1;
+        long b = n.isIntegralNumber() ? n.asLong() : n.isTextual() ? Sizes.parseBytes(n.asText()) : -1;
         if (b < 0) {
             p.error(path, "must be a size like 512m or 1g, got " + describe(n));
             return 0;

@@ -135,8 +135,10 @@ public final class Deployer {
             Strategy.Start start = strategy.begin(changes, sets);
             String id = app + "-" + revision + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
             ReleaseRecord release = new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
-                    strategy.name(), Phase.Pending, 0, start.stepCount(), 0, "pending", Json.write(start.state()));
-            start.state().path("warnings").forEach(w -> strategyWarnings.add(w.asText()));
+                    strategy.name(), Phase.Pending, 0, start.stepCount(), 0, "pending", start.progress().write());
+            if (start.progress().warnings != null) {
+                strategyWarnings.addAll(start.progress().warnings);
+            }
             releases.save(c, release);
             apps.save(c, new AppRecord(app, revision, revision, id));
             started.addAll(events.record(c, id, app, List.of(startedEvent(release))));

@@ -1,7 +1,5 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
@@ -34,13 +32,12 @@ public final class ReleaseCommands {
      * strategy, made by the API before queueing and by nothing else.
      */
     public static Transition decide(ReleaseRecord r, Strategy strategy, Command command) {
-        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(r.state(), Map.class));
+        ReleaseProgress progress = ReleaseProgress.read(r.state());
         PauseReason reason = null;
         if (r.phase() == Phase.Paused) {
-            String saved = state.path("pauseReason").asText("");
-            reason = saved.isEmpty() ? strategy.pauseReasonOf(state) : PauseReason.valueOf(saved);
+            reason = progress.pauseReason != null ? progress.pauseReason : strategy.pauseReasonOf(progress);
         }
-        return Phases.decide(new ReleaseState(r.strategy(), r.phase(), reason, state.has("rollback")), command);
+        return Phases.decide(new ReleaseState(r.strategy(), r.phase(), reason, progress.rollback != null), command);
     }
 
     /** Queues {@code command}; a later one replaces one not yet taken, except that an abort is never replaced. */

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
@@ -33,8 +32,8 @@ public final class ReleaseContext {
     private final AppSpec toSpec;
     /** The app's desired replica sets; the strategy edits them, the reconciler makes them real. */
     private final List<ReplicaSet> sets;
-    /** The strategy's own progress (step stage, timers, replicas already reported), saved with the release. */
-    private final ObjectNode state;
+    /** Where the release stands (step stage, timers, replicas already reported), saved with the release. */
+    private final ReleaseProgress progress;
     /** The replicas as the reconciler last saw them. */
     private final ObservedState observed;
     private final EventLog events;
@@ -54,7 +53,7 @@ public final class ReleaseContext {
     private Integer serveRevision;
 
     ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
-                   ObjectNode state, ObservedState observed, EventLog events,
+                   ReleaseProgress progress, ObservedState observed, EventLog events,
                    ReleaseCommands.Request command, long now, Function<String, RouteSync.RouteFailure> routeFailures) {
         this.routeFailures = routeFailures;
         this.release = release;
@@ -62,7 +61,7 @@ public final class ReleaseContext {
         this.to = to;
         this.toSpec = toSpec;
         this.sets = new ArrayList<>(sets);
-        this.state = state;
+        this.progress = progress;
         this.observed = observed;
         this.events = events;
         this.command = command;
@@ -93,8 +92,8 @@ public final class ReleaseContext {
         return toSpec;
     }
 
-    public ObjectNode state() {
-        return state;
+    public ReleaseProgress progress() {
+        return progress;
     }
 
     /** Why the engine could not start a replica (no such image, ...); null when it did. */

@@ -1,7 +1,5 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
@@ -148,14 +146,14 @@ public final class ReleaseController implements AutoCloseable {
                 : db.tx(c -> apps.revision(c, r.app(), r.fromRevision())).orElse(null);
         AppSpec toSpec = specs.spec(r.app(), r.toRevision()).orElseThrow();
         List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, r.app()));
-        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(r.state(), Map.class));
+        ReleaseProgress progress = ReleaseProgress.read(r.state());
         ReleaseCommands.Request command = commands.take(r.id());
-        ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, state, observed, events, command,
+        ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, progress, observed, events, command,
                 System.currentTimeMillis(), routes::failure);
         ctx.startFailures(reconciler::startFailure);
         strategy(r.strategy()).reconcile(ctx);
 
-        ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
+        ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());
         // Status, desired state and the pass's events in one transaction: a failed save loses none of the events
         // and the next pass, starting from the old status again, does not repeat them.
         List<ReleaseEvent> recorded = db.tx(c -> {

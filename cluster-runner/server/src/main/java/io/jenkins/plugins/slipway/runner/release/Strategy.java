@@ -1,6 +1,5 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.util.List;
@@ -25,7 +24,7 @@ public interface Strategy {
     Start begin(List<ServiceChange> changes, List<ReplicaSet> current);
 
     /** A planned release. */
-    record Start(ObjectNode state, int stepCount) {
+    record Start(ReleaseProgress progress, int stepCount) {
     }
 
     /** One pass: look at what is observed, decide, record events; never blocks. */
@@ -35,7 +34,7 @@ public interface Strategy {
      * Why a paused release of this strategy whose status names no reason is paused (statuses saved before
      * the reason was).
      */
-    default PauseReason pauseReasonOf(ObjectNode state) {
+    default PauseReason pauseReasonOf(ReleaseProgress progress) {
         return PauseReason.Step;
     }
 }

@@ -70,8 +70,8 @@ class ManyAppsIT {
     private static List<Integer> freePorts(int n) {
         List<Integer> ports = new ArrayList<>();
         for (int port = 22100; port < 22400 && ports.size() < n; port++) {
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                ports.add(port);
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                ports.add(probe.getLocalPort());
             } catch (java.io.IOException e) {
                 // taken, try the next
             }

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.slipway.runner.release.plan;
 
-import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.analysis.Verdict;
 import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 
 /**
  * Phase decisions, pure: which commands apply in which state (the others are 409 with a reason that says what

@@ -10,7 +10,6 @@ import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
-import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +43,7 @@ public final class Reconciler implements AutoCloseable {
     private final SpecCache specs;
     private final Engine engine;
     private final ObservedState observed;
-    private final RouteSync routes;
+    private final Routes routes;
     private final HealthProbe probe;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile"));
     private final ExecutorService probes = Executors.newFixedThreadPool(12, r -> daemon(r, "health-probe"));
@@ -55,7 +54,7 @@ public final class Reconciler implements AutoCloseable {
     private final List<Runnable> passListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Reconciler(Database db, AppRepository apps, SpecCache specs, Engine engine, ObservedState observed,
-                      RouteSync routes) {
+                      Routes routes) {
         this.db = db;
         this.apps = apps;
         this.specs = specs;
@@ -160,22 +159,22 @@ public final class Reconciler implements AutoCloseable {
     /** Before the engine stops a replica no longer wanted: out of its route, with no request in flight. */
     private Duration retire(Replica r) {
         if (r.state() == Replica.State.RUNNING && observed.seen(r.app())) {
-            drain(RouteSync.routeName(r.app(), r.service()), r.id());
+            drain(r);
         }
         return specs.service(r.app(), r.revision(), r.service()).map(ServiceSpec::stopGrace).orElse(DEFAULT_STOP_GRACE);
     }
 
     /** Waits (bounded) until the router has no request in flight to the replica; it is already out of the route. */
-    private void drain(String routeName, String backendId) {
+    private void drain(Replica r) {
         long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
         try {
-            while (routes.router().inFlight(routeName, backendId) > 0 && System.nanoTime() < deadline) {
+            while (routes.inFlight(r.app(), r.service(), r.id()) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.debug("No in-flight figure for {}: {}", backendId, e.getMessage());
+            LOG.debug("No in-flight figure for {}: {}", r.id(), e.getMessage());
         }
     }
 

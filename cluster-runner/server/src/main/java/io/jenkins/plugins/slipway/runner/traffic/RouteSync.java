@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.traffic;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.reconcile.Routes;
 import io.jenkins.plugins.slipway.runner.routing.Backend;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * revisions that have a weight become backends, with the weights renormalised over the revisions that have
  * at least one healthy backend, so no request is sent to a revision with nothing to answer it.
  */
-public final class RouteSync {
+public final class RouteSync implements Routes {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSync.class);
 
     private final Router router;
@@ -55,6 +56,7 @@ public final class RouteSync {
     }
 
     /** Applies the routes of {@code app}; called after every reconcile pass and every release decision. */
+    @Override
     public synchronized void sync(String app, List<ReplicaSet> sets, List<ObservedReplica> observed) {
         Map<String, List<ReplicaSet>> byService = sets.stream()
                 .collect(Collectors.groupingBy(ReplicaSet::service, LinkedHashMap::new, Collectors.toList()));
@@ -153,7 +155,13 @@ public final class RouteSync {
         }
     }
 
+    @Override
+    public int inFlight(String app, String service, String replicaId) {
+        return router.inFlight(routeName(app, service), replicaId);
+    }
+
     /** Removes every route of a deleted app. */
+    @Override
     public synchronized void removeApp(String app) {
         releaseRouting.keySet().removeIf(k -> k.startsWith(app + "/"));
         sync(app, List.of(), List.of());

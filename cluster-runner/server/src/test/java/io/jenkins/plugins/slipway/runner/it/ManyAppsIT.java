@@ -8,6 +8,9 @@ import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many one-replica apps deployed at once: every replica is started exactly once. One owner starts and stops
- * containers; before, a converge acting on a container list read before a start finished started the same
- * replica a second time, and the engine answered "a container named ... already exists".
+ * containers; before, a reconcile pass acting on a container list read before a start finished started the same
+ * replica a second time, and the engine answered "a container named ... already exists". Each replica's health
+ * path answers after 300 ms (a CGI that sleeps), so that a pass over all the apps takes long and starts finish
+ * in the middle of it, as they do on a busy machine.
  */
 class ManyAppsIT {
     private static final int APPS = 50;
@@ -29,16 +34,18 @@ class ManyAppsIT {
 
     @Test
     void everyReplicaIsStartedOnce() throws Exception {
-        try (RunnerFixture fixture = RunnerFixture.start("many", NAMES, "v1")) {
+        try (RunnerFixture fixture = RunnerFixture.start("many", NAMES)) {
             RunnerClient client = fixture.client();
-            String image = fixture.image("v1");
+            String image = slowHealthImage();
             List<Integer> ports = freePorts(APPS);
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try {
                 List<Future<String>> releases = new ArrayList<>();
                 for (int i = 0; i < APPS; i++) {
                     String app = NAMES.get(i);
-                    String compose = Apps.web(image, 1, ports.get(i), "", "");
+                    // The monitor leaves room for a busy machine: what is asserted is that nothing starts twice.
+                    String compose = Apps.web(image, 1, ports.get(i), "update_config: {monitor: 5m}", "")
+                            .replace("targetPort: 8080}", "targetPort: 8080, healthPath: /cgi-bin/slow, healthTimeout: 5s}");
                     releases.add(pool.submit(() -> client.deploy(app, new DeployRequest(compose, Map.of(), null)).release()));
                 }
                 for (Future<String> release : releases) {
@@ -54,6 +61,28 @@ class ManyAppsIT {
                 deleteAll(fixture);
             }
         }
+    }
+
+    /** busybox httpd on 8080 whose {@code /cgi-bin/slow} answers 200 after 300 ms. */
+    private static String slowHealthImage() throws Exception {
+        String tag = "it-runner-web:slow-health";
+        Path dir = Files.createTempDirectory("slipway-it-image-");
+        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(dir.resolve("www/cgi-bin"));
+        Files.writeString(dir.resolve("www/index.html"), "slow health\n");
+        Path cgi = dir.resolve("www/cgi-bin/slow");
+        Files.writeString(cgi, "#!/bin/busybox sh\n/bin/busybox sleep 0.3\nprintf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n");
+        cgi.toFile().setExecutable(true, false);
+        Files.writeString(dir.resolve("Dockerfile"), """
+                FROM scratch
+                COPY busybox /bin/busybox
+                COPY www /www
+                LABEL io.slipway.test=runner
+                ENTRYPOINT ["/bin/busybox"]
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """);
+        Docker.run("build", "-q", "-t", tag, dir.toString());
+        return tag;
     }
 
     /** Deletes every app at once, then waits for all their containers, so the fixture's own deletes are quick. */

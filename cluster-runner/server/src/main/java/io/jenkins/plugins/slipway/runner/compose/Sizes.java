@@ -12,7 +12,7 @@ public final class Sizes {
 
     /** Parses a byte size ({@code 512m}, {@code 1g}, {@code 1048576}), or returns -1 when the text is not one. */
     public static long parseBytes(String text) {
-        Matcher m = SIZE.matcher(text.trim());
+        Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) {
             return -1;
         }

@@ -10,6 +10,12 @@ import io.jenkins.plugins.slipway.runner.engine.Replica;
  * @param healthDetail how that was decided, for messages: "http probe 200 on :8080 in 12 ms"
  * @param endpoint     where the router reaches the route's target port, as the engine reports it; null when the
  *                     service has no route or the engine does not publish the port
+ * @param servedBefore it was ready at some point since it started: when it is not ready now (slow probes on a
+ *                     busy machine) it stays in its route, marked unhealthy, for the router's panic mode
  */
-public record ObservedReplica(Replica replica, boolean healthy, String healthDetail, Endpoint endpoint) {
+public record ObservedReplica(Replica replica, boolean healthy, String healthDetail, Endpoint endpoint,
+                              boolean servedBefore) {
+    public ObservedReplica(Replica replica, boolean healthy, String healthDetail, Endpoint endpoint) {
+        this(replica, healthy, healthDetail, endpoint, healthy);
+    }
 }

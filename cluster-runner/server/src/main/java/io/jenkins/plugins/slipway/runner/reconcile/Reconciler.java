@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,6 +125,8 @@ public final class Reconciler implements AutoCloseable {
                         specs.service(app, s.revision(), s.service()).orElse(null)))
                 .toList()));
         Engine.Observation seen = engine.converge(wanted, this::retire);
+        probe.retainOnly(seen.all().values().stream().flatMap(List::stream).map(Replica::id)
+                .collect(Collectors.toSet()));
         for (Map.Entry<String, List<ReplicaSet>> e : desired.entrySet()) {
             try {
                 observe(e.getKey(), e.getValue(), seen);
@@ -153,7 +156,7 @@ public final class Reconciler implements AutoCloseable {
     private ObservedReplica observe(Replica r, ServiceSpec spec) {
         HealthProbe.Verdict v = probe.check(r, spec);
         Endpoint endpoint = spec == null || spec.route() == null ? null : r.endpoint(spec.route().targetPort());
-        return new ObservedReplica(r, v.healthy(), v.detail(), endpoint);
+        return new ObservedReplica(r, v.healthy(), v.detail(), endpoint, v.servedBefore());
     }
 
     /** Before the engine stops a replica no longer wanted: out of its route, with no request in flight. */

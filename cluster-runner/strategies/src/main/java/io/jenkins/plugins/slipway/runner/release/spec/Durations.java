@@ -25,7 +25,7 @@ public final class Durations {
      * @throws IllegalArgumentException with a message fit for a user when the text is not a duration
      */
     public static Duration parse(String text) {
-        String t = text.trim();
+        String t = text.strip();
         if (t.matches("\\d+")) {
             return Duration.ofSeconds(Long.parseLong(t));
         }

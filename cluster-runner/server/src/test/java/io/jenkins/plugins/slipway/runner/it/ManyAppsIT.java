@@ -22,11 +22,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many one-replica apps deployed at once: every replica is started exactly once. One owner starts and stops
- * containers; before, a reconcile pass acting on a container list read before a start finished started the same
- * replica a second time, and the engine answered "a container named ... already exists". Each replica's health
- * path answers after 300 ms (a CGI that sleeps), so that a pass over all the apps takes long and starts finish
- * in the middle of it, as they do on a busy machine.
+ * Many one-replica apps deployed at once: every replica is started once and no start fails (in particular not
+ * with "a container named ... already exists", which a start decided from a container list read before an
+ * earlier start of the same replica finished would meet). Each replica's health path answers after 300 ms (a CGI
+ * that sleeps), so that a pass over all the apps takes long and starts finish in the middle of it, as they do on
+ * a busy machine.
  */
 class ManyAppsIT {
     private static final int APPS = 50;

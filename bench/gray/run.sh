@@ -8,7 +8,8 @@ set -euo pipefail
 N="${1:-20}"
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
-JAR="$ROOT/cluster-runner/target/slipway-runner.jar"
+# JAR=/path/to/other/slipway-runner.jar measures another build (a baseline) with the same driver.
+JAR="${JAR:-$ROOT/cluster-runner/target/slipway-runner.jar}"
 [ -f "$JAR" ] || mvn -q -B -ntp -f cluster-runner/pom.xml package -DskipTests
 WORK="$(mktemp -d /tmp/slipway-bench-gray-XXXXXX)"
 API_PORT=21050

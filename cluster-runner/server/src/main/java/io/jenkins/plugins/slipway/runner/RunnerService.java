@@ -6,7 +6,8 @@ import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
-import io.jenkins.plugins.slipway.runner.engine.docker.DockerEngine;
+import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
+import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
@@ -59,7 +60,7 @@ public final class RunnerService implements AutoCloseable {
         long t0 = System.nanoTime();
         Database db = Database.open(o.dataDir());
         closeables.push(db);
-        Engine engine = engine(o);
+        Engine engine = engine(o, runnerId(o.dataDir()), db);
         closeables.push(engine);
         // The router is on every request of every app: no leak-detection sampling on its path (see the method).
         Routers.leakDetectionOffUnlessAsked();
@@ -71,14 +72,14 @@ public final class RunnerService implements AutoCloseable {
         ObservedState observed = new ObservedState();
         EventLog events = new EventLog(db, releases);
         RouteSync routes = new RouteSync(router, specs, o.host());
-        Reconciler reconciler = new Reconciler(runnerId(o.dataDir()), db, apps, specs, engine, observed, routes);
+        Reconciler reconciler = new Reconciler(db, apps, specs, engine, observed, routes);
         closeables.push(reconciler);
         Strategies strategies = Strategies.defaults();
         ReleaseCommands commands = new ReleaseCommands();
         AnalysisRuns analyses = new AnalysisRuns(router, events, o.webhooks());
         closeables.push(analyses);
-        strategies.register(new CanaryStrategy(analyses, routes, commands));
-        strategies.register(new BlueGreenStrategy(analyses, routes, commands));
+        strategies.register(new CanaryStrategy(analyses, routes));
+        strategies.register(new BlueGreenStrategy(analyses, routes));
         ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
                 routes, strategies, commands, analyses);
         closeables.push(controller);
@@ -110,13 +111,17 @@ public final class RunnerService implements AutoCloseable {
         return id;
     }
 
-    private static Engine engine(Options o) {
+    /**
+     * The engine: the local Docker daemon, whose containers the runner supervises itself. Replicas publish their
+     * ports on loopback, where the router (in this process) reaches them.
+     */
+    private static Engine engine(Options o, String runnerId, Database db) {
         if (!o.engine().equals("docker")) {
             throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker");
         }
-        DockerEngine docker = new DockerEngine(o.dockerHost());
+        DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
         docker.ping();
-        return docker;
+        return new ContainerEngine(runnerId, docker, db);
     }
 
     public int port() {

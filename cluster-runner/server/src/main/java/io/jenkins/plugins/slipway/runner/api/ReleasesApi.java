@@ -30,58 +30,29 @@ final class ReleasesApi {
     void register(ApiServer server) {
         server.route("GET", RELEASE, ex -> ex.json(200, find(ex.param(1)).status()));
         server.route("GET", RELEASE + "/events", this::events);
-        server.route("POST", RELEASE + "/abort", this::abort);
-        server.route("POST", RELEASE + "/promote", ex -> control(ex, "promote"));
-        server.route("POST", RELEASE + "/pause", ex -> control(ex, "pause"));
-        server.route("POST", RELEASE + "/resume", ex -> control(ex, "resume"));
+        server.route("POST", RELEASE + "/abort", ex -> command(ex, Command.Abort));
+        server.route("POST", RELEASE + "/promote", ex -> command(ex,
+                ex.body().path("full").asBoolean(false) ? Command.PromoteFull : Command.Promote));
+        server.route("POST", RELEASE + "/pause", ex -> command(ex, Command.Pause));
+        server.route("POST", RELEASE + "/resume", ex -> command(ex, Command.Resume));
     }
 
     private ReleaseRecord find(String id) {
         return db.tx(c -> releases.find(c, id)).orElseThrow(() -> new ApiException(404, "no release " + id));
     }
 
-    private void abort(Exchange ex) throws IOException {
+    /**
+     * Every command takes one path, whatever the strategy: decided against the stored release (409 with the
+     * reason when it does not apply, nothing changes), then carried out by a pass started at once.
+     */
+    private void command(Exchange ex, Command command) throws IOException {
         ReleaseRecord r = find(ex.param(1));
-        if (r.phase().isTerminal()) {
-            throw new ApiException(409, "release " + r.id() + " has already ended: " + r.phase());
-        }
-        if (!r.strategy().equals("rolling")) {
-            allowed(r, Command.Abort);
-        }
-        String reason = ex.body().path("reason").asText("");
-        controller.requestAbort(r.id(), reason);
-        ex.json(202, r.status());
-    }
-
-    /** Throws the 409 when {@code command} does not apply to a canary or blue-green release as it stands. */
-    private void allowed(ReleaseRecord r, Command command) {
         if (controller.decide(r, command) instanceof Transition.NotApplicable n) {
             throw new ApiException(409, new ApiError(command.verb() + " does not apply to release " + r.id() + " ("
                     + r.strategy() + ", " + r.phase() + "): " + n.reason(), List.of()));
         }
-    }
-
-    private void control(Exchange ex, String control) throws IOException {
-        ReleaseRecord r = find(ex.param(1));
-        if (!r.strategy().equals("rolling")) {
-            Command command = switch (control) {
-                case "promote" -> ex.body().path("full").asBoolean(false) ? Command.PromoteFull : Command.Promote;
-                case "pause" -> Command.Pause;
-                default -> Command.Resume;
-            };
-            allowed(r, command);
-            controller.request(r.id(), command);
-            ex.json(202, r.status());
-            return;
-        }
-        if (!controller.supports(r, control)) {
-            throw new ApiException(409, control + " does not apply to release " + r.id() + " (" + r.strategy()
-                    + ", " + r.phase() + ")" + (r.strategy().equals("rolling")
-                    ? ": rolling releases only pause on failure_action: pause, and only resume from there" : ""));
-        }
-        if (control.equals("resume")) {
-            controller.requestResume(r.id());
-        }
+        String reason = command == Command.Abort ? ex.body().path("reason").asText("") : null;
+        controller.request(r.id(), command, reason);
         ex.json(202, r.status());
     }
 

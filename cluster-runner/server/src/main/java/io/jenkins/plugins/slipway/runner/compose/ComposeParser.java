@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.release.spec.Durations;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpecParser;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class ComposeParser {
 
     /** A parser accepting only rolling releases. */
     public ComposeParser() {
-        this(Set.of("rolling"));
+        this(Set.of(io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec.ROLLING));
     }
 
     /** A parser accepting the release strategies the runner has ({@code x-slipway.release.strategy}). */
@@ -409,13 +410,20 @@ public final class ComposeParser {
         return d;
     }
 
-    /** Whole seconds or a duration text; null when it is neither (or too large for a {@link Duration}). */
+    /** Whole seconds or a duration text ({@link Durations}); null when it is neither (or too large). */
     private static Duration parseDuration(JsonNode n) {
         if (n.isIntegralNumber()) {
             return n.canConvertToLong() && Math.abs(n.asLong()) <= Long.MAX_VALUE / 1_000_000_000L
                     ? Duration.ofSeconds(n.asLong()) : null;
         }
-        return n.isTextual() ? Durations.parse(n.asText()) : null;
+        if (!n.isTextual()) {
+            return null;
+        }
+        try {
+            return Durations.parse(n.asText());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return null;
+        }
     }
 
     private static long bytes(JsonNode n, String path, Problems p) {
@@ -423,7 +431,7 @@ public final class ComposeParser {
             return 0;
         }
         long b = n.isIntegralNumber() && n.canConvertToLong() ? n.asLong()
-                : n.isTextual() ? Durations.parseBytes(n.asText()) : -1;
+                : n.isTextual() ? Sizes.parseBytes(n.asText()) : -1;
         if (b <= 0 || b >= Long.MAX_VALUE / 2) {
             p.error(path, "must be a size like 512m or 1g, got " + describe(n));
             return 0;

@@ -12,7 +12,7 @@ public final class SpecCache {
     private final Database db;
     private final AppRepository apps;
     /** Stored revisions were accepted once; re-reading them must not depend on which strategies run today. */
-    private final ComposeParser parser = new ComposeParser(java.util.Set.of("rolling", "canary", "blueGreen"));
+    private final ComposeParser parser = new ComposeParser(io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec.STRATEGIES);
     private final Map<String, AppSpec> cache = new ConcurrentHashMap<>();
 
     public SpecCache(Database db, AppRepository apps) {

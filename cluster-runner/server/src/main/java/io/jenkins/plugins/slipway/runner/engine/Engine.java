@@ -3,38 +3,70 @@ package io.jenkins.plugins.slipway.runner.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
- * Where replicas run. The release and reconcile logic only ever talk to this interface, so a Swarm or a
- * Kubernetes engine plugs in beside {@code engine/docker} without touching them. Every call has a deadline
- * and fails with {@link EngineException} instead of hanging on a stuck daemon.
+ * Where replicas run, spoken in replica sets and endpoints. The reconciler hands an engine the whole desired
+ * state ("N replicas of this service at this revision", {@link ReplicaSetSpec}) and gets back the replicas with
+ * the address the router reaches them on, the node they run on and their health. How replicas come to be is the
+ * engine's business: the local Docker engine starts containers one by one under the runner's supervision
+ * ({@code engine/container}); a Swarm or Kubernetes engine hands the sets to its scheduler. An engine declares
+ * in {@link #capabilities()} what it does itself (restarts, rescheduling, health checks) and the runner does
+ * none of that for it.
+ * <p>
+ * Every call has a deadline and fails with {@link EngineException} instead of hanging on a stuck daemon.
  */
 public interface Engine extends AutoCloseable {
 
     /** Short name for logs and {@code --engine}: {@code docker}. */
     String name();
 
+    /** What the engine does on its own. */
+    Capabilities capabilities();
+
     /**
-     * Creates and starts one replica; its ports are published on 127.0.0.1 with random host ports. The
-     * returned replica carries its id, name and labels; ports and health come with the next {@link #list}.
-     * Pulls the image first when the engine does not have it.
+     * Moves the engine towards {@code desired} (by app: its replica sets) and answers what it saw. Does not wait
+     * for replicas to start or stop: the work goes on in the background and shows in later answers. Replicas of
+     * this runner outside the desired sets (apps deleted, sets dropped or scaled down, duplicates) are retired:
+     * {@code retire} is called first (it takes them out of traffic and says how long they may take to stop),
+     * then they are stopped and removed.
      *
-     * @throws EngineException when the engine refuses (the message says why: no such image, name in use, ...)
+     * @throws EngineException when the engine cannot be read; nothing was changed then
      */
-    Replica start(ReplicaSpec spec);
-
-    /** Every replica (running or not) carrying all of {@code labels}. */
-    List<Replica> list(Map<String, String> labels);
-
-    /** Stops a replica (SIGTERM, then SIGKILL after {@code grace}) and removes it. Absent is not an error. */
-    void remove(String id, Duration grace);
+    Observation converge(Map<String, List<ReplicaSetSpec>> desired, Retirement retire);
 
     /**
-     * Calls {@code listener} with the id of each replica carrying {@code labels} that exits, as soon as the
-     * engine says so. Best effort: the reconciler also polls, so a missed event only delays a replacement.
+     * What a {@link #converge} saw.
+     *
+     * @param members the replicas that belong to a desired set (index 1..replicas), in any state; a replica that
+     *                is being replaced at the moment is left out
+     * @param all     every replica of this runner on the engine, members and those on their way out, by app
      */
-    AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener);
+    record Observation(Map<String, List<Replica>> members, Map<String, List<Replica>> all) {
+        public Observation {
+            members = Map.copyOf(members);
+            all = Map.copyOf(all);
+        }
+    }
+
+    /** Called before a replica the desired state no longer has is stopped. */
+    @FunctionalInterface
+    interface Retirement {
+        /**
+         * Takes the replica out of traffic and waits (bounded) until it serves no request.
+         *
+         * @return how long it may take to stop before it is killed
+         */
+        Duration drain(Replica replica);
+    }
+
+    /** Why the engine could not start replica {@code index} of a service at a revision lately, or null. */
+    String startFailure(String app, String service, int revision, int index);
+
+    /**
+     * Calls {@code listener} as soon as the engine reports that a replica of this runner stopped, so that the
+     * runner reconciles at once. Best effort: the reconciler also runs every second.
+     */
+    AutoCloseable onChange(Runnable listener);
 
     @Override
     void close();

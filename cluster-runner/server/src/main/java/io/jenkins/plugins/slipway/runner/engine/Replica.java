@@ -6,16 +6,27 @@ import java.util.Map;
  * A replica as the engine sees it now.
  *
  * @param exitCode  for an exited replica, its exit code; else 0
- * @param hostPorts container port to the 127.0.0.1 host port it is published on
+ * @param node      the node it runs on, as the engine names it
+ * @param endpoints container port to the address the router reaches it on
  */
 public record Replica(String id, String name, Map<String, String> labels, State state, int exitCode,
-                     Health health, Map<Integer, Integer> hostPorts) {
+                      Health health, String node, Map<Integer, Endpoint> endpoints) {
 
     /** Lifecycle as far as the runner cares. */
     public enum State { CREATED, RUNNING, EXITED, OTHER }
 
     /** The engine's own health check verdict; NONE when the replica has no health check. */
     public enum Health { NONE, STARTING, HEALTHY, UNHEALTHY }
+
+    public Replica {
+        labels = Map.copyOf(labels);
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    /** Where container port {@code port} is reached, or null when the engine does not publish it. */
+    public Endpoint endpoint(int port) {
+        return endpoints.get(port);
+    }
 
     public String app() {
         return labels.get(Labels.APP);

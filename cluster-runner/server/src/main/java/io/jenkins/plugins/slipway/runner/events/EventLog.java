@@ -4,7 +4,10 @@ import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,24 +32,57 @@ public final class EventLog {
         this.releases = releases;
     }
 
+    /**
+     * An event decided but not recorded yet: a release pass records its events in the transaction that saves its
+     * status, so that a failed save neither loses them nor lets the next pass repeat them.
+     *
+     * @param phase the release's phase when the event happened
+     */
+    public record Pending(String type, Phase phase, String message, Map<String, Object> data) {
+    }
+
     /** Records an event of {@code releaseId} with the next sequence number and tells the live subscribers. */
     public ReleaseEvent append(String releaseId, String app, String type, Phase phase, String message,
                                Map<String, Object> data) {
-        ReleaseEvent event = db.tx(c -> {
-            long seq = releases.lastSequence(c, releaseId) + 1;
-            ReleaseEvent e = new ReleaseEvent(seq, type, releaseId, app, Instant.now().toString(), phase, message, data);
+        return appendAll(releaseId, app, List.of(new Pending(type, phase, message, data))).get(0);
+    }
+
+    /** Records events of {@code releaseId} in one transaction of their own, then tells the live subscribers. */
+    public List<ReleaseEvent> appendAll(String releaseId, String app, List<Pending> pending) {
+        List<ReleaseEvent> recorded = db.tx(c -> record(c, releaseId, app, pending));
+        publish(recorded);
+        return recorded;
+    }
+
+    /**
+     * Records events of {@code releaseId} in the caller's transaction, numbered after the last one stored. The
+     * caller hands the answer to {@link #publish} once the transaction has committed.
+     */
+    public List<ReleaseEvent> record(Connection c, String releaseId, String app, List<Pending> pending)
+            throws SQLException {
+        List<ReleaseEvent> out = new ArrayList<>();
+        long seq = pending.isEmpty() ? 0 : releases.lastSequence(c, releaseId);
+        for (Pending p : pending) {
+            ReleaseEvent e = new ReleaseEvent(++seq, p.type(), releaseId, app, Instant.now().toString(), p.phase(),
+                    p.message(), p.data());
             releases.appendEvent(c, e);
-            return e;
-        });
-        LOG.info("[{}] {} {}", app, type, message);
-        for (Consumer<ReleaseEvent> s : subscribers.getOrDefault(releaseId, List.of())) {
-            try {
-                s.accept(event);
-            } catch (RuntimeException ex) {
-                LOG.warn("Event subscriber failed: {}", ex.toString());
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Logs committed events and hands them to the live subscribers of their release. */
+    public void publish(List<ReleaseEvent> recorded) {
+        for (ReleaseEvent event : recorded) {
+            LOG.info("[{}] {} {}", event.app(), event.type(), event.message());
+            for (Consumer<ReleaseEvent> s : subscribers.getOrDefault(event.release(), List.of())) {
+                try {
+                    s.accept(event);
+                } catch (RuntimeException ex) {
+                    LOG.warn("Event subscriber failed: {}", ex.toString());
+                }
             }
         }
-        return event;
     }
 
     /** Stored events of a release after sequence {@code after}. */

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.slipway.runner.reconcile;
 
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.Capabilities;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +15,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Decides whether a running replica is ready: the engine's health check when the service has one, else an
- * HTTP GET of the route's {@code healthPath} on its target port through its 127.0.0.1 published port, answering
- * 2xx/3xx within the route's {@code healthTimeout}, else running is enough. HTTP probe results go through
- * {@link ProbeHysteresis}: one slow probe on a busy machine does not make a ready replica unready. (The engine's
- * health check has retries of its own.)
+ * Decides whether a running replica is ready: the engine's health check when the service has one (and the engine
+ * runs health checks), else an HTTP GET of the route's {@code healthPath} on its target port at the endpoint the
+ * engine reports, answering 2xx/3xx within the route's {@code healthTimeout}, else running is enough. HTTP probe
+ * results go through {@link ProbeHysteresis}: one slow probe on a busy machine does not make a ready replica
+ * unready. (The engine's health check has retries of its own.)
  */
 final class HealthProbe {
     private final HttpClient http = HttpClient.newBuilder().build();
     private final ProbeHysteresis hysteresis = new ProbeHysteresis();
+    private final boolean engineChecksHealth;
+
+    /** For an engine that runs health checks itself. */
+    HealthProbe() {
+        this(new Capabilities(false, false, true));
+    }
+
+    HealthProbe(Capabilities engine) {
+        this.engineChecksHealth = engine.healthChecks();
+    }
 
     /**
      * Verdict and how it was reached.
@@ -44,17 +56,17 @@ final class HealthProbe {
         if (r.state() != Replica.State.RUNNING) {
             return new Verdict(false, "container " + r.state().name().toLowerCase(java.util.Locale.ROOT));
         }
-        if (r.health() != Replica.Health.NONE) {
+        if (engineChecksHealth && r.health() != Replica.Health.NONE) {
             ProbeHysteresis.Result engine = hysteresis.record(r.id(), r.health() == Replica.Health.HEALTHY);
             return new Verdict(engine.ready(), "health check " + r.health().name().toLowerCase(java.util.Locale.ROOT),
                     engine.servedBefore());
         }
         if (spec != null && spec.route() != null) {
-            Integer hostPort = r.hostPorts().get(spec.route().targetPort());
-            if (hostPort == null) {
+            Endpoint endpoint = r.endpoint(spec.route().targetPort());
+            if (endpoint == null) {
                 return new Verdict(false, "port " + spec.route().targetPort() + " not published");
             }
-            Verdict once = probe(hostPort, spec.route());
+            Verdict once = probe(endpoint, spec.route());
             ProbeHysteresis.Result streak = hysteresis.observe(r.id(), once.healthy());
             if (once.healthy() || !streak.ready()) {
                 return new Verdict(streak.ready(), once.detail(), streak.servedBefore());
@@ -65,14 +77,14 @@ final class HealthProbe {
         return new Verdict(true, "running, no health check");
     }
 
-    private Verdict probe(int hostPort, ServiceSpec.Route route) {
+    private Verdict probe(Endpoint endpoint, ServiceSpec.Route route) {
         Duration timeout = route.healthTimeout();
         // The default path stays out of messages, so they read as they did before the path could be set.
         String target = ":" + route.targetPort()
                 + (route.healthPath().equals(ServiceSpec.Route.DEFAULT_HEALTH_PATH) ? "" : route.healthPath());
         long start = System.nanoTime();
         CompletableFuture<HttpResponse<Void>> call = http.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + route.healthPath()))
+                HttpRequest.newBuilder(URI.create("http://" + endpoint.authority() + route.healthPath()))
                         .timeout(timeout).GET().build(),
                 HttpResponse.BodyHandlers.discarding());
         try {

@@ -15,6 +15,11 @@ public final class ObservedState {
         return containers.getOrDefault(app, List.of());
     }
 
+    /** The apps a pass has seen since the runner started. */
+    public java.util.Set<String> apps() {
+        return java.util.Set.copyOf(byApp.keySet());
+    }
+
     /** Whether a pass has seen the app since the runner started. */
     public boolean seen(String app) {
         return byApp.containsKey(app);

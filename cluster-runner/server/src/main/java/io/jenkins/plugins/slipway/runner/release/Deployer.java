@@ -6,6 +6,7 @@ import io.jenkins.plugins.slipway.runner.client.Cause;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
@@ -76,6 +77,7 @@ public final class Deployer {
         Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
 
         List<String> strategyWarnings = new ArrayList<>();
+        List<ReleaseEvent> started = new ArrayList<>();
         Object result = db.tx(c -> {
             Optional<AppRecord> existing = apps.find(c, app);
             ReleaseRecord running = null;
@@ -133,10 +135,13 @@ public final class Deployer {
             Strategy.Start start = strategy.begin(changes, sets);
             String id = app + "-" + revision + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
             ReleaseRecord release = new ReleaseRecord(id, app, current == null ? null : current.revision(), revision,
-                    strategy.name(), Phase.Pending, 0, start.stepCount(), 0, "pending", Json.write(start.state()));
-            start.state().path("warnings").forEach(w -> strategyWarnings.add(w.asText()));
+                    strategy.name(), Phase.Pending, 0, start.stepCount(), 0, "pending", start.progress().write());
+            if (start.progress().warnings != null) {
+                strategyWarnings.addAll(start.progress().warnings);
+            }
             releases.save(c, release);
             apps.save(c, new AppRecord(app, revision, revision, id));
+            started.addAll(events.record(c, id, app, List.of(startedEvent(release))));
             return release;
         });
         if (result instanceof ComposeException invalid) {
@@ -149,7 +154,15 @@ public final class Deployer {
             return unchanged;
         }
         ReleaseRecord release = (ReleaseRecord) result;
-        String text = "release " + release.id() + ": " + app + " revision "
+        events.publish(started);
+        List<String> warnings = new ArrayList<>(parsed.warnings());
+        warnings.addAll(strategyWarnings);
+        return new DeployResponse(app, release.toRevision(), release.id(), warnings);
+    }
+
+    /** {@code ReleaseStarted}: recorded with the release, in its transaction. */
+    private static EventLog.Pending startedEvent(ReleaseRecord release) {
+        String text = "release " + release.id() + ": " + release.app() + " revision "
                 + (release.fromRevision() == null ? "(none)" : release.fromRevision()) + " -> " + release.toRevision()
                 + " (" + release.strategy() + ", " + release.stepCount() + (release.stepCount() == 1 ? " step)" : " steps)");
         Map<String, Object> data = new LinkedHashMap<>();
@@ -157,10 +170,7 @@ public final class Deployer {
         data.put("toRevision", release.toRevision());
         data.put("strategy", release.strategy());
         data.put("stepCount", release.stepCount());
-        events.append(release.id(), app, EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
-        List<String> warnings = new ArrayList<>(parsed.warnings());
-        warnings.addAll(strategyWarnings);
-        return new DeployResponse(app, release.toRevision(), release.id(), warnings);
+        return new EventLog.Pending(EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
     }
 
     /** Route ports of {@code spec} that another app of this runner already listens on (or is releasing onto). */

@@ -1,8 +1,5 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.util.ArrayList;
@@ -35,14 +32,14 @@ public final class GrayPlans {
      * {@code index} and {@code weight} 0, and {@code warnings} for the deploy answer (a changed service with a
      * different gray spec of its own follows the lead).
      */
-    public static ObjectNode initialState(List<ServiceChange> changes, List<ReplicaSet> current) {
+    public static ReleaseProgress initialState(List<ServiceChange> changes, List<ReplicaSet> current) {
         ServiceChange lead = lead(changes);
         if (lead == null) {
             throw new IllegalArgumentException("no replaced service asks for a canary or blue-green release");
         }
-        ObjectNode state = Json.MAPPER.createObjectNode();
-        state.put("lead", lead.service());
-        ArrayNode warnings = state.putArray("warnings");
+        ReleaseProgress progress = new ReleaseProgress();
+        progress.lead = lead.service();
+        progress.warnings = new ArrayList<>();
         List<GrayService> services = new ArrayList<>();
         for (ServiceChange c : changes) {
             services.add(GrayService.of(c));
@@ -51,15 +48,15 @@ public final class GrayPlans {
             }
             ReleaseSpec own = c.spec().release();
             if (!(own instanceof ReleaseSpec.Rolling) && !own.equals(lead.spec().release())) {
-                warnings.add("services." + c.service() + ".x-slipway.release: this revision also changes "
+                progress.warnings.add("services." + c.service() + ".x-slipway.release: this revision also changes "
                         + lead.service() + ", whose " + lead.spec().release().strategy() + " release leads; "
                         + c.service() + " follows its steps so that the app is released and rolled back as one");
             }
         }
-        state.set("services", Json.MAPPER.valueToTree(services));
-        state.set("original", Json.MAPPER.valueToTree(current));
-        state.put("index", 0);
-        state.put("weight", 0);
-        return state;
+        progress.services = services;
+        progress.original = List.copyOf(current);
+        progress.index = 0;
+        progress.weight = 0;
+        return progress;
     }
 }

@@ -1,18 +1,14 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
-import io.jenkins.plugins.slipway.runner.compose.Durations;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
+import io.jenkins.plugins.slipway.runner.release.spec.Durations;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import io.jenkins.plugins.slipway.runner.traffic.Weights;
@@ -27,21 +23,14 @@ import java.util.function.ToIntFunction;
 /**
  * What canary and blue-green passes share: the services a release changes, scaling the new revision and waiting
  * for its health, weights, pauses, and where each analysis stands. Everything is read from and written to the
- * release state ({@link ReleaseContext#state()}), so a restarted runner resumes at the same step and weight.
- * <p>
- * State keys: {@code lead} (the service whose spec leads), {@code services} ({@link GrayService}s),
- * {@code original} (sets before the release), {@code index} (step, 0-based), {@code weight}, {@code scale},
- * {@code pauseStartedAt} and {@code pauseReason}, {@code analysis.Step|Background} ({@code status},
- * {@code message}), {@code scalingSince}, {@code announced} (step already announced), {@code reported}
- * (replicas already announced healthy) and {@code rollback}.
+ * release progress ({@link ReleaseContext#progress()}), so a restarted runner resumes at the same step and weight.
  */
 public final class GrayRelease {
     private GrayRelease() {
     }
 
     public static List<GrayService> services(ReleaseContext ctx) {
-        return Json.MAPPER.convertValue(ctx.state().get("services"),
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, GrayService.class));
+        return ctx.progress().services;
     }
 
     public static List<GrayService> replaced(ReleaseContext ctx) {
@@ -49,12 +38,11 @@ public final class GrayRelease {
     }
 
     public static List<ReplicaSet> original(ReleaseContext ctx) {
-        return Json.MAPPER.convertValue(ctx.state().get("original"),
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ReplicaSet.class));
+        return ctx.progress().original;
     }
 
     public static String lead(ReleaseContext ctx) {
-        return ctx.state().get("lead").asText();
+        return ctx.progress().lead;
     }
 
     /** The lead service as the release replaces it: its revisions and replicas. */
@@ -93,7 +81,7 @@ public final class GrayRelease {
 
     /** Healthy replicas of a service at a revision among indexes 1..count; announces each once. */
     public static int healthy(ReleaseContext ctx, String service, int revision, int count) {
-        ArrayNode reported = ctx.state().withArray("reported");
+        List<String> reported = ctx.progress().reported();
         int healthy = 0;
         for (ObservedReplica r : ctx.replicas(service, revision, count)) {
             if (!r.healthy()) {
@@ -101,7 +89,7 @@ public final class GrayRelease {
             }
             healthy++;
             String name = r.replica().displayName();
-            if (!contains(reported, name)) {
+            if (!reported.contains(name)) {
                 reported.add(name);
                 ctx.event(EventTypes.REPLICA_HEALTHY, "replica " + name + " healthy (" + r.healthDetail() + ")",
                         Map.of("replica", name, "service", service, "revision", revision));
@@ -115,16 +103,16 @@ public final class GrayRelease {
      * of the changed services) has run out since the scaling began; then the reason to roll back, naming them.
      */
     public static String unhealthyTooLong(ReleaseContext ctx, ToIntFunction<GrayService> count) {
-        ObjectNode s = ctx.state();
-        if (!s.has("scalingSince")) {
-            s.put("scalingSince", ctx.now());
+        ReleaseProgress s = ctx.progress();
+        if (s.scalingSince == null) {
+            s.scalingSince = ctx.now();
         }
         Duration monitor = Duration.ZERO;
         for (GrayService c : replaced(ctx)) {
             Duration m = spec(ctx, c.service()).updateConfig().monitor();
             monitor = m.compareTo(monitor) > 0 ? m : monitor;
         }
-        if (ctx.now() - s.get("scalingSince").asLong() < monitor.toMillis()) {
+        if (ctx.now() - s.scalingSince < monitor.toMillis()) {
             return null;
         }
         List<String> unhealthy = new ArrayList<>();
@@ -149,7 +137,7 @@ public final class GrayRelease {
     }
 
     public static void scalingDone(ReleaseContext ctx) {
-        ctx.state().remove("scalingSince");
+        ctx.progress().scalingSince = null;
     }
 
     /** Gives the new revision of every replaced service {@code weight} percent and the stable one the rest. */
@@ -175,7 +163,7 @@ public final class GrayRelease {
             ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + c.service() + ": " + Weights.describe(w) + " ("
                     + canary + " new, " + stable + " stable " + (stable == 1 ? "replica" : "replicas") + ")", data);
         }
-        ctx.state().put("weight", weight);
+        ctx.progress().weight = weight;
         ctx.canaryWeight(weight);
     }
 
@@ -184,9 +172,9 @@ public final class GrayRelease {
      * ({@code indefinite}), and else when it ends ({@code until}, {@code durationSeconds}).
      */
     public static void pause(ReleaseContext ctx, Instant until, PauseReason reason, String text) {
-        ObjectNode s = ctx.state();
-        s.put("pauseStartedAt", ctx.now());
-        s.put("pauseReason", reason.name());
+        ReleaseProgress s = ctx.progress();
+        s.pauseStartedAt = ctx.now();
+        s.pauseReason = reason;
         ctx.phase(Phase.Paused, text);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("indefinite", until == null);
@@ -201,9 +189,9 @@ public final class GrayRelease {
 
     /** Back to Progressing after a pause; the event only when the release was paused. */
     public static void resume(ReleaseContext ctx, String text) {
-        ObjectNode s = ctx.state();
-        s.remove("pauseStartedAt");
-        s.remove("pauseReason");
+        ReleaseProgress s = ctx.progress();
+        s.pauseStartedAt = null;
+        s.pauseReason = null;
         if (ctx.phase() == Phase.Paused) {
             ctx.phase(Phase.Progressing, text);
             ctx.event(EventTypes.RELEASE_RESUMED, text, Map.of("step", ctx.step()));
@@ -211,13 +199,12 @@ public final class GrayRelease {
     }
 
     public static PauseReason pauseReason(ReleaseContext ctx) {
-        JsonNode r = ctx.state().get("pauseReason");
-        return r == null || r.isNull() ? null : PauseReason.valueOf(r.asText());
+        return ctx.progress().pauseReason;
     }
 
     public static Instant pauseStartedAt(ReleaseContext ctx) {
-        JsonNode p = ctx.state().get("pauseStartedAt");
-        return p == null || p.isNull() ? null : Instant.ofEpochMilli(p.asLong());
+        Long p = ctx.progress().pauseStartedAt;
+        return p == null ? null : Instant.ofEpochMilli(p);
     }
 
     /**
@@ -225,40 +212,32 @@ public final class GrayRelease {
      * says it, except that a run saved as running died with a previous runner process and starts again.
      */
     public static AnalysisState analysis(ReleaseContext ctx, ReleaseAnalyses analyses, ReleaseAnalyses.Slot slot) {
-        ObjectNode all = ctx.state().with("analysis");
+        Map<String, ReleaseProgress.Analysis> all = ctx.progress().analysis();
         AnalysisState live = analyses.state(slot);
         if (live.status() != AnalysisState.Status.NotStarted) {
-            save(all, slot, live);
+            all.put(slot.name(), new ReleaseProgress.Analysis(live.status(), live.message()));
             return live;
         }
-        JsonNode saved = all.get(slot.name());
+        ReleaseProgress.Analysis saved = all.get(slot.name());
         if (saved == null) {
             return AnalysisState.NOT_STARTED;
         }
-        AnalysisState state = new AnalysisState(AnalysisState.Status.valueOf(saved.get("status").asText()),
-                saved.path("message").isNull() ? null : saved.path("message").asText(null));
-        return state.afterRestart();
+        return new AnalysisState(saved.status(), saved.message()).afterRestart();
     }
 
     public static void analysisStarted(ReleaseContext ctx, ReleaseAnalyses.Slot slot) {
-        save(ctx.state().with("analysis"), slot, AnalysisState.RUNNING);
+        ctx.progress().analysis().put(slot.name(), new ReleaseProgress.Analysis(AnalysisState.Status.Running, null));
     }
 
     /** Cancels a slot's run and forgets its verdict. */
     public static void resetAnalysis(ReleaseContext ctx, ReleaseAnalyses analyses, ReleaseAnalyses.Slot slot) {
         analyses.cancel(slot);
-        ctx.state().with("analysis").remove(slot.name());
-    }
-
-    private static void save(ObjectNode all, ReleaseAnalyses.Slot slot, AnalysisState state) {
-        ObjectNode n = all.putObject(slot.name());
-        n.put("status", state.status().name());
-        n.put("message", state.message());
+        ctx.progress().analysis().remove(slot.name());
     }
 
     /**
      * What an analysis run measures: for each replaced service its route (or {@code route} when given: the
-     * preview) and the healthy replicas of the new revision, reached on 127.0.0.1.
+     * preview) and the healthy replicas of the new revision, at the endpoints the engine reports.
      */
     public static io.jenkins.plugins.slipway.runner.analysis.ReleaseContext analysisContext(
             ReleaseContext ctx, int step, Map<String, String> routeOverride) {
@@ -276,7 +255,7 @@ public final class GrayRelease {
                 String.valueOf(ctx.to().revision()), step, targets);
     }
 
-    /** The healthy replicas of the new revision of every replaced service, reached on 127.0.0.1, by service. */
+    /** The healthy replicas of the new revision of every replaced service, at their engine endpoints, by service. */
     public static Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> newReplicas(
             ReleaseContext ctx) {
         Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> byService =
@@ -285,9 +264,9 @@ public final class GrayRelease {
             int n = ctx.set(c.service(), c.to()).map(ReplicaSet::replicas).orElse(0);
             List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint> endpoints = new ArrayList<>();
             for (ObservedReplica r : ctx.replicas(c.service(), c.to(), n)) {
-                if (r.healthy() && r.hostPort() > 0) {
+                if (r.healthy() && r.endpoint() != null) {
                     endpoints.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint(
-                            "127.0.0.1", r.hostPort()));
+                            r.endpoint().host(), r.endpoint().port()));
                 }
             }
             byService.put(c.service(), endpoints);
@@ -297,12 +276,12 @@ public final class GrayRelease {
 
     /** Announces a step once: {@code StepStarted} with its number and description. */
     public static void announce(ReleaseContext ctx, int number, int total, String description) {
-        ObjectNode s = ctx.state();
-        if (s.path("announced").asInt(0) >= number) {
+        ReleaseProgress s = ctx.progress();
+        if (s.announced != null && s.announced >= number) {
             return;
         }
         ctx.step(number);
-        s.put("announced", number);
+        s.announced = number;
         String text = "step " + number + "/" + total + ": " + description;
         ctx.message(text);
         ctx.event(EventTypes.STEP_STARTED, text, Map.of("step", number, "stepCount", total,
@@ -327,7 +306,7 @@ public final class GrayRelease {
      * been drained and stopped.
      */
     public static void dropReplaced(ReleaseContext ctx) {
-        ArrayNode stopping = ctx.state().withArray("stopping");
+        List<String> stopping = ctx.progress().stopping();
         for (GrayService c : services(ctx)) {
             if (c.from() != null && (c.to() == null || !c.from().equals(c.to()))) {
                 if (ctx.set(c.service(), c.from()).isPresent()) {
@@ -340,7 +319,7 @@ public final class GrayRelease {
             }
         }
         ctx.canaryWeight(100);
-        ctx.state().put("weight", 100);
+        ctx.progress().weight = 100;
     }
 
     /**
@@ -348,7 +327,7 @@ public final class GrayRelease {
      * since {@code sinceMillis}: a stuck stop must not hold the release forever); announces each as stopped.
      */
     public static boolean replacedGone(ReleaseContext ctx, long sinceMillis, long limitMillis) {
-        ArrayNode stopping = ctx.state().withArray("stopping");
+        List<String> stopping = ctx.progress().stopping();
         boolean gone = true;
         for (GrayService c : services(ctx)) {
             if (c.from() != null && (c.to() == null || !c.from().equals(c.to()))) {
@@ -358,23 +337,14 @@ public final class GrayRelease {
         if (!gone && ctx.now() - sinceMillis < limitMillis) {
             return false;
         }
-        for (JsonNode name : stopping) {
-            ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name.asText() + " drained and stopped",
-                    Map.of("replica", name.asText()));
+        for (String name : stopping) {
+            ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name + " drained and stopped",
+                    Map.of("replica", name));
         }
-        ctx.state().remove("stopping");
+        ctx.progress().stopping = null;
         if (!gone) {
             ctx.message("replicas of the replaced revision still stopping after " + limitMillis / 1000 + " s; going on");
         }
         return true;
-    }
-
-    private static boolean contains(ArrayNode array, String value) {
-        for (JsonNode n : array) {
-            if (n.asText().equals(value)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

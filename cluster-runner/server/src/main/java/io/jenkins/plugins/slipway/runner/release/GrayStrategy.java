@@ -33,15 +33,13 @@ public abstract class GrayStrategy implements Strategy {
     private final String name;
     protected final AnalysisRuns runs;
     protected final RouteSync routes;
-    protected final ReleaseCommands commands;
     protected final TrafficFirstRollback rollback;
 
-    protected GrayStrategy(String name, AnalysisRuns runs, RouteSync routes, ReleaseCommands commands) {
+    protected GrayStrategy(String name, AnalysisRuns runs, RouteSync routes) {
         this.name = name;
         this.runs = runs;
         this.routes = routes;
-        this.commands = commands;
-        this.rollback = new TrafficFirstRollback(runs, routes);
+        this.rollback = new TrafficFirstRollback(this::endRoutingAndAnalyses);
     }
 
     @Override
@@ -169,16 +167,16 @@ public abstract class GrayStrategy implements Strategy {
     }
 
     /**
-     * Drops the sets of the replaced revisions (the reconciler drains, then stops their replicas) and saves when
-     * under {@code sinceKey}, for {@link #replacedStopped}.
+     * Drops the sets of the replaced revisions (the reconciler drains, then stops their replicas); answers when,
+     * for {@link #replacedStopped}.
      */
-    protected static void stopReplaced(ReleaseContext ctx, String sinceKey) {
+    protected static long stopReplaced(ReleaseContext ctx) {
         GrayRelease.dropReplaced(ctx);
-        ctx.state().put(sinceKey, ctx.now());
+        return ctx.now();
     }
 
-    /** True once the replicas {@link #stopReplaced} let go are gone, or {@link #STOP_LIMIT} after it. */
-    protected static boolean replacedStopped(ReleaseContext ctx, String sinceKey) {
-        return GrayRelease.replacedGone(ctx, ctx.state().get(sinceKey).asLong(), STOP_LIMIT.toMillis());
+    /** True once the replicas {@link #stopReplaced} let go (at {@code since}) are gone, or {@link #STOP_LIMIT} after. */
+    protected static boolean replacedStopped(ReleaseContext ctx, long since) {
+        return GrayRelease.replacedGone(ctx, since, STOP_LIMIT.toMillis());
     }
 }

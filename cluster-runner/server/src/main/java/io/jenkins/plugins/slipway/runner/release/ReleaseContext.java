@@ -1,12 +1,12 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
@@ -32,17 +32,17 @@ public final class ReleaseContext {
     private final AppSpec toSpec;
     /** The app's desired replica sets; the strategy edits them, the reconciler makes them real. */
     private final List<ReplicaSet> sets;
-    /** The strategy's own progress (step stage, timers, replicas already reported), saved with the release. */
-    private final ObjectNode state;
+    /** Where the release stands (step stage, timers, replicas already reported), saved with the release. */
+    private final ReleaseProgress progress;
     /** The replicas as the reconciler last saw them. */
     private final ObservedState observed;
     private final EventLog events;
+    /** The events of this pass, saved with its status. */
+    private final List<EventLog.Pending> pendingEvents = new ArrayList<>();
     /** Why a route cannot be applied (its port is taken), by route name; null when it is fine. */
     private final Function<String, RouteSync.RouteFailure> routeFailures;
-    /** An abort asked through the API in this pass, or null. */
-    private final String abortReason;
-    /** A resume asked through the API in this pass. */
-    private final boolean resumeRequested;
+    /** The command asked through the API that this pass carries out, or null. */
+    private final ReleaseCommands.Request command;
     private final long now;
 
     private Phase phase;
@@ -53,19 +53,18 @@ public final class ReleaseContext {
     private Integer serveRevision;
 
     ReleaseContext(ReleaseRecord release, RevisionRecord from, RevisionRecord to, AppSpec toSpec, List<ReplicaSet> sets,
-                   ObjectNode state, ObservedState observed, EventLog events, String abortReason,
-                   boolean resumeRequested, long now, Function<String, RouteSync.RouteFailure> routeFailures) {
+                   ReleaseProgress progress, ObservedState observed, EventLog events,
+                   ReleaseCommands.Request command, long now, Function<String, RouteSync.RouteFailure> routeFailures) {
         this.routeFailures = routeFailures;
         this.release = release;
         this.from = from;
         this.to = to;
         this.toSpec = toSpec;
         this.sets = new ArrayList<>(sets);
-        this.state = state;
+        this.progress = progress;
         this.observed = observed;
         this.events = events;
-        this.abortReason = abortReason;
-        this.resumeRequested = resumeRequested;
+        this.command = command;
         this.now = now;
         this.phase = release.phase();
         this.step = release.step();
@@ -93,20 +92,26 @@ public final class ReleaseContext {
         return toSpec;
     }
 
-    public ObjectNode state() {
-        return state;
+    public ReleaseProgress progress() {
+        return progress;
     }
 
-    /** Why the engine could not start a replica (no such image, ...), by container name; null when it did. */
-    private java.util.function.Function<String, String> startFailures = name -> null;
+    /** Why the engine could not start a replica (no such image, ...); null when it did. */
+    private StartFailures startFailures = (app, service, revision, index) -> null;
 
-    void startFailures(java.util.function.Function<String, String> f) {
+    /** Why the engine could not start replica {@code index} of a service at a revision of an app, or null. */
+    @FunctionalInterface
+    interface StartFailures {
+        String of(String app, String service, int revision, int index);
+    }
+
+    void startFailures(StartFailures f) {
         this.startFailures = f;
     }
 
     /** Why the last start of replica {@code index} of a service at a revision failed, or null. */
     public String startFailure(String service, int revision, int index) {
-        return startFailures.apply(io.jenkins.plugins.slipway.runner.engine.Labels.containerName(app(), service, revision, index));
+        return startFailures.of(app(), service, revision, index);
     }
 
     /** Why the route of {@code service} cannot listen, or null. */
@@ -120,12 +125,14 @@ public final class ReleaseContext {
         return routeFailures.apply(RouteSync.previewRouteName(app(), service));
     }
 
+    /** Why an abort was asked in this pass, or null when none was. */
     public String abortReason() {
-        return abortReason;
+        return command != null && command.command() == Command.Abort ? command.reason() : null;
     }
 
-    public boolean resumeRequested() {
-        return resumeRequested;
+    /** The promote, pause or resume asked in this pass, or null (an abort is {@link #abortReason()}). */
+    public Command command() {
+        return command == null || command.command() == Command.Abort ? null : command.command();
     }
 
     public long now() {
@@ -166,9 +173,17 @@ public final class ReleaseContext {
         return message;
     }
 
-    /** Records an event now, with the phase the release has at this point of the pass. */
+    /**
+     * Records an event with the phase the release has at this point of the pass. It is written with the pass's
+     * status, in the same transaction, and reaches the event stream once that has committed.
+     */
     public void event(String type, String text, Map<String, Object> data) {
-        events.append(release.id(), release.app(), type, phase, text, data);
+        pendingEvents.add(new EventLog.Pending(type, phase, text, data));
+    }
+
+    /** The events of this pass, in order, not recorded yet. */
+    List<EventLog.Pending> pendingEvents() {
+        return List.copyOf(pendingEvents);
     }
 
     /** After the pass, the app serves this revision (set on success and on rollback). */

@@ -1,18 +1,15 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
-import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.release.plan.Phases;
-import io.jenkins.plugins.slipway.runner.release.plan.ReleaseState;
 import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
@@ -25,7 +22,6 @@ import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +47,11 @@ public final class ReleaseController implements AutoCloseable {
     private final Reconciler reconciler;
     private final RouteSync routes;
     private final Strategies strategies;
-    /** Promote, pause and resume asked through the API, for the canary and blue-green passes. */
+    /** Promote, abort, pause and resume asked through the API, waiting for their pass. */
     private final ReleaseCommands commands;
     /** Analysis runs of the releases in progress. */
     private final AnalysisRuns analyses;
-    private final Map<String, String> abortRequests = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Map<String, Boolean> resumeRequests = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-releases");
         t.setDaemon(true);
@@ -99,49 +93,23 @@ public final class ReleaseController implements AutoCloseable {
         return strategies.get(name);
     }
 
-    /** Asks a release to abort; the next pass returns traffic to stable and removes the new replicas. */
-    public void requestAbort(String releaseId, String reason) {
-        abortRequests.put(releaseId, reason == null || reason.isBlank() ? "aborted through the API" : reason);
-        trigger();
-    }
-
-    public void requestResume(String releaseId) {
-        resumeRequests.put(releaseId, Boolean.TRUE);
-        trigger();
-    }
-
     /**
-     * What {@code command} would do to a canary or blue-green release as stored now ({@link Phases#decide}); the
+     * What {@code command} would do to the release as stored now ({@link Phases#decide}, for every strategy); the
      * API answers 409 with the reason when it does not apply.
      */
     public Transition decide(ReleaseRecord r, Command command) {
-        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(r.state(), Map.class));
-        PauseReason reason = null;
-        if (r.phase() == Phase.Paused) {
-            String saved = state.path("pauseReason").asText("");
-            reason = saved.isEmpty() ? PauseReason.Step : PauseReason.valueOf(saved);
-        }
-        return Phases.decide(new ReleaseState(r.strategy(), r.phase(), reason, state.has("rollback")), command);
+        return ReleaseCommands.decide(r, strategy(r.strategy()), command);
     }
 
-    /** Queues a command that {@link #decide} allowed; a pass started at once carries it out. */
-    public void request(String releaseId, Command command) {
-        if (command == Command.Abort) {
-            requestAbort(releaseId, null);
-        } else {
-            commands.request(releaseId, command);
-            trigger();
-        }
-    }
-
-    /** Whether {@code control} (promote, pause, resume) applies to the release now. */
-    public boolean supports(ReleaseRecord r, String control) {
-        if (r.phase().isTerminal()) {
-            return false;
-        }
-        ReleaseContext ctx = new ReleaseContext(r, null, null, null, List.of(), (ObjectNode) Json.MAPPER.createObjectNode(),
-                observed, events, null, false, System.currentTimeMillis(), route -> null);
-        return strategy(r.strategy()).supports(control, ctx);
+    /**
+     * Queues a command that {@link #decide} allowed and starts a pass at once, which carries it out.
+     *
+     * @param reason why, for an abort; blank says it came through the API
+     */
+    public void request(String releaseId, Command command, String reason) {
+        commands.request(releaseId, command, command != Command.Abort ? null
+                : reason == null || reason.isBlank() ? "aborted through the API" : reason);
+        trigger();
     }
 
     private void passAll() {
@@ -178,16 +146,17 @@ public final class ReleaseController implements AutoCloseable {
                 : db.tx(c -> apps.revision(c, r.app(), r.fromRevision())).orElse(null);
         AppSpec toSpec = specs.spec(r.app(), r.toRevision()).orElseThrow();
         List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, r.app()));
-        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(r.state(), Map.class));
-        String abort = abortRequests.remove(r.id());
-        boolean resume = resumeRequests.remove(r.id()) != null;
-        ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, state, observed, events, abort, resume,
+        ReleaseProgress progress = ReleaseProgress.read(r.state());
+        ReleaseCommands.Request command = commands.take(r.id());
+        ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, progress, observed, events, command,
                 System.currentTimeMillis(), routes::failure);
         ctx.startFailures(reconciler::startFailure);
         strategy(r.strategy()).reconcile(ctx);
 
-        ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
-        db.tx(c -> {
+        ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());
+        // Status, desired state and the pass's events in one transaction: a failed save loses none of the events
+        // and the next pass, starting from the old status again, does not repeat them.
+        List<ReleaseEvent> recorded = db.tx(c -> {
             releases.save(c, updated);
             if (ctx.setsChanged()) {
                 apps.saveReplicaSets(c, r.app(), ctx.sets());
@@ -199,12 +168,12 @@ public final class ReleaseController implements AutoCloseable {
                     apps.save(c, new AppRecord(a.name(), ctx.serveRevisionChange(), a.latestRevision(), a.currentRelease()));
                 }
             }
-            return null;
+            return events.record(c, r.id(), r.app(), ctx.pendingEvents());
         });
-        if (ctx.setsChanged() || !r.strategy().equals("rolling")) {
-            // Canary and blue-green passes may also change match rules or the preview route without a set.
-            routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
-        }
+        // A pass may change match rules or the preview route without changing a set; an unchanged route is not
+        // applied again.
+        routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
+        events.publish(recorded);
         if (ctx.setsChanged()) {
             reconciler.trigger();
         }

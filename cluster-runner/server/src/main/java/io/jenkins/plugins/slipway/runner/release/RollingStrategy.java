@@ -1,18 +1,17 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
-import io.jenkins.plugins.slipway.runner.compose.Durations;
-import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
+import io.jenkins.plugins.slipway.runner.release.spec.Durations;
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.traffic.Weights;
 import java.time.Duration;
@@ -26,67 +25,71 @@ import java.util.Map;
  * the replica counts, and the replaced ones are drained and stopped. A batch not healthy by
  * {@code update_config.monitor} rolls the whole app back to the previous revision.
  * <p>
- * Progress in {@link ReleaseContext#state()}: {@code plan} (the steps), {@code index} (current step, 0-based),
+ * Progress in {@link ReleaseContext#progress()}: {@code plan} (the steps), {@code index} (current step, 0-based),
  * {@code stage} and {@code since} (where in the step, since when), {@code reported} (replicas already
- * announced), {@code original} (the sets before the release, restored on rollback) and {@code rollback}.
+ * announced), {@code original} (the sets before the release, restored by {@link TrafficFirstRollback}).
  */
 public final class RollingStrategy implements Strategy {
+    public static final String NAME = ReleaseSpec.ROLLING;
+    /** A rolling release adds no routing and runs no analysis: nothing to let go of when it rolls back. */
+    private final TrafficFirstRollback rollback = new TrafficFirstRollback(ctx -> { });
     private static final Duration STOP_LIMIT = Duration.ofMinutes(2);
 
     @Override
     public String name() {
-        return "rolling";
+        return NAME;
     }
 
     /** Plans batches of {@code update_config.parallelism}; a service with nothing running starts all at once. */
     @Override
     public Start begin(List<ServiceChange> changes, List<ReplicaSet> current) {
         List<RollingStep> plan = RollingPlan.plan(changes);
-        ObjectNode state = Json.MAPPER.createObjectNode();
-        state.set("plan", Json.MAPPER.valueToTree(plan));
-        state.set("original", Json.MAPPER.valueToTree(current));
-        state.put("index", 0);
-        return new Start(state, plan.size());
+        ReleaseProgress progress = new ReleaseProgress();
+        progress.plan = plan;
+        progress.original = List.copyOf(current);
+        progress.index = 0;
+        return new Start(progress, plan.size());
     }
 
     @Override
     public void reconcile(ReleaseContext ctx) {
-        ObjectNode s = ctx.state();
-        if (s.has("rollback")) {
-            reconcileRollback(ctx);
+        ReleaseProgress s = ctx.progress();
+        if (TrafficFirstRollback.inProgress(ctx)) {
+            rollback.reconcile(ctx);
             return;
         }
         if (ctx.abortReason() != null) {
-            beginRollback(ctx, "aborted: " + ctx.abortReason(), true);
+            rollback.begin(ctx, "aborted: " + ctx.abortReason(), true);
             return;
         }
         if (ctx.phase() == Phase.Paused) {
-            if (!ctx.resumeRequested()) {
+            if (ctx.command() != Command.Resume) {
                 return;
             }
             ctx.phase(Phase.Progressing, "resumed");
+            s.pauseReason = null;
             ctx.event(EventTypes.RELEASE_RESUMED, "release resumed at step " + ctx.step(), Map.of());
-            s.put("since", ctx.now());
+            s.since = ctx.now();
         }
         if (ctx.phase() == Phase.Pending) {
             ctx.phase(Phase.Progressing, "progressing");
         }
-        List<RollingStep> plan = plan(ctx);
-        while (s.get("index").asInt() < plan.size()) {
-            int index = s.get("index").asInt();
+        List<RollingStep> plan = s.plan;
+        while (s.index < plan.size()) {
+            int index = s.index;
             if (!reconcileStep(ctx, plan.get(index), index + 1, plan.size())) {
                 return;
             }
-            s.put("index", index + 1);
-            s.remove("stage");
+            s.index = index + 1;
+            s.stage = null;
         }
         reconcileFinish(ctx, plan);
     }
 
     /** Works on one step; true when it is done. */
     private boolean reconcileStep(ReleaseContext ctx, RollingStep step, int number, int total) {
-        ObjectNode s = ctx.state();
-        String stage = s.path("stage").asText("");
+        ReleaseProgress s = ctx.progress();
+        String stage = s.stage == null ? "" : s.stage;
         if (stage.isEmpty()) {
             ctx.step(number);
             String text = "step " + number + "/" + total + ": " + step.describe();
@@ -131,15 +134,15 @@ public final class RollingStrategy implements Strategy {
                 return false;
             }
             case "delay" -> {
-                return ctx.now() - s.get("since").asLong() >= spec(ctx, step).updateConfig().delay().toMillis();
+                return ctx.now() - s.since >= spec(ctx, step).updateConfig().delay().toMillis();
             }
             default -> throw new IllegalStateException("unknown stage " + stage);
         }
     }
 
     private static void enter(ReleaseContext ctx, String stage) {
-        ctx.state().put("stage", stage);
-        ctx.state().put("since", ctx.now());
+        ctx.progress().stage = stage;
+        ctx.progress().since = ctx.now();
     }
 
     private static void scaleNew(ReleaseContext ctx, RollingStep step) {
@@ -184,7 +187,8 @@ public final class RollingStrategy implements Strategy {
             data.put("weights", w);
             ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + step.service() + ": " + Weights.describe(weights), data);
         }
-        ArrayNode stopping = ctx.state().putArray("stopping");
+        List<String> stopping = new ArrayList<>();
+        ctx.progress().stopping = stopping;
         if (step.fromRevision() != null) {
             ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget())
                     .forEach(r -> stopping.add(r.displayName()));
@@ -196,21 +200,21 @@ public final class RollingStrategy implements Strategy {
             return true;
         }
         List<Replica> left = ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget());
-        boolean overdue = ctx.now() - ctx.state().get("since").asLong() > STOP_LIMIT.toMillis();
+        boolean overdue = ctx.now() - ctx.progress().since > STOP_LIMIT.toMillis();
         if (!left.isEmpty() && !overdue) {
             return false;
         }
-        for (JsonNode name : ctx.state().withArray("stopping")) {
-            if (left.stream().noneMatch(r -> r.displayName().equals(name.asText()))) {
-                ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name.asText() + " drained and stopped",
-                        Map.of("replica", name.asText(), "service", step.service()));
+        for (String name : ctx.progress().stopping()) {
+            if (left.stream().noneMatch(r -> r.displayName().equals(name))) {
+                ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name + " drained and stopped",
+                        Map.of("replica", name, "service", step.service()));
             }
         }
         if (!left.isEmpty()) {
             ctx.message("replicas of " + step.service() + " at revision " + step.fromRevision()
                     + " still stopping after " + STOP_LIMIT.toMinutes() + " min; going on");
         }
-        ctx.state().remove("stopping");
+        ctx.progress().stopping = null;
         if (step.oldTarget() == 0) {
             ctx.removeSet(step.service(), step.fromRevision());
         }
@@ -225,18 +229,19 @@ public final class RollingStrategy implements Strategy {
         ServiceSpec spec = spec(ctx, step);
         String routeError = ctx.routeError(step.service());
         if (routeError != null && spec.route() != null) {
-            beginRollback(ctx, "route of " + step.service() + " cannot listen on port " + spec.route().port() + ": "
+            rollback.begin(ctx, "route of " + step.service() + " cannot listen on port " + spec.route().port() + ": "
                     + routeError, false);
             return false;
         }
         List<ObservedReplica> seen = ctx.replicas(step.service(), step.toRevision(), step.newTarget());
-        ArrayNode reported = ctx.state().withArray("reported");
+        List<String> reported = ctx.progress().reported();
         int healthy = 0;
         for (ObservedReplica r : seen) {
             String name = r.replica().displayName();
-            if (r.replica().state() == Replica.State.RUNNING && !contains(reported, "started:" + name)) {
+            if (r.replica().state() == Replica.State.RUNNING && !reported.contains("started:" + name)) {
                 reported.add("started:" + name);
-                String port = spec.route() == null ? "" : ", 127.0.0.1:" + r.hostPort() + " -> " + spec.route().targetPort();
+                String port = spec.route() == null || r.endpoint() == null ? ""
+                        : ", " + r.endpoint() + " -> " + spec.route().targetPort();
                 ctx.event(EventTypes.REPLICA_STARTED, "replica " + name + " started (container "
                         + r.replica().id().substring(0, Math.min(12, r.replica().id().length())) + port + ")",
                         Map.of("replica", name, "service", step.service(), "revision", step.toRevision(),
@@ -244,7 +249,7 @@ public final class RollingStrategy implements Strategy {
             }
             if (r.healthy()) {
                 healthy++;
-                if (!contains(reported, "healthy:" + name)) {
+                if (!reported.contains("healthy:" + name)) {
                     reported.add("healthy:" + name);
                     ctx.event(EventTypes.REPLICA_HEALTHY, "replica " + name + " healthy (" + r.healthDetail() + ")",
                             Map.of("replica", name, "service", step.service(), "revision", step.toRevision()));
@@ -254,7 +259,7 @@ public final class RollingStrategy implements Strategy {
         if (healthy >= step.newTarget()) {
             return true;
         }
-        long waited = ctx.now() - ctx.state().get("since").asLong();
+        long waited = ctx.now() - ctx.progress().since;
         Duration monitor = spec.updateConfig().monitor();
         if (waited < monitor.toMillis()) {
             return false;
@@ -282,10 +287,11 @@ public final class RollingStrategy implements Strategy {
         }
         if (action == FailureAction.PAUSE) {
             ctx.phase(Phase.Paused, reason + "; paused (failure_action pause): resume to wait again, abort to roll back");
+            ctx.progress().pauseReason = PauseReason.Unhealthy;
             ctx.event(EventTypes.RELEASE_PAUSED, ctx.message(), Map.of("reason", reason));
             return false;
         }
-        beginRollback(ctx, reason, false);
+        rollback.begin(ctx, reason, false);
         return false;
     }
 
@@ -306,110 +312,12 @@ public final class RollingStrategy implements Strategy {
         ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
     }
 
-    private static void beginRollback(ReleaseContext ctx, String reason, boolean aborted) {
-        ObjectNode rb = ctx.state().putObject("rollback");
-        rb.put("reason", reason);
-        rb.put("aborted", aborted);
-        rb.put("since", ctx.now());
-        rb.put("stage", "restore");
-        Integer from = ctx.from() == null ? null : ctx.from().revision();
-        String text = from == null ? "removing revision " + ctx.to().revision() + ": " + reason
-                : "rolling back to revision " + from + ": " + reason;
-        ctx.message(text);
-        ctx.event(EventTypes.ROLLBACK_STARTED, text, Map.of("reason", reason));
-        // Stable replicas come back first with all the traffic; the new ones keep running, weightless, until then.
-        ctx.restoreKeepingNewWeightless(original(ctx));
-        ctx.canaryWeight(0);
-    }
-
-    private static void reconcileRollback(ReleaseContext ctx) {
-        ObjectNode rb = (ObjectNode) ctx.state().get("rollback");
-        List<ReplicaSet> original = original(ctx);
-        if (rb.get("stage").asText().equals("restore")) {
-            boolean ready = ctx.allHealthy(original);
-            boolean overdue = ctx.now() - rb.get("since").asLong() > Duration.ofMinutes(2).toMillis();
-            if (!ready && !overdue) {
-                return;
-            }
-            ctx.replaceSets(original);
-            for (String service : services(original)) {
-                Map<Integer, Integer> weights = new LinkedHashMap<>();
-                original.stream().filter(o -> o.service().equals(service)).forEach(o -> weights.put(o.revision(), o.weight()));
-                Integer newRev = ctx.to().serviceRevisions().get(service);
-                if (newRev == null || weights.containsKey(newRev)) {
-                    continue;
-                }
-                weights.put(newRev, 0);
-                ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + service + ": " + Weights.describe(weights),
-                        Map.of("service", service));
-            }
-            rb.put("stage", "remove");
-            rb.put("since", ctx.now());
-            return;
-        }
-        boolean newGone = true;
-        for (String service : ctx.to().serviceRevisions().keySet()) {
-            int rev = ctx.to().serviceRevisions().get(service);
-            boolean original_ = original.stream().anyMatch(o -> o.service().equals(service) && o.revision() == rev);
-            if (!original_) {
-                newGone &= ctx.leftovers(service, rev, 0).isEmpty();
-            }
-        }
-        boolean overdue = ctx.now() - rb.get("since").asLong() > STOP_LIMIT.toMillis();
-        if (!newGone && !overdue) {
-            return;
-        }
-        String reason = rb.get("reason").asText();
-        boolean aborted = rb.get("aborted").asBoolean();
-        Integer from = ctx.from() == null ? null : ctx.from().revision();
-        if (from != null) {
-            ctx.serveRevision(from);
-        }
-        if (aborted) {
-            String text = "release " + ctx.release().id() + " aborted, " + (from == null ? "nothing left running"
-                    : "back at revision " + from) + ": " + reason;
-            ctx.phase(Phase.Aborted, text);
-            ctx.event(EventTypes.RELEASE_ABORTED, text, Map.of("reason", reason));
-        } else if (from == null) {
-            String text = "release " + ctx.release().id() + " failed, no previous revision to roll back to: " + reason;
-            ctx.phase(Phase.Failed, text);
-            ctx.event(EventTypes.RELEASE_FAILED, text, Map.of("reason", reason));
-        } else {
-            String text = "rolled back to revision " + from + ": " + reason;
-            ctx.phase(Phase.RolledBack, text);
-            ctx.event(EventTypes.RELEASE_ROLLED_BACK, text, Map.of("reason", reason, "revision", from));
-        }
-    }
-
     @Override
-    public boolean supports(String control, ReleaseContext ctx) {
-        return control.equals("resume") && ctx.phase() == Phase.Paused;
-    }
-
-    private static List<RollingStep> plan(ReleaseContext ctx) {
-        return Json.MAPPER.convertValue(ctx.state().get("plan"),
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, RollingStep.class));
-    }
-
-    private static List<ReplicaSet> original(ReleaseContext ctx) {
-        return Json.MAPPER.convertValue(ctx.state().get("original"),
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ReplicaSet.class));
-    }
-
-    private static List<String> services(List<ReplicaSet> sets) {
-        return sets.stream().map(ReplicaSet::service).distinct().toList();
+    public PauseReason pauseReasonOf(ReleaseProgress progress) {
+        return PauseReason.Unhealthy;
     }
 
     private static ServiceSpec spec(ReleaseContext ctx, RollingStep step) {
         return ctx.toSpec().services().get(step.service());
-    }
-
-    private static boolean contains(ArrayNode array, String value) {
-        for (JsonNode n : array) {
-            if (n.asText().equals(value)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

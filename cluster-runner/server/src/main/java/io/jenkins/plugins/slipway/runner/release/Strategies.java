@@ -42,6 +42,6 @@ public final class Strategies {
      */
     public Strategy choose(List<ServiceChange> changes) {
         ServiceChange lead = GrayPlans.lead(changes);
-        return get(lead == null ? "rolling" : lead.spec().release().strategy());
+        return get(lead == null ? RollingStrategy.NAME : lead.spec().release().strategy());
     }
 }

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import java.util.List;
 
@@ -24,14 +24,17 @@ public interface Strategy {
     Start begin(List<ServiceChange> changes, List<ReplicaSet> current);
 
     /** A planned release. */
-    record Start(ObjectNode state, int stepCount) {
+    record Start(ReleaseProgress progress, int stepCount) {
     }
 
     /** One pass: look at what is observed, decide, record events; never blocks. */
     void reconcile(ReleaseContext ctx);
 
-    /** Whether promote/pause/resume mean anything for this strategy now (409 otherwise). */
-    default boolean supports(String control, ReleaseContext ctx) {
-        return false;
+    /**
+     * Why a paused release of this strategy whose status names no reason is paused (statuses saved before
+     * the reason was).
+     */
+    default PauseReason pauseReasonOf(ReleaseProgress progress) {
+        return PauseReason.Step;
     }
 }

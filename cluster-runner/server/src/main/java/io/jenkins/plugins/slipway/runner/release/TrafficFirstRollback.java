@@ -1,124 +1,137 @@
 package io.jenkins.plugins.slipway.runner.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.release.plan.Phases;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
-import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import io.jenkins.plugins.slipway.runner.traffic.Weights;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * The rollback of a canary or blue-green release, traffic first: in the pass that decides it, every service's
- * route goes back to its stable revision (match rules and preview routes removed too), with the new replicas
- * still running but weightless; once the stable replicas are all healthy (they kept their full scale, so at
- * once) the new sets are dropped and the reconciler drains and stops their replicas; then the release ends
- * RolledBack (or Aborted, for a person's abort) with the reason. All services of the release go back together.
+ * The rollback of every strategy, traffic first: in the pass that decides it, every service's route goes back to
+ * the sets the release started from (match rules and preview routes removed too), with the new replicas still
+ * running but weightless; once the stable replicas are all healthy (they kept their scale, so at once) the new
+ * sets are dropped and the engine drains and stops their replicas; then the release ends RolledBack (Aborted for
+ * a person's abort, Failed when the stable revision did not come back or there was none) with the reason. All
+ * services of the release go back together.
  * <p>
- * State: {@code rollback} with {@code reason}, {@code aborted}, {@code stage} (restore, remove) and {@code since}.
+ * Reads {@link ReleaseProgress#original} (the sets before the release); keeps its own progress in
+ * {@link ReleaseProgress#rollback}.
  */
 public final class TrafficFirstRollback {
     private static final Duration LIMIT = Duration.ofMinutes(2);
 
-    private final AnalysisRuns analyses;
-    private final RouteSync routes;
+    private final Consumer<ReleaseContext> releaseEnded;
 
-    public TrafficFirstRollback(AnalysisRuns analyses, RouteSync routes) {
-        this.analyses = analyses;
-        this.routes = routes;
+    /**
+     * @param releaseEnded what the strategy lets go of when its release stops going forward (routing it added,
+     *                     analyses); called when the rollback begins and when it ends
+     */
+    public TrafficFirstRollback(Consumer<ReleaseContext> releaseEnded) {
+        this.releaseEnded = releaseEnded;
     }
 
     public static boolean inProgress(ReleaseContext ctx) {
-        return ctx.state().has("rollback");
+        return ctx.progress().rollback != null;
     }
 
-    /** Starts the rollback: weights back to stable in this very pass. */
+    /** Starts the rollback: weights back to the sets the release started from, in this very pass. */
     public void begin(ReleaseContext ctx, String reason, boolean aborted) {
-        analyses.close(ctx.release().id());
-        for (GrayService c : GrayRelease.services(ctx)) {
-            routes.releaseRouting(ctx.app(), c.service(), null);
-        }
-        ObjectNode rb = ctx.state().putObject("rollback");
-        rb.put("reason", reason);
-        rb.put("aborted", aborted);
-        rb.put("since", ctx.now());
-        rb.put("stage", "restore");
-        ctx.state().remove("pauseReason");
-        ctx.state().remove("pauseStartedAt");
+        releaseEnded.accept(ctx);
+        ReleaseProgress.Rollback rb = new ReleaseProgress.Rollback();
+        rb.reason = reason;
+        rb.aborted = aborted;
+        rb.since = ctx.now();
+        rb.stage = "restore";
+        ctx.progress().rollback = rb;
+        ctx.progress().pauseReason = null;
+        ctx.progress().pauseStartedAt = null;
         Integer from = ctx.from() == null ? null : ctx.from().revision();
-        String text = (aborted ? "aborting, " : "") + "rolling back to revision " + from + ": " + reason;
+        String text = from == null ? "removing revision " + ctx.to().revision() + ": " + reason
+                : (aborted ? "aborting, " : "") + "rolling back to revision " + from + ": " + reason;
         if (ctx.phase() == Phase.Paused || ctx.phase() == Phase.Pending) {
             ctx.phase(Phase.Progressing, text);
         }
         ctx.message(text);
         ctx.event(EventTypes.ROLLBACK_STARTED, text, Map.of("reason", reason, "aborted", aborted));
-        List<ReplicaSet> original = GrayRelease.original(ctx);
+        List<ReplicaSet> original = ctx.progress().original;
         ctx.restoreKeepingNewWeightless(original);
-        for (GrayService c : GrayRelease.replaced(ctx)) {
+        ctx.to().serviceRevisions().forEach((service, revision) -> {
+            boolean replaces = original.stream().anyMatch(o -> o.service().equals(service));
+            if (!replaces || isOriginal(original, service, revision)) {
+                return;
+            }
             Map<Integer, Integer> w = new LinkedHashMap<>();
-            original.stream().filter(o -> o.service().equals(c.service())).forEach(o -> w.put(o.revision(), o.weight()));
-            w.put(c.to(), 0);
+            original.stream().filter(o -> o.service().equals(service)).forEach(o -> w.put(o.revision(), o.weight()));
+            w.put(revision, 0);
             Map<String, Integer> byRevision = new LinkedHashMap<>();
             w.forEach((rev, pct) -> byRevision.put(String.valueOf(rev), pct));
-            ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + c.service() + " back to stable: " + Weights.describe(w),
-                    Map.of("service", c.service(), "weights", byRevision, "canaryWeight", 0));
-        }
+            ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + service + " back to stable: " + Weights.describe(w),
+                    Map.of("service", service, "weights", byRevision, "canaryWeight", 0));
+        });
         ctx.canaryWeight(0);
-        ctx.state().put("weight", 0);
+        ctx.progress().weight = 0;
     }
 
     /** Goes on with a rollback in progress. */
     public void reconcile(ReleaseContext ctx) {
-        ObjectNode rb = (ObjectNode) ctx.state().get("rollback");
-        List<ReplicaSet> original = GrayRelease.original(ctx);
-        boolean overdue = ctx.now() - rb.get("since").asLong() > LIMIT.toMillis();
-        if (rb.get("stage").asText().equals("restore")) {
+        ReleaseProgress.Rollback rb = ctx.progress().rollback;
+        List<ReplicaSet> original = ctx.progress().original;
+        boolean overdue = ctx.now() - rb.since > LIMIT.toMillis();
+        if (rb.stage.equals("restore")) {
             boolean ready = ctx.allHealthy(original);
             if (!ready && !overdue) {
                 return;
             }
-            rb.put("stableRestored", ready);
+            rb.stableRestored = ready;
             ctx.replaceSets(original);
-            ArrayNode stopping = rb.putArray("stopping");
-            for (GrayService c : GrayRelease.services(ctx)) {
-                if (c.to() != null && original.stream().noneMatch(o -> o.service().equals(c.service()) && o.revision() == c.to())) {
-                    ctx.leftovers(c.service(), c.to(), 0).forEach(r -> stopping.add(r.displayName()));
+            List<String> stopping = new ArrayList<>();
+            rb.stopping = stopping;
+            ctx.to().serviceRevisions().forEach((service, revision) -> {
+                if (!isOriginal(original, service, revision)) {
+                    ctx.leftovers(service, revision, 0).forEach(r -> stopping.add(r.displayName()));
                 }
-            }
-            rb.put("stage", "remove");
-            rb.put("since", ctx.now());
+            });
+            rb.stage = "remove";
+            rb.since = ctx.now();
             return;
         }
-        boolean newGone = true;
-        for (GrayService c : GrayRelease.services(ctx)) {
-            if (c.to() != null && original.stream().noneMatch(o -> o.service().equals(c.service()) && o.revision() == c.to())) {
-                newGone &= ctx.leftovers(c.service(), c.to(), 0).isEmpty();
-            }
-        }
+        boolean newGone = ctx.to().serviceRevisions().entrySet().stream()
+                .filter(e -> !isOriginal(original, e.getKey(), e.getValue()))
+                .allMatch(e -> ctx.leftovers(e.getKey(), e.getValue(), 0).isEmpty());
         if (!newGone && !overdue) {
             return;
         }
-        for (JsonNode name : rb.withArray("stopping")) {
-            ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name.asText() + " drained and stopped",
-                    Map.of("replica", name.asText()));
+        for (String name : rb.stopping == null ? List.<String>of() : rb.stopping) {
+            ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name + " drained and stopped", Map.of("replica", name));
         }
-        String reason = rb.get("reason").asText();
-        boolean aborted = rb.get("aborted").asBoolean();
-        Phase end = Phases.afterRollback(aborted ? Phases.RollbackCause.Aborted : Phases.RollbackCause.AnalysisFailed,
-                rb.path("stableRestored").asBoolean(true));
+        releaseEnded.accept(ctx);
+        end(ctx, rb.reason, rb.aborted, rb.stableRestored == null || rb.stableRestored);
+    }
+
+    private static void end(ReleaseContext ctx, String reason, boolean aborted, boolean stableRestored) {
+        String id = ctx.release().id();
+        if (ctx.from() == null) {
+            // A first release has nothing to go back to: its replicas are gone, and so is the app's service.
+            String text = aborted ? "release " + id + " aborted, nothing left running: " + reason
+                    : "release " + id + " failed, no previous revision to roll back to: " + reason;
+            ctx.phase(aborted ? Phase.Aborted : Phase.Failed, text);
+            ctx.event(aborted ? EventTypes.RELEASE_ABORTED : EventTypes.RELEASE_FAILED, text, Map.of("reason", reason));
+            return;
+        }
         int from = ctx.from().revision();
         ctx.serveRevision(from);
-        analyses.close(ctx.release().id());
+        Phase end = Phases.afterRollback(aborted ? Phases.RollbackCause.Aborted : Phases.RollbackCause.AnalysisFailed,
+                stableRestored);
         String text = switch (end) {
-            case Aborted -> "release " + ctx.release().id() + " aborted, back at revision " + from + ": " + reason;
+            case Aborted -> "release " + id + " aborted, back at revision " + from + ": " + reason;
             case RolledBack -> "rolled back to revision " + from + ": " + reason;
-            default -> "release " + ctx.release().id() + " failed: the stable revision " + from
+            default -> "release " + id + " failed: the stable revision " + from
                     + " did not become healthy again after the rollback (" + reason + "); the app needs a person";
         };
         ctx.phase(end, text);
@@ -129,4 +142,9 @@ public final class TrafficFirstRollback {
         };
         ctx.event(type, text, Map.of("reason", reason, "revision", from));
     }
+
+    private static boolean isOriginal(List<ReplicaSet> original, String service, int revision) {
+        return original.stream().anyMatch(o -> o.service().equals(service) && o.revision() == revision);
+    }
+
 }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.reconcile.Routes;
 import io.jenkins.plugins.slipway.runner.routing.Backend;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * probes slowed down by a busy machine never empty a route nor silently drop a revision with weight. A replica
  * that was never ready (still starting) is not a backend yet.
  */
-public final class RouteSync {
+public final class RouteSync implements Routes {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSync.class);
 
     private final Router router;
@@ -62,6 +63,7 @@ public final class RouteSync {
     }
 
     /** Applies the routes of {@code app}; called after every reconcile pass and every release decision. */
+    @Override
     public synchronized void sync(String app, List<ReplicaSet> sets, List<ObservedReplica> observed) {
         Map<String, List<ReplicaSet>> byService = sets.stream()
                 .collect(Collectors.groupingBy(ReplicaSet::service, LinkedHashMap::new, Collectors.toList()));
@@ -160,7 +162,13 @@ public final class RouteSync {
         }
     }
 
+    @Override
+    public int inFlight(String app, String service, String replicaId) {
+        return router.inFlight(routeName(app, service), replicaId);
+    }
+
     /** Removes every route of a deleted app. */
+    @Override
     public synchronized void removeApp(String app) {
         releaseRouting.keySet().removeIf(k -> k.startsWith(app + "/"));
         sync(app, List.of(), List.of());
@@ -255,10 +263,12 @@ public final class RouteSync {
 
     /** Running, published, and ready now or ready before (then a backend marked unhealthy). */
     private static boolean routable(ObservedReplica r) {
-        return r.hostPort() > 0 && r.replica().state() == Replica.State.RUNNING && (r.healthy() || r.servedBefore());
+        return r.endpoint() != null && r.replica().state() == Replica.State.RUNNING && (r.healthy() || r.servedBefore());
     }
 
+    /** A backend at the endpoint the engine reports. */
     private static Backend backend(ObservedReplica r, int revision) {
-        return new Backend(r.replica().id(), String.valueOf(revision), "127.0.0.1", r.hostPort(), r.healthy());
+        return new Backend(r.replica().id(), String.valueOf(revision), r.endpoint().host(), r.endpoint().port(),
+                r.healthy());
     }
 }

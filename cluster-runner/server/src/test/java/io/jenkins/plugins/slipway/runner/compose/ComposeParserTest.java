@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.release.spec.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -249,11 +250,11 @@ class ComposeParserTest {
 
     @Test
     void badDurationsAndSizes() {
-        assertThat(Durations.parse("10 parsecs")).isNull();
-        assertThat(Durations.parse("s10")).isNull();
-        assertThat(Durations.parseBytes("1g")).isEqualTo(1L << 30);
-        assertThat(Durations.parseBytes("512mb")).isEqualTo(512L << 20);
-        assertThat(Durations.parseBytes("lots")).isEqualTo(-1);
+        assertThatThrownBy(() -> Durations.parse("10 parsecs")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("s10")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Sizes.parseBytes("1g")).isEqualTo(1L << 30);
+        assertThat(Sizes.parseBytes("512mb")).isEqualTo(512L << 20);
+        assertThat(Sizes.parseBytes("lots")).isEqualTo(-1);
         assertThat(List.of(Durations.human(Duration.ofMillis(420)), Durations.human(Duration.ofMillis(12500))))
                 .containsExactly("420 ms", "12.5 s");
     }

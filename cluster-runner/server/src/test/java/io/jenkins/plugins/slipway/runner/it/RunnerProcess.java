@@ -62,7 +62,9 @@ public final class RunnerProcess implements AutoCloseable {
         if (!new File(jar).isFile()) {
             throw new IllegalStateException("runner jar " + jar + " not built: run mvn package first");
         }
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar, "serve",
+        // Times in the log, so that a failed IT tells how long each step took.
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-jar", jar, "serve",
                 "--port", String.valueOf(port), "--data", dataDir.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import java.io.IOException;
@@ -137,7 +138,7 @@ class HealthProbeTest {
 
     private Replica replica() {
         return new Replica("c0ffee", "slipway-shop-web-1-1", Map.of(), Replica.State.RUNNING, 0, Replica.Health.NONE,
-                Map.of(8080, replica.getAddress().getPort()));
+                "local", Map.of(8080, new Endpoint("127.0.0.1", replica.getAddress().getPort())));
     }
 
     private static ServiceSpec routed(String healthPath, Duration healthTimeout) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
@@ -69,7 +70,8 @@ class GrayPlansTest {
         List<ServiceChange> changes = List.of(change(spec, "web", 1, 2), change(spec, "api", 1, 2),
                 change(spec, "worker", 1, 2));
         assertThat(STRATEGIES.choose(changes).name()).isEqualTo("canary");
-        ObjectNode state = GrayPlans.initialState(changes, SETS);
+        // As saved: the JSON keys of the release state column.
+        ObjectNode state = Json.MAPPER.valueToTree(GrayPlans.initialState(changes, SETS));
         assertThat(state.get("lead").asText()).isEqualTo("web");
         assertThat(state.get("services")).hasSize(3);
         assertThat(state.get("original")).hasSize(3);
@@ -83,7 +85,8 @@ class GrayPlansTest {
         AppSpec spec = spec();
         List<ServiceChange> changes = List.of(change(spec, "api", 1, 2));
         assertThat(STRATEGIES.choose(changes).name()).isEqualTo("blueGreen");
-        ObjectNode state = GrayPlans.initialState(changes, SETS);
+        // As saved: the JSON keys of the release state column.
+        ObjectNode state = Json.MAPPER.valueToTree(GrayPlans.initialState(changes, SETS));
         assertThat(state.get("lead").asText()).isEqualTo("api");
         assertThat(state.get("warnings")).isEmpty();
     }

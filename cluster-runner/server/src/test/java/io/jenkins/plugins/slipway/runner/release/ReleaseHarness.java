@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
@@ -96,7 +97,7 @@ final class ReleaseHarness implements AutoCloseable {
         restart();
         Strategy.Start start = this.strategy.begin(changes, sets);
         release = new ReleaseRecord("shop-2-test", APP, 1, 2, strategy, Phase.Pending, 0, start.stepCount(), 0,
-                "pending", Json.write(start.state()));
+                "pending", start.progress().write());
     }
 
     /** As after a {@code kill -9}: new strategy and analyses, only the saved release and sets remain. */
@@ -106,7 +107,7 @@ final class ReleaseHarness implements AutoCloseable {
         }
         runs = new AnalysisRuns(router, events);
         strategy = release.strategy().equals(CanaryStrategy.NAME)
-                ? new CanaryStrategy(runs, routes, commands) : new BlueGreenStrategy(runs, routes, commands);
+                ? new CanaryStrategy(runs, routes) : new BlueGreenStrategy(runs, routes);
     }
 
     void unhealthy(String service, int revision) {
@@ -116,12 +117,18 @@ final class ReleaseHarness implements AutoCloseable {
     /** One pass, as the controller runs it: observe, reconcile, save. */
     void pass() {
         observe();
-        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
-        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, false, now,
+        ReleaseProgress progress = ReleaseProgress.read(release.state());
+        // As the controller does: an abort, else the command asked through the API, is carried out by this pass.
+        ReleaseCommands.Request command = abort != null
+                ? new ReleaseCommands.Request(io.jenkins.plugins.slipway.runner.release.plan.Command.Abort, abort)
+                : commands.take(release.id());
+        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, progress, observed, events, command, now,
                 routeFailures);
         abort = null;
         strategy.reconcile(ctx);
-        release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
+        // As the controller does: the pass's events are recorded with its status.
+        events.appendAll(release.id(), APP, ctx.pendingEvents());
+        release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());
         sets = ctx.sets();
         if (ctx.serveRevisionChange() != null) {
             served = ctx.serveRevisionChange();
@@ -150,10 +157,10 @@ final class ReleaseHarness implements AutoCloseable {
                         Labels.REVISION, String.valueOf(s.revision()), Labels.REPLICA, String.valueOf(i));
                 Replica r = new Replica("c-" + s.service() + "-" + s.revision() + "-" + i,
                         Labels.containerName(APP, s.service(), s.revision(), i), labels, Replica.State.RUNNING, 0,
-                        Replica.Health.NONE, Map.of(8080, hostPort));
+                        Replica.Health.NONE, "local", Map.of(8080, new Endpoint("127.0.0.1", hostPort)));
                 containers.add(r);
                 boolean ok = !unhealthy.contains(s.service() + "@" + s.revision());
-                replicas.add(new ObservedReplica(r, ok, ok ? "test healthy" : "test unhealthy", hostPort));
+                replicas.add(new ObservedReplica(r, ok, ok ? "test healthy" : "test unhealthy", r.endpoint(8080)));
             }
         }
         ObservedStates.put(observed, APP, replicas, containers);

@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
-import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
@@ -74,22 +77,26 @@ class RollingStrategyTest {
         sets = List.of(new ReplicaSet(APP, "web", 1, 3, 100));
         Strategy.Start start = strategy.begin(List.of(new ServiceChange("web", 1, 3, 2, spec)), sets);
         release = new ReleaseRecord("shop-2-abcd", APP, 1, 2, "rolling", Phase.Pending, 0, start.stepCount(), 0,
-                "pending", Json.write(start.state()));
+                "pending", start.progress().write());
         toSpec = new AppSpec(Map.of("web", spec));
         observe();
     }
 
     /** One controller pass, then one reconciler pass. */
     private void pass() {
-        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(Json.read(release.state(), Map.class));
+        ReleaseProgress progress = ReleaseProgress.read(release.state());
         RevisionRecord from = new RevisionRecord(APP, 1, "", Map.of(), "h1", Map.of("web", 1), null);
         RevisionRecord to = new RevisionRecord(APP, 2, "", Map.of(), "h2", Map.of("web", 2), null);
-        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, state, observed, events, abort, resume,
+        ReleaseCommands.Request command = abort != null ? new ReleaseCommands.Request(Command.Abort, abort)
+                : resume ? new ReleaseCommands.Request(Command.Resume, null) : null;
+        ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, progress, observed, events, command,
                 now, service -> null);
         abort = null;
         resume = false;
         strategy.reconcile(ctx);
-        release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), Json.write(state));
+        // As the controller does: the pass's events are recorded with its status.
+        events.appendAll(release.id(), APP, ctx.pendingEvents());
+        release = release.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());
         sets = ctx.sets();
         if (ctx.serveRevisionChange() != null) {
             served = ctx.serveRevisionChange();
@@ -106,10 +113,10 @@ class RollingStrategyTest {
                 Replica r = new Replica("id-" + s.revision() + "-" + i, Labels.containerName(APP, s.service(), s.revision(), i),
                         Map.of(Labels.APP, APP, Labels.SERVICE, s.service(), Labels.REVISION, String.valueOf(s.revision()),
                                 Labels.REPLICA, String.valueOf(i)), Replica.State.RUNNING, 0, Replica.Health.NONE,
-                        Map.of(8080, 30000 + i));
+                        "local", Map.of(8080, new Endpoint("127.0.0.1", 30000 + i)));
                 boolean healthy = s.revision() == 1 || newHealthy;
                 replicas.add(new ObservedReplica(r, healthy, healthy ? "http probe 200 on :8080 in 3 ms"
-                        : "http probe on :8080 failed: ConnectException", 30000 + i));
+                        : "http probe on :8080 failed: ConnectException", r.endpoint(8080)));
                 containers.add(r);
             }
         }
@@ -174,7 +181,7 @@ class RollingStrategyTest {
                 || l.startsWith("ReleaseRolledBack")).containsExactly(
                 "RollbackStarted rolling back to revision 1: replica web-2-1 (http probe on :8080 failed: ConnectException)"
                         + " not healthy after 30.0 s",
-                "TrafficShifted traffic web: rev 1 100% / rev 2 0%",
+                "TrafficShifted traffic web back to stable: rev 1 100% / rev 2 0%",
                 "ReleaseRolledBack rolled back to revision 1: replica web-2-1 (http probe on :8080 failed: ConnectException)"
                         + " not healthy after 30.0 s");
     }
@@ -199,17 +206,12 @@ class RollingStrategyTest {
         pass();
         now += Duration.ofSeconds(31).toMillis();
         runUntil(Phase.Paused);
-        assertThat(strategy.supports("resume", contextFor())).isTrue();
-        assertThat(strategy.supports("promote", contextFor())).isFalse();
+        assertThat(ReleaseCommands.decide(release, strategy, Command.Resume)).isInstanceOf(Transition.Allowed.class);
+        assertThat(ReleaseCommands.decide(release, strategy, Command.Promote)).isInstanceOf(Transition.NotApplicable.class);
         newHealthy = true;
         observe();
         resume = true;
         runUntil(Phase.Succeeded);
         assertThat(log()).anyMatch(l -> l.startsWith("ReleaseResumed"));
-    }
-
-    private ReleaseContext contextFor() {
-        return new ReleaseContext(release, null, null, null, sets, Json.MAPPER.createObjectNode(), observed, events,
-                null, false, now, s -> null);
     }
 }

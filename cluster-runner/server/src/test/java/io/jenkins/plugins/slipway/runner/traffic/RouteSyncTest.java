@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
@@ -71,10 +72,10 @@ class RouteSyncTest {
     private static ObservedReplica replica(int revision, int index, boolean healthy, boolean servedBefore) {
         Map<String, String> labels = Map.of(Labels.APP, APP, Labels.SERVICE, "web",
                 Labels.REVISION, String.valueOf(revision), Labels.REPLICA, String.valueOf(index));
-        int hostPort = 30000 + revision * 100 + index;
+        Endpoint endpoint = new Endpoint("127.0.0.1", 30000 + revision * 100 + index);
         Replica r = new Replica("c" + revision + index, Labels.containerName(APP, "web", revision, index), labels,
-                Replica.State.RUNNING, 0, Replica.Health.NONE, Map.of(8080, hostPort));
-        return new ObservedReplica(r, healthy, healthy ? "ok" : "slow", hostPort, servedBefore);
+                Replica.State.RUNNING, 0, Replica.Health.NONE, "local", Map.of(8080, endpoint));
+        return new ObservedReplica(r, healthy, healthy ? "ok" : "slow", endpoint, servedBefore);
     }
 
     private RouteSpec route() {

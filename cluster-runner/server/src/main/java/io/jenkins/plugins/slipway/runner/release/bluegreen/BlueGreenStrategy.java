@@ -1,17 +1,16 @@
 package io.jenkins.plugins.slipway.runner.release.bluegreen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
 import io.jenkins.plugins.slipway.runner.release.GrayRelease;
-import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
-import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
 import io.jenkins.plugins.slipway.runner.release.GrayService;
 import io.jenkins.plugins.slipway.runner.release.GrayStrategy;
+import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
+import io.jenkins.plugins.slipway.runner.release.ReleaseProgress;
 import io.jenkins.plugins.slipway.runner.release.ServiceChange;
 import io.jenkins.plugins.slipway.runner.release.TrafficFirstRollback;
-import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses.Slot;
+import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import io.jenkins.plugins.slipway.runner.release.plan.BlueGreenContext;
 import io.jenkins.plugins.slipway.runner.release.plan.BlueGreenPlanner;
@@ -39,12 +38,12 @@ import java.util.Map;
  * {@code switchedAt}, {@code oldScaledDown}.
  */
 public final class BlueGreenStrategy extends GrayStrategy {
-    public static final String NAME = "blueGreen";
+    public static final String NAME = ReleaseSpec.BLUE_GREEN;
     public static final int STEPS = 4;
     private static final int MAX_ACTIONS = 16;
 
-    public BlueGreenStrategy(AnalysisRuns runs, RouteSync routes, ReleaseCommands commands) {
-        super(NAME, runs, routes, commands);
+    public BlueGreenStrategy(AnalysisRuns runs, RouteSync routes) {
+        super(NAME, runs, routes);
     }
 
     @Override
@@ -55,8 +54,8 @@ public final class BlueGreenStrategy extends GrayStrategy {
     @Override
     protected void progress(ReleaseContext ctx, ReleaseAnalyses analyses) {
         ReleaseSpec.BlueGreen spec = blueGreen(ctx);
-        boolean switched = ctx.state().has("switchedAt");
-        if (ctx.state().path("previewRouted").asBoolean() && !switched) {
+        boolean switched = ctx.progress().switchedAt != null;
+        if (Boolean.TRUE.equals(ctx.progress().previewRouted) && !switched) {
             RouteSync.RouteFailure preview = ctx.previewRouteFailure(GrayRelease.lead(ctx));
             if (preview != null) {
                 // Nobody can test the new revision where the release says it is: do not switch to it untested.
@@ -66,7 +65,7 @@ public final class BlueGreenStrategy extends GrayStrategy {
             }
             routePreview(ctx, spec.previewPort());
         }
-        Command command = commands.take(ctx.release().id());
+        Command command = ctx.command();
         if (command != null) {
             reconcileCommand(ctx, analyses, command);
         }
@@ -85,7 +84,7 @@ public final class BlueGreenStrategy extends GrayStrategy {
 
     private boolean perform(ReleaseContext ctx, ReleaseSpec.BlueGreen spec, ReleaseAnalyses analyses,
                             ReleaseAction action) {
-        ObjectNode s = ctx.state();
+        ReleaseProgress s = ctx.progress();
         if (performedWaitOrRollback(ctx, action)) {
             return false;
         }
@@ -95,7 +94,7 @@ public final class BlueGreenStrategy extends GrayStrategy {
         if (action instanceof ReleaseAction.RoutePreview a) {
             GrayRelease.announce(ctx, 2, STEPS, "preview and pre-promotion checks");
             routePreview(ctx, a.port());
-            s.put("previewRouted", true);
+            s.previewRouted = true;
             String text = "preview: revision " + ctx.to().revision() + " of " + GrayRelease.lead(ctx)
                     + " alone on 127.0.0.1:" + a.port();
             ctx.message(text);
@@ -124,21 +123,21 @@ public final class BlueGreenStrategy extends GrayStrategy {
             GrayRelease.announce(ctx, 3, STEPS, "promotion and switch");
             GrayRelease.resume(ctx, "promoted: switching");
             GrayRelease.weights(ctx, 100);
-            s.put("switchedAt", ctx.now());
+            s.switchedAt = ctx.now();
             routes.releaseRouting(ctx.app(), GrayRelease.lead(ctx), null);
             ctx.message("switched to revision " + ctx.to().revision() + "; the old revision stops at " + a.scaleDownOldAt());
             return true;
         }
         if (action instanceof ReleaseAction.ScaleDownOld) {
             GrayRelease.announce(ctx, 4, STEPS, "stop the old revision");
-            if (!s.has("scaleDownAt")) {
-                stopReplaced(ctx, "scaleDownAt");
+            if (s.scaleDownAt == null) {
+                s.scaleDownAt = stopReplaced(ctx);
             }
-            if (!replacedStopped(ctx, "scaleDownAt")) {
+            if (!replacedStopped(ctx, s.scaleDownAt)) {
                 ctx.message("stopping the old revision");
                 return false;
             }
-            s.put("oldScaledDown", true);
+            s.oldScaledDown = true;
             return true;
         }
         if (action instanceof ReleaseAction.Complete) {
@@ -162,7 +161,7 @@ public final class BlueGreenStrategy extends GrayStrategy {
         if (a == null) {
             return;
         }
-        ObjectNode s = ctx.state();
+        ReleaseProgress s = ctx.progress();
         switch (a.effect()) {
             case SkipStep -> {
                 // Promoting past an inconclusive pre-promotion analysis accepts it.
@@ -187,29 +186,28 @@ public final class BlueGreenStrategy extends GrayStrategy {
         }
     }
 
-    private static void promote(ObjectNode s, Promotion p) {
-        Promotion now = promotion(s);
-        if (p.ordinal() > now.ordinal()) {
-            s.put("promotion", p.name());
+    private static void promote(ReleaseProgress s, Promotion p) {
+        if (p.ordinal() > promotion(s).ordinal()) {
+            s.promotion = p;
         }
     }
 
-    private static Promotion promotion(ObjectNode s) {
-        return Promotion.valueOf(s.path("promotion").asText(Promotion.None.name()));
+    private static Promotion promotion(ReleaseProgress s) {
+        return s.promotion == null ? Promotion.None : s.promotion;
     }
 
     private BlueGreenContext context(ReleaseContext ctx, ReleaseSpec.BlueGreen spec, ReleaseAnalyses analyses,
                                      boolean ready) {
-        ObjectNode s = ctx.state();
+        ReleaseProgress s = ctx.progress();
         GrayService lead = GrayRelease.leadService(ctx);
         int total = lead.replicas();
         int readyCount = ready ? total : Math.min(total - 1, (int) ctx.replicas(lead.service(), lead.to(), total)
                 .stream().filter(r -> r.healthy()).count());
-        Long switchedAt = s.has("switchedAt") ? s.get("switchedAt").asLong() : null;
+        Long switchedAt = s.switchedAt;
         return new BlueGreenContext(spec, total, false, total, Math.max(0, readyCount),
-                s.path("previewRouted").asBoolean(), GrayRelease.analysis(ctx, analyses, Slot.Step),
+                Boolean.TRUE.equals(s.previewRouted), GrayRelease.analysis(ctx, analyses, Slot.Step),
                 GrayRelease.pauseStartedAt(ctx), promotion(s),
-                switchedAt == null ? null : Instant.ofEpochMilli(switchedAt), s.path("oldScaledDown").asBoolean(),
+                switchedAt == null ? null : Instant.ofEpochMilli(switchedAt), Boolean.TRUE.equals(s.oldScaledDown),
                 Instant.ofEpochMilli(ctx.now()));
     }
 

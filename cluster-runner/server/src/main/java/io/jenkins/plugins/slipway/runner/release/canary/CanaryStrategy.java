@@ -1,19 +1,16 @@
 package io.jenkins.plugins.slipway.runner.release.canary;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.slipway.runner.Json;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
 import io.jenkins.plugins.slipway.runner.release.GrayRelease;
-import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
-import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
 import io.jenkins.plugins.slipway.runner.release.GrayService;
 import io.jenkins.plugins.slipway.runner.release.GrayStrategy;
+import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
+import io.jenkins.plugins.slipway.runner.release.ReleaseProgress;
 import io.jenkins.plugins.slipway.runner.release.ServiceChange;
 import io.jenkins.plugins.slipway.runner.release.TrafficFirstRollback;
-import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses.Slot;
+import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import io.jenkins.plugins.slipway.runner.release.plan.CanaryContext;
 import io.jenkins.plugins.slipway.runner.release.plan.CanaryPlanner;
@@ -40,12 +37,12 @@ import java.util.function.ToIntFunction;
  * sticky), then the planner's steps.
  */
 public final class CanaryStrategy extends GrayStrategy {
-    public static final String NAME = "canary";
+    public static final String NAME = ReleaseSpec.CANARY;
     /** Actions performed in one pass at most: a step list can only complete this many steps without waiting. */
     private static final int MAX_ACTIONS = 32;
 
-    public CanaryStrategy(AnalysisRuns runs, RouteSync routes, ReleaseCommands commands) {
-        super(NAME, runs, routes, commands);
+    public CanaryStrategy(AnalysisRuns runs, RouteSync routes) {
+        super(NAME, runs, routes);
     }
 
     @Override
@@ -57,7 +54,7 @@ public final class CanaryStrategy extends GrayStrategy {
     protected void progress(ReleaseContext ctx, ReleaseAnalyses analyses) {
         ReleaseSpec.Canary spec = canary(ctx);
         reconcileRouting(ctx, spec);
-        Command command = commands.take(ctx.release().id());
+        Command command = ctx.command();
         if (command != null) {
             reconcileCommand(ctx, spec, analyses, command);
             if (TrafficFirstRollback.inProgress(ctx)) {
@@ -82,7 +79,7 @@ public final class CanaryStrategy extends GrayStrategy {
 
     /** Performs one action; true when the planner should be asked again in this pass. */
     private boolean perform(ReleaseContext ctx, ReleaseSpec.Canary spec, ReleaseAnalyses analyses, ReleaseAction action) {
-        int index = ctx.state().get("index").asInt();
+        int index = ctx.progress().index;
         int total = spec.steps().size();
         if (index < total) {
             GrayRelease.announce(ctx, index + 1, total, spec.steps().get(index).describe());
@@ -98,26 +95,26 @@ public final class CanaryStrategy extends GrayStrategy {
             return true;
         }
         if (action instanceof ReleaseAction.SetWeight a) {
-            ToIntFunction<GrayService> count = c -> Weights.split(c.replicas(), a.weight(), scale(ctx)).canary();
+            ToIntFunction<GrayService> count = c -> Weights.split(c.replicas(), a.weight(), ctx.progress().scale).canary();
             if (!scaledNew(ctx, count)) {
                 return false;
             }
-            if (ctx.state().get("weight").asInt() != a.weight() || ctx.canaryWeight() != a.weight()) {
+            if (ctx.progress().weight != a.weight() || ctx.canaryWeight() != a.weight()) {
                 GrayRelease.weights(ctx, a.weight());
             }
             completeStep(ctx, analyses);
             return true;
         }
         if (action instanceof ReleaseAction.Scale a) {
-            int weight = ctx.state().get("weight").asInt();
+            int weight = ctx.progress().weight;
             ToIntFunction<GrayService> count = c -> Weights.split(c.replicas(), weight, a.inForce()).canary();
             if (!scaledNew(ctx, count)) {
                 return false;
             }
             if (a.inForce() == null) {
-                ctx.state().remove("scale");
+                ctx.progress().scale = null;
             } else {
-                ctx.state().set("scale", Json.MAPPER.valueToTree(a.inForce()));
+                ctx.progress().scale = a.inForce();
             }
             completeStep(ctx, analyses);
             return true;
@@ -136,19 +133,19 @@ public final class CanaryStrategy extends GrayStrategy {
         }
         if (action instanceof ReleaseAction.Complete) {
             ctx.step(total);
-            ObjectNode s = ctx.state();
-            if (!s.has("finishing")) {
+            ReleaseProgress s = ctx.progress();
+            if (s.finishing == null) {
                 if (!scaledNew(ctx, GrayService::replicas)) {
                     return false;
                 }
                 // All the traffic to the new revision at full scale; the stable replicas are drained, then stopped.
                 GrayRelease.weights(ctx, 100);
-                stopReplaced(ctx, "finishing");
+                s.finishing = stopReplaced(ctx);
                 endRoutingAndAnalyses(ctx);
                 ctx.message("promoted: revision " + ctx.to().revision() + " serves 100%; stopping the stable replicas");
                 return false;
             }
-            if (replacedStopped(ctx, "finishing")) {
+            if (replacedStopped(ctx, s.finishing)) {
                 GrayRelease.succeed(ctx);
             }
             return false;
@@ -157,10 +154,10 @@ public final class CanaryStrategy extends GrayStrategy {
     }
 
     private static void completeStep(ReleaseContext ctx, ReleaseAnalyses analyses) {
-        ObjectNode s = ctx.state();
-        s.put("index", s.get("index").asInt() + 1);
-        s.remove("pauseStartedAt");
-        s.remove("pauseReason");
+        ReleaseProgress s = ctx.progress();
+        s.index = s.index + 1;
+        s.pauseStartedAt = null;
+        s.pauseReason = null;
         GrayRelease.resetAnalysis(ctx, analyses, Slot.Step);
     }
 
@@ -176,7 +173,7 @@ public final class CanaryStrategy extends GrayStrategy {
                 }
                 GrayRelease.resume(ctx, a.message());
                 ctx.message(a.message());
-                if (ctx.state().get("index").asInt() < spec.steps().size()) {
+                if (ctx.progress().index < spec.steps().size()) {
                     completeStep(ctx, analyses);
                 }
             }
@@ -185,8 +182,8 @@ public final class CanaryStrategy extends GrayStrategy {
                 GrayRelease.resetAnalysis(ctx, analyses, Slot.Background);
                 GrayRelease.resume(ctx, a.message());
                 ctx.message(a.message());
-                ctx.state().put("index", spec.steps().size());
-                ctx.state().remove("pauseStartedAt");
+                ctx.progress().index = spec.steps().size();
+                ctx.progress().pauseStartedAt = null;
             }
             case Hold -> GrayRelease.pause(ctx, null, PauseReason.User, a.message());
             case Continue -> GrayRelease.resume(ctx, a.message());
@@ -204,17 +201,12 @@ public final class CanaryStrategy extends GrayStrategy {
     }
 
     private CanaryContext context(ReleaseContext ctx, ReleaseSpec.Canary spec, ReleaseAnalyses analyses) {
-        ObjectNode s = ctx.state();
+        ReleaseProgress s = ctx.progress();
         GrayService lead = GrayRelease.leadService(ctx);
-        return new CanaryContext(spec, lead.replicas(), false, Math.min(s.get("index").asInt(), spec.steps().size()),
-                s.get("weight").asInt(), scale(ctx), GrayRelease.pauseStartedAt(ctx),
+        return new CanaryContext(spec, lead.replicas(), false, Math.min(s.index, spec.steps().size()),
+                s.weight, s.scale, GrayRelease.pauseStartedAt(ctx),
                 GrayRelease.analysis(ctx, analyses, Slot.Step), GrayRelease.analysis(ctx, analyses, Slot.Background),
                 Instant.ofEpochMilli(ctx.now()));
-    }
-
-    private static CanaryStep.SetCanaryScale scale(ReleaseContext ctx) {
-        JsonNode n = ctx.state().get("scale");
-        return n == null || n.isNull() ? null : Json.MAPPER.convertValue(n, CanaryStep.SetCanaryScale.class);
     }
 
     private static ReleaseSpec.Canary canary(ReleaseContext ctx) {

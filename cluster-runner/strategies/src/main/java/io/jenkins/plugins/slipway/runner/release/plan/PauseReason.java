@@ -7,5 +7,10 @@ public enum PauseReason {
     /** Paused by hand. */
     User,
     /** An analysis could not judge (too little traffic); resume re-runs it. */
-    Inconclusive
+    Inconclusive,
+    /**
+     * New replicas were not healthy in time and {@code update_config.failure_action} is {@code pause} (a rolling
+     * release); resume waits for them again.
+     */
+    Unhealthy
 }

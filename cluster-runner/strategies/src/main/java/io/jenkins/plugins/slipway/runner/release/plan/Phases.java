@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.runner.release.plan;
 
 import io.jenkins.plugins.slipway.runner.analysis.Verdict;
 import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 
 /**
  * Phase decisions, pure: which commands apply in which state (the others are 409 with a reason that says what
@@ -26,9 +27,9 @@ public final class Phases {
             return new Transition.Allowed(Effect.RollBack, Phase.Aborted, null,
                     "aborting: traffic goes back to the stable revision, then the new replicas are removed");
         }
-        if (state.strategy().equals("rolling")) {
-            return new Transition.NotApplicable("a rolling release has no steps to " + command.verb()
-                    + "; abort it or let it finish");
+        if (!ReleaseSpec.hasSteps(state.strategy()) && command != Command.Resume) {
+            return new Transition.NotApplicable("a " + state.strategy() + " release has no steps to "
+                    + command.verb() + "; abort it or let it finish");
         }
         if (phase == Phase.Pending) {
             return new Transition.NotApplicable("the release has not started yet; nothing to " + command.verb());
@@ -54,6 +55,8 @@ public final class Phases {
                                 "resumed: the inconclusive analysis runs again");
                         case Step -> new Transition.NotApplicable("the release waits at a pause step; promote it to "
                                 + "go on (or promote fully to finish, or abort)");
+                        case Unhealthy -> new Transition.Allowed(Effect.Continue, Phase.Progressing, null,
+                                "resumed: waiting again for the new replicas to be healthy");
                     };
             case Abort -> throw new AssertionError("handled above");
         };
@@ -97,6 +100,7 @@ public final class Phases {
             case Step -> "at a pause step";
             case User -> "by hand";
             case Inconclusive -> "after an inconclusive analysis";
+            case Unhealthy -> "new replicas not healthy in time";
         };
     }
 }

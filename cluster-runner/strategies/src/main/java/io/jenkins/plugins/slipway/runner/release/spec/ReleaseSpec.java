@@ -15,11 +15,22 @@ public sealed interface ReleaseSpec permits ReleaseSpec.Rolling, ReleaseSpec.Can
     /** The {@code strategy:} value as written in the spec and reported in release status. */
     String strategy();
 
+    /** The strategy names, the only place they are spelled: {@code rolling}, {@code canary}, {@code blueGreen}. */
+    String ROLLING = "rolling";
+    String CANARY = "canary";
+    String BLUE_GREEN = "blueGreen";
+    java.util.Set<String> STRATEGIES = java.util.Set.of(ROLLING, CANARY, BLUE_GREEN);
+
+    /** Whether a release of {@code strategy} has steps a person can promote or pause (rolling has not). */
+    static boolean hasSteps(String strategy) {
+        return !ROLLING.equals(strategy);
+    }
+
     /** The default: replace replicas, start-first unless {@code deploy.update_config.order: stop-first}. */
     record Rolling() implements ReleaseSpec {
         @Override
         public String strategy() {
-            return "rolling";
+            return ROLLING;
         }
     }
 
@@ -41,7 +52,7 @@ public sealed interface ReleaseSpec permits ReleaseSpec.Rolling, ReleaseSpec.Can
 
         @Override
         public String strategy() {
-            return "canary";
+            return CANARY;
         }
 
         /** The router rules sending matching requests to {@code canaryRevision}, in the order written. */
@@ -74,7 +85,7 @@ public sealed interface ReleaseSpec permits ReleaseSpec.Rolling, ReleaseSpec.Can
 
         @Override
         public String strategy() {
-            return "blueGreen";
+            return BLUE_GREEN;
         }
     }
 }

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * problem was added the returned spec is a best effort and must not be used.
  */
 public final class ReleaseSpecParser {
-    private static final Set<String> STRATEGIES = Set.of("rolling", "canary", "blueGreen");
+    private static final Set<String> STRATEGIES = ReleaseSpec.STRATEGIES;
     private static final Set<String> CANARY_KEYS = Set.of("steps", "analysis", "match", "sticky");
     private static final Set<String> BLUE_GREEN_KEYS = Set.of("previewPort", "prePromotionAnalysis",
             "autoPromotionEnabled", "autoPromotionSeconds", "scaleDownDelaySeconds");
@@ -77,7 +77,7 @@ public final class ReleaseSpecParser {
         if (map == null) {
             return new ReleaseSpec.Rolling();
         }
-        String strategy = "rolling";
+        String strategy = ReleaseSpec.ROLLING;
         Object s = map.get("strategy");
         if (s != null) {
             if (s instanceof String str && STRATEGIES.contains(str)) {
@@ -92,7 +92,8 @@ public final class ReleaseSpecParser {
             if (key.equals("strategy")) {
                 continue;
             }
-            String owner = CANARY_KEYS.contains(key) ? "canary" : BLUE_GREEN_KEYS.contains(key) ? "blueGreen" : null;
+            String owner = CANARY_KEYS.contains(key) ? ReleaseSpec.CANARY
+                    : BLUE_GREEN_KEYS.contains(key) ? ReleaseSpec.BLUE_GREEN : null;
             if (owner == null) {
                 unknown(path, key);
             } else if (!owner.equals(strategy)) {
@@ -101,8 +102,8 @@ public final class ReleaseSpecParser {
             }
         }
         return switch (strategy) {
-            case "canary" -> canary(map, path);
-            case "blueGreen" -> blueGreen(map, path);
+            case ReleaseSpec.CANARY -> canary(map, path);
+            case ReleaseSpec.BLUE_GREEN -> blueGreen(map, path);
             default -> new ReleaseSpec.Rolling();
         };
     }

@@ -17,11 +17,12 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.Capabilities;
+import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
-import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
-import io.jenkins.plugins.slipway.runner.engine.ReplicaSpec;
+import io.jenkins.plugins.slipway.runner.engine.container.ContainerRuntime;
+import io.jenkins.plugins.slipway.runner.engine.container.ReplicaSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,18 +38,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default engine: the local Docker daemon through docker-java's httpclient5 transport. Every
- * call is bounded by the transport's response timeout, and pulls by an explicit deadline.
+ * The default engine's containers: the local Docker daemon through docker-java's httpclient5 transport. Ports are
+ * published on {@code publishHost} (loopback unless configured), and each replica's endpoints are the bindings
+ * the daemon reports. Docker's own restart policy is not used (the runner counts attempts across its restarts),
+ * the daemon runs the health checks, and one daemon is one node. Every call is bounded by the transport's
+ * response timeout, and pulls by an explicit deadline.
  */
-public final class DockerEngine implements Engine {
-    private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
+public final class DockerContainers implements ContainerRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerContainers.class);
+    private static final Capabilities CAPABILITIES = new Capabilities(false, false, true);
     private static final Pattern EXIT = Pattern.compile("Exited \\((-?\\d+)\\)");
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\\{\"message\":\"(.*)\"\\}", Pattern.DOTALL);
     private static final Duration PULL_DEADLINE = Duration.ofMinutes(5);
 
     private final DockerClient docker;
+    private final String publishHost;
+    /** The daemon's name, as {@code docker info} says it: the node every replica runs on. */
+    private volatile String node = "local";
 
-    public DockerEngine(String dockerHost) {
+    /**
+     * @param dockerHost  the daemon, as {@code DOCKER_HOST} names it
+     * @param publishHost where container ports are published: the address the router reaches replicas on
+     */
+    public DockerContainers(String dockerHost, String publishHost) {
+        this.publishHost = publishHost;
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost).build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
@@ -65,6 +78,10 @@ public final class DockerEngine implements Engine {
     public void ping() {
         try {
             docker.pingCmd().exec();
+            String name = docker.infoCmd().exec().getName();
+            if (name != null && !name.isBlank()) {
+                node = name;
+            }
         } catch (RuntimeException e) {
             throw new EngineException("the Docker engine does not answer: " + reason(e)
                     + " (is the daemon running and DOCKER_HOST right?)", e);
@@ -74,6 +91,11 @@ public final class DockerEngine implements Engine {
     @Override
     public String name() {
         return "docker";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override
@@ -93,7 +115,7 @@ public final class DockerEngine implements Engine {
             throw new EngineException("starting " + spec.name() + " failed: " + reason(e), e);
         }
         // Ports and health are read by the next list; an extra inspect per start would only slow a big rollout.
-        return new Replica(id, spec.name(), spec.labels(), Replica.State.RUNNING, 0, Replica.Health.NONE, Map.of());
+        return new Replica(id, spec.name(), spec.labels(), Replica.State.RUNNING, 0, Replica.Health.NONE, node, Map.of());
     }
 
     private String create(ReplicaSpec spec) {
@@ -102,7 +124,7 @@ public final class DockerEngine implements Engine {
         for (int port : spec.ports()) {
             ExposedPort p = ExposedPort.tcp(port);
             exposed.add(p);
-            bindings.bind(p, Ports.Binding.bindIp("127.0.0.1"));
+            bindings.bind(p, Ports.Binding.bindIp(publishHost));
         }
         HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings);
         if (spec.memoryBytes() > 0) {
@@ -170,7 +192,7 @@ public final class DockerEngine implements Engine {
         return out;
     }
 
-    private static Replica replica(Container c) {
+    private Replica replica(Container c) {
         String status = c.getStatus() == null ? "" : c.getStatus();
         Replica.State state = switch (c.getState() == null ? "" : c.getState()) {
             case "created" -> Replica.State.CREATED;
@@ -186,17 +208,17 @@ public final class DockerEngine implements Engine {
         Replica.Health health = status.contains("(healthy)") ? Replica.Health.HEALTHY
                 : status.contains("(unhealthy)") ? Replica.Health.UNHEALTHY
                 : status.contains("(health: starting)") ? Replica.Health.STARTING : Replica.Health.NONE;
-        Map<Integer, Integer> ports = new HashMap<>();
+        Map<Integer, Endpoint> endpoints = new HashMap<>();
         if (c.getPorts() != null) {
             for (ContainerPort p : c.getPorts()) {
                 if (p.getPublicPort() != null && p.getPrivatePort() != null
-                        && (p.getIp() == null || p.getIp().equals("127.0.0.1"))) {
-                    ports.put(p.getPrivatePort(), p.getPublicPort());
+                        && (p.getIp() == null || p.getIp().equals(publishHost))) {
+                    endpoints.put(p.getPrivatePort(), new Endpoint(publishHost, p.getPublicPort()));
                 }
             }
         }
         String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
-        return new Replica(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), state, exit, health, ports);
+        return new Replica(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), state, exit, health, node, endpoints);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.slipway.runner.engine;
+package io.jenkins.plugins.slipway.runner.engine.container;
 
 import java.util.List;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param command     null keeps the image's CMD
  * @param entrypoint  null keeps the image's ENTRYPOINT
- * @param ports       container ports to publish on 127.0.0.1
+ * @param ports       container ports to publish (where, the runtime decides)
  * @param healthcheck null keeps the image's HEALTHCHECK
  */
 public record ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,

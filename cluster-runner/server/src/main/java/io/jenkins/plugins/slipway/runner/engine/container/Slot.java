@@ -1,4 +1,4 @@
-package io.jenkins.plugins.slipway.runner.reconcile;
+package io.jenkins.plugins.slipway.runner.engine.container;
 
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 

@@ -1,8 +1,7 @@
-package io.jenkins.plugins.slipway.runner.reconcile;
+package io.jenkins.plugins.slipway.runner.engine.container;
 
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
-import io.jenkins.plugins.slipway.runner.engine.ReplicaSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

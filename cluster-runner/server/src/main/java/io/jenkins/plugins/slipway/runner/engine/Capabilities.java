@@ -1,0 +1,15 @@
+package io.jenkins.plugins.slipway.runner.engine;
+
+/**
+ * What an engine does on its own, so that the runner does not do it a second time.
+ *
+ * @param restarts     the engine replaces a replica that exited, following the service's {@code restart_policy}
+ *                     (Swarm, Kubernetes); when false the runner does, counting attempts in its store
+ * @param reschedules  the engine moves replicas off a node that failed; when false a lost node's replicas stay
+ *                     lost until the runner starts them again (one node: there is nowhere else to go)
+ * @param healthChecks the engine runs the service's {@code healthcheck} and reports the verdict in
+ *                     {@link Replica#health()}; when false, or for a service without one, the runner probes the
+ *                     route's health path itself
+ */
+public record Capabilities(boolean restarts, boolean reschedules, boolean healthChecks) {
+}

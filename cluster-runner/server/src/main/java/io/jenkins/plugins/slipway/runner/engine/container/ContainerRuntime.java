@@ -1,0 +1,47 @@
+package io.jenkins.plugins.slipway.runner.engine.container;
+
+import io.jenkins.plugins.slipway.runner.engine.Capabilities;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * An engine that runs containers one at a time and knows nothing of replica sets (the local Docker engine).
+ * {@link ContainerEngine} turns it into an {@link io.jenkins.plugins.slipway.runner.engine.Engine}. Every call
+ * has a deadline and fails with {@link EngineException} instead of hanging on a stuck daemon.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** Short name for logs and {@code --engine}: {@code docker}. */
+    String name();
+
+    /** What the runtime does on its own; {@link ContainerEngine} does the rest. */
+    Capabilities capabilities();
+
+    /**
+     * Creates and starts one container; its ports are published with host ports the runtime chooses. The returned
+     * replica carries its id, name and labels; endpoints and health come with the next {@link #list}. Pulls the
+     * image first when the runtime does not have it.
+     *
+     * @throws EngineException when the runtime refuses (the message says why: no such image, name in use, ...)
+     */
+    Replica start(ReplicaSpec spec);
+
+    /** Every container (running or not) carrying all of {@code labels}. */
+    List<Replica> list(Map<String, String> labels);
+
+    /** Stops a container (SIGTERM, then SIGKILL after {@code grace}) and removes it. Absent is not an error. */
+    void remove(String id, Duration grace);
+
+    /**
+     * Calls {@code listener} with the id of each container carrying {@code labels} that exits, as soon as the
+     * runtime says so. Best effort: the reconciler also polls, so a missed event only delays a replacement.
+     */
+    AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,20 @@
+package io.jenkins.plugins.slipway.runner.reconcile;
+
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import java.util.List;
+
+/**
+ * What the reconciler needs of the traffic side ({@code traffic/RouteSync} implements it), so that traffic depends
+ * on what the reconciler observed and not the other way round.
+ */
+public interface Routes {
+
+    /** Applies the routes of {@code app} to the replicas a pass saw, with their health. */
+    void sync(String app, List<ReplicaSet> sets, List<ObservedReplica> observed);
+
+    /** Removes every route of a deleted app. */
+    void removeApp(String app);
+
+    /** Requests in flight to a replica through the route of its service; 0 when it is in no route. */
+    int inFlight(String app, String service, String replicaId);
+}

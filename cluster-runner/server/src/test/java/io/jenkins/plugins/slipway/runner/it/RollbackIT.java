@@ -51,8 +51,8 @@ class RollbackIT {
                 healthcheck:
                   test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
                   interval: 1s
-                  timeout: 1s
-                  retries: 1
+                  timeout: 5s
+                  retries: 3
                 """;
         String app = ABORTED;
         try {
@@ -84,8 +84,8 @@ class RollbackIT {
                 healthcheck:
                   test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
                   interval: 1s
-                  timeout: 1s
-                  retries: 1
+                  timeout: 5s
+                  retries: 3
                 """;
         String good = fixture.image("v1");
         String never = Docker.image("never", false);

@@ -98,8 +98,8 @@ class RollingUpdateIT {
                 healthcheck:
                   test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
                   interval: 1s
-                  timeout: 1s
-                  retries: 2
+                  timeout: 5s
+                  retries: 3
                 """);
         ReleaseStatus end;
         List<ReleaseEvent> events = new CopyOnWriteArrayList<>();

@@ -62,7 +62,7 @@ class BlueGreenIT {
                   count: 2
                   metrics:
                     - name: smoke
-                      http: {path: %s, expectStatus: 200, timeout: 2s}
+                      http: {path: %s, expectStatus: 200, timeout: 10s}
                 """;
         String good = GrayApps.app(GrayApps.service("web", v1, 2, port, release.formatted("/health")));
         ReleaseStatus first = Apps.awaitEnd(client, client.deploy(CHECKED, new DeployRequest(good, Map.of(), null)).release(),

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.slipway.runner;
 
+import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
+import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerEngine;
@@ -24,7 +26,6 @@ import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -40,14 +41,21 @@ public final class RunnerService implements AutoCloseable {
      * @param dataDir  database and token live here
      * @param token    the API token (never logged)
      * @param engine   engine name: {@code docker}
+     * @param server   how the API listens (TLS, limits); its host and port are those above
+     * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
      */
-    public record Options(String host, int port, Path dataDir, String token, String engine, String dockerHost) {
+    public record Options(String host, int port, Path dataDir, String token, String engine, String dockerHost,
+                          ServerOptions server, WebhookPolicy webhooks) {
+        public Options(String host, int port, Path dataDir, String token, String engine, String dockerHost) {
+            this(host, port, dataDir, token, engine, dockerHost, ServerOptions.plain(host, port),
+                    WebhookPolicy.publicOnly());
+        }
     }
 
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private ApiServer api;
 
-    public void start(Options o) throws IOException, SQLException {
+    public void start(Options o) throws Exception {
         long t0 = System.nanoTime();
         Database db = Database.open(o.dataDir());
         closeables.push(db);
@@ -67,7 +75,7 @@ public final class RunnerService implements AutoCloseable {
         closeables.push(reconciler);
         Strategies strategies = Strategies.defaults();
         ReleaseCommands commands = new ReleaseCommands();
-        AnalysisRuns analyses = new AnalysisRuns(router, events);
+        AnalysisRuns analyses = new AnalysisRuns(router, events, o.webhooks());
         closeables.push(analyses);
         strategies.register(new CanaryStrategy(analyses, routes, commands));
         strategies.register(new BlueGreenStrategy(analyses, routes, commands));
@@ -77,14 +85,15 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
-        api = new ApiServer(o.host(), o.port(), o.token());
+        api = new ApiServer(o.server(), o.token());
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
                 actualWeights);
         closeables.push(api);
         reconciler.start();
         controller.start();
         api.start();
-        LOG.info("Slipway runner listening on http://{}:{} (engine {}, data {}) in {} ms", o.host(), api.port(),
+        LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
+                api.port(),
                 engine.name(), o.dataDir(), (System.nanoTime() - t0) / 1_000_000);
     }
 

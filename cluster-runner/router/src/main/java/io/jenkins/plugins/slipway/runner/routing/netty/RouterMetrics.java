@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 final class RouterMetrics implements MultiCollector {
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
-    private static final String[] STATES = {"healthy", "unhealthy", "draining"};
+    private static final String[] STATES = {"healthy", "unhealthy", "ejected", "draining"};
 
     private final Supplier<Collection<RouteServer>> routes;
 
@@ -67,7 +67,11 @@ final class RouterMetrics implements MultiCollector {
         return MetricSnapshots.of(requests.build(), failures.build(), duration.build(), backends(sorted));
     }
 
-    /** Backends per revision by state: in the route table (healthy or not), or removed but still draining. */
+    /**
+     * Backends per revision by state: healthy (the runner holds it healthy and the router has not ejected it),
+     * unhealthy (held unhealthy by the runner), ejected (taken out by the router's outlier detection), draining
+     * (removed from the spec, requests still in flight).
+     */
     private static GaugeSnapshot backends(Map<String, RouteServer> routes) {
         GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name("slipway_router_backends")
                 .help("Backends per revision by state.");
@@ -77,12 +81,12 @@ final class RouterMetrics implements MultiCollector {
             for (int i = 0; i < t.revisions.length; i++) {
                 int[] c = counts.computeIfAbsent(t.revisions[i], k -> new int[STATES.length]);
                 for (BackendState b : t.byRevision[i]) {
-                    c[b.available() ? 0 : 1]++;
+                    c[b.ejected() ? 2 : b.adminHealthy ? 0 : 1]++;
                 }
             }
             for (BackendState b : r.states()) {
                 if (b.removed && b.inFlight() > 0) {
-                    counts.computeIfAbsent(b.backend.revision(), k -> new int[STATES.length])[2]++;
+                    counts.computeIfAbsent(b.backend.revision(), k -> new int[STATES.length])[3]++;
                 }
             }
             counts.forEach((revision, c) -> {

@@ -164,7 +164,7 @@ function replicaSets(s, newRevision) {
     const image = (s.images || {})[String(set.revision)] || '';
     return h('div', { class: 'replica-set', 'data-revision': set.revision },
       h('span', { class: 'rev' }, `rev ${set.revision}`,
-        h('span', { class: `mark ${isNew ? 'new' : 'stable'}` }, newRevision === null ? 'serving' : isNew ? 'new' : 'stable')),
+        h('span', { class: `tag ${isNew ? 'new' : 'stable'}` }, newRevision === null ? 'serving' : isNew ? 'new' : 'stable')),
       h('span', { class: 'squares' }, squares),
       h('span', { class: 'image', title: image }, shortImage(image)),
       h('span', { class: 'muted' }, `${set.weight}% set`));

@@ -2,7 +2,7 @@
 import { h, svg } from './dom.js';
 import { clock } from './format.js';
 
-const W = 340;
+const W = 290;
 const H = 150;
 const PAD = { left: 48, right: 12, top: 14, bottom: 26 };
 
@@ -16,11 +16,12 @@ const FIGURES = [
     format: (v) => String(Math.round(v)), floor: () => 0, ceil: (hi) => hi * 1.15 || 1 },
 ];
 
-/** Charts of the router measurements, or a line saying there are none yet. */
-export function measurementCharts(measurements) {
+/** Charts of the router measurements, or a line saying there are none (yet, while the release runs). */
+export function measurementCharts(measurements, ended) {
   const router = measurements.filter((m) => m.provider === 'router');
   if (router.length === 0) {
-    return h('p', { class: 'muted', id: 'no-measurements' }, 'No traffic measurement yet: charts appear with the first one.');
+    return h('p', { class: 'muted', id: 'no-measurements' }, ended ? 'No traffic was measured in this release.'
+      : 'No traffic measurement yet: charts appear with the first one.');
   }
   return h('div', { class: 'charts' }, FIGURES.map((f) => chart(f, router)));
 }

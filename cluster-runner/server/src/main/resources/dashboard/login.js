@@ -19,7 +19,7 @@ export function renderLogin(root, { message, onToken }) {
     h('label', { for: 'token' }, 'Runner token'),
     input,
     h('p', { class: 'help', id: 'login-help' },
-      'The admin token is the file ', h('code', {}, 'token'), ' in the runner\'s data dir; tokens with less power ',
+      'The admin token is in the runner\'s token file (', h('code', {}, 'serve --token-file'), '); tokens with less power ',
       'come from ', h('code', {}, 'slipway-runner token create'), '. The token stays in this browser tab and is sent ',
       'only to this runner.'),
     button,

@@ -76,8 +76,8 @@ export function renderRelease(ctx, app, releaseId) {
     drawHead(s);
     drawSteps(s);
     drawActions(s);
-    el.charts.replaceChildren(measurementCharts(state.measurements));
-    el.measurements.replaceChildren(otherMeasurements(state.measurements));
+    el.charts.replaceChildren(measurementCharts(state.measurements, TERMINAL.has(s.phase)));
+    el.measurements.replaceChildren(...otherMeasurements(state.measurements));
     el.stream.textContent = { live: '· live', reconnecting: '· reconnecting…', ended: '· ended', connecting: '' }[state.stream];
   }
 
@@ -216,10 +216,10 @@ function otherMeasurements(measurements) {
     }
   }
   if (latest.size === 0) {
-    return null;
+    return [];
   }
-  return h('ul', { class: 'checks' }, [...latest.values()].map((m) => h('li', { class: `check ${m.verdict}` },
-    `${m.metric} #${m.index}${m.count ? `/${m.count}` : ''}: ${m.message}`)));
+  return [h('ul', { class: 'checks' }, [...latest.values()].map((m) => h('li', { class: `check ${m.verdict}` },
+    `${m.metric} #${m.index}${m.count ? `/${m.count}` : ''}: ${m.message}`)))];
 }
 
 /** A modal that says what a command will do and runs it only on Confirm. */

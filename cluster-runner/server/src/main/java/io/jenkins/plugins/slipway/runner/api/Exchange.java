@@ -77,7 +77,11 @@ public final class Exchange {
 
     /** The first value of a query parameter, or null. */
     public String query(String name) {
-        return Request.extractQueryParameters(request).getValue(name);
+        try {
+            return Request.extractQueryParameters(request).getValue(name);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "the query string is not valid URL encoding");
+        }
     }
 
     /** The address the request came from. */

@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The share of a route's requests each revision actually answered over the last minute, beside the weights the
@@ -23,6 +26,7 @@ import java.util.function.LongSupplier;
  * work for it.
  */
 public final class ActualWeights implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ActualWeights.class);
     /** The span the shares are measured over. */
     public static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration EVERY = Duration.ofSeconds(5);
@@ -31,18 +35,20 @@ public final class ActualWeights implements AutoCloseable {
     private static final Duration MIN_GAP = Duration.ofMillis(500);
 
     private final Router router;
-    private final RouteSync routes;
+    /** The revisions a service's route is set to send traffic to now. */
+    private final BiFunction<String, String, Set<String>> routed;
     private final LongSupplier clock;
     private final Map<String, History> histories = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sampler;
 
     public ActualWeights(RouteSync routes) {
-        this(routes.router(), routes, System::nanoTime, true);
+        this(routes.router(), (app, service) -> routes.weights(app, service).keySet(), System::nanoTime, true);
     }
 
-    ActualWeights(Router router, RouteSync routes, LongSupplier clock, boolean sampleInBackground) {
+    ActualWeights(Router router, BiFunction<String, String, Set<String>> routed, LongSupplier clock,
+                  boolean sampleInBackground) {
         this.router = router;
-        this.routes = routes;
+        this.routed = routed;
         this.clock = clock;
         if (sampleInBackground) {
             sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,7 +56,7 @@ public final class ActualWeights implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleWithFixedDelay(this::sampleAll, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            sampler.scheduleWithFixedDelay(this::sampleQuietly, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             sampler = null;
         }
@@ -66,6 +72,15 @@ public final class ActualWeights implements AutoCloseable {
             h.lastAsked = clock.getAsLong();
             sample(h);
             return h.shares();
+        }
+    }
+
+    /** A scheduled task that throws is never run again: one bad sample must not end the sampling. */
+    private void sampleQuietly() {
+        try {
+            sampleAll();
+        } catch (RuntimeException e) {
+            LOG.debug("Sampling the routes' request counters failed: {}", e.toString());
         }
     }
 
@@ -86,7 +101,7 @@ public final class ActualWeights implements AutoCloseable {
             return;
         }
         String route = RouteSync.routeName(h.app, h.service);
-        Set<String> revisions = new TreeSet<>(routes.weights(h.app, h.service).keySet());
+        Set<String> revisions = new TreeSet<>(routed.apply(h.app, h.service));
         if (!h.samples.isEmpty()) {
             // A revision that left the route within the window still answered part of it.
             Map<String, Long> first = h.samples.getFirst().requests;

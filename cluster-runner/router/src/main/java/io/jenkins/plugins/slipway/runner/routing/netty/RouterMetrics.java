@@ -69,8 +69,8 @@ final class RouterMetrics implements MultiCollector {
 
     /**
      * Backends per revision by state: healthy (the runner holds it healthy and the router has not ejected it),
-     * unhealthy (held unhealthy by the runner), ejected (taken out by the router's outlier detection), draining
-     * (removed from the spec, requests still in flight).
+     * unhealthy (held unhealthy by the runner), ejected (taken out by the router's outlier detection), or removed
+     * but still draining.
      */
     private static GaugeSnapshot backends(Map<String, RouteServer> routes) {
         GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name("slipway_router_backends")

@@ -233,6 +233,8 @@ class NettyRouterTest {
         // At most half of the revision is ejected at once: b is, c (refusing too) is tried and passed over.
         assertThat(router.state(ROUTE, "b").ejected()).isTrue();
         assertThat(router.state(ROUTE, "c").ejected()).isFalse();
+        assertThat(prometheusText()).contains(
+                "slipway_router_backends{revision=\"1\",route=\"shop/web\",state=\"ejected\"} 1.0");
     }
 
     @Test

@@ -274,7 +274,7 @@ class DeployIT {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);
         assertThat(rsp.statusCode()).isEqualTo(200);
         assertThat(rsp.body()).contains("slipway_runner_replicas{app=\"" + APP + "\",ready=\"true\",revision=\"1\",service=\"web\"} 3.0",
-                "# TYPE slipway_runner_replicas gauge", "slipway_runner_releases_active 0.0",
+                "# TYPE slipway_runner_replicas gauge", "# TYPE slipway_runner_releases_active gauge",
                 "jvm_memory_used_bytes{area=\"heap\"}", "process_cpu_seconds_total", "jvm_threads_current");
     }
 }

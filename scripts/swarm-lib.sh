@@ -61,3 +61,26 @@ existing_workers() {
     ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: $SWARM_PREFIX-w\\([0-9]*\\)h[@:].*/\\1/p"
   } | grep -E '^[0-9]+$' | sort -un
 }
+
+# worker_pids I: every process of worker I: those in its network namespace (dockerd, containerd, shims, registry,
+# host-network containers) and those in its cgroups (containers). Not from pid files: a dead one's pid may be reused.
+worker_pids() {
+  local name; name=$(worker_name "$1")
+  { if [ -e "/var/run/netns/$name" ]; then ip netns pids "$name" 2>/dev/null || true; fi
+    cat /sys/fs/cgroup/*/"$name"/cgroup.procs /sys/fs/cgroup/*/"$name"/*/cgroup.procs 2>/dev/null || true
+  } | sort -un | while read -r p; do if [ -d "/proc/$p" ]; then echo "$p"; fi; done
+}
+no_worker_pids() { [ -z "$(worker_pids "$1")" ]; }
+pid_alive() { [ -n "$1" ] && [ -d "/proc/$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; }
+# kill_worker I: kill -9 of every process of worker I (dockerd, containerd, shims, containers, registry), waited for.
+kill_worker() {
+  local i=$1 pids
+  for _ in 1 2 3 4 5; do
+    pids=$(worker_pids "$i")
+    [ -z "$pids" ] && break
+    # shellcheck disable=SC2086
+    kill -9 $pids 2>/dev/null || true
+    wait_for 10 "worker $i's processes gone" no_worker_pids "$i" && break
+  done
+  no_worker_pids "$i" || die "worker $i: processes still alive: $(worker_pids "$i" | tr '\n' ' ')"
+}

@@ -75,7 +75,7 @@ init_swarm() {
   esac
   log "docker swarm init on the local engine, advertised on $SWARM_MANAGER_ADDR"
   # Listening on the bridge address only; a short heartbeat so a lost node is noticed in seconds, not 15 s.
-  docker swarm init --advertise-addr "$SWARM_MANAGER_ADDR" --listen-addr "$SWARM_MANAGER_ADDR:2377" \
+  timeout 60 docker swarm init --advertise-addr "$SWARM_MANAGER_ADDR" --listen-addr "$SWARM_MANAGER_ADDR:2377" \
     --data-path-addr "$SWARM_MANAGER_ADDR" --default-addr-pool "$SWARM_POOL" \
     --dispatcher-heartbeat 1s >/dev/null
   # The routing mesh's ingress network needs IPVS, which this kernel lacks (CONFIG_IP_VS is not set): without
@@ -105,6 +105,11 @@ start_worker() { # start_worker I: namespace, link, registry and dockerd of work
   ip -n "$name" link set eth0 up
   # No default route on purpose: a worker reaches the bridge's /24 and nothing else.
 
+  if ! wdocker "$i" info >/dev/null 2>&1 && ! pid_alive "$(cat "$run/docker.pid" 2>/dev/null)"; then
+    # Its dockerd died: the worker restarts whole, as a rebooted machine would. What the dead dockerd left running
+    # (containerd, its tasks) goes first; otherwise the new dockerd spends half a minute stopping it.
+    kill_worker "$i"
+  fi
   if ! nsenter --net="/var/run/netns/$name" curl -fsS --max-time 2 "http://127.0.0.1:$SWARM_REGISTRY_PORT/v2/" \
       >/dev/null 2>&1; then
     registry_config "$run/registry.yml" 127.0.0.1
@@ -143,7 +148,7 @@ for i in $(seq 1 "$N"); do
     active | pending) ;;  # a restarted worker rejoins by itself
     *)
       log "worker $i joins"
-      wdocker "$i" swarm join --token "$TOKEN" --advertise-addr "$(worker_addr "$i")" \
+      timeout 60 docker -H "$(worker_sock "$i")" swarm join --token "$TOKEN" --advertise-addr "$(worker_addr "$i")" \
         --listen-addr "$(worker_addr "$i"):2377" --data-path-addr "$(worker_addr "$i")" \
         "$SWARM_MANAGER_ADDR:2377" >/dev/null ;;
   esac

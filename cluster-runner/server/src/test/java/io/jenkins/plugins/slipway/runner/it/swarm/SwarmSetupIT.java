@@ -72,6 +72,25 @@ class SwarmSetupIT {
     }
 
     @Test
+    @Order(1)
+    void plainContainersRunAsBeforeOnTheManager() throws Exception {
+        // Other tests share the local engine while it is the manager: a container on a user-defined bridge network
+        // with a published loopback port, as the runner makes them, works as in non-swarm mode.
+        String name = "it-swarm-plain";
+        try {
+            Docker.run("network", "create", name);
+            Docker.run("run", "-d", "--name", name, "--network", name, "-p", "127.0.0.1::8080", IMAGE);
+            String port = Docker.run("port", name, "8080/tcp").lines().findFirst().orElseThrow().replaceAll(".*:", "");
+            URI uri = URI.create("http://127.0.0.1:" + port + "/");
+            await("answer from " + uri).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> get(uri).equals("swarm"));
+        } finally {
+            Docker.run("rm", "-f", name);
+            Docker.run("network", "rm", name);
+        }
+    }
+
+    @Test
     @Order(2)
     void sixReplicasSpreadOverTheThreeZones() throws Exception {
         String service = "it-swarm-spread";

@@ -143,15 +143,18 @@ done
 
 worker_node_id() { wdocker "$1" info --format '{{.Swarm.NodeID}}'; }
 has_node_id() { [ -n "$(worker_node_id "$1" 2>/dev/null)" ]; }
+known_to_manager() { docker node inspect "$(worker_node_id "$1")" >/dev/null 2>&1; }
 for i in $(seq 1 "$N"); do
   case "$(wdocker "$i" info --format '{{.Swarm.LocalNodeState}}')" in
-    active | pending) ;;  # a restarted worker rejoins by itself
-    *)
-      log "worker $i joins"
-      timeout 60 docker -H "$(worker_sock "$i")" swarm join --token "$TOKEN" --advertise-addr "$(worker_addr "$i")" \
-        --listen-addr "$(worker_addr "$i"):2377" --data-path-addr "$(worker_addr "$i")" \
-        "$SWARM_MANAGER_ADDR:2377" >/dev/null ;;
+    active | pending)
+      known_to_manager "$i" && continue  # a restarted worker rejoins by itself
+      # Still in a swarm that is gone (the manager left it and made a new one): it leaves, then joins ours.
+      log "worker $i belongs to another swarm; it leaves it"
+      timeout 60 docker -H "$(worker_sock "$i")" swarm leave --force >/dev/null ;;
   esac
+  log "worker $i joins"
+  timeout 60 docker -H "$(worker_sock "$i")" swarm join --token "$TOKEN" --advertise-addr "$(worker_addr "$i")" \
+    --listen-addr "$(worker_addr "$i"):2377" --data-path-addr "$(worker_addr "$i")" "$SWARM_MANAGER_ADDR:2377" >/dev/null
 done
 
 # --- zones, and every node Ready ----------------------------------------------------------------------------------

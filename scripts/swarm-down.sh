@@ -18,7 +18,9 @@ elif [ "$(manager_state)" != inactive ] && [ -n "$(manager_state)" ]; then
   services=$(docker service ls -q 2>/dev/null || true)
   # shellcheck disable=SC2086
   [ -z "$services" ] || timeout 60 docker service rm $services >/dev/null
-  # The manager's own task containers go with their services; wait for them, so that none is left behind.
+  # The manager's own task containers go with their services. Removed at once rather than stopped: a task whose
+  # process ignores SIGTERM would hold the swarm for its whole grace period. Then waited for, so none is left.
+  docker ps -aq --filter label=com.docker.swarm.service.id | xargs -r docker rm -f >/dev/null 2>&1 || true
   wait_for 60 "the manager's task containers removed" no_task_containers || true
   log "the local engine leaves the swarm"
   timeout 60 docker swarm leave --force >/dev/null

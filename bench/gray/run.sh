@@ -4,13 +4,16 @@
 # process (the real jar), one app "gray-bench" with 2 replicas per revision, N promotes alternating 10% <-> 50%.
 # Usage: bash bench/gray/run.sh [N]   (default 20)
 # Needs: Docker engine (scripts/env-up.sh), Java 17+, Maven; only 127.0.0.1 ports 21000-21999 are used.
+# Stops by itself: every wait has a deadline, and at the end (or on failure) the app is deleted through the API
+# and waited for before the runner is stopped.
 set -euo pipefail
 N="${1:-20}"
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
+. bench/lib.sh
 # JAR=/path/to/other/slipway-runner.jar measures another build (a baseline) with the same driver.
 JAR="${JAR:-$ROOT/cluster-runner/target/slipway-runner.jar}"
-[ -f "$JAR" ] || mvn -q -B -ntp -f cluster-runner/pom.xml package -DskipTests
+[ -f "$JAR" ] || mvn -q -B -ntp ${MAVEN_ARGS:-} -f cluster-runner/pom.xml package -DskipTests
 WORK="$(mktemp -d /tmp/slipway-bench-gray-XXXXXX)"
 API_PORT=21050
 ROUTE_PORT=21051
@@ -30,17 +33,13 @@ image v2
 java -jar "$JAR" serve --port "$API_PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
 RUNNER=$!
 cleanup() {
-  curl -s -X DELETE -H "Authorization: Bearer $(cat "$WORK/data/token" 2>/dev/null)" \
-    "http://127.0.0.1:$API_PORT/api/v1/apps/$APP" >/dev/null 2>&1 || true
-  for _ in $(seq 1 100); do
-    [ -z "$(docker ps -aq --filter label=io.slipway.app=$APP)" ] && break
-    sleep 0.2
-  done
-  kill "$RUNNER" 2>/dev/null || true
-  wait "$RUNNER" 2>/dev/null || true
+  set +e
+  [ -f "$WORK/data/token" ] && delete_apps "http://127.0.0.1:$API_PORT" "$(cat "$WORK/data/token")" "$APP"
+  stop_process "$RUNNER"
 }
 trap cleanup EXIT
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$API_PORT/healthz" >/dev/null && break; sleep 0.2; done
+runner_up() { kill -0 "$RUNNER" && curl -sf "http://127.0.0.1:$API_PORT/healthz"; }
+wait_until 60 "runner answering /healthz (see $WORK/runner.log)" runner_up
 TOKEN="$(cat "$WORK/data/token")"
 
 STEPS=""
@@ -75,10 +74,15 @@ deploy() { # image -> release id
 phase() { curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/api/v1/releases/$1" |
   python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["phase"], s["step"])'; }
 
+phase_is() { # release phase [step]
+  local now; now="$(phase "$1")"
+  [ "${now%% *}" = "$2" ] && { [ -z "${3:-}" ] || [ "${now#* }" = "$3" ]; }
+}
+
 R1="$(deploy gray-bench:v1)"
-until [ "$(phase "$R1")" = "Succeeded 1" ] || [ "$(phase "$R1" | cut -d' ' -f1)" = "Succeeded" ]; do sleep 0.2; done
+wait_until 120 "release $R1 (v1) succeeded" phase_is "$R1" Succeeded
 R2="$(deploy gray-bench:v2)"
-until [ "$(phase "$R2")" = "Paused 2" ]; do sleep 0.2; done
+wait_until 120 "release $R2 (v2) paused at step 2" phase_is "$R2" Paused 2
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1)"
 java "$ROOT/bench/gray/PromoteLatency.java" "http://127.0.0.1:$API_PORT" "$TOKEN" "$R2" "$ROUTE_PORT" "$N"

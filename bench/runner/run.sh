@@ -4,8 +4,11 @@
 #     docker CLI, with the same health wait (HTTP 200 on each replica's published port). Median of ROUNDS rounds.
 #  2. Runner RSS at idle and with 20 one-replica apps deployed.
 # Only loopback traffic; containers carry the it-bench* names / it-bench* app labels and are removed at the end.
+# Stops by itself: every wait has a deadline; the runner's apps are deleted through its API and waited for before
+# the runner is stopped (a runner stopped mid-removal leaves containers and logs "Connection pool shut down").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18900}
 JAR=cluster-runner/target/slipway-runner.jar
@@ -13,16 +16,29 @@ WORK=$(mktemp -d /tmp/slipway-bench-runner.XXXXXX)
 IMAGE=it-runner-bench:v1
 RUNNER_PID=
 
+runner_apps() { # the apps the runner knows, one a line
+  curl -sf --max-time 10 -H "Authorization: Bearer $(cat "$WORK/data/token")" "http://127.0.0.1:$PORT/api/v1/apps" |
+    python3 -c 'import json,sys; print("\n".join(a["name"] for a in json.load(sys.stdin)))'
+}
 cleanup() {
-  if [ -n "$RUNNER_PID" ] && kill -0 "$RUNNER_PID" 2>/dev/null; then kill "$RUNNER_PID"; wait "$RUNNER_PID" 2>/dev/null || true; fi
+  set +e
   docker ps -aq --filter label=io.slipway.bench=cli | xargs -r docker rm -f >/dev/null
-  for app in $(docker ps -a --format '{{.Label "io.slipway.app"}}' | grep '^it-bench' | sort -u); do
-    docker ps -aq --filter "label=io.slipway.app=$app" | xargs -r docker rm -f >/dev/null
-  done
+  if [ -n "$RUNNER_PID" ] && ! process_gone "$RUNNER_PID" && [ -f "$WORK/data/token" ]; then
+    # shellcheck disable=SC2046
+    delete_apps "http://127.0.0.1:$PORT" "$(cat "$WORK/data/token")" $(runner_apps)
+  fi
+  [ -z "$RUNNER_PID" ] || stop_process "$RUNNER_PID"
+  # Only if the runner could not remove them (it died, or a deadline above passed): said, then removed.
+  local left
+  left=$(docker ps -a --format '{{.Label "io.slipway.app"}}' | grep '^it-bench' | sort -u)
+  if [ -n "$left" ]; then
+    echo "bench: containers of $(echo $left) left behind by the runner; removing them" >&2
+    for app in $left; do docker ps -aq --filter "label=io.slipway.app=$app" | xargs -r docker rm -f >/dev/null; done
+  fi
 }
 trap cleanup EXIT
 
-[ -f "$JAR" ] || mvn -B -ntp -q -f cluster-runner/pom.xml -pl server -am -DskipTests package
+[ -f "$JAR" ] || mvn -B -ntp -q ${MAVEN_ARGS:-} -f cluster-runner/pom.xml -pl server -am -DskipTests package
 
 mkdir -p "$WORK/img/www"
 cp /usr/bin/busybox "$WORK/img/busybox"
@@ -44,8 +60,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 java -Xmx256m -jar "$JAR" serve --port "$PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
 RUNNER_PID=$!
 t0=$(now)
+deadline=$((SECONDS + 60))
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
   kill -0 "$RUNNER_PID" 2>/dev/null || { cat "$WORK/runner.log" >&2; exit 1; }
+  [ $SECONDS -lt $deadline ] || { echo "bench: runner not answering /healthz in 60 s (see $WORK/runner.log)" >&2; exit 1; }
   sleep 0.05
 done
 startup_ms=$(ms "$t0" "$(now)")
@@ -69,9 +87,7 @@ runner_round() {  # round -> ms from the deploy request to the release's termina
     "http://127.0.0.1:$PORT/api/v1/releases/$release/events" > "$WORK/events-$app.txt"
   local t1; t1=$(now)
   grep -q '^event: ReleaseSucceeded' "$WORK/events-$app.txt" || { echo "release $release did not succeed" >&2; exit 1; }
-  cli rm "$app" >/dev/null
-  local until=$(( $(date +%s) + 60 ))
-  while [ -n "$(docker ps -aq --filter label=io.slipway.app=$app)" ] && [ "$(date +%s)" -lt "$until" ]; do sleep 0.2; done
+  delete_apps "http://127.0.0.1:$PORT" "$token" "$app"
   ms "$t0" "$t1"
 }
 
@@ -116,7 +132,8 @@ while [ "$(cli apps | grep -c ' 1/1 ready')" -lt 20 ]; do
 done
 sleep 5
 rss_20_kb=$(ps -o rss= -p "$RUNNER_PID" | tr -d ' ')
-for i in $(seq 1 20); do cli rm "it-bench-a$i" > /dev/null; done
+# shellcheck disable=SC2046
+delete_apps "http://127.0.0.1:$PORT" "$(cat "$WORK/data/token")" $(seq -f 'it-bench-a%g' 1 20)
 
 ratio=$(awk -v a="$runner_ms" -v b="$docker_ms" 'BEGIN {printf "%.2f", a / b}')
 echo "runner startup (process start to /healthz 200): ${startup_ms} ms"

@@ -86,13 +86,22 @@ public final class BuildPushBench {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
+    /** Runs to its end within {@link #TIMEOUT}; output to a file, so that the deadline holds even if it hangs. */
     private static void exec(String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Path log = Files.createTempFile("slipway-bench-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("DOCKER_BUILDKIT", "0");
         Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + new String(out));
+        try {
+            if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " took longer than " + TIMEOUT);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + Files.readString(log));
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 

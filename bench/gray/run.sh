@@ -26,10 +26,10 @@ image() { # version
 image v1
 image v2
 
-java -jar "$JAR" serve --port "$API_PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
+java -jar "$JAR" serve --port "$API_PORT" --data "$WORK/data" --token-file "$WORK/token" > "$WORK/runner.log" 2>&1 &
 RUNNER=$!
 cleanup() {
-  curl -s -X DELETE -H "Authorization: Bearer $(cat "$WORK/data/token" 2>/dev/null)" \
+  curl -s -X DELETE -H "Authorization: Bearer $(cat "$WORK/token" 2>/dev/null)" \
     "http://127.0.0.1:$API_PORT/api/v1/apps/$APP" >/dev/null 2>&1 || true
   for _ in $(seq 1 100); do
     [ -z "$(docker ps -aq --filter label=io.slipway.app=$APP)" ] && break
@@ -40,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$API_PORT/healthz" >/dev/null && break; sleep 0.2; done
-TOKEN="$(cat "$WORK/data/token")"
+TOKEN="$(cat "$WORK/token")"
 
 STEPS=""
 for _ in $(seq 1 $(( (N + 2) / 2 + 1 ))); do

@@ -49,7 +49,7 @@ public final class RunnerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("runner.log");
         Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "serve", "--port", Integer.toString(port),
-                "--data", dataDir.toString())
+                "--data", dataDir.toString(), "--token-file", tokenFile(dataDir).toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -65,7 +65,7 @@ public final class RunnerProcess implements AutoCloseable {
                     try {
                         return http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/healthz")).build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                                && Files.isRegularFile(dataDir.resolve("token"));
+                                && Files.isRegularFile(tokenFile(dataDir));
                     } catch (IOException e) {
                         return false;
                     }
@@ -102,7 +102,12 @@ public final class RunnerProcess implements AutoCloseable {
     }
 
     public String token() throws IOException {
-        return Files.readString(dataDir.resolve("token"), StandardCharsets.UTF_8).trim();
+        return Files.readString(tokenFile(dataDir), StandardCharsets.UTF_8).trim();
+    }
+
+    /** The admin token file: beside the data dir, which holds only the token's hash. */
+    private static Path tokenFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-token");
     }
 
     /**

@@ -2,13 +2,16 @@ package io.jenkins.plugins.slipway.runner.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.access.Caller;
+import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runner's HTTP API on the JDK's server with a bounded pool: JSON in and out, a Bearer token on every
- * {@code /api/} call (compared in constant time), {@link ApiError} bodies for every refusal.
+ * The runner's HTTP API on the JDK's server with a bounded pool: JSON in and out, every request let in or
+ * refused by a {@link Guard} before it is routed and reported to it once answered, {@link ApiError} bodies for
+ * every refusal.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -35,14 +39,37 @@ public final class ApiServer implements AutoCloseable {
     private record Route(String method, Pattern path, Handler handler) {
     }
 
+    /**
+     * What the guard sees of a request.
+     *
+     * @param header a request header by name, null when absent
+     * @param remote the caller's address
+     */
+    public record Request(String method, String path, Function<String, String> header, String remote) {
+    }
+
+    /** Decides who may make a request, and hears how each was answered (the audit log). */
+    public interface Guard {
+        /**
+         * The caller a request comes from, null when the path needs none.
+         *
+         * @throws ApiException 401 without a valid token, 403 when the token may not do this
+         */
+        @CheckForNull Caller admit(Request request);
+
+        /** The request was answered with {@code status}; {@code buildUrl} is what the handler learnt of it. */
+        void answered(Request request, @CheckForNull Caller caller, int status, @CheckForNull String buildUrl);
+    }
+
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
-    private final byte[] token;
+    private final Guard guard;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiServer(String host, int port, String token) throws IOException {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    public ApiServer(String host, int port, Guard guard, @CheckForNull TlsSettings tls) throws IOException {
+        this.guard = guard;
+        this.server = tls == null ? HttpServer.create(new InetSocketAddress(host, port), 64)
+                : tls.httpsServer(new InetSocketAddress(host, port), 64);
         // Event streams hold a thread each for as long as a release runs: the pool grows to 64 threads before
         // anything queues (a pool that queued first would starve short calls behind a few open streams).
         this.pool = new ThreadPoolExecutor(64, 64, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
@@ -69,18 +96,22 @@ public final class ApiServer implements AutoCloseable {
 
     private void dispatch(HttpExchange http) {
         String path = http.getRequestURI().getPath();
+        Request request = new Request(http.getRequestMethod(), path, http.getRequestHeaders()::getFirst,
+                http.getRemoteAddress().getAddress().getHostAddress());
+        Caller caller = null;
+        Exchange exchange = null;
+        int status = 500;
         try {
-            if (path.startsWith("/api/") && !authorised(http)) {
-                throw new ApiException(401, "missing or wrong API token: send Authorization: Bearer <token>"
-                        + " (the token is in the runner's data dir, file token)");
-            }
+            caller = guard.admit(request);
             boolean pathKnown = false;
             for (Route r : routes) {
                 Matcher m = r.path().matcher(path);
                 if (m.matches()) {
                     pathKnown = true;
                     if (r.method().equals(http.getRequestMethod())) {
-                        r.handler().handle(new Exchange(http, m));
+                        exchange = new Exchange(http, m, caller);
+                        r.handler().handle(exchange);
+                        status = exchange.status();
                         return;
                     }
                 }
@@ -88,21 +119,15 @@ public final class ApiServer implements AutoCloseable {
             throw pathKnown ? new ApiException(405, http.getRequestMethod() + " is not allowed on " + path)
                     : new ApiException(404, "no such endpoint: " + path);
         } catch (ApiException e) {
+            status = e.status();
             error(http, e.status(), e.error());
         } catch (RuntimeException | IOException e) {
             LOG.warn("{} {} failed", http.getRequestMethod(), path, e);
             error(http, 500, new ApiError("internal error: " + e.getMessage(), List.of()));
         } finally {
             http.close();
+            guard.answered(request, caller, status, exchange == null ? null : exchange.buildUrl());
         }
-    }
-
-    private boolean authorised(HttpExchange http) {
-        String header = http.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
-            return false;
-        }
-        return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void error(HttpExchange http, int status, ApiError error) {

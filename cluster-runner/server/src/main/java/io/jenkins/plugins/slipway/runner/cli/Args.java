@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** Command-line arguments: positionals, {@code --name value} options (repeatable) and {@code --flag}s. */
 final class Args {
-    private static final List<String> FLAGS = List.of("--watch", "--help", "--full");
+    private static final List<String> FLAGS = List.of("--watch", "--help", "--full", "--tls-self-signed");
 
     final List<String> positional = new ArrayList<>();
     final Map<String, List<String>> options = new LinkedHashMap<>();

@@ -62,10 +62,10 @@ final class ClientCommands {
     private RunnerClient client() throws IOException {
         String url = args.get("--url", System.getenv().getOrDefault("SLIPWAY_URL", "http://127.0.0.1:8787"));
         Path tokenFile = Path.of(args.get("--token-file", System.getenv().getOrDefault("SLIPWAY_TOKEN_FILE",
-                Main.defaultDataDir().resolve("token").toString())));
+                Main.defaultTokenFile().toString())));
         if (!Files.exists(tokenFile)) {
-            throw new IOException("token file " + tokenFile + " not found: pass --token-file (the runner writes"
-                    + " it to its data dir)");
+            throw new IOException("token file " + tokenFile + " not found: pass --token-file (serve writes the"
+                    + " first admin token to " + Main.defaultTokenFile() + " unless told otherwise by its --token-file)");
         }
         return HttpRunnerClient.builder(url).withToken(TokenFile.read(tokenFile)).build();
     }

@@ -12,6 +12,7 @@ public final class Main {
             usage: java -jar slipway-runner.jar COMMAND [options]
 
               serve   [--port 8787] [--host 127.0.0.1] [--data ~/.slipway] [--token-file F] [--engine docker]
+                      [--tls-cert FILE --tls-key FILE | --tls-self-signed] [--tls-client-ca FILE]
               deploy  APP -f compose.yml [--image SERVICE=REF]... [--watch]
               status  APP
               watch   RELEASE
@@ -23,7 +24,7 @@ public final class Main {
               resume  RELEASE
 
             client options: --url http://127.0.0.1:8787 (or SLIPWAY_URL)
-                            --token-file F (or SLIPWAY_TOKEN_FILE; default ~/.slipway/token)
+                            --token-file F (or SLIPWAY_TOKEN_FILE; default ~/.config/slipway/token)
             """;
 
     private Main() {
@@ -50,6 +51,11 @@ public final class Main {
             err.print(USAGE);
             return 2;
         }
+    }
+
+    /** Where {@code serve} writes the first admin token and the client commands read it: outside the data dir. */
+    static Path defaultTokenFile() {
+        return Path.of(System.getProperty("user.home"), ".config", "slipway", "token");
     }
 
     static Path defaultDataDir() {

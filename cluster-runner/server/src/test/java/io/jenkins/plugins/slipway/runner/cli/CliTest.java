@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,14 +49,5 @@ class CliTest {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("token file").contains("--token-file");
-    }
-
-    @Test
-    void tokenIsGeneratedOwnerOnlyAndReused() throws Exception {
-        Path file = dir.resolve("data/token");
-        String token = TokenFile.readOrCreate(file);
-        assertThat(token).hasSize(64).matches("[0-9a-f]+");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(TokenFile.readOrCreate(file)).isEqualTo(token);
     }
 }

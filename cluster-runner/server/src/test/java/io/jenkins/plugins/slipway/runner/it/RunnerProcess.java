@@ -56,7 +56,7 @@ public final class RunnerProcess implements AutoCloseable {
             throw new IllegalStateException("runner jar " + jar + " not built: run mvn package first");
         }
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar, "serve",
-                "--port", String.valueOf(port), "--data", dataDir.toString()));
+                "--port", String.valueOf(port), "--data", dataDir.toString(), "--token-file", tokenFile().toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(30))
@@ -82,8 +82,9 @@ public final class RunnerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The admin token file, beside the data dir (which keeps only the token's hash). */
     public Path tokenFile() {
-        return dataDir.resolve("token");
+        return dataDir.resolveSibling("token");
     }
 
     public String token() throws IOException {

@@ -81,7 +81,7 @@ class SlipwayConfigurationTest {
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> new Registry.DescriptorImpl().doTestConnection("http://127.0.0.1:5000", null))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> new ClusterRunner.DescriptorImpl().doTestConnection("http://127.0.0.1:8787", null))
+        assertThatThrownBy(() -> new ClusterRunner.DescriptorImpl().doTestConnection("http://127.0.0.1:8787", null, null, null))
                 .isInstanceOf(AccessDeniedException.class);
     }
 

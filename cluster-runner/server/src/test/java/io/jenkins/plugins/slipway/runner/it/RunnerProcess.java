@@ -24,12 +24,14 @@ public final class RunnerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
+    private final List<String> options;
     private Process process;
 
-    private RunnerProcess(Path dataDir, int port) {
+    private RunnerProcess(Path dataDir, int port, List<String> options) {
         this.dataDir = dataDir;
         this.port = port;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.options = List.copyOf(options);
     }
 
     /** Where the API of a runner started without a port range listens: a free port of these. */
@@ -43,8 +45,14 @@ public final class RunnerProcess implements AutoCloseable {
 
     /** Starts a runner with a fresh data dir, its API on a free port of {@code [from, to]}. */
     public static RunnerProcess start(String name, int from, int to) throws IOException {
-        Path dir = Files.createTempDirectory("slipway-it-" + name + "-");
-        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(from, to));
+        return start(name, from, to, List.of());
+    }
+
+    /** Starts a runner with a fresh data dir and more {@code serve} options ({@code --tls-self-signed}, ...). */
+    public static RunnerProcess start(String name, int from, int to, List<String> options) throws IOException {
+        // Under target/ so that scripts/check-no-secrets.sh reads the runner's log with the suite's other logs.
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runners")), name + "-");
+        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(from, to), options);
         r.launch();
         return r;
     }
@@ -57,6 +65,7 @@ public final class RunnerProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar, "serve",
                 "--port", String.valueOf(port), "--data", dataDir.toString(), "--token-file", tokenFile().toString()));
+        cmd.addAll(options);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(30))
@@ -66,6 +75,11 @@ public final class RunnerProcess implements AutoCloseable {
     private boolean healthy() {
         if (!process.isAlive()) {
             throw new IllegalStateException("runner exited with " + process.exitValue() + "; log: " + logText());
+        }
+        if (tls()) {
+            // Over TLS the client would need the certificate first (and, for mutual TLS, one of its own): the
+            // runner's own word that it serves is enough here; the tests check the connection themselves.
+            return logText().contains("slipway-runner: serving on https://");
         }
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
@@ -79,7 +93,33 @@ public final class RunnerProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls() ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    private boolean tls() {
+        return options.contains("--tls-self-signed") || options.contains("--tls-cert");
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    /** The SHA-256 fingerprint of its TLS certificate, as the runner printed it at its latest start. */
+    public String fingerprint() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("TLS certificate SHA-256 fingerprint ([0-9A-F:]{95})")
+                .matcher(logText());
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last == null) {
+            throw new IllegalStateException("the runner printed no fingerprint; log: " + logText());
+        }
+        return last;
     }
 
     /** The admin token file, beside the data dir (which keeps only the token's hash). */
@@ -88,7 +128,7 @@ public final class RunnerProcess implements AutoCloseable {
     }
 
     public String token() throws IOException {
-        return Files.readString(tokenFile()).trim();
+        return SecretsUsed.record(Files.readString(tokenFile()).trim());
     }
 
     public RunnerClient client() throws IOException {

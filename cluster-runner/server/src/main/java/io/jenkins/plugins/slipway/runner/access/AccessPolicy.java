@@ -68,8 +68,10 @@ public final class AccessPolicy implements ApiServer.Guard {
         if (!request.path().startsWith("/api/") || reads && !refused) {
             return;
         }
+        // A 403 comes from a valid token that may not do this: the audit names it although admit() refused it.
+        Caller who = caller != null ? caller : bearer(request).flatMap(tokens::authenticate).orElse(null);
         try {
-            audit.append(caller == null ? null : caller.name(), request.method(), request.path(), app(request),
+            audit.append(who == null ? null : who.name(), request.method(), request.path(), app(request),
                     buildUrl != null ? buildUrl : request.header().apply(BUILD_URL_HEADER), status, request.remote());
         } catch (RuntimeException e) {
             // The answer has gone out already; a failed audit write is the operator's to see, not the caller's.

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.slipway.runner.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class TokenFile {
      * it), else a new random one written there. A plain token an older runner kept at {@code <data>/token}
      * is taken over instead and moved to {@code file}, so that the data dir holds no token after the start.
      */
-    static String initial(Path file, Path dataDir, PrintStream err) throws IOException {
+    static String initial(Path file, Path dataDir, PrintWriter err) throws IOException {
         Path legacy = dataDir.resolve("token");
         if (Files.exists(legacy) && !sameFile(legacy, file)) {
             String token = read(legacy);

@@ -153,7 +153,7 @@ class AccessPolicyTest {
         assertThat(all).extracting(AuditEntry::token, AuditEntry::method, AuditEntry::route, AuditEntry::app,
                 AuditEntry::buildUrl, AuditEntry::status).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(null, "DELETE", "/api/v1/apps/shop-web", "shop-web", null, 401),
-                org.assertj.core.groups.Tuple.tuple(null, "PUT", "/api/v1/apps/billing", "billing", null, 403),
+                org.assertj.core.groups.Tuple.tuple("ci", "PUT", "/api/v1/apps/billing", "billing", null, 403),
                 org.assertj.core.groups.Tuple.tuple("ci", "POST", "/api/v1/releases/shop-web-2-0a0a/abort", "shop-web",
                         "https://ci/job/shop/8/", 202),
                 org.assertj.core.groups.Tuple.tuple("ci", "PUT", "/api/v1/apps/shop-web", "shop-web",

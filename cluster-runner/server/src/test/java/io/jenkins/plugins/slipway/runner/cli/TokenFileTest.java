@@ -3,7 +3,7 @@ package io.jenkins.plugins.slipway.runner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ class TokenFileTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private String initial(Path file, Path data) throws Exception {
-        return TokenFile.initial(file, data, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return TokenFile.initial(file, data, new PrintWriter(err, true, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -47,6 +47,28 @@ class TlsIT {
             assertThatThrownBy(() -> Http.send("GET", runner.url().replace("https:", "http:") + "/healthz", null, null))
                     .isInstanceOf(java.io.IOException.class);
 
+            Cli ok = Cli.run("apps", "--url", runner.url(), "--fingerprint", fingerprint, "--token-file",
+                    runner.tokenFile().toString());
+            assertThat(ok.exit()).as(ok.output()).isZero();
+            Cli made = Cli.run("token", "create", "ci-tls", "--apps", "it-*", "--role", "read", "--url", runner.url(),
+                    "--fingerprint", fingerprint, "--token-file", runner.tokenFile().toString());
+            assertThat(made.exit()).as(made.output()).isZero();
+            String ciToken = SecretsUsed.record(made.stdout().trim());
+            assertThat(client(runner, RunnerTls.pinning(fingerprint), ciToken).whoami())
+                    .isEqualTo(new io.jenkins.plugins.slipway.runner.client.Tokens.Identity("ci-tls", "read", List.of("it-*")));
+            Cli listed = Cli.run("token", "list", "--url", runner.url(), "--fingerprint", fingerprint, "--token-file",
+                    runner.tokenFile().toString());
+            assertThat(listed.stdout()).contains("ci-tls", "read", "it-*").doesNotContain(ciToken);
+            Cli revoked = Cli.run("token", "revoke", "ci-tls", "--url", runner.url(), "--fingerprint", fingerprint,
+                    "--token-file", runner.tokenFile().toString());
+            assertThat(revoked.exit()).as(revoked.output()).isZero();
+            assertThatThrownBy(() -> client(runner, RunnerTls.pinning(fingerprint), ciToken).whoami())
+                    .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.status()).isEqualTo(401));
+            Cli refused = Cli.run("apps", "--url", runner.url(), "--fingerprint", wrong, "--token-file",
+                    runner.tokenFile().toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.output()).contains("not the pinned");
+
             runner.close();
             runner.launch();
             assertThat(runner.fingerprint()).as("the certificate is kept across restarts").isEqualTo(fingerprint);

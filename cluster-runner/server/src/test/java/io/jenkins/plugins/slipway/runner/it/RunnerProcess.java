@@ -26,6 +26,8 @@ public final class RunnerProcess implements AutoCloseable {
     private final Path log;
     private final List<String> options;
     private Process process;
+    /** How many starts the log told of before the latest launch: a relaunch over TLS waits for one more. */
+    private int startsBefore;
 
     private RunnerProcess(Path dataDir, int port, List<String> options) {
         this.dataDir = dataDir;
@@ -66,10 +68,15 @@ public final class RunnerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar, "serve",
                 "--port", String.valueOf(port), "--data", dataDir.toString(), "--token-file", tokenFile().toString()));
         cmd.addAll(options);
+        startsBefore = startsLogged();
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100)).until(this::healthy);
+    }
+
+    private int startsLogged() {
+        return logText().split("slipway-runner: serving on https://", -1).length - 1;
     }
 
     private boolean healthy() {
@@ -79,7 +86,7 @@ public final class RunnerProcess implements AutoCloseable {
         if (tls()) {
             // Over TLS the client would need the certificate first (and, for mutual TLS, one of its own): the
             // runner's own word that it serves is enough here; the tests check the connection themselves.
-            return logText().contains("slipway-runner: serving on https://");
+            return startsLogged() > startsBefore;
         }
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Router benchmark, side by side in one run, all on loopback (ports 19101-19103):
+# Router benchmark, side by side in one run, all on loopback (ports 19101-19104):
 #   direct  : wrk -> backend (nginx serving a static 200)
 #   nginx   : wrk -> nginx reverse proxy (upstream keepalive) -> backend
+#   haproxy : wrk -> HAProxy (http-reuse always)              -> backend
 #   slipway : wrk -> Slipway router (Netty)                   -> backend
 # Each target gets a closed-loop throughput run (fixed connection count) and a paced run (fixed request rate,
 # each connection waits DELAY_MS between requests) that shows the latency a proxy adds when it is not saturated.
@@ -12,19 +13,22 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 . "$REPO/bench/router/nginx.sh"
+. "$REPO/bench/router/haproxy.sh"
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 ROUNDS=${ROUNDS:-5}
+KINDS=${KINDS:-throughput paced}  # "paced" alone for latency work
 CONNS=${CONNS:-50}
 PACED_CONNS=${PACED_CONNS:-20}
 DELAY_MS=${DELAY_MS:-10}
-THREADS=${THREADS:-1}            # proxy worker threads: nginx worker_processes and router event loops alike
+THREADS=${THREADS:-1}            # proxy worker threads: nginx worker_processes, haproxy nbthread, router event loops
+JAVA_OPTS=${JAVA_OPTS:-}         # extra JVM options for the router process (GC experiments)
 ROUTER_SECONDS=${ROUTER_SECONDS:-900}
-P_BACKEND=19101 P_NGINX=19102 P_ROUTER=19103
+P_BACKEND=19101 P_NGINX=19102 P_ROUTER=19103 P_HAPROXY=19104
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need nginx; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
+if ! need wrk || ! need nginx || ! need haproxy; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx haproxy >/dev/null
 fi
 
 WORK=$(mktemp -d /tmp/slipway-bench-router.XXXXXX)
@@ -33,9 +37,10 @@ cleanup() {
   set +e
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   stop_nginx "$WORK"
+  stop_haproxy "$WORK"
 }
 trap cleanup EXIT INT TERM
-for p in $P_BACKEND $P_NGINX $P_ROUTER; do
+for p in $P_BACKEND $P_NGINX $P_ROUTER $P_HAPROXY; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
     echo "port $p on 127.0.0.1 is taken: stop whatever listens there (ss -ltnp) and run again" >&2; exit 1
   fi
@@ -48,12 +53,13 @@ mvn -B -ntp -q -f "$ROUTER_DIR/pom.xml" test-compile dependency:build-classpath 
 CP="$ROUTER_DIR/target/test-classes:$ROUTER_DIR/target/classes:$(cat "$ROUTER_DIR/target/bench.cp")"
 
 start_nginx "$WORK" "$THREADS" $P_BACKEND $P_NGINX
+start_haproxy "$WORK" "$THREADS" $P_BACKEND $P_HAPROXY
 
-java -Xms256m -Xmx256m -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
+java -Xms256m -Xmx256m $JAVA_OPTS -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
   serve "$P_ROUTER" "$P_BACKEND" "$THREADS" "$ROUTER_SECONDS" > "$WORK/router.log" 2>&1 &
 PIDS+=($!)
 
-wait_port $P_BACKEND; wait_port $P_NGINX; wait_port $P_ROUTER
+wait_port $P_BACKEND; wait_port $P_NGINX; wait_port $P_HAPROXY; wait_port $P_ROUTER
 
 cat > "$WORK/paced.lua" <<LUA
 function delay() return $DELAY_MS end
@@ -81,24 +87,35 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 summary() {
   echo "| run | target | median req/s | median p50 ms | median p99 ms |"
   echo "|---|---|---|---|---|"
-  for kind in throughput paced; do
-    for t in direct nginx slipway; do
+  for kind in $KINDS; do
+    for t in direct nginx haproxy slipway; do
       printf '| %s | %s | %s | %s | %s |\n' "$kind" "$t" \
         "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $3 }' "$WORK/rows.txt" | median)" \
         "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $4 }' "$WORK/rows.txt" | median)" \
         "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $5 }' "$WORK/rows.txt" | median)"
     done
   done
-  local s n
+  local s n h sp np hp
   s=$(awk '$1 == "throughput" && $2 == "slipway" { print $3 }' "$WORK/rows.txt" | median)
   n=$(awk '$1 == "throughput" && $2 == "nginx" { print $3 }' "$WORK/rows.txt" | median)
+  h=$(awk '$1 == "throughput" && $2 == "haproxy" { print $3 }' "$WORK/rows.txt" | median)
+  sp=$(awk '$1 == "paced" && $2 == "slipway" { print $5 }' "$WORK/rows.txt" | median)
+  np=$(awk '$1 == "paced" && $2 == "nginx" { print $5 }' "$WORK/rows.txt" | median)
+  hp=$(awk '$1 == "paced" && $2 == "haproxy" { print $5 }' "$WORK/rows.txt" | median)
   echo
-  echo "slipway / nginx throughput (medians): $(awk -v s="$s" -v n="$n" 'BEGIN { printf "%.2f", s / n }')x"
+  if [ -n "$s" ]; then
+    echo "slipway / nginx throughput (medians): $(awk -v s="$s" -v n="$n" 'BEGIN { printf "%.2f", s / n }')x"
+    echo "slipway / haproxy throughput (medians): $(awk -v s="$s" -v n="$h" 'BEGIN { printf "%.2f", s / n }')x"
+  fi
+  if [ -n "$sp" ]; then
+    echo "paced p99 (medians): slipway $sp ms, nginx $np ms, haproxy $hp ms;" \
+      "slipway / haproxy $(awk -v s="$sp" -v n="$hp" 'BEGIN { printf "%.2f", s / n }')x"
+  fi
 }
 
 echo "== warm-up ($WARMUP per target, 3x for the router)" >&2
 # The router is a long-lived JVM: give its JIT the time nginx does not need, as production would.
-for p in $P_BACKEND $P_NGINX $P_ROUTER $P_ROUTER $P_ROUTER; do
+for p in $P_BACKEND $P_NGINX $P_HAPROXY $P_ROUTER $P_ROUTER $P_ROUTER; do
   wrk -t1 -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$p/" > /dev/null
 done
 
@@ -109,9 +126,10 @@ echo
 echo "| round | run | target | req/s | p50 ms | p99 ms | errors |"
 echo "|---|---|---|---|---|---|---|"
 for ROUND in $(seq 1 "$ROUNDS"); do
-  for kind in throughput paced; do
+  for kind in $KINDS; do
     run_wrk direct $P_BACKEND $kind
     run_wrk nginx $P_NGINX $kind
+    run_wrk haproxy $P_HAPROXY $kind
     run_wrk slipway $P_ROUTER $kind
   done
 done
@@ -119,6 +137,11 @@ echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 summary
+echo
+# Only the router's own runs send it requests, so each window with traffic holds (part of) one slipway run:
+# set beside wrk's p99, the router's own p99 tells time spent in the router from time spent getting to it.
+echo "== the router's own latency (request read to last answer byte written), per 10 s window with traffic"
+grep "router metrics" "$WORK/router.log" | grep -v "requests=0 " || true
 echo
 echo "== apply() to new weight served"
 java -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench apply-latency 200

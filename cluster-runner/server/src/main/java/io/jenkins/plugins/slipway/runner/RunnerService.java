@@ -1,14 +1,14 @@
 package io.jenkins.plugins.slipway.runner;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.access.AccessPolicy;
 import io.jenkins.plugins.slipway.runner.access.ApiTokens;
 import io.jenkins.plugins.slipway.runner.access.AppPattern;
 import io.jenkins.plugins.slipway.runner.access.Role;
+import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
-import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
 import io.jenkins.plugins.slipway.runner.audit.AuditLog;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
+import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerEngine;
@@ -31,7 +31,6 @@ import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -48,10 +47,11 @@ public final class RunnerService implements AutoCloseable {
      * @param dataDir  database (with the tokens' hashes) lives here
      * @param initialToken the first admin token, asked for only when the database holds no token yet
      * @param engine   engine name: {@code docker}
-     * @param tls      the API's TLS material; null for plain HTTP
+     * @param server   how the API listens (TLS, limits); its host and port are those above
+     * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
      */
     public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
-                          String dockerHost, @CheckForNull TlsSettings tls) {
+                          String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
     }
 
     /** Where the first admin token comes from (generated or read from a file); never logged. */
@@ -63,7 +63,7 @@ public final class RunnerService implements AutoCloseable {
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private ApiServer api;
 
-    public void start(Options o) throws IOException, SQLException {
+    public void start(Options o) throws Exception {
         long t0 = System.nanoTime();
         Database db = Database.open(o.dataDir());
         closeables.push(db);
@@ -87,7 +87,7 @@ public final class RunnerService implements AutoCloseable {
         closeables.push(reconciler);
         Strategies strategies = Strategies.defaults();
         ReleaseCommands commands = new ReleaseCommands();
-        AnalysisRuns analyses = new AnalysisRuns(router, events);
+        AnalysisRuns analyses = new AnalysisRuns(router, events, o.webhooks());
         closeables.push(analyses);
         strategies.register(new CanaryStrategy(analyses, routes, commands));
         strategies.register(new BlueGreenStrategy(analyses, routes, commands));
@@ -98,15 +98,15 @@ public final class RunnerService implements AutoCloseable {
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,
                 id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
-        api = new ApiServer(o.host(), o.port(), access, o.tls());
+        api = new ApiServer(o.server(), access);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
                 tokens, audit);
         closeables.push(api);
         reconciler.start();
         controller.start();
         api.start();
-        LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.tls() == null ? "http" : "https",
-                o.host(), api.port(),
+        LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
+                api.port(),
                 engine.name(), o.dataDir(), (System.nanoTime() - t0) / 1_000_000);
     }
 

@@ -30,8 +30,9 @@ public interface Router extends AutoCloseable {
     void remove(String routeName);
 
     /**
-     * Takes a backend out of rotation (failed health) or puts it back, without changing the spec. A backend
-     * that refuses connections is taken out by the router itself and put back when it accepts again.
+     * Sets the runner's health verdict of a backend without changing the spec (as {@link Backend#healthy()}).
+     * An unhealthy backend still takes traffic when most of its revision looks unhealthy (panic). Backends that
+     * refuse connections or keep failing are ejected by the router itself (see {@link OutlierDetection}).
      */
     void setBackendHealthy(String routeName, String backendId, boolean healthy);
 

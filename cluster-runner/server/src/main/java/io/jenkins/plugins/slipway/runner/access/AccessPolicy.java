@@ -41,7 +41,7 @@ public final class AccessPolicy implements ApiServer.Guard {
     }
 
     @Override
-    public @CheckForNull Caller admit(ApiServer.Request request) {
+    public @CheckForNull Caller admit(ApiServer.Call request) {
         if (!request.path().startsWith("/api/")) {
             return null;
         }
@@ -61,7 +61,7 @@ public final class AccessPolicy implements ApiServer.Guard {
     }
 
     @Override
-    public void answered(ApiServer.Request request, @CheckForNull Caller caller, int status,
+    public void answered(ApiServer.Call request, @CheckForNull Caller caller, int status,
                          @CheckForNull String buildUrl) {
         boolean reads = request.method().equals("GET") || request.method().equals("HEAD");
         boolean refused = status == 401 || status == 403;
@@ -80,7 +80,7 @@ public final class AccessPolicy implements ApiServer.Guard {
         }
     }
 
-    private static Role needed(ApiServer.Request request) {
+    private static Role needed(ApiServer.Call request) {
         if (ADMIN_PATH.matcher(request.path()).matches()) {
             return Role.ADMIN;
         }
@@ -91,7 +91,7 @@ public final class AccessPolicy implements ApiServer.Guard {
     }
 
     /** The app a call is about: named in its path, or owning the release named there; null when none. */
-    private @CheckForNull String app(ApiServer.Request request) {
+    private @CheckForNull String app(ApiServer.Call request) {
         Matcher app = APP_PATH.matcher(request.path());
         if (app.matches()) {
             return app.group(1);
@@ -100,7 +100,7 @@ public final class AccessPolicy implements ApiServer.Guard {
         return release.matches() ? appOfRelease.apply(release.group(1)).orElse(null) : null;
     }
 
-    private static Optional<String> bearer(ApiServer.Request request) {
+    private static Optional<String> bearer(ApiServer.Call request) {
         String header = request.header().apply("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();

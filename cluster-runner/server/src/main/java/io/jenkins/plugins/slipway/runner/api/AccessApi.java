@@ -114,22 +114,22 @@ final class AccessApi {
     }
 
     private void audit(Exchange ex) throws IOException {
-        Map<String, String> query = ex.query();
-        String app = query.get("app");
+        String app = ex.query("app");
+        String limitText = ex.query("limit");
         if (app != null && !AppsApi.APP_NAME.matcher(app).matches()) {
             throw new ApiException(400, new ApiError("invalid audit query", List.of(new ApiError.Problem("app",
                     "must be an app name (1-40 lower-case letters, digits or '-'), got \"" + app + "\""))));
         }
         int limit = DEFAULT_AUDIT_LIMIT;
-        if (query.containsKey("limit")) {
+        if (limitText != null) {
             try {
-                limit = Integer.parseInt(query.get("limit"));
+                limit = Integer.parseInt(limitText);
             } catch (NumberFormatException e) {
                 limit = -1;
             }
             if (limit < 1 || limit > MAX_AUDIT_LIMIT) {
                 throw new ApiException(400, new ApiError("invalid audit query", List.of(new ApiError.Problem("limit",
-                        "must be a whole number 1-" + MAX_AUDIT_LIMIT + ", got \"" + query.get("limit") + "\""))));
+                        "must be a whole number 1-" + MAX_AUDIT_LIMIT + ", got \"" + limitText + "\""))));
             }
         }
         ex.json(200, audit.newest(app, limit));

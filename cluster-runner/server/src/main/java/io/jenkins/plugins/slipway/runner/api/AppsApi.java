@@ -61,7 +61,9 @@ final class AppsApi {
         String name = ex.param(1);
         if (!APP_NAME.matcher(name).matches()) {
             throw new ApiException(400, new ApiError("invalid app name", List.of(new ApiError.Problem("app",
-                    "must be 1-40 lower-case letters, digits or '-', starting with a letter or digit, got \"" + name + "\""))));
+                    "must be 1-40 lower-case letters, digits or '-', starting with a letter or digit, got \""
+                            + (name.length() > 60 ? name.substring(0, 60) + "...\" (" + name.length() + " characters)"
+                            : name + "\"")))));
         }
         return name;
     }
@@ -163,7 +165,7 @@ final class AppsApi {
         if (service == null || service.isBlank()) {
             problems.add(new ApiError.Problem("service", "is required"));
         }
-        if (n == null || !n.isIntegralNumber() || n.asInt() < 0 || n.asInt() > 100) {
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0 || n.asInt() > 100) {
             problems.add(new ApiError.Problem("replicas", "must be a whole number 0-100, got " + n));
         }
         if (!problems.isEmpty()) {

@@ -1,42 +1,72 @@
 package io.jenkins.plugins.slipway.runner.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.access.Caller;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URLDecoder;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.regex.Matcher;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
-/** One request being answered: path parameters, the JSON body, and the ways to answer. */
-final class Exchange {
-    private static final int MAX_BODY = 4 * 1024 * 1024;
+/**
+ * One request being answered: path parameters, headers, the JSON body, and the ways to answer (one JSON or text
+ * answer, or an {@link EventStream}). A handler that returns without answering sends an empty 204.
+ */
+public final class Exchange {
+    /**
+     * Request bodies are small JSON documents: nesting deeper than this or a number longer than this is refused
+     * before any object is built.
+     */
+    private static final ObjectMapper BODY = Json.MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
-    final HttpExchange http;
-    private final Matcher path;
-    private final Caller caller;
-    private int status = 200;
+    static {
+        BODY.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxNumberLength(100).maxStringLength(1024 * 1024).build());
+    }
+
+    private final ApiServer server;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private Matcher path;
+    private boolean answered;
+    private Caller caller;
     private String buildUrl;
 
-    Exchange(HttpExchange http, Matcher path, @CheckForNull Caller caller) {
-        this.http = http;
+    Exchange(ApiServer server, Request request, Response response, Callback callback) {
+        this.server = server;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+    }
+
+    void matched(Matcher path) {
         this.path = path;
+    }
+
+    void caller(@CheckForNull Caller caller) {
         this.caller = caller;
     }
 
     /** Who is calling; null on paths that need no token. */
-    @CheckForNull Caller caller() {
+    public @CheckForNull Caller caller() {
         return caller;
-    }
-
-    /** The status answered (200 until an answer was sent). */
-    int status() {
-        return status;
     }
 
     /** The Jenkins build that made this call, as its body told (the audit log records it). */
@@ -48,64 +78,176 @@ final class Exchange {
         return buildUrl;
     }
 
-    String param(int group) {
+    /** The status answered so far (200 until an answer is set). */
+    int status() {
+        return response.getStatus();
+    }
+
+    /** Group {@code group} of the route's regular expression. */
+    public String param(int group) {
         return path.group(group);
     }
 
-    /** The query parameters, decoded; the first value of a name repeated. */
-    Map<String, String> query() {
-        Map<String, String> out = new LinkedHashMap<>();
-        String raw = http.getRequestURI().getRawQuery();
-        if (raw != null) {
-            for (String kv : raw.split("&")) {
-                int eq = kv.indexOf('=');
-                String key = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-                out.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+    public String method() {
+        return request.getMethod();
     }
 
-    /** The request body as JSON; {@code {}} when empty. */
-    JsonNode body() throws IOException {
-        byte[] bytes = http.getRequestBody().readNBytes(MAX_BODY + 1);
-        if (bytes.length > MAX_BODY) {
-            throw new ApiException(413, "request body larger than " + MAX_BODY / 1024 / 1024 + " MiB");
+    /** The decoded path, without the query. */
+    public String path() {
+        return Request.getPathInContext(request);
+    }
+
+    /** The first value of a request header, or null. */
+    public String requestHeader(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String query(String name) {
+        return Request.extractQueryParameters(request).getValue(name);
+    }
+
+    /** The address the request came from. */
+    public String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    /** The client's TLS certificate chain; empty without TLS or without a client certificate. */
+    public List<X509Certificate> peerCertificates() {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
+                && ssl.peerCertificates() != null) {
+            return List.of(ssl.peerCertificates());
         }
+        return List.of();
+    }
+
+    /**
+     * The request body as a JSON object; {@code {}} when empty. Refuses (400) a body that is not JSON or not an
+     * object ({@code null}, a list, a number), naming the body.
+     */
+    public JsonNode body() {
+        byte[] bytes = bytes();
         if (bytes.length == 0) {
-            return Json.MAPPER.createObjectNode();
+            return BODY.createObjectNode();
         }
+        JsonNode node;
         try {
-            return Json.MAPPER.readTree(bytes);
+            node = BODY.readTree(bytes);
         } catch (IOException e) {
-            throw new ApiException(400, "request body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ApiException(400, new ApiError("request body is not JSON: " + firstLine(e),
+                    List.of(new ApiError.Problem("body", "must be a JSON object"))));
         }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(400, new ApiError("request body must be a JSON object, got "
+                    + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString()
+                    .toLowerCase(java.util.Locale.ROOT)), List.of(new ApiError.Problem("body", "must be a JSON object"))));
+        }
+        return node;
     }
 
-    <T> T body(Class<T> type) throws IOException {
+    /** The request body as a JSON object of {@code type}; refuses (400) anything else, {@code null} included. */
+    public <T> T body(Class<T> type) {
         JsonNode node = body();
         try {
-            return Json.MAPPER.treeToValue(node, type);
-        } catch (IOException e) {
-            throw new ApiException(400, "request body does not match " + type.getSimpleName() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            return BODY.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            String where = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body") : "body";
+            throw new ApiException(400, new ApiError("request body does not match " + type.getSimpleName(),
+                    List.of(new ApiError.Problem(where, "has the wrong type: " + e.getOriginalMessage()
+                            .lines().findFirst().orElse("")))));
         }
     }
 
-    void json(int status, Object value) throws IOException {
+    private byte[] bytes() {
+        long limit = server.options().maxBodyBytes();
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw tooLarge(limit);
+            }
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiException a) {
+                throw a;
+            }
+            HttpException http = HttpException.asHttpException(e);
+            if (http != null && http.getCode() == 413) {
+                throw tooLarge(limit);
+            }
+            throw new ApiException(400, "could not read the request body: " + firstLine(e));
+        }
+    }
+
+    private static ApiException tooLarge(long limit) {
+        return new ApiException(413, "request body too large: the runner accepts at most " + limit / 1024 + " KiB");
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
+    }
+
+    public void json(int status, Object value) {
         send(status, "application/json", Json.write(value).getBytes(StandardCharsets.UTF_8));
     }
 
-    void text(int status, String contentType, String body) throws IOException {
+    public void text(int status, String contentType, String body) {
         send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void send(int status, String contentType, byte[] body) throws IOException {
-        http.getResponseHeaders().set("Content-Type", contentType);
-        this.status = status;
-        http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = http.getResponseBody()) {
-            out.write(body);
+    /**
+     * Answers 200 with {@code text/event-stream} and keeps the exchange open after the handler returns, without a
+     * thread, until {@link EventStream#end()} or the reader goes away.
+     */
+    public EventStream eventStream() {
+        claim();
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        return new EventStream(response, callback, server.keepaliveScheduler());
+    }
+
+    private void send(int status, String contentType, byte[] body) {
+        claim();
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    private void claim() {
+        if (answered) {
+            throw new IllegalStateException("already answered");
         }
+        answered = true;
+    }
+
+    /** After the handler returned: an exchange it did not answer ends as 204. */
+    void finish() {
+        if (!answered) {
+            answered = true;
+            response.setStatus(204);
+            callback.succeeded();
+        }
+    }
+
+    /** Answers a refusal, or (when an answer has begun) cuts the exchange off. */
+    void fail(int status, ApiError error) {
+        if (answered || response.isCommitted()) {
+            // The answer already owns the callback; it completes (or fails) with its own write.
+            return;
+        }
+        answered = true;
+        write(response, status, error, callback);
+    }
+
+    static void write(Response response, int status, ApiError error, Callback callback) {
+        byte[] body = Json.write(error).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

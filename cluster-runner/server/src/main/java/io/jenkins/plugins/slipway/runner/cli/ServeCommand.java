@@ -1,11 +1,15 @@
 package io.jenkins.plugins.slipway.runner.cli;
 
 import io.jenkins.plugins.slipway.runner.RunnerService;
+import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
+import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.api.tls.TlsOptions;
 import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -53,6 +57,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE}).")
     String engine;
 
+    @Option(names = "--webhook-allow", paramLabel = "CIDR|HOST",
+            description = {"Lets webhook analyses reach this address range or host (repeatable).",
+                    "By default they reach public addresses only: not loopback, link-local (cloud metadata),",
+                    "private or reserved ones."})
+    List<String> webhookAllow = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -67,8 +77,12 @@ final class ServeCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dataDir);
             tls = new TlsOptions(tlsCert, tlsKey, tlsSelfSigned, tlsClientCa).settings(dataDir, host);
+            ServerOptions server = ServerOptions.plain(host, port);
+            if (tls != null) {
+                server = server.withTls(new ServerOptions.Tls(tls.sslContext(), tls.needClientAuth()));
+            }
             service.start(new RunnerService.Options(host, port, dataDir, () -> TokenFile.initial(token, dataDir, err),
-                    engine, dockerHost, tls));
+                    engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow)));
         } catch (Exception e) {
             err.println("slipway-runner: cannot start: " + e.getMessage());
             service.close();

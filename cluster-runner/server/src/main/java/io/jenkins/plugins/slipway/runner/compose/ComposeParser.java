@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpecParser;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -24,7 +25,13 @@ import java.util.regex.Pattern;
  * file is refused, so a user fixes them all in one go; keys outside the supported subset become warnings.
  */
 public final class ComposeParser {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Most replicas of one service: as many as {@code POST /scale} allows. */
+    static final int MAX_REPLICAS = 100;
+    /** Longest duration any Compose key takes (a year); longer ones are typing mistakes or overflow attempts. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+    private static final double MAX_CPUS = 1024;
+    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,510}");
+    private static final ObjectMapper YAML = ComposeYaml.mapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
     private static final Set<String> TOP = Set.of("services", "version", "name", "x-slipway");
@@ -59,12 +66,17 @@ public final class ComposeParser {
         Problems p = new Problems();
         JsonNode root;
         try {
-            root = yaml == null ? null : YAML.readTree(yaml);
+            root = yaml == null ? null : ComposeYaml.read(YAML, yaml);
+        } catch (ComposeYaml.AliasException e) {
+            throw new ComposeException(List.of(new ApiError.Problem(e.path(), e.getMessage())));
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
             throw new ComposeException(List.of(new ApiError.Problem("compose",
-                    "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+                    "is not valid YAML" + where + ": " + printable(e.getOriginalMessage()))));
+        } catch (IOException | org.yaml.snakeyaml.error.YAMLException e) {
+            throw new ComposeException(List.of(new ApiError.Problem("compose",
+                    "is not valid YAML: " + printable(String.valueOf(e.getMessage())))));
         }
         if (root == null || !root.isObject()) {
             throw new ComposeException(List.of(new ApiError.Problem("compose", "must be a YAML mapping with a services: key")));
@@ -110,6 +122,10 @@ public final class ComposeParser {
         String image = images != null && images.containsKey(name) ? images.get(name) : text(n, "image", path, p);
         if (image == null || image.isBlank()) {
             p.error(path + ".image", "is required (or pass images." + name + ")");
+        } else if (!IMAGE.matcher(image).matches()) {
+            p.error(images != null && images.containsKey(name) ? "images." + name : path + ".image",
+                    "must be an image reference like registry:5000/repo/name:tag or name@sha256:digest, got \""
+                    + printable(image) + "\"");
         }
         List<String> command = stringList(n.get("command"), path + ".command", p);
         List<String> entrypoint = stringList(n.get("entrypoint"), path + ".entrypoint", p);
@@ -132,7 +148,7 @@ public final class ComposeParser {
         JsonNode deploy = n.get("deploy");
         if (deploy != null && mapping(deploy, path + ".deploy", p)) {
             unknownKeys(deploy, path + ".deploy", DEPLOY, p);
-            replicas = wholeNumber(deploy.get("replicas"), path + ".deploy.replicas", p, 0, 1);
+            replicas = wholeNumber(deploy.get("replicas"), path + ".deploy.replicas", p, 0, MAX_REPLICAS, 1);
             JsonNode resources = deploy.get("resources");
             if (resources != null && mapping(resources, path + ".deploy.resources", p)) {
                 unknownKeys(resources, path + ".deploy.resources", Set.of("limits", "reservations"), p);
@@ -228,7 +244,7 @@ public final class ComposeParser {
         return new ServiceSpec.Healthcheck(test,
                 duration(n.get("interval"), path + ".interval", p, Duration.ofSeconds(30)),
                 duration(n.get("timeout"), path + ".timeout", p, Duration.ofSeconds(30)),
-                wholeNumber(n.get("retries"), path + ".retries", p, 0, 3),
+                wholeNumber(n.get("retries"), path + ".retries", p, 0, 1000, 3),
                 duration(n.get("start_period"), path + ".start_period", p, Duration.ZERO), disabled);
     }
 
@@ -249,7 +265,7 @@ public final class ComposeParser {
         }
         return new ServiceSpec.RestartPolicy(condition,
                 duration(n.get("delay"), path + ".delay", p, Duration.ofSeconds(1)),
-                wholeNumber(n.get("max_attempts"), path + ".max_attempts", p, 0, 0),
+                wholeNumber(n.get("max_attempts"), path + ".max_attempts", p, 0, 1_000_000, 0),
                 duration(n.get("window"), path + ".window", p, Duration.ZERO));
     }
 
@@ -259,7 +275,7 @@ public final class ComposeParser {
             return d;
         }
         unknownKeys(n, path, UPDATE, p);
-        int parallelism = wholeNumber(n.get("parallelism"), path + ".parallelism", p, 1, d.parallelism());
+        int parallelism = wholeNumber(n.get("parallelism"), path + ".parallelism", p, 1, MAX_REPLICAS, d.parallelism());
         ServiceSpec.UpdateConfig.Order order = d.order();
         String o = text(n, "order", path, p);
         if (o != null) {
@@ -310,17 +326,19 @@ public final class ComposeParser {
             p.error(path + "." + key, "must be a string, got " + describe(n));
             return null;
         }
-        return n.asText();
+        return clean(n.asText(), path + "." + key, p);
     }
 
-    private static int wholeNumber(JsonNode n, String path, Problems p, int min, int dflt) {
+    private static int wholeNumber(JsonNode n, String path, Problems p, int min, int max, int dflt) {
         if (n == null || n.isNull()) {
             return dflt;
         }
-        if (n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= min) {
+        if (n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= min && n.asInt() <= max) {
             return n.asInt();
         }
-        p.error(path, "must be a whole number >= " + min + ", got " + describe(n));
+        p.error(path, n.isIntegralNumber() && (!n.canConvertToInt() || n.asInt() > max)
+                ? "must be a whole number from " + min + " to " + max + ", got " + describe(n)
+                : "must be a whole number >= " + min + ", got " + describe(n));
         return dflt;
     }
 
@@ -329,7 +347,7 @@ public final class ComposeParser {
             p.error(path, "is required");
             return 0;
         }
-        if (n.isIntegralNumber() && n.asInt() >= 1 && n.asInt() <= 65535) {
+        if (n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 && n.asInt() <= 65535) {
             return n.asInt();
         }
         p.error(path, "must be a port number 1-65535, got " + describe(n));
@@ -359,8 +377,12 @@ public final class ComposeParser {
     }
 
     private static Duration healthTimeout(JsonNode n, String path, Problems p) {
-        Duration d = duration(n, path, p, null);
+        if (n == null || n.isNull()) {
+            return ServiceSpec.Route.DEFAULT_HEALTH_TIMEOUT;
+        }
+        Duration d = parseDuration(n);
         if (d == null) {
+            p.error(path, "must be a duration like 10s, 1m30s or 500ms, got " + describe(n));
             return ServiceSpec.Route.DEFAULT_HEALTH_TIMEOUT;
         }
         if (d.isZero() || d.isNegative() || d.compareTo(MAX_HEALTH_TIMEOUT) > 0) {
@@ -375,20 +397,34 @@ public final class ComposeParser {
         if (n == null || n.isNull()) {
             return dflt;
         }
-        Duration d = n.isIntegralNumber() ? Duration.ofSeconds(n.asLong()) : n.isTextual() ? Durations.parse(n.asText()) : null;
+        Duration d = parseDuration(n);
         if (d == null) {
             p.error(path, "must be a duration like 10s, 1m30s or 500ms, got " + describe(n));
             return dflt;
         }
+        if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            p.error(path, "must be a duration from 0 to " + MAX_DURATION.toDays() + " days, got " + describe(n));
+            return dflt;
+        }
         return d;
+    }
+
+    /** Whole seconds or a duration text; null when it is neither (or too large for a {@link Duration}). */
+    private static Duration parseDuration(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return n.canConvertToLong() && Math.abs(n.asLong()) <= Long.MAX_VALUE / 1_000_000_000L
+                    ? Duration.ofSeconds(n.asLong()) : null;
+        }
+        return n.isTextual() ? Durations.parse(n.asText()) : null;
     }
 
     private static long bytes(JsonNode n, String path, Problems p) {
         if (n == null || n.isNull()) {
             return 0;
         }
-        long b = n.isIntegralNumber() ? n.asLong() : n.isTextual() ? Durations.parseBytes(n.asText()) : -1;
-        if (b < 0) {
+        long b = n.isIntegralNumber() && n.canConvertToLong() ? n.asLong()
+                : n.isTextual() ? Durations.parseBytes(n.asText()) : -1;
+        if (b <= 0 || b >= Long.MAX_VALUE / 2) {
             p.error(path, "must be a size like 512m or 1g, got " + describe(n));
             return 0;
         }
@@ -400,14 +436,14 @@ public final class ComposeParser {
             return 0;
         }
         try {
-            double v = n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
-            if (v > 0) {
+            double v = n.isNumber() ? n.asDouble() : n.isTextual() ? Double.parseDouble(n.asText()) : -1;
+            if (v > 0 && v <= MAX_CPUS) {
                 return (long) (v * 1e9);
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        p.error(path, "must be a number of CPUs > 0 like 0.5, got " + describe(n));
+        p.error(path, "must be a number of CPUs > 0 and at most " + (int) MAX_CPUS + ", like 0.5, got " + describe(n));
         return 0;
     }
 
@@ -429,7 +465,7 @@ public final class ComposeParser {
             if (!e.isValueNode() || e.isNull()) {
                 p.error(path + "[" + i + "]", "must be a string, got " + describe(e));
             } else {
-                out.add(e.asText());
+                out.add(clean(e.asText(), path + "[" + i + "]", p));
             }
         }
         return out;
@@ -446,12 +482,16 @@ public final class ComposeParser {
                 if (!v.isValueNode()) {
                     p.error(path + "." + e.getKey(), "must be a string, got " + describe(v));
                 } else {
-                    out.put(e.getKey(), v.isNull() ? "" : v.asText());
+                    out.put(clean(e.getKey(), path, p), v.isNull() ? "" : clean(v.asText(), path + "." + e.getKey(), p));
                 }
             });
         } else if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
-                String item = n.get(i).asText();
+                if (!n.get(i).isValueNode()) {
+                    p.error(path + "[" + i + "]", "must be KEY=VALUE, got " + describe(n.get(i)));
+                    continue;
+                }
+                String item = clean(n.get(i).asText(), path + "[" + i + "]", p);
                 int eq = item.indexOf('=');
                 if (eq <= 0) {
                     p.error(path + "[" + i + "]", "must be KEY=VALUE, got \"" + item + "\"");
@@ -505,9 +545,30 @@ public final class ComposeParser {
         return out;
     }
 
+    /** A string the engine can take: no NUL or other control character but tab and newline. */
+    private static String clean(String s, String path, Problems p) {
+        if (s.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f)) {
+            p.error(path, "must not contain NUL or other control characters, got \"" + printable(s) + "\"");
+        }
+        return s;
+    }
+
+    /** {@code s} for a message: control characters escaped, at most 100 characters. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(100).forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 100 ? b + "..." : b.toString();
+    }
+
     private static String describe(JsonNode n) {
         if (n.getNodeType() == JsonNodeType.STRING) {
-            return "\"" + n.asText() + "\"";
+            return "\"" + printable(n.asText()) + "\"";
         }
         return n.isContainerNode() ? (n.isArray() ? "a list" : "a mapping") : n.toString();
     }

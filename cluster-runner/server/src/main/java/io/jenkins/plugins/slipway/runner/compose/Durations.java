@@ -14,7 +14,7 @@ public final class Durations {
 
     /** Parses a duration, or returns null when the text is not one. */
     public static Duration parse(String text) {
-        String t = text.trim();
+        String t = text.strip();
         if (t.isEmpty()) {
             return null;
         }
@@ -41,7 +41,7 @@ public final class Durations {
 
     /** Parses a byte size ({@code 512m}, {@code 1g}, {@code 1048576}), or returns -1 when the text is not one. */
     public static long parseBytes(String text) {
-        Matcher m = SIZE.matcher(text.trim());
+        Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) {
             return -1;
         }

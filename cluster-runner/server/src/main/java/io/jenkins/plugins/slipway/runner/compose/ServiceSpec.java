@@ -79,9 +79,10 @@ public record ServiceSpec(String name, String image, List<String> command, List<
      */
     public record Route(int port, int targetPort, String healthPath, Duration healthTimeout) {
         public static final String DEFAULT_HEALTH_PATH = "/";
-        public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(1);
+        /** Generous: on a busy machine a healthy replica may take seconds to be scheduled and answer. */
+        public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
-        /** A route probed with the defaults: {@code GET /} within 1 s. */
+        /** A route probed with the defaults: {@code GET /} within 5 s. */
         public Route(int port, int targetPort) {
             this(port, targetPort, DEFAULT_HEALTH_PATH, DEFAULT_HEALTH_TIMEOUT);
         }

@@ -15,13 +15,29 @@ import java.util.concurrent.TimeoutException;
 /**
  * Decides whether a running replica is ready: the engine's health check when the service has one, else an
  * HTTP GET of the route's {@code healthPath} on its target port through its 127.0.0.1 published port, answering
- * 2xx/3xx within the route's {@code healthTimeout}, else running is enough.
+ * 2xx/3xx within the route's {@code healthTimeout}, else running is enough. HTTP probe results go through
+ * {@link ProbeHysteresis}: one slow probe on a busy machine does not make a ready replica unready. (The engine's
+ * health check has retries of its own.)
  */
 final class HealthProbe {
     private final HttpClient http = HttpClient.newBuilder().build();
+    private final ProbeHysteresis hysteresis = new ProbeHysteresis();
 
-    /** Verdict and how it was reached. */
-    record Verdict(boolean healthy, String detail) {
+    /**
+     * Verdict and how it was reached.
+     *
+     * @param servedBefore the replica was ready at some point since it started (so it is worth keeping in its
+     *                     route, marked unhealthy, when it is not ready now)
+     */
+    record Verdict(boolean healthy, String detail, boolean servedBefore) {
+        Verdict(boolean healthy, String detail) {
+            this(healthy, detail, healthy);
+        }
+    }
+
+    /** Forgets the probe history of replicas not in {@code replicaIds}. */
+    void retainOnly(java.util.Set<String> replicaIds) {
+        hysteresis.retainOnly(replicaIds);
     }
 
     Verdict check(Replica r, ServiceSpec spec) {
@@ -29,15 +45,22 @@ final class HealthProbe {
             return new Verdict(false, "container " + r.state().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (r.health() != Replica.Health.NONE) {
-            return new Verdict(r.health() == Replica.Health.HEALTHY,
-                    "health check " + r.health().name().toLowerCase(java.util.Locale.ROOT));
+            ProbeHysteresis.Result engine = hysteresis.record(r.id(), r.health() == Replica.Health.HEALTHY);
+            return new Verdict(engine.ready(), "health check " + r.health().name().toLowerCase(java.util.Locale.ROOT),
+                    engine.servedBefore());
         }
         if (spec != null && spec.route() != null) {
             Integer hostPort = r.hostPorts().get(spec.route().targetPort());
             if (hostPort == null) {
                 return new Verdict(false, "port " + spec.route().targetPort() + " not published");
             }
-            return probe(hostPort, spec.route());
+            Verdict once = probe(hostPort, spec.route());
+            ProbeHysteresis.Result streak = hysteresis.observe(r.id(), once.healthy());
+            if (once.healthy() || !streak.ready()) {
+                return new Verdict(streak.ready(), once.detail(), streak.servedBefore());
+            }
+            return new Verdict(true, once.detail() + " (" + streak.failures() + " of "
+                    + ProbeHysteresis.FAILURES_TO_UNREADY + " failures in a row: still ready)", true);
         }
         return new Verdict(true, "running, no health check");
     }

@@ -130,7 +130,9 @@ public final class Reconciler implements AutoCloseable {
             }
             return m;
         });
-        Map<String, List<Replica>> actual = engine.list(Map.of(Labels.RUNNER, runnerId)).stream()
+        List<Replica> listed = engine.list(Map.of(Labels.RUNNER, runnerId));
+        probe.retainOnly(listed.stream().map(Replica::id).collect(Collectors.toSet()));
+        Map<String, List<Replica>> actual = listed.stream()
                 .filter(r -> r.app() != null)
                 .collect(Collectors.groupingBy(Replica::app));
         Set<String> names = new TreeSet<>(desired.keySet());
@@ -223,7 +225,7 @@ public final class Reconciler implements AutoCloseable {
     private ObservedReplica observe(Replica c, ServiceSpec spec) {
         HealthProbe.Verdict v = probe.check(c, spec);
         int hostPort = spec.route() == null ? 0 : c.hostPorts().getOrDefault(spec.route().targetPort(), 0);
-        return new ObservedReplica(c, v.healthy(), v.detail(), hostPort);
+        return new ObservedReplica(c, v.healthy(), v.detail(), hostPort, v.servedBefore());
     }
 
     private void replaceIfPolicyAllows(Slot slot, ServiceSpec spec, Replica c) {

@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.routing.Router;
+import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,18 +40,25 @@ public final class AnalysisRuns implements AutoCloseable {
     });
     private final AnalysisScheduler scheduler = AnalysisScheduler.of(executor, Clock.systemUTC());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final WebhookPolicy webhooks;
     private final Map<String, ReleaseAnalyses> byRelease = new ConcurrentHashMap<>();
     /** Phase of each release as its last pass left it: the phase its measurement events carry. */
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
 
     public AnalysisRuns(Router router, EventLog events) {
+        this(router, events, WebhookPolicy.publicOnly());
+    }
+
+    /** Runs whose webhooks may reach only what {@code webhooks} allows ({@code serve --webhook-allow}). */
+    public AnalysisRuns(Router router, EventLog events, WebhookPolicy webhooks) {
         this.router = router;
         this.events = events;
+        this.webhooks = webhooks;
     }
 
     /** The analyses of a release, created when first asked for. */
     public ReleaseAnalyses of(String releaseId, String app) {
-        return byRelease.computeIfAbsent(releaseId, id -> new ReleaseAnalyses(router::snapshot, http, scheduler,
+        return byRelease.computeIfAbsent(releaseId, id -> new ReleaseAnalyses(router::snapshot, http, webhooks, scheduler,
                 new ReleaseAnalyses.Listener() {
                     @Override
                     public void measured(ReleaseAnalyses.Slot slot, Measurement m) {

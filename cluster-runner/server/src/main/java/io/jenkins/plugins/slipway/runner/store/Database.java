@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +28,21 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private final Connection connection;
+    private final String url;
     private final ReentrantLock lock = new ReentrantLock();
+    private Connection connection;
+    /** H2 closes a database whose file could not be written (a full disk): the next call opens it again. */
+    private boolean broken;
 
-    private Database(Connection connection) {
+    private Database(String url, Connection connection) {
+        this.url = url;
         this.connection = connection;
     }
 
     /** Opens (creating when absent) {@code dir/runner.mv.db} and migrates it to the latest schema. */
     public static Database open(Path dir) throws SQLException, IOException {
         String url = "jdbc:h2:file:" + dir.resolve("runner").toAbsolutePath() + ";WRITE_DELAY=0";
-        Database db = new Database(DriverManager.getConnection(url, "slipway", ""));
+        Database db = new Database(url, DriverManager.getConnection(url, "slipway", ""));
         db.migrate();
         return db;
     }
@@ -52,22 +57,51 @@ public final class Database implements AutoCloseable {
     public <T> T tx(Work<T> work) {
         lock.lock();
         try {
-            connection.setAutoCommit(false);
+            Connection c = connection();
+            c.setAutoCommit(false);
             try {
-                T result = work.run(connection);
-                connection.commit();
+                T result = work.run(c);
+                c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException closed) {
+                    broken = true;
+                }
             }
         } catch (SQLException e) {
+            broken |= StoreException.isStorageFailure(e) || e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED;
             throw new StoreException("database call failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The connection, opened again when the last call left the database closed: H2 closes it when a write fails
+     * (the disk is full), and what was committed before is intact in the file, so opening it again is all the
+     * recovery there is. While the disk stays full the writes fail again; when space returns they succeed.
+     */
+    private Connection connection() throws SQLException {
+        if (broken || connection.isClosed()) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the failed connection: {}", e.getMessage());
+            }
+            connection = DriverManager.getConnection(url, "slipway", "");
+            broken = false;
+            LOG.info("Database opened again after a failed write");
+        }
+        return connection;
     }
 
     private void migrate() throws SQLException, IOException {

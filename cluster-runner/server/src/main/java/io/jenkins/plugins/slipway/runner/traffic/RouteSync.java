@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.runner.traffic;
 
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.routing.Backend;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
@@ -23,9 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the router's routes match the desired state: for each routed service, the healthy replicas of the
- * revisions that have a weight become backends, with the weights renormalised over the revisions that have
- * at least one healthy backend, so no request is sent to a revision with nothing to answer it.
+ * Makes the router's routes match the desired state: for each routed service, the running replicas of the
+ * revisions that have a weight become backends, each with the runner's health verdict, and the weights are
+ * renormalised over the revisions that have at least one backend, so no request is sent to a revision with
+ * nothing to answer it.
+ * <p>
+ * A replica that was ready once and fails its probes now stays a backend, marked unhealthy: the router leaves it
+ * alone while enough of its revision is healthy and uses it when most of it looks unhealthy (panic mode), so
+ * probes slowed down by a busy machine never empty a route nor silently drop a revision with weight. A replica
+ * that was never ready (still starting) is not a backend yet.
  */
 public final class RouteSync {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSync.class);
@@ -192,31 +199,29 @@ public final class RouteSync {
             }
         }
         List<Backend> backends = new ArrayList<>();
-        Map<Integer, Integer> healthyCount = new HashMap<>();
+        Map<Integer, Integer> routableCount = new HashMap<>();
         Map<Integer, Integer> weights = new LinkedHashMap<>();
         for (ReplicaSet set : sets) {
             for (ObservedReplica r : observed) {
-                if (r.replica().service().equals(service) && r.replica().revision() == set.revision()
-                        && r.replica().index() <= set.replicas() && r.healthy() && r.hostPort() > 0) {
-                    healthyCount.merge(set.revision(), 1, Integer::sum);
+                if (inSet(r, service, set.revision(), set.replicas()) && routable(r)) {
+                    routableCount.merge(set.revision(), 1, Integer::sum);
                     if (set.weight() > 0 || matched.contains(String.valueOf(set.revision()))) {
-                        backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), "127.0.0.1", r.hostPort()));
+                        backends.add(backend(r, set.revision()));
                     }
                 }
             }
-            if (set.weight() > 0 && healthyCount.getOrDefault(set.revision(), 0) > 0) {
+            if (set.weight() > 0 && routableCount.getOrDefault(set.revision(), 0) > 0) {
                 weights.put(set.revision(), set.weight());
             }
         }
-        if (weights.isEmpty() && !healthyCount.isEmpty()) {
-            // Nothing with a weight can answer: serve from whatever is healthy rather than fail every request.
-            weights.putAll(healthyCount);
+        if (weights.isEmpty() && !routableCount.isEmpty()) {
+            // Nothing with a weight can answer: serve from whatever runs rather than fail every request.
+            weights.putAll(routableCount);
             backends.clear();
             for (ReplicaSet set : sets) {
                 for (ObservedReplica r : observed) {
-                    if (r.replica().service().equals(service) && r.replica().revision() == set.revision()
-                            && r.replica().index() <= set.replicas() && r.healthy() && r.hostPort() > 0) {
-                        backends.add(new Backend(r.replica().id(), String.valueOf(set.revision()), "127.0.0.1", r.hostPort()));
+                    if (inSet(r, service, set.revision(), set.replicas()) && routable(r)) {
+                        backends.add(backend(r, set.revision()));
                     }
                 }
             }
@@ -227,20 +232,33 @@ public final class RouteSync {
         return new RouteSpec(name, bindHost, route.port(), backends, normalised, matches, extra != null && extra.sticky());
     }
 
-    /** The preview route: the healthy replicas of the preview revision alone. */
+    /** The preview route: the replicas of the preview revision alone. */
     private RouteSpec previewSpec(String name, ReleaseRouting extra, String service, List<ReplicaSet> sets,
                                   List<ObservedReplica> observed) {
         int revision = extra.previewRevision();
         int replicas = sets.stream().filter(s -> s.revision() == revision).mapToInt(ReplicaSet::replicas).sum();
         List<Backend> backends = new ArrayList<>();
         for (ObservedReplica r : observed) {
-            if (r.replica().service().equals(service) && r.replica().revision() == revision
-                    && r.replica().index() <= replicas && r.healthy() && r.hostPort() > 0) {
-                backends.add(new Backend(r.replica().id(), String.valueOf(revision), "127.0.0.1", r.hostPort()));
+            if (inSet(r, service, revision, replicas) && routable(r)) {
+                backends.add(backend(r, revision));
             }
         }
         backends.sort(java.util.Comparator.comparing(Backend::id));
         return new RouteSpec(name, bindHost, extra.previewPort(), backends, Map.of(String.valueOf(revision), 100),
                 List.of(), false);
+    }
+
+    private static boolean inSet(ObservedReplica r, String service, int revision, int replicas) {
+        return r.replica().service().equals(service) && r.replica().revision() == revision
+                && r.replica().index() <= replicas;
+    }
+
+    /** Running, published, and ready now or ready before (then a backend marked unhealthy). */
+    private static boolean routable(ObservedReplica r) {
+        return r.hostPort() > 0 && r.replica().state() == Replica.State.RUNNING && (r.healthy() || r.servedBefore());
+    }
+
+    private static Backend backend(ObservedReplica r, int revision) {
+        return new Backend(r.replica().id(), String.valueOf(revision), "127.0.0.1", r.hostPort(), r.healthy());
     }
 }

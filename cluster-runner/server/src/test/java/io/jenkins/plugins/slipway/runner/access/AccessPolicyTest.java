@@ -43,7 +43,7 @@ class AccessPolicyTest {
         db.close();
     }
 
-    private static ApiServer.Request request(String method, String path, String token, String buildUrl) {
+    private static ApiServer.Call request(String method, String path, String token, String buildUrl) {
         Map<String, String> headers = new java.util.HashMap<>();
         if (token != null) {
             headers.put("Authorization", "Bearer " + token);
@@ -51,7 +51,7 @@ class AccessPolicyTest {
         if (buildUrl != null) {
             headers.put(AccessPolicy.BUILD_URL_HEADER, buildUrl);
         }
-        return new ApiServer.Request(method, path, headers::get, "127.0.0.1");
+        return new ApiServer.Call(method, path, headers::get, "127.0.0.1");
     }
 
     private int status(String method, String path, String token) {

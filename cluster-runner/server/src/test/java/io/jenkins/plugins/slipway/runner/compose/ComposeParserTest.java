@@ -195,17 +195,17 @@ class ComposeParserTest {
     }
 
     @Test
-    void routeProbesGetSlashWithinOneSecondByDefault() throws Exception {
+    void routeProbesGetSlashWithinFiveSecondsByDefault() throws Exception {
         ServiceSpec.Route route = parser.parse(routed(""), Map.of()).spec().services().get("web").route();
-        assertThat(route).isEqualTo(new ServiceSpec.Route(8000, 8080, "/", Duration.ofSeconds(1)));
+        assertThat(route).isEqualTo(new ServiceSpec.Route(8000, 8080, "/", Duration.ofSeconds(5)));
         // Deployer hashes the spec's text: a route with the default probe must read as it did before the probe keys.
         assertThat(route).hasToString("Route[port=8000, targetPort=8080]");
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "healthPath: /healthz                   | /healthz            | 1000",
-            "healthPath: \"/ready?deep=1&x=%20\"     | /ready?deep=1&x=%20 | 1000",
+            "healthPath: /healthz                   | /healthz            | 5000",
+            "healthPath: \"/ready?deep=1&x=%20\"     | /ready?deep=1&x=%20 | 5000",
             "healthTimeout: 250ms                    | /                   | 250",
             "healthTimeout: 10s                      | /                   | 10000",
             "healthTimeout: 3                        | /                   | 3000",

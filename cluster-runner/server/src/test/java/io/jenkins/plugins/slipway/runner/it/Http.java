@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** Plain HTTP calls for what the typed client hides: status codes, raw bodies, the route. */
 public final class Http {
-    public static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Timeouts allow for a busy machine (the suite runs with stress-ng beside it): they catch hangs, not slowness. */
+    public static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private Http() {
     }
@@ -30,7 +31,7 @@ public final class Http {
     /** GET on a route; null when the request failed without an answer. */
     public static HttpResponse<String> get(String url) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;

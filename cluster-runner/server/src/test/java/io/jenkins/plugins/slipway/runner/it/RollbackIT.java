@@ -57,18 +57,18 @@ class RollbackIT {
         String app = ABORTED;
         try {
             DeployResponse first = client.deploy(app, new DeployRequest(Apps.web(good, 1, port, "", health), Map.of(), null));
-            assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(180)).phase()).isEqualTo(Phase.Succeeded);
             DeployResponse stuck = client.deploy(app, new DeployRequest(Apps.web(never, 1, port, """
                     update_config: {monitor: 5m}
                     """, health), Map.of(), null));
-            await().atMost(Duration.ofSeconds(30)).until(() -> client.release(stuck.release()).step() == 1);
+            await().atMost(Duration.ofSeconds(90)).until(() -> client.release(stuck.release()).step() == 1);
             assertThat(Http.send("POST", runner.url() + "/api/v1/releases/" + stuck.release() + "/promote",
                     runner.token(), "{}").statusCode()).isEqualTo(409);
             client.abort(stuck.release(), "changed my mind");
-            assertThat(Apps.awaitEnd(client, stuck.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Aborted);
+            assertThat(Apps.awaitEnd(client, stuck.release(), Duration.ofSeconds(180)).phase()).isEqualTo(Phase.Aborted);
             assertThat(client.release(stuck.release()).message()).contains("back at revision 1").contains("changed my mind");
             assertThat(client.app(app).revision()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app)
+            await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(app)
                     .equals(List.of("slipway-it-abort-web-1-1 1 running")));
             assertThat(Http.send("POST", runner.url() + "/api/v1/releases/" + stuck.release() + "/abort",
                     runner.token(), "{}").statusCode()).isEqualTo(409);
@@ -90,7 +90,7 @@ class RollbackIT {
         String good = fixture.image("v1");
         String never = Docker.image("never", false);
         DeployResponse first = client.deploy(APP, new DeployRequest(Apps.web(good, 2, port, "", health), Map.of(), null));
-        assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+        assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(180)).phase()).isEqualTo(Phase.Succeeded);
 
         Path file = Files.createTempFile("it-rollback-", ".yml");
         Files.writeString(file, Apps.web(never, 2, port, """
@@ -115,7 +115,7 @@ class RollbackIT {
         AppStatus status = client.app(APP);
         assertThat(status.revision()).isEqualTo(1);
         assertThat(client.release(status.currentRelease()).phase()).isEqualTo(Phase.RolledBack);
-        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(APP).equals(List.of(
                 "slipway-it-rollback-web-1-1 1 running", "slipway-it-rollback-web-1-2 1 running")));
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
     }

@@ -64,14 +64,14 @@ class RollingUpdateIT {
                 """;
         try {
             DeployResponse first = client.deploy(app, new DeployRequest(three.formatted(v1, web, api), Map.of(), null));
-            assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+            assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(180)).phase()).isEqualTo(Phase.Succeeded);
             String two = three.formatted(v2, web, api);
             two = two.substring(0, two.indexOf("  worker:"));
             DeployResponse second = client.deploy(app, new DeployRequest(two, Map.of(), null));
-            ReleaseStatus end = Apps.awaitEnd(client, second.release(), Duration.ofSeconds(90));
+            ReleaseStatus end = Apps.awaitEnd(client, second.release(), Duration.ofSeconds(270));
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
             assertThat(end.stepCount()).isEqualTo(4);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).equals(List.of(
+            await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(app).equals(List.of(
                     "slipway-it-multi-api-2-1 2 running", "slipway-it-multi-web-2-1 2 running",
                     "slipway-it-multi-web-2-2 2 running")));
             assertThat(Http.get("http://127.0.0.1:" + web + "/").body()).contains("version v2");
@@ -88,7 +88,7 @@ class RollingUpdateIT {
         String v1 = fixture.image("v1");
         String v2 = fixture.image("v2");
         DeployResponse first = client.deploy(APP, new DeployRequest(Apps.web(v1, 3, port, "", ""), Map.of(), null));
-        assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+        assertThat(Apps.awaitEnd(client, first.release(), Duration.ofSeconds(180)).phase()).isEqualTo(Phase.Succeeded);
 
         String update = Apps.web(v1, 3, port, """
                 update_config:
@@ -103,15 +103,15 @@ class RollingUpdateIT {
                 """);
         ReleaseStatus end;
         List<ReleaseEvent> events = new CopyOnWriteArrayList<>();
-        try (LoadLoop load = new LoadLoop(port, 4, 40_000, Duration.ofSeconds(120))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 50);
+        try (LoadLoop load = new LoadLoop(port, 4, 40_000, Duration.ofSeconds(360))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.requests() > 50);
             DeployResponse second = client.deploy(APP, new DeployRequest(update, Map.of("web", v2), null));
             assertThat(second.revision()).isEqualTo(2);
             try (RunnerClient.EventSubscription sub = client.subscribe(second.release(), 0, events::add, e -> { })) {
-                end = Apps.awaitEnd(client, second.release(), Duration.ofSeconds(120));
+                end = Apps.awaitEnd(client, second.release(), Duration.ofSeconds(360));
             }
             int atEnd = load.requests();
-            await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > atEnd + 50);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.requests() > atEnd + 50);
             load.close();
             System.out.println("rolling update under load: " + load.requests() + " requests, "
                     + load.failures().size() + " failed, answers " + load.bodies());
@@ -132,9 +132,9 @@ class RollingUpdateIT {
         // Rollback by hand: the previous revision's spec comes back as revision 3.
         DeployResponse back = client.rollback(APP);
         assertThat(back.revision()).isEqualTo(3);
-        assertThat(Apps.awaitEnd(client, back.release(), Duration.ofSeconds(120)).phase()).isEqualTo(Phase.Succeeded);
+        assertThat(Apps.awaitEnd(client, back.release(), Duration.ofSeconds(360)).phase()).isEqualTo(Phase.Succeeded);
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(APP).equals(List.of(
                 "slipway-it-rolling-web-3-1 3 running", "slipway-it-rolling-web-3-2 3 running",
                 "slipway-it-rolling-web-3-3 3 running")));
     }

@@ -50,6 +50,19 @@ public final class RunnerFixture implements AutoCloseable {
         return new RunnerFixture(RunnerProcess.start(name, from, to), apps, images);
     }
 
+    /** As {@link #start(String, List, String...)}, with the runner's data in {@code dataDir} (e.g. a small mount). */
+    public static RunnerFixture startIn(java.nio.file.Path dataDir, List<String> apps, String... versions) throws Exception {
+        for (String app : apps) {
+            Docker.removeApp(app);
+        }
+        Map<String, String> images = new LinkedHashMap<>();
+        for (String version : versions) {
+            images.put(version, Docker.image(version, true));
+        }
+        return new RunnerFixture(RunnerProcess.startIn(dataDir, RunnerProcess.API_PORTS_FROM, RunnerProcess.API_PORTS_TO),
+                apps, images);
+    }
+
     public RunnerProcess runner() {
         return runner;
     }

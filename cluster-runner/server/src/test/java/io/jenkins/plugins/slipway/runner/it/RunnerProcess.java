@@ -59,6 +59,13 @@ public final class RunnerProcess implements AutoCloseable {
         return r;
     }
 
+    /** Starts a runner on {@code dataDir} (which may be a mount point; its log goes beside it), API port in {@code [from, to]}. */
+    public static RunnerProcess startIn(Path dataDir, int from, int to) throws IOException {
+        RunnerProcess r = new RunnerProcess(dataDir, freePort(from, to), List.of());
+        r.launch();
+        return r;
+    }
+
     /** Starts the runner process (again) on the same data dir and port. */
     public void launch() throws IOException {
         String jar = System.getProperty("slipway.runner.jar", "../target/slipway-runner.jar");
@@ -140,6 +147,11 @@ public final class RunnerProcess implements AutoCloseable {
 
     public RunnerClient client() throws IOException {
         return HttpRunnerClient.builder(url()).withToken(token()).withRequestTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** The process id of the runner as last launched (for /proc figures). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook runs, as in a crash. */

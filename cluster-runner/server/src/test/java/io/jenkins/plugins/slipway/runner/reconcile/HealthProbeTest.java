@@ -115,6 +115,26 @@ class HealthProbeTest {
         assertThat(probe.check(replica(), routed("/", Duration.ofSeconds(3))).healthy()).isTrue();
     }
 
+    @Test
+    void aReadyReplicaStaysReadyThroughTwoSlowProbesAndIsUnreadyAtTheThird() {
+        ServiceSpec healthz = routed("/healthz", Duration.ofSeconds(2));
+        ServiceSpec slow = routed("/slow", Duration.ofMillis(100));
+        assertThat(probe.check(replica(), healthz).healthy()).isTrue();
+
+        HealthProbe.Verdict first = probe.check(replica(), slow);
+        assertThat(first.healthy()).isTrue();
+        // The client's own timeout or the probe's, whichever fires first, ends the probe.
+        assertThat(first.detail()).startsWith("http probe on :8080/slow ")
+                .endsWith(" (1 of 3 failures in a row: still ready)");
+        assertThat(probe.check(replica(), slow).healthy()).isTrue();
+        HealthProbe.Verdict third = probe.check(replica(), slow);
+        assertThat(third.healthy()).isFalse();
+        assertThat(third.servedBefore()).isTrue();
+        assertThat(third.detail()).startsWith("http probe on :8080/slow ").doesNotContain("still ready");
+
+        assertThat(probe.check(replica(), healthz).healthy()).isTrue();
+    }
+
     private Replica replica() {
         return new Replica("c0ffee", "slipway-shop-web-1-1", Map.of(), Replica.State.RUNNING, 0, Replica.Health.NONE,
                 Map.of(8080, replica.getAddress().getPort()));

@@ -72,9 +72,16 @@ public final class AnalysisRun {
      */
     public static AnalysisRun start(AnalysisSpec spec, Supplier<ReleaseContext> release, MetricsSource source,
                                     HttpClient http, AnalysisScheduler scheduler, Consumer<Measurement> listener) {
+        return start(spec, release, source, http, WebhookPolicy.publicOnly(), scheduler, listener);
+    }
+
+    /** As above, with webhooks allowed where {@code webhooks} allows. */
+    public static AnalysisRun start(AnalysisSpec spec, Supplier<ReleaseContext> release, MetricsSource source,
+                                    HttpClient http, WebhookPolicy webhooks, AnalysisScheduler scheduler,
+                                    Consumer<Measurement> listener) {
         Map<String, MetricProvider> providers = new LinkedHashMap<>();
         for (MetricSpec m : spec.metrics()) {
-            providers.put(m.name(), MetricProviders.create(m, release, source, http, scheduler::now));
+            providers.put(m.name(), MetricProviders.create(m, release, source, http, webhooks, scheduler::now));
         }
         return start(spec, providers, scheduler, listener);
     }

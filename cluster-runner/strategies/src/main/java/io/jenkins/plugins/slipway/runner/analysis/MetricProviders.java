@@ -23,6 +23,12 @@ public final class MetricProviders {
      */
     public static MetricProvider create(MetricSpec metric, Supplier<ReleaseContext> release, MetricsSource metrics,
                                         HttpClient http, Supplier<Instant> clock) {
+        return create(metric, release, metrics, http, WebhookPolicy.publicOnly(), clock);
+    }
+
+    /** As above; a webhook may only reach what {@code webhooks} allows. */
+    public static MetricProvider create(MetricSpec metric, Supplier<ReleaseContext> release, MetricsSource metrics,
+                                        HttpClient http, WebhookPolicy webhooks, Supplier<Instant> clock) {
         if (metric instanceof MetricSpec.RouterMetric r) {
             ReleaseContext context = release.get();
             List<Supplier<MetricsSnapshot>> sources = new ArrayList<>();
@@ -37,6 +43,6 @@ public final class MetricProviders {
         if (metric instanceof MetricSpec.HttpMetric h) {
             return new HttpMetricProvider(h, () -> release.get().allNewReplicas(), http);
         }
-        return new WebhookMetricProvider((MetricSpec.WebhookMetric) metric, release, http);
+        return new WebhookMetricProvider((MetricSpec.WebhookMetric) metric, release, http, webhooks);
     }
 }

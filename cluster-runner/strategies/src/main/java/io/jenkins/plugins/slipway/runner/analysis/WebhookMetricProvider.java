@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * POSTs the release context as JSON to a URL the user owns (a test suite, a gate) and passes on any 2xx answer.
- * Messages name the endpoint without its query string, which may carry a token.
+ * Messages name the endpoint without its query string, which may carry a token. The URL is called only where the
+ * runner's {@link WebhookPolicy} allows, checked on the resolved addresses before every call; redirects are never
+ * followed (a 3xx fails the measurement).
  */
 public final class WebhookMetricProvider extends AbstractMetricProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,16 +27,27 @@ public final class WebhookMetricProvider extends AbstractMetricProvider {
     private final MetricSpec.WebhookMetric spec;
     private final Supplier<ReleaseContext> context;
     private final HttpClient http;
+    private final WebhookPolicy policy;
 
-    public WebhookMetricProvider(MetricSpec.WebhookMetric spec, ReleaseContext context, HttpClient http) {
-        this(spec, () -> context, http);
+    public WebhookMetricProvider(MetricSpec.WebhookMetric spec, ReleaseContext context, HttpClient http,
+                                 WebhookPolicy policy) {
+        this(spec, () -> context, http, policy);
     }
 
-    /** Sends the release as {@code context} answers at each measurement (its new replicas as they are then). */
-    public WebhookMetricProvider(MetricSpec.WebhookMetric spec, Supplier<ReleaseContext> context, HttpClient http) {
+    /**
+     * Sends the release as {@code context} answers at each measurement (its new replicas as they are then).
+     *
+     * @throws IllegalArgumentException when {@code http} follows redirects
+     */
+    public WebhookMetricProvider(MetricSpec.WebhookMetric spec, Supplier<ReleaseContext> context, HttpClient http,
+                                 WebhookPolicy policy) {
+        if (http.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("a webhook client must not follow redirects");
+        }
         this.spec = spec;
         this.context = context;
         this.http = http;
+        this.policy = policy;
     }
 
     @Override
@@ -83,6 +96,12 @@ public final class WebhookMetricProvider extends AbstractMetricProvider {
                 .POST(HttpRequest.BodyPublishers.ofString(body(context.get(), spec.name(), index)))
                 .build();
         String target = "webhook " + withoutQuery(spec.url());
+        try {
+            policy.check(spec.url());
+        } catch (WebhookPolicy.Refused e) {
+            return CompletableFuture.completedFuture(new Reading(Verdict.Error, new LinkedHashMap<>(), thresholds(),
+                    target + " not called: " + e.getMessage() + ": " + Verdict.Error.shout()));
+        }
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
             Map<String, Object> values = new LinkedHashMap<>();
             if (failure != null) {
@@ -97,7 +116,8 @@ public final class WebhookMetricProvider extends AbstractMetricProvider {
             values.put("status", status);
             Verdict v = status >= 200 && status < 300 ? Verdict.Successful : Verdict.Failed;
             return new Reading(v, values, thresholds(), target + " answered " + status
-                    + (v == Verdict.Successful ? " (2xx)" : ", expected 2xx") + ": " + v.shout());
+                    + (v == Verdict.Successful ? " (2xx)" : status >= 300 && status < 400
+                    ? " (redirects are not followed), expected 2xx" : ", expected 2xx") + ": " + v.shout());
         });
     }
 

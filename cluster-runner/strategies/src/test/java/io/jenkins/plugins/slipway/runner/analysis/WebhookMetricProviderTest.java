@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WebhookMetricProviderTest {
+    private static final WebhookPolicy LOOPBACK = WebhookPolicy.allowing(List.of("127.0.0.1/32"));
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<LoopbackServer> servers = new ArrayList<>();
     private final ReleaseContext context = new ReleaseContext("shop", "r-9", "3", "4", 2, List.of(
@@ -29,7 +30,7 @@ class WebhookMetricProviderTest {
     private Reading call(LoopbackServer s, String query, Duration timeout) {
         servers.add(s);
         URI url = URI.create("http://127.0.0.1:" + s.port() + "/gate" + query);
-        return new WebhookMetricProvider(new MetricSpec.WebhookMetric("gate", url, timeout), context, http)
+        return new WebhookMetricProvider(new MetricSpec.WebhookMetric("gate", url, timeout), context, http, LOOPBACK)
                 .measure(3).join();
     }
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.routing.netty;
 
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.OutlierDetection;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
@@ -9,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the router knows of one backend beyond its spec: requests in flight, health, and its idle keep-alive
- * connections. The state outlives spec changes that keep the backend, so in-flight counts and pooled
+ * What the router knows of one backend beyond its spec: requests in flight, the runner's health verdict, its
+ * outlier state (ejected or not), and its idle keep-alive connections. The state outlives spec changes that keep the backend, so in-flight counts and pooled
  * connections carry over an {@link io.jenkins.plugins.slipway.runner.routing.Router#apply}.
  * <p>
  * Idle connections are pooled per event loop: a client connection is served on one loop and only ever borrows
@@ -23,10 +24,10 @@ final class BackendState implements BackendChooser.Candidate {
     final InetSocketAddress address;
     /** Requests in flight to this backend, per lane. */
     final LaneCounter inFlight;
-    /** False while the runner holds the backend out of rotation ({@code setBackendHealthy(false)}). */
-    volatile boolean adminHealthy = true;
-    /** False from a refused connection until a probe connects again. */
-    volatile boolean reachable = true;
+    /** The runner's health verdict ({@link Backend#healthy()}, {@code setBackendHealthy}). */
+    volatile boolean adminHealthy;
+    /** Failures in a row and ejection: set by the router from what its requests meet. */
+    final Outlier outlier;
     /** True once a spec without this backend is in force: its connections are closed, not pooled, when done. */
     volatile boolean removed;
     /** Guards against two probe loops for one backend; only touched under the probe's own synchronisation. */
@@ -36,14 +37,25 @@ final class BackendState implements BackendChooser.Candidate {
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
 
     BackendState(Backend backend, int lanes) {
+        this(backend, lanes, OutlierDetection.defaults());
+    }
+
+    BackendState(Backend backend, int lanes, OutlierDetection rules) {
         this.backend = backend;
+        this.adminHealthy = backend.healthy();
+        this.outlier = new Outlier(rules);
         this.inFlight = new LaneCounter(lanes);
         this.address = new InetSocketAddress(backend.host(), backend.port());
     }
 
     @Override
     public boolean available() {
-        return adminHealthy && reachable;
+        return adminHealthy && !outlier.ejected();
+    }
+
+    @Override
+    public boolean ejected() {
+        return outlier.ejected();
     }
 
     @Override

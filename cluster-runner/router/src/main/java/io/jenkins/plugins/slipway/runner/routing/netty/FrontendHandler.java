@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -40,9 +41,15 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The state of the current exchange lives in fields reused from one request to the next, so a keep-alive
  * connection allocates nothing of its own per request. Everything here runs on the connection's event loop,
- * the backend side included, so nothing is locked. Retries: a request whose backend cannot be reached, or
- * resets the connection before answering, goes to another backend as long as its body is still held
- * (bodies up to {@link RouterOptions#maxReplayBytes()} are kept until the answer starts).
+ * the backend side included, so nothing is locked.
+ * <p>
+ * Retries: a request whose backend cannot be reached (nothing was sent) goes to another backend, up to
+ * {@link RouterOptions#maxRetries()} times. A request whose backend reset the connection before any of the
+ * answer came back is sent again once, to another backend, only when it is idempotent (GET, HEAD, OPTIONS) and
+ * its body is still held (bodies up to {@link RouterOptions#maxReplayBytes()} are kept until the answer starts):
+ * the first backend may have acted on anything else. Every failed attempt is counted against its backend for
+ * outlier ejection; a request to a route without any backend waits up to {@link RouterOptions#queueTimeout()}
+ * for one to appear.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -83,6 +90,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private int attempt;
     /** Backends tried for the current request. */
     private int attempts;
+    /** GET, HEAD or OPTIONS: may be sent again after a backend reset the connection without answering. */
+    private boolean idempotent;
+    /** The request was already sent again after a reset; it is not sent a third time. */
+    private boolean resent;
+    /** When the request started waiting for a route without backends, else 0. */
+    private long queuedSince;
+    private final Runnable onQueueTick = this::onQueueTick;
     private Object[] tried;
     /** Body parts received while no backend connection was ready; owned here. */
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
@@ -184,6 +198,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         skipInterimEnd = false;
         tried = null;
         attempts = 0;
+        resent = false;
+        queuedSince = 0;
+        HttpMethod method = req.method();
+        idempotent = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
+                || method.equals(HttpMethod.OPTIONS);
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
         clientKeepAlive = HttpUtil.isKeepAlive(req) && !closeRequested;
@@ -195,10 +214,37 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         table = route.table();
         table.select(h, selection);
         if (selection.backend == null) {
-            noBackend();
+            if (options.queueTimeout().isZero()) {
+                noBackend();
+                return;
+            }
+            // The route has no backend at all (between two specs, a replica being replaced): wait a little.
+            queuedSince = startNanos;
+            block(WAITING_FOR_BACKEND);
+            client.eventLoop().schedule(onQueueTick, QUEUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         connect();
+    }
+
+    private static final long QUEUE_TICK_MILLIS = 20;
+
+    private void onQueueTick() {
+        if (!active || closed || queuedSince == 0) {
+            return;
+        }
+        table = route.table();
+        table.select(request.headers(), selection);
+        if (selection.backend != null) {
+            queuedSince = 0;
+            unblock(WAITING_FOR_BACKEND);
+            connect();
+        } else if (System.nanoTime() - queuedSince < options.queueTimeout().toNanos()) {
+            client.eventLoop().schedule(onQueueTick, QUEUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            queuedSince = 0;
+            noBackend();
+        }
     }
 
     private void connect() {
@@ -229,7 +275,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.debug("route {}: cannot connect to backend {}: {}", route.name(), backend, f.cause().toString());
-        route.router().markUnreachable(backend);
+        route.router().failed(route, table, backend, f.cause() instanceof ConnectTimeoutException
+                ? Outlier.Failure.CONNECT_TIMEOUT : Outlier.Failure.REFUSED);
         releaseBackend();
         retryOrFail(true);
     }
@@ -271,7 +318,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         bodyBytes += c.content().readableBytes();
         if (outbound == null) {
-            if (backend == null) {
+            if (backend == null && queuedSince == 0) {
                 c.release(); // answered already (no backend): drop the rest of the body
                 return;
             }
@@ -380,6 +427,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** The last answer part is written: account for it, return the backend connection, go on with the next request. */
     private void complete() {
         table.metricsOf(selection).record(selection.lane, status, System.nanoTime() - startNanos);
+        backend.outlier.succeeded();
         Channel ob = outbound;
         detachOutbound();
         if (backendKeepAlive && requestComplete && ob.isActive()) {
@@ -405,6 +453,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel ob = outbound;
         detachOutbound();
         ob.close();
+        route.router().failed(route, table, backend, Outlier.Failure.RESET);
         releaseBackend();
         if (cause != null) {
             LOG.debug("route {}: backend connection failed: {}", route.name(), cause.toString());
@@ -420,10 +469,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         finish();
     }
 
+    /**
+     * @param nothingSent the backend could not be reached, so nothing of the request went out: any request may go
+     *                    to another backend; otherwise only an idempotent one, once, with its body still held
+     */
     private void retryOrFail(boolean nothingSent) {
-        if (attempts < 1 + options.maxRetries() && (nothingSent || replayable)) {
+        boolean again = nothingSent ? attempts < 1 + options.maxRetries() : idempotent && replayable && !resent;
+        if (again) {
+            resent |= !nothingSent;
             if (tried == null) {
-                tried = new Object[options.maxRetries() + 1];
+                tried = new Object[options.maxRetries() + 2];
             }
             tried[attempts - 1] = selection.backend;
             table.reselect(selection, tried);
@@ -449,6 +504,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel ob = outbound;
         detachOutbound();
         ob.close();
+        route.router().failed(route, table, backend, Outlier.Failure.TIMEOUT);
         releaseBackend();
         table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
         respond(HttpResponseStatus.GATEWAY_TIMEOUT,
@@ -514,6 +570,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Clears the exchange and, unless the connection ends here, starts on the next pipelined request. */
     private void finish() {
         cancelTimeout();
+        queuedSince = 0;
         active = false;
         request = null;
         table = null;

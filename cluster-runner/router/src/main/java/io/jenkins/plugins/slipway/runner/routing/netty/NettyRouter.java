@@ -146,29 +146,35 @@ public final class NettyRouter implements Router {
     }
 
     /**
-     * Takes a backend that refused a connection out of rotation and probes it with plain TCP connects, backing
-     * off from {@link RouterOptions#healthProbeBackoff()} up to {@link RouterOptions#healthProbeMaxBackoff()},
-     * until it accepts again or leaves the spec.
+     * Counts a failed attempt against a backend and, when {@link io.jenkins.plugins.slipway.runner.routing.OutlierDetection}
+     * says so, ejects it: it is out for its ejection time, then probed with plain TCP connects, backing off from
+     * {@link RouterOptions#healthProbeBackoff()} up to {@link RouterOptions#healthProbeMaxBackoff()}, until one
+     * connects or the backend leaves the spec. Ejections of one route are decided one at a time, so the share of a
+     * revision ejected at once stays within its bound.
      */
-    void markUnreachable(BackendState b) {
+    void failed(RouteServer route, RouteTable table, BackendState b, Outlier.Failure failure) {
+        long now = System.nanoTime();
+        synchronized (route) {
+            BackendState[] siblings = table.siblingsOf(b);
+            if (!b.outlier.failed(failure, now, BackendChooser.ejected(siblings), siblings.length)) {
+                return;
+            }
+        }
+        LOG.info("route {}: backend {} ejected for {} ms after {} ({} ejections)", route.name(), b,
+                b.outlier.remainingNanos(now) / 1_000_000, failure, b.outlier.ejections());
         synchronized (b) {
-            b.reachable = false;
             if (b.probing || closed) {
                 return;
             }
             b.probing = true;
             b.probeBackoffNanos = options.healthProbeBackoff().toNanos();
         }
-        scheduleProbe(b);
+        scheduleProbe(b, b.outlier.remainingNanos(now));
     }
 
-    private void scheduleProbe(BackendState b) {
-        long delay;
-        synchronized (b) {
-            delay = b.probeBackoffNanos;
-        }
+    private void scheduleProbe(BackendState b, long delayNanos) {
         try {
-            group.next().schedule(() -> probe(b), delay, TimeUnit.NANOSECONDS);
+            group.next().schedule(() -> probe(b), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException rejected) {
             LOG.debug("router closing, backend {} no longer probed", b);
         }
@@ -186,14 +192,16 @@ public final class NettyRouter implements Router {
                 f.channel().close();
                 synchronized (b) {
                     b.probing = false;
-                    b.reachable = true;
+                    b.outlier.returned(System.nanoTime());
                 }
-                LOG.debug("backend {} accepts connections again", b);
+                LOG.info("backend {} accepts connections again: back in rotation", b);
             } else {
+                long delay;
                 synchronized (b) {
+                    delay = b.probeBackoffNanos;
                     b.probeBackoffNanos = Math.min(b.probeBackoffNanos * 2, options.healthProbeMaxBackoff().toNanos());
                 }
-                scheduleProbe(b);
+                scheduleProbe(b, delay);
             }
         });
     }
@@ -219,6 +227,12 @@ public final class NettyRouter implements Router {
         if (s != null) {
             s.adminHealthy = healthy;
         }
+    }
+
+    /** What the router knows of one backend (ejection, health), or null; for the tests of this package. */
+    BackendState state(String routeName, String backendId) {
+        RouteServer r = routes.get(routeName);
+        return r == null ? null : r.state(backendId);
     }
 
     @Override

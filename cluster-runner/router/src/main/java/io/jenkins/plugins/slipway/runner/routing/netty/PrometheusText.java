@@ -11,7 +11,7 @@ import java.util.TreeMap;
  */
 final class PrometheusText {
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
-    private static final String[] STATES = {"healthy", "unhealthy", "draining"};
+    private static final String[] STATES = {"healthy", "unhealthy", "ejected", "draining"};
 
     private PrometheusText() {
     }
@@ -69,12 +69,12 @@ final class PrometheusText {
             for (int i = 0; i < t.revisions.length; i++) {
                 int[] c = counts.computeIfAbsent(t.revisions[i], k -> new int[STATES.length]);
                 for (BackendState b : t.byRevision[i]) {
-                    c[b.available() ? 0 : 1]++;
+                    c[b.ejected() ? 2 : b.adminHealthy ? 0 : 1]++;
                 }
             }
             for (BackendState b : r.states()) {
                 if (b.removed && b.inFlight() > 0) {
-                    counts.computeIfAbsent(b.backend.revision(), k -> new int[STATES.length])[2]++;
+                    counts.computeIfAbsent(b.backend.revision(), k -> new int[STATES.length])[3]++;
                 }
             }
             counts.forEach((rev, c) -> {

@@ -64,11 +64,17 @@ final class RouteServer {
         Map<String, BackendState> next = new HashMap<>();
         for (Backend b : spec.backends()) {
             BackendState s = states.get(b.id());
-            next.put(b.id(), s != null && !s.removed && s.backend.equals(b) ? s : new BackendState(b, lanes));
+            if (s != null && !s.removed && s.backend.sameTarget(b)) {
+                // Same replica: in-flight counts, pooled connections and outlier state carry over; health is new.
+                s.adminHealthy = b.healthy();
+            } else {
+                s = new BackendState(b, lanes, router.options().outlierDetection());
+            }
+            next.put(b.id(), s);
         }
         RouteTable previous = table;
         table = new RouteTable(spec, lanes, b -> next.get(b.id()),
-                r -> metrics.computeIfAbsent(r, x -> new RevisionMetrics(lanes)));
+                r -> metrics.computeIfAbsent(r, x -> new RevisionMetrics(lanes)), router.options().outlierDetection());
         if (previous != null) {
             for (BackendState old : previous.all) {
                 if (next.get(old.backend.id()) != old) {

@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.runner.routing.netty;
 
 import io.jenkins.plugins.slipway.runner.routing.Backend;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
+import io.jenkins.plugins.slipway.runner.routing.OutlierDetection;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -18,6 +19,11 @@ import java.util.function.Function;
  * <p>
  * Each lane (event loop) walks the weight schedule with a cursor of its own, so every 100 consecutive weighted
  * requests of one loop split exactly by the weights, and all loops together within one request per loop.
+ * <p>
+ * Health degrades, it does not fail closed: within a revision the healthy backends take the traffic while they
+ * are at least {@link OutlierDetection#panicThresholdPercent()} of it, else every backend not ejected does
+ * (panic). A revision whose backends are all ejected gives its share to the other weighted revisions; when nobody
+ * at all is left, one backend is tried anyway, since an attempt costs less than a certain 502.
  */
 final class RouteTable {
     /** Revision index meaning "no revision in particular": weights are empty, any backend of any revision. */
@@ -42,6 +48,7 @@ final class RouteTable {
      */
     private final long[] cursors;
     private static final int CURSOR_STRIDE = 16;
+    private final OutlierDetection outliers;
 
     /** The outcome of a choice, reused by one client connection across its requests. */
     static final class Selection {
@@ -55,7 +62,13 @@ final class RouteTable {
 
     RouteTable(RouteSpec spec, int lanes, Function<Backend, BackendState> states,
                Function<String, RevisionMetrics> metricsOf) {
+        this(spec, lanes, states, metricsOf, OutlierDetection.defaults());
+    }
+
+    RouteTable(RouteSpec spec, int lanes, Function<Backend, BackendState> states,
+               Function<String, RevisionMetrics> metricsOf, OutlierDetection outliers) {
         this.spec = spec;
+        this.outliers = outliers;
         this.cursors = new long[(lanes + 1) * CURSOR_STRIDE];
         Map<String, List<BackendState>> grouped = new LinkedHashMap<>();
         spec.weights().keySet().stream().sorted().forEach(r -> grouped.put(r, new ArrayList<>()));
@@ -101,6 +114,18 @@ final class RouteTable {
             }
         }
         return ANY;
+    }
+
+    /** The backends of {@code b}'s revision in this table (just {@code b} when the table does not list it). */
+    BackendState[] siblingsOf(BackendState b) {
+        int r = indexOf(b.backend.revision());
+        return r == ANY ? new BackendState[] {b} : byRevision[r];
+    }
+
+    /** Whether a revision (an index, or {@link #ANY}) routes to unhealthy backends because too few are healthy. */
+    boolean inPanic(int revision) {
+        BackendState[] candidates = revision == ANY ? all : byRevision[revision];
+        return outliers.inPanic(BackendChooser.available(candidates), candidates.length);
     }
 
     /** Where a request's figures go: its revision, or with empty weights the revision of the backend it went to. */
@@ -184,6 +209,9 @@ final class RouteTable {
         if (schedule.length == 0) {
             out.revision = ANY;
             out.backend = choose(ANY, tried, out.lane);
+            if (out.backend == null && tried == null && all.length > 0) {
+                out.backend = all[0];
+            }
             return;
         }
         int start = (int) Long.remainderUnsigned(cursors[(out.lane + 1) * CURSOR_STRIDE]++, schedule.length);
@@ -206,20 +234,19 @@ final class RouteTable {
 
     private BackendState choose(int revision, Object[] tried, int lane) {
         BackendState[] candidates = revision == ANY ? all : byRevision[revision];
-        int i = BackendChooser.choose(candidates, cursors[(lane + 1) * CURSOR_STRIDE + 1]++, tried, lane);
+        boolean panic = outliers.inPanic(BackendChooser.available(candidates), candidates.length);
+        int i = BackendChooser.choose(candidates, cursors[(lane + 1) * CURSOR_STRIDE + 1]++, tried, lane, panic);
         return i < 0 ? null : candidates[i];
     }
 
     /**
-     * With every backend of the revision marked unreachable, tries one the runner still holds healthy anyway:
-     * passive health may be a beat behind a replica that just came back, and an attempt costs less than a 502.
+     * With every backend of every weighted revision ejected, tries one anyway, the slot's revision first: an
+     * ejection may be a beat behind a replica that just came back, and an attempt costs less than a certain 502.
      */
     private BackendState lastResort(int revision) {
-        for (BackendState b : byRevision[revision]) {
-            if (b.adminHealthy) {
-                return b;
-            }
+        if (byRevision[revision].length > 0) {
+            return byRevision[revision][0];
         }
-        return null;
+        return all.length > 0 ? all[0] : null;
     }
 }

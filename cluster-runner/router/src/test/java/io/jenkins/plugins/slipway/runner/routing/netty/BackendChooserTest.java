@@ -8,7 +8,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class BackendChooserTest {
-    record C(boolean available, int load) implements BackendChooser.Candidate {
+    record C(boolean available, boolean ejected, int load) implements BackendChooser.Candidate {
+        C(boolean available, int load) {
+            this(available, false, load);
+        }
+
         @Override
         public int load(int lane) {
             return load;
@@ -19,6 +23,7 @@ class BackendChooserTest {
     static final C UP_BUSY = new C(true, 3);
     static final C UP_BUSIER = new C(true, 7);
     static final C DOWN = new C(false, 0);
+    static final C EJECTED = new C(false, true, 0);
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -41,6 +46,22 @@ class BackendChooserTest {
     @MethodSource("cases")
     void choosesTheLeastLoadedAvailableBackendFromTheRotation(C[] candidates, long start, Object[] excluded,
                                                               int expected) {
-        assertThat(BackendChooser.choose(candidates, start, excluded, 0)).isEqualTo(expected);
+        assertThat(BackendChooser.choose(candidates, start, excluded, 0, false)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> panicCases() {
+        return Stream.of(
+                // candidates, excluded, expected index: unhealthy backends count, ejected ones and tried ones do not
+                Arguments.of(new C[] {DOWN, DOWN}, null, 0),
+                Arguments.of(new C[] {EJECTED, DOWN}, null, 1),
+                Arguments.of(new C[] {EJECTED, EJECTED}, null, -1),
+                Arguments.of(new C[] {DOWN, UP_BUSY}, null, 0),
+                Arguments.of(new C[] {DOWN, UP_IDLE}, new Object[] {DOWN}, 1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("panicCases")
+    void inPanicEveryBackendNotEjectedIsEligible(C[] candidates, Object[] excluded, int expected) {
+        assertThat(BackendChooser.choose(candidates, 0, excluded, 0, true)).isEqualTo(expected);
     }
 }

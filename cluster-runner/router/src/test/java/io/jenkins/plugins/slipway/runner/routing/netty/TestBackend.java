@@ -49,6 +49,8 @@ final class TestBackend implements AutoCloseable {
     volatile CompletableFuture<Void> gate = new CompletableFuture<>();
     /** When set, requests close their connection without an answer while the budget (shared between backends) lasts. */
     volatile AtomicInteger resetBudget;
+    /** When true, every request (whatever its path) is answered only once {@link #gate} completes: a slow backend. */
+    volatile boolean slow;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel server;
 
@@ -92,7 +94,7 @@ final class TestBackend implements AutoCloseable {
             }
             String path = req.uri();
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (path.startsWith("/slow")) {
+            if (path.startsWith("/slow") || slow) {
                 gate.thenRun(() -> ctx.executor().execute(() -> send(ctx, 200, id, keepAlive)));
             } else if (path.startsWith("/stream")) {
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

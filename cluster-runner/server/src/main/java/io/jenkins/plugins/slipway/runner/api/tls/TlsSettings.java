@@ -1,13 +1,9 @@
 package io.jenkins.plugins.slipway.runner.api.tls;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.client.RunnerTls;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -134,22 +129,6 @@ public final class TlsSettings {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
-    }
-
-    /** The JDK's HTTPS server with this material: TLS 1.2 and 1.3, client certificates required for mutual TLS. */
-    public HttpsServer httpsServer(InetSocketAddress address, int backlog) throws IOException {
-        SSLContext ctx = sslContext();
-        HttpsServer server = HttpsServer.create(address, backlog);
-        server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
-            @Override
-            public void configure(HttpsParameters params) {
-                SSLParameters p = ctx.getDefaultSSLParameters();
-                p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                p.setNeedClientAuth(needClientAuth());
-                params.setSSLParameters(p);
-            }
-        });
-        return server;
     }
 
     static String read(Path file, String option) {

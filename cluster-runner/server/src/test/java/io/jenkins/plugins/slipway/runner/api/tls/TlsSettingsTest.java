@@ -3,16 +3,16 @@ package io.jenkins.plugins.slipway.runner.api.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpsServer;
+import io.jenkins.plugins.slipway.runner.api.ApiServer;
+import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.client.HttpRunnerClient;
 import io.jenkins.plugins.slipway.runner.client.RunnerException;
 import io.jenkins.plugins.slipway.runner.client.RunnerTls;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +39,9 @@ class TlsSettingsTest {
     @Test
     void aClientPinningTheFingerprintOrTrustingTheCertificateGetsThroughAWrongPinDoesNot() throws Exception {
         TlsSettings tls = SelfSignedCertificate.inDataDir(dir, "127.0.0.1", null);
-        HttpsServer server = serve(tls);
+        ApiServer server = serve(tls);
         try {
-            String url = "https://127.0.0.1:" + server.getAddress().getPort();
+            String url = "https://127.0.0.1:" + server.port();
             assertThat(client(url, RunnerTls.pinning(tls.fingerprint())).version()).isEqualTo("test");
             String pem = Files.readString(dir.resolve("tls/self-signed.crt"));
             assertThat(client(url, RunnerTls.trustingCa(pem)).version()).isEqualTo("test");
@@ -52,7 +52,7 @@ class TlsSettingsTest {
             assertThatThrownBy(() -> HttpRunnerClient.builder(url).build().version())
                     .isInstanceOf(RunnerException.class).hasMessageContaining("could not reach");
         } finally {
-            server.stop(0);
+            server.close();
         }
     }
 
@@ -62,15 +62,15 @@ class TlsSettingsTest {
         Path clientCa = dir.resolve("client/tls/self-signed.crt");
         TlsSettings tls = SelfSignedCertificate.inDataDir(dir.resolve("server"), "127.0.0.1", clientCa);
         assertThat(tls.needClientAuth()).isTrue();
-        HttpsServer server = serve(tls);
+        ApiServer server = serve(tls);
         try {
-            String url = "https://127.0.0.1:" + server.getAddress().getPort();
+            String url = "https://127.0.0.1:" + server.port();
             RunnerTls pin = RunnerTls.pinning(tls.fingerprint());
             assertThatThrownBy(() -> client(url, pin).version()).isInstanceOf(RunnerException.class);
             RunnerTls withCert = pin.withClientKeyStore(clientCert.keyStore(), clientCert.keyStorePassword());
             assertThat(client(url, withCert).version()).isEqualTo("test");
         } finally {
-            server.stop(0);
+            server.close();
         }
     }
 
@@ -100,14 +100,11 @@ class TlsSettingsTest {
         return HttpRunnerClient.builder(url).withTls(tls).withRequestTimeout(Duration.ofSeconds(20)).build();
     }
 
-    private static HttpsServer serve(TlsSettings tls) throws Exception {
-        HttpsServer server = tls.httpsServer(new InetSocketAddress("127.0.0.1", 0), 8);
-        server.createContext("/healthz", ex -> {
-            byte[] body = "{\"status\":\"ok\",\"version\":\"test\"}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
+    /** The runner's own API server (Jetty) with this TLS material, answering {@code /healthz}. */
+    private static ApiServer serve(TlsSettings tls) throws Exception {
+        ApiServer server = new ApiServer(ServerOptions.plain("127.0.0.1", 0)
+                .withTls(new ServerOptions.Tls(tls.sslContext(), tls.needClientAuth())), "unused");
+        server.route("GET", "/healthz", ex -> ex.json(200, Map.of("status", "ok", "version", "test")));
         server.start();
         return server;
     }

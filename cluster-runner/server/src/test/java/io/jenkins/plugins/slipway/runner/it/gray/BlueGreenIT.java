@@ -66,15 +66,15 @@ class BlueGreenIT {
                 """;
         String good = GrayApps.app(GrayApps.service("web", v1, 2, port, release.formatted("/health")));
         ReleaseStatus first = Apps.awaitEnd(client, client.deploy(CHECKED, new DeployRequest(good, Map.of(), null)).release(),
-                Duration.ofSeconds(90));
+                Duration.ofSeconds(270));
         assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
 
         // The check asks for a page the new revision does not have: it fails, the switch never happens.
         String missing = GrayApps.app(GrayApps.service("web", v2, 2, port, release.formatted("/missing")));
-        try (GrayLoad load = new GrayLoad(port, 2, 5_000, Duration.ofSeconds(90))) {
+        try (GrayLoad load = new GrayLoad(port, 2, 5_000, Duration.ofSeconds(270))) {
             String id = client.deploy(CHECKED, new DeployRequest(missing, Map.of(), null)).release();
             try (GrayApps.Events events = new GrayApps.Events(client, id)) {
-                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
                 assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
                 assertThat(end.message()).contains("pre-promotion analysis failed").contains("/missing");
                 assertThat(events.ofType(EventTypes.ANALYSIS_MEASURED).get(0).data()).containsEntry("provider", "http")
@@ -88,7 +88,7 @@ class BlueGreenIT {
         // A passing check and no promotion gate: the switch happens by itself.
         String passing = GrayApps.app(GrayApps.service("web", v3, 2, port, release.formatted("/health")));
         String id = client.deploy(CHECKED, new DeployRequest(passing, Map.of(), null)).release();
-        ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+        ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
         assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v3");
     }
@@ -106,7 +106,7 @@ class BlueGreenIT {
                 """.formatted(preview);
         String compose = GrayApps.app(GrayApps.service("web", image, 2, port, release));
         ReleaseStatus first = Apps.awaitEnd(client, client.deploy(app, new DeployRequest(compose, Map.of(), null)).release(),
-                Duration.ofSeconds(90));
+                Duration.ofSeconds(270));
         assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
         return compose;
     }
@@ -122,13 +122,13 @@ class BlueGreenIT {
             String compose = servingWithAPreviewAndManualPromotion(TAKEN, v1, port, preview);
 
             // One client, bounded by time rather than by count: it must still be asking after the rollback.
-            try (GrayLoad load = new GrayLoad(port, 1, 200_000, Duration.ofSeconds(90))) {
-                load.awaitAnswers(0, 20, Duration.ofSeconds(20));
+            try (GrayLoad load = new GrayLoad(port, 1, 200_000, Duration.ofSeconds(270))) {
+                load.awaitAnswers(0, 20, Duration.ofSeconds(60));
                 String id = client.deploy(TAKEN, new DeployRequest(compose, Map.of("web", v2), null)).release();
                 try (GrayApps.Events events = new GrayApps.Events(client, id)) {
-                    ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                    ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
                     assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
-                    await("the events up to the end").atMost(Duration.ofSeconds(10))
+                    await("the events up to the end").atMost(Duration.ofSeconds(30))
                             .until(() -> !events.ofType(EventTypes.RELEASE_ROLLED_BACK).isEmpty());
                     assertThat(end.message()).contains("service web: preview port " + preview + " cannot be bound: ")
                             .contains("Address already in use");
@@ -137,12 +137,12 @@ class BlueGreenIT {
                     assertThat(events.ofType(EventTypes.RELEASE_PAUSED)).as("never offered for promotion").isEmpty();
                 }
                 int after = load.mark();
-                load.awaitAnswers(after, 20, Duration.ofSeconds(20));
+                load.awaitAnswers(after, 20, Duration.ofSeconds(60));
                 load.close();
                 assertThat(load.all().byBody).as(load.all().toString()).containsOnlyKeys("version v1");
                 assertThat(load.all().failures).isEmpty();
             }
-            await("the new revision stopped").atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(TAKEN)
+            await("the new revision stopped").atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(TAKEN)
                     .equals(List.of("slipway-gray-bg-taken-web-1-1 1 running", "slipway-gray-bg-taken-web-1-2 1 running")));
             assertThat(client.app(TAKEN).revision()).isEqualTo(1);
             assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
@@ -157,21 +157,21 @@ class BlueGreenIT {
         String v2 = GrayImages.web("v2");
         String compose = servingWithAPreviewAndManualPromotion(APP, v1, port, preview);
 
-        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(120))) {
-            load.awaitAnswers(0, 50, Duration.ofSeconds(20));
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(360))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
             String id = client.deploy(APP, new DeployRequest(compose, Map.of("web", v2), null)).release();
             try (GrayApps.Events events = new GrayApps.Events(client, id)) {
-                ReleaseStatus waiting = GrayApps.awaitPhase(client, id, Phase.Paused, 3, Duration.ofSeconds(60));
+                ReleaseStatus waiting = GrayApps.awaitPhase(client, id, Phase.Paused, 3, Duration.ofSeconds(180));
                 assertThat(waiting.strategy()).isEqualTo("blueGreen");
                 assertThat(waiting.canaryWeight()).isZero();
 
                 // Before the switch: the preview serves v2 alone, the route v1 alone.
-                try (GrayLoad onPreview = new GrayLoad(preview, 2, 100, Duration.ofSeconds(30))) {
-                    onPreview.awaitAnswers(0, 100, Duration.ofSeconds(30));
+                try (GrayLoad onPreview = new GrayLoad(preview, 2, 100, Duration.ofSeconds(90))) {
+                    onPreview.awaitAnswers(0, 100, Duration.ofSeconds(90));
                     assertThat(onPreview.all().byBody).containsOnly(Map.entry("version v2", 100));
                 }
                 int before = load.mark();
-                load.awaitAnswers(before, 200, Duration.ofSeconds(30));
+                load.awaitAnswers(before, 200, Duration.ofSeconds(90));
                 assertThat(load.window(before).byBody).containsOnlyKeys("version v1");
 
                 HttpResponse<String> resume = Http.send("POST", runner.url() + "/api/v1/releases/" + id + "/resume",
@@ -179,10 +179,10 @@ class BlueGreenIT {
                 assertThat(resume.statusCode()).isEqualTo(409);
 
                 client.promote(id, false);
-                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
                 assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
                 int after = load.mark();
-                load.awaitAnswers(after, 200, Duration.ofSeconds(30));
+                load.awaitAnswers(after, 200, Duration.ofSeconds(90));
                 assertThat(load.window(after).byBody).containsOnlyKeys("version v2");
                 load.close();
                 GrayLoad.Window all = load.all();
@@ -195,7 +195,7 @@ class BlueGreenIT {
                 assertThat(events.lines()).contains("TrafficShifted traffic web: rev 1 0% / rev 2 100% (2 new, 2 stable replicas)");
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(APP).equals(List.of(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(APP).equals(List.of(
                 "slipway-gray-bluegreen-web-2-1 2 running", "slipway-gray-bluegreen-web-2-2 2 running")));
         assertThat(Http.get("http://127.0.0.1:" + preview + "/")).as("the preview route is gone").isNull();
     }

@@ -62,7 +62,7 @@ class CanaryIT {
     }
 
     private static void firstRelease(String app, String compose) {
-        ReleaseStatus s = Apps.awaitEnd(client, deployed(app, compose, Map.of()), Duration.ofSeconds(90));
+        ReleaseStatus s = Apps.awaitEnd(client, deployed(app, compose, Map.of()), Duration.ofSeconds(270));
         assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
     }
 
@@ -81,11 +81,11 @@ class CanaryIT {
         String compose = GrayApps.app(GrayApps.service("web", v1, 2, port, release));
         firstRelease(app, compose);
 
-        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(150))) {
-            load.awaitAnswers(0, 50, Duration.ofSeconds(20));
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(450))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
             String id = deployed(app, compose, Map.of("web", v2));
             try (GrayApps.Events events = new GrayApps.Events(client, id)) {
-                ReleaseStatus at25 = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(60));
+                ReleaseStatus at25 = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(180));
                 assertThat(at25.strategy()).isEqualTo("canary");
                 assertThat(at25.canaryWeight()).isEqualTo(25);
                 assertSplit(load, "version v2", 25);
@@ -97,12 +97,12 @@ class CanaryIT {
                 assertThat(resume.body()).contains("promote it to go on");
 
                 client.promote(id, false);
-                ReleaseStatus at50 = GrayApps.awaitPhase(client, id, Phase.Paused, 4, Duration.ofSeconds(60));
+                ReleaseStatus at50 = GrayApps.awaitPhase(client, id, Phase.Paused, 4, Duration.ofSeconds(180));
                 assertThat(at50.canaryWeight()).isEqualTo(50);
                 assertSplit(load, "version v2", 50);
 
                 client.promote(id, false);
-                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
                 assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
                 assertThat(end.canaryWeight()).isEqualTo(100);
                 assertSplit(load, "version v2", 100);
@@ -121,7 +121,7 @@ class CanaryIT {
                 assertThat(events.lines()).anyMatch(l -> l.startsWith("StepStarted step 1/4: setWeight 25"));
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).equals(List.of(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(app).equals(List.of(
                 "slipway-gray-canary-web-2-1 2 running", "slipway-gray-canary-web-2-2 2 running")));
         String metrics = Http.send("GET", runner.url() + "/metrics", null, null).body();
         assertThat(metrics).contains("slipway_router_requests_total{route=\"gray-canary/web\",revision=\"2\"");
@@ -131,7 +131,7 @@ class CanaryIT {
     private static void assertSplit(GrayLoad load, String body, int weight) {
         // Answers already on their way when the weight changed belong to the previous split.
         int from = load.mark() + 20;
-        load.awaitAnswers(from, WINDOW, Duration.ofSeconds(60));
+        load.awaitAnswers(from, WINDOW, Duration.ofSeconds(180));
         GrayLoad.Window w = load.window(from);
         System.out.println("weight " + weight + "%: " + w);
         assertThat(w.failures).as(w.toString()).isEmpty();
@@ -159,12 +159,12 @@ class CanaryIT {
         firstRelease(app, compose);
         String bad = GrayImages.failing("bad");
 
-        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(120))) {
-            load.awaitAnswers(0, 50, Duration.ofSeconds(20));
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(360))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
             int from = load.mark();
             String id = deployed(app, compose, Map.of("web", bad));
             try (GrayApps.Events events = new GrayApps.Events(client, id)) {
-                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(90));
+                ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(270));
                 GrayLoad.Window during = load.window(from);
                 assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
                 assertThat(end.message()).contains("analysis").contains("FAILED");
@@ -174,7 +174,7 @@ class CanaryIT {
 
                 // Traffic is back on stable: every answer is v1.
                 int after = load.mark();
-                load.awaitAnswers(after, 300, Duration.ofSeconds(30));
+                load.awaitAnswers(after, 300, Duration.ofSeconds(90));
                 GrayLoad.Window back = load.window(after);
                 assertThat(back.failures).as(back.toString()).isEmpty();
                 assertThat(back.byBody).containsOnlyKeys("version v1");
@@ -193,7 +193,7 @@ class CanaryIT {
                 assertThat(lines.get(lines.size() - 1)).startsWith("ReleaseRolledBack rolled back to revision 1");
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).equals(List.of(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(app).equals(List.of(
                 "slipway-gray-failing-web-1-1 1 running", "slipway-gray-failing-web-1-2 1 running")));
     }
 
@@ -225,19 +225,19 @@ class CanaryIT {
         String compose = GrayApps.app(GrayApps.service("web", v1, 2, port, release));
         firstRelease(app, compose);
         String id = deployed(app, compose, Map.of("web", v2));
-        ReleaseStatus paused = GrayApps.awaitPhase(client, id, Phase.Paused, 3, Duration.ofSeconds(60));
+        ReleaseStatus paused = GrayApps.awaitPhase(client, id, Phase.Paused, 3, Duration.ofSeconds(180));
         assertThat(paused.canaryWeight()).isZero();
 
-        try (GrayLoad testers = new GrayLoad(port, 2, 200, Duration.ofSeconds(30), Map.of("X-Canary", "always"));
-             GrayLoad users = new GrayLoad(port, 2, 200, Duration.ofSeconds(30))) {
-            testers.awaitAnswers(0, 200, Duration.ofSeconds(30));
-            users.awaitAnswers(0, 200, Duration.ofSeconds(30));
+        try (GrayLoad testers = new GrayLoad(port, 2, 200, Duration.ofSeconds(90), Map.of("X-Canary", "always"));
+             GrayLoad users = new GrayLoad(port, 2, 200, Duration.ofSeconds(90))) {
+            testers.awaitAnswers(0, 200, Duration.ofSeconds(90));
+            users.awaitAnswers(0, 200, Duration.ofSeconds(90));
             assertThat(testers.all().byBody).as(testers.all().toString()).containsOnly(Map.entry("version v2", 200));
             assertThat(users.all().byBody).as(users.all().toString()).containsOnly(Map.entry("version v1", 200));
         }
 
         client.promote(id, false);
-        assertThat(GrayApps.awaitPhase(client, id, Phase.Paused, 5, Duration.ofSeconds(60)).canaryWeight()).isEqualTo(50);
+        assertThat(GrayApps.awaitPhase(client, id, Phase.Paused, 5, Duration.ofSeconds(180)).canaryWeight()).isEqualTo(50);
         for (int c = 0; c < 4; c++) {
             // A new client is assigned a revision by weight and keeps it: every later request, same version.
             HttpResponse<String> first = Http.get("http://127.0.0.1:" + port + "/");
@@ -246,17 +246,17 @@ class CanaryIT {
             for (int i = 0; i < 25; i++) {
                 HttpResponse<String> next = Http.CLIENT.send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + port + "/")).header("Cookie", cookie)
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(next.body()).as("client with " + cookie).isEqualTo(first.body());
             }
         }
         client.abort(id, "testers found a bug");
-        ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+        ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
         assertThat(end.phase()).isEqualTo(Phase.Aborted);
         assertThat(end.message()).contains("testers found a bug");
         // After the abort the header no longer leads anywhere but stable.
-        try (GrayLoad testers = new GrayLoad(port, 2, 100, Duration.ofSeconds(30), Map.of("X-Canary", "always"))) {
-            testers.awaitAnswers(0, 100, Duration.ofSeconds(30));
+        try (GrayLoad testers = new GrayLoad(port, 2, 100, Duration.ofSeconds(90), Map.of("X-Canary", "always"))) {
+            testers.awaitAnswers(0, 100, Duration.ofSeconds(90));
             assertThat(testers.all().byBody).containsOnly(Map.entry("version v1", 100));
         }
         HttpResponse<String> again = Http.send("POST", runner.url() + "/api/v1/releases/" + id + "/promote",
@@ -284,20 +284,20 @@ class CanaryIT {
         firstRelease(app, compose);
         String id = deployed(app, compose, Map.of("web", v2));
         try (GrayApps.Events events = new GrayApps.Events(client, id)) {
-            ReleaseStatus paused = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(60));
+            ReleaseStatus paused = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(180));
             assertThat(paused.message()).contains("inconclusive").contains("fewer than minRequests 50");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !events.ofType(EventTypes.RELEASE_PAUSED).isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !events.ofType(EventTypes.RELEASE_PAUSED).isEmpty());
             assertThat(events.ofType(EventTypes.RELEASE_PAUSED).get(0).data())
                     .containsEntry("reason", "Inconclusive").containsEntry("indefinite", true);
             assertThat(events.ofType(EventTypes.ANALYSIS_MEASURED).get(0).data()).containsEntry("verdict", "Inconclusive");
 
             // Resume measures again (still idle: inconclusive again); promote accepts and goes on to the end.
             client.resume(id);
-            await("measured again").atMost(Duration.ofSeconds(30))
+            await("measured again").atMost(Duration.ofSeconds(90))
                     .until(() -> events.ofType(EventTypes.ANALYSIS_MEASURED).size() >= 2
                             && client.release(id).phase() == Phase.Paused);
             client.promote(id, false);
-            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(60));
+            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(180));
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
         }
     }
@@ -324,25 +324,25 @@ class CanaryIT {
         firstRelease(app, compose);
         String bad = GrayImages.failing("bad");
 
-        try (GrayLoad web = new GrayLoad(webPort, 4, 10_000, Duration.ofSeconds(120));
-             GrayLoad api = new GrayLoad(apiPort, 4, 10_000, Duration.ofSeconds(120))) {
-            web.awaitAnswers(0, 20, Duration.ofSeconds(20));
-            api.awaitAnswers(0, 20, Duration.ofSeconds(20));
+        try (GrayLoad web = new GrayLoad(webPort, 4, 10_000, Duration.ofSeconds(360));
+             GrayLoad api = new GrayLoad(apiPort, 4, 10_000, Duration.ofSeconds(360))) {
+            web.awaitAnswers(0, 20, Duration.ofSeconds(60));
+            api.awaitAnswers(0, 20, Duration.ofSeconds(60));
             String id = deployed(app, compose, Map.of("web", v2, "api", bad));
             ReleaseStatus moving = client.release(id);
             assertThat(moving.strategy()).isEqualTo("canary");
-            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(90));
+            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(270));
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
 
             int w = web.mark();
             int a = api.mark();
-            web.awaitAnswers(w, 100, Duration.ofSeconds(30));
-            api.awaitAnswers(a, 100, Duration.ofSeconds(30));
+            web.awaitAnswers(w, 100, Duration.ofSeconds(90));
+            api.awaitAnswers(a, 100, Duration.ofSeconds(90));
             assertThat(web.window(w).byBody).containsOnlyKeys("version v1");
             assertThat(api.window(a).byBody).containsOnlyKeys("version v1");
             assertThat(api.window(a).failures).isEmpty();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> Docker.containers(app).equals(List.of(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(app).equals(List.of(
                 "slipway-gray-pair-api-1-1 1 running", "slipway-gray-pair-web-1-1 1 running")));
     }
 }

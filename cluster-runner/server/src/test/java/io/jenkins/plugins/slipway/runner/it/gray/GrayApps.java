@@ -17,8 +17,9 @@ final class GrayApps {
     }
 
     /**
-     * One routed service {@code name} with {@code replicas} of {@code image}, a quick health check on /health, and
-     * {@code release} (YAML of the {@code x-slipway.release} block, indented as a mapping under it).
+     * One routed service {@code name} with {@code replicas} of {@code image}, a health check on /health every
+     * second (5 s timeout and 3 retries: a busy machine slows it down without failing it), and {@code release}
+     * (YAML of the {@code x-slipway.release} block, indented as a mapping under it).
      */
     static String service(String name, String image, int replicas, int routePort, String release) {
         return """
@@ -28,8 +29,8 @@ final class GrayApps {
                     healthcheck:
                       test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
                       interval: 1s
-                      timeout: 1s
-                      retries: 2
+                      timeout: 5s
+                      retries: 3
                     deploy:
                       replicas: %d
                     x-slipway:

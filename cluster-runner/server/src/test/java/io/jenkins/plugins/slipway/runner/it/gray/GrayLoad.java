@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * later.
  */
 final class GrayLoad implements AutoCloseable {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Timeouts allow for a busy machine: a request slower than this is a hang, not a slow answer. */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final Thread[] threads;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -31,7 +32,7 @@ final class GrayLoad implements AutoCloseable {
     GrayLoad(int routePort, int parallel, int maxRequests, Duration maxTime, Map<String, String> headers) {
         long deadline = System.nanoTime() + maxTime.toNanos();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routePort + "/"))
-                .timeout(Duration.ofSeconds(5));
+                .timeout(Duration.ofSeconds(30));
         headers.forEach(b::header);
         HttpRequest request = b.build();
         threads = new Thread[parallel];

@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.analysis.MetricsSource;
 import io.jenkins.plugins.slipway.runner.analysis.ReleaseContext;
 import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import io.jenkins.plugins.slipway.runner.release.plan.ReleaseAction;
+import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import java.net.http.HttpClient;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class ReleaseAnalyses implements AutoCloseable {
 
     private final MetricsSource metrics;
     private final HttpClient http;
+    private final WebhookPolicy webhooks;
     private final AnalysisScheduler scheduler;
     private final Listener listener;
     private final Map<Slot, AnalysisRun> runs = new EnumMap<>(Slot.class);
@@ -57,6 +59,13 @@ public final class ReleaseAnalyses implements AutoCloseable {
      * @param scheduler time; {@link AnalysisScheduler#of} in the runner
      */
     public ReleaseAnalyses(MetricsSource metrics, HttpClient http, AnalysisScheduler scheduler, Listener listener) {
+        this(metrics, http, WebhookPolicy.publicOnly(), scheduler, listener);
+    }
+
+    /** As above, with webhooks allowed where {@code webhooks} allows (the runner's {@code --webhook-allow}). */
+    public ReleaseAnalyses(MetricsSource metrics, HttpClient http, WebhookPolicy webhooks, AnalysisScheduler scheduler,
+                           Listener listener) {
+        this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.http = Objects.requireNonNull(http, "http");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -74,7 +83,7 @@ public final class ReleaseAnalyses implements AutoCloseable {
         Slot slot = action.background() ? Slot.Background : Slot.Step;
         cancel(slot);
         states.put(slot, AnalysisState.RUNNING);
-        AnalysisRun run = AnalysisRun.start(action.analysis(), () -> current(context), metrics, http, scheduler,
+        AnalysisRun run = AnalysisRun.start(action.analysis(), () -> current(context), metrics, http, webhooks, scheduler,
                 m -> listener.measured(slot, m));
         runs.put(slot, run);
         run.result().whenComplete((result, failure) -> {

@@ -38,8 +38,8 @@ class RunnerTlsIT {
         try (RunnerProcess runner = RunnerProcess.start(PORT, dir.resolve("data"), List.of("--tls-self-signed"))) {
             String fingerprint = runner.fingerprint();
             TestCredentials.secretText("runner-token", runner.token());
-            TestCredentials.secretText("runner-fingerprint", fingerprint);
-            TestCredentials.secretText("other-fingerprint", (fingerprint.startsWith("00") ? "11" : "00") + fingerprint.substring(2));
+            TestCredentials.publicText("runner-fingerprint", fingerprint);
+            TestCredentials.publicText("other-fingerprint", (fingerprint.startsWith("00") ? "11" : "00") + fingerprint.substring(2));
             ClusterRunner.DescriptorImpl d = new ClusterRunner.DescriptorImpl();
 
             FormValidation ok = d.doTestConnection(runner.url(), "runner-token", "runner-fingerprint", null);
@@ -85,7 +85,7 @@ class RunnerTlsIT {
         try (RunnerProcess runner = RunnerProcess.start(PORT, dir.resolve("data"),
                 List.of("--tls-self-signed", "--tls-client-ca", ca.toString()))) {
             TestCredentials.secretText("runner-token", runner.token());
-            TestCredentials.secretText("runner-fingerprint", runner.fingerprint());
+            TestCredentials.publicText("runner-fingerprint", runner.fingerprint());
             TestCredentials.certificate("jenkins-client", ks, password);
             ClusterRunner.DescriptorImpl d = new ClusterRunner.DescriptorImpl();
 

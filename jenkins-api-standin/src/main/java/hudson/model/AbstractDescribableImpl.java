@@ -1,11 +1,9 @@
 package hudson.model;
 
-import io.jenkins.plugins.slipway.standin.StandIn;
-
-/** Stand-in of core's {@code AbstractDescribableImpl}: the descriptor is the nested @Extension Descriptor. */
+/**
+ * Stand-in of core's {@code AbstractDescribableImpl}, deprecated since 2.505 when {@link Describable#getDescriptor()}
+ * became a default method: implement {@link Describable} instead. workflow-step-api's {@code Step} still extends it.
+ */
+@Deprecated(since = "2.505")
 public abstract class AbstractDescribableImpl<T extends AbstractDescribableImpl<T>> implements Describable<T> {
-    @Override
-    public Descriptor<T> getDescriptor() {
-        return StandIn.descriptorOf(getClass());
-    }
 }

@@ -26,8 +26,10 @@ public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         return name;
     }
 
-    public String getFullName() {
-        return name;
+    /** Final in core (declared in AbstractItem): the names of the folders above, then this job's, joined by '/'. */
+    public final String getFullName() {
+        String n = parent.getFullName();
+        return n.isEmpty() ? name : n + '/' + name;
     }
 
     public String getDisplayName() {

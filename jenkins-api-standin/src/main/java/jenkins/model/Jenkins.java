@@ -20,6 +20,12 @@ public class Jenkins implements AccessControlled, ItemGroup<TopLevelItem> {
         return INSTANCE;
     }
 
+    /** The root of the item tree has an empty full name. */
+    @Override
+    public String getFullName() {
+        return "";
+    }
+
     public String getRootUrl() {
         return StandIn.rootUrl();
     }

@@ -23,7 +23,7 @@ public class PipelineStepsTest {
                 "node {",
                 "  sh 'cp /usr/bin/busybox busybox'",
                 "  writeFile file: 'Dockerfile', text: 'FROM scratch\\nCOPY busybox /bin/sh\\nARG V=none\\nRUN echo version=$V\\n'",
-                "  def built = slipwayBuild image: '127.0.0.1:5000/slipway-it/pipeline', tags: ['jenkins'], buildArgs: [V: '1.2']",
+                "  def built = slipwayBuild image: '127.0.0.1:5000/slipway-it/pipeline', tags: ['jenkins'], buildArgs: [V: '1.2', PORT: 8080], labels: [x: true]",
                 "  echo \"built ${built.id} as ${built.references}\"",
                 "  def pushed = slipwayPush build: built",
                 "  echo \"pushed ${pushed}\"",

@@ -53,12 +53,15 @@ final class BuildStepExecution extends SynchronousNonBlockingStepExecution<Map<S
         }
         DockerHost host = SlipwayConfiguration.get().dockerHost(step.getDockerHost());
         DockerEndpoint endpoint = CredentialLookup.dockerEndpoint(host.getUri(), host.getTlsCredentialsId(), run);
+        OciLabels labels = OciLabels.merge(env, GitCheckout.of(run), step.getLabels(), Instant.now());
         BuildSpec spec = new BuildSpec(image.repository(), List.copyOf(tags),
                 step.getContext() == null ? "." : step.getContext(), step.getDockerfile(),
-                step.getBuildArgs(), step.getTarget(),
-                OciLabels.merge(env, step.getLabels(), Instant.now()), step.isPull(), step.isNoCache());
+                step.getBuildArgs(), step.getTarget(), labels.labels(), step.isPull(), step.isNoCache());
 
         listener.getLogger().println("[slipwayBuild] Building " + image + " with tags " + tags + " on " + endpoint);
+        for (String note : labels.notes()) {
+            listener.getLogger().println("[slipwayBuild] label " + note);
+        }
         BuiltImage built = workspace.act(new BuildCallable(spec, endpoint, listener));
         listener.getLogger().println("[slipwayBuild] Built " + built.id() + " as " + built.references());
 

@@ -91,7 +91,7 @@ public final class SlipwayBuildStep extends Step {
     }
 
     @DataBoundSetter
-    public void setBuildArgs(Map<String, String> buildArgs) {
+    public void setBuildArgs(Map<String, ?> buildArgs) {
         this.buildArgs = copy(buildArgs);
     }
 
@@ -109,7 +109,7 @@ public final class SlipwayBuildStep extends Step {
     }
 
     @DataBoundSetter
-    public void setLabels(Map<String, String> labels) {
+    public void setLabels(Map<String, ?> labels) {
         this.labels = copy(labels);
     }
 
@@ -146,14 +146,9 @@ public final class SlipwayBuildStep extends Step {
         return new BuildStepExecution(this, context);
     }
 
-    private static Map<String, String> copy(Map<String, String> m) {
-        if (m == null || m.isEmpty()) {
-            return null;
-        }
-        Map<String, String> result = new TreeMap<>();
-        // Groovy maps may carry GStrings or numbers as values: keep their text.
-        m.forEach((k, v) -> result.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
-        return result;
+    private static Map<String, String> copy(Map<String, ?> m) {
+        Map<String, String> text = Strings.textMap(m);
+        return text.isEmpty() ? null : new TreeMap<>(text);
     }
 
     @Extension

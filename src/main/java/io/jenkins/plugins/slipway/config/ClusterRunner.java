@@ -4,7 +4,7 @@ import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -26,7 +26,7 @@ import org.kohsuke.stapler.verb.POST;
  * A Slipway cluster runner: its name, base URL, the Secret-text credential holding its API token and, for an
  * {@code https://} runner whose certificate no system CA signed, the credential saying how to trust it.
  */
-public final class ClusterRunner extends AbstractDescribableImpl<ClusterRunner> {
+public final class ClusterRunner implements Describable<ClusterRunner> {
     private final String name;
     private final String url;
     private String credentialsId;

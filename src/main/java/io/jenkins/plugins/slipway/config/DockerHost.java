@@ -3,7 +3,7 @@ package io.jenkins.plugins.slipway.config;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -17,7 +17,7 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /** A Docker engine steps may use: a name, its URI, and for tcp:// a TLS client certificate credential. */
-public final class DockerHost extends AbstractDescribableImpl<DockerHost> {
+public final class DockerHost implements Describable<DockerHost> {
     /** What a step uses when no Docker host is configured: the engine on this node's default socket. */
     public static final String LOCAL_URI = "unix:///var/run/docker.sock";
 

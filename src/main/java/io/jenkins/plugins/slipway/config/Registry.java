@@ -3,7 +3,7 @@ package io.jenkins.plugins.slipway.config;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -19,7 +19,7 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /** A registry images are pushed to, and the username/password credential pushes use by default. */
-public final class Registry extends AbstractDescribableImpl<Registry> {
+public final class Registry implements Describable<Registry> {
     private final String url;
     private String credentialsId;
 

@@ -7,6 +7,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.slipway.config.Strings;
 import io.jenkins.plugins.slipway.runners.AppStep;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +53,8 @@ public class DeployStep extends AppStep {
 
     /** Image reference per service, usually the digests {@code slipwayPush} returned. */
     @DataBoundSetter
-    public void setImages(@CheckForNull Map<String, String> images) {
-        this.images = images == null ? new LinkedHashMap<>() : new LinkedHashMap<>(images);
+    public void setImages(@CheckForNull Map<String, ?> images) {
+        this.images = Strings.textMap(images);
     }
 
     public String getWait() {

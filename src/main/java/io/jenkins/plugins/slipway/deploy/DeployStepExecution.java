@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
+import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
@@ -20,18 +21,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
  * Sends the deploy, then follows the release's event stream without holding a thread: events arrive on the
- * HTTP client's selector and are written to the build log as they come. The sequence number of the last
+ * HTTP client's selector and are written to the build log as they come.
+ *
+ * <p>{@link #start()} and {@link #stop(Throwable)} run on the CPS VM thread, which every pipeline of the
+ * controller shares, so they only hand work over: the workspace and the runner are touched on
+ * {@link Computer#threadPoolForRemoting} (core's cached pool for blocking work, so one build's slow runner
+ * call never waits behind another's), and delays (timeout, reconnect back-off) are timed by core's
+ * {@link Timer}, whose few threads only hand the work on. The sequence number of the last
  * event written is part of this object's serialized state, so after a controller restart {@link #onResume()}
  * reconnects with {@code Last-Event-ID} and the log goes on exactly where it stopped.
  */
@@ -39,18 +45,11 @@ public class DeployStepExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(DeployStepExecution.class.getName());
 
+    /** How often the runner is asked for the shares the router measured, while the step follows a release. */
+    private static final long OBSERVE_EVERY_MILLIS = 5_000;
+
     /** Reconnects after a dropped stream back off up to this long. */
     private static final long MAX_BACKOFF_MILLIS = 10_000;
-
-    /**
-     * Short, non-blocking-ish work (one HTTP call each) and timers; daemon threads so a test JVM or a
-     * stopping controller is never held up by them.
-     */
-    private static final ScheduledExecutorService WORK = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "slipwayDeploy");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String runnerName;
     private final String app;
@@ -74,6 +73,7 @@ public class DeployStepExecution extends StepExecution {
     private transient volatile RunnerConnection connection;
     private transient volatile RunnerClient.EventSubscription subscription;
     private transient volatile ScheduledFuture<?> timeoutTask;
+    private transient volatile ScheduledFuture<?> observeTask;
     private transient int reconnects;
 
     DeployStepExecution(@NonNull StepContext context, DeployStep step) {
@@ -87,29 +87,33 @@ public class DeployStepExecution extends StepExecution {
     }
 
     @Override
-    public boolean start() throws Exception {
-        Run<?, ?> run = getContext().get(Run.class);
-        FilePath workspace = getContext().get(FilePath.class);
-        EnvVars env = getContext().get(EnvVars.class);
-        FilePath composeFile = workspace.child(composePath);
-        if (!composeFile.exists()) {
-            throw new AbortException("slipwayDeploy: compose file '" + composePath + "' not found in the workspace "
-                    + workspace.getRemote());
-        }
-        String composeText = composeFile.readToString();
-        connection = RunnerConnections.open(runnerName, run);
-        Integer buildNumber = run.getNumber();
-        DeployRequest request = new DeployRequest(composeText, images,
-                new Cause(env.get("BUILD_URL"), buildNumber, env.get("GIT_COMMIT")));
+    public boolean start() {
         deadlineMillis = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(timeoutMinutes);
-        log().println("[slipway] deploying app '" + app + "' from " + composePath + " to runner " + connection.describe()
-                + (images.isEmpty() ? "" : " with images " + images));
-        WORK.execute(() -> deploy(request));
+        blocking(this::deploy);
         return false;
     }
 
-    private void deploy(DeployRequest request) {
+    /** Reads the Compose file where the workspace is, sends the deploy and starts following the release. */
+    private void deploy() {
         try {
+            Run<?, ?> run = run();
+            FilePath workspace = getContext().get(FilePath.class);
+            if (workspace == null) {
+                throw new AbortException("slipwayDeploy: no workspace to read the compose file '" + composePath
+                        + "' from: call slipwayDeploy inside node { }");
+            }
+            EnvVars env = getContext().get(EnvVars.class);
+            FilePath composeFile = workspace.child(composePath);
+            if (!composeFile.exists()) {
+                throw new AbortException("slipwayDeploy: compose file '" + composePath + "' not found in the workspace "
+                        + workspace.getRemote());
+            }
+            String composeText = composeFile.readToString();
+            connection = RunnerConnections.open(runnerName, run);
+            DeployRequest request = new DeployRequest(composeText, images,
+                    new Cause(env.get("BUILD_URL"), run.getNumber(), env.get("GIT_COMMIT")));
+            log().println("[slipway] deploying app '" + app + "' from " + composePath + " to runner "
+                    + connection.describe() + (images.isEmpty() ? "" : " with images " + images));
             DeployResponse response = connection.client().deploy(app, request);
             PrintStream log = log();
             for (String warning : response.warnings()) {
@@ -124,8 +128,16 @@ public class DeployStepExecution extends StepExecution {
                 succeed();
                 return;
             }
+            boolean stoppedMeanwhile;
             synchronized (this) {
                 releaseId = response.release();
+                stoppedMeanwhile = finished;
+            }
+            if (stoppedMeanwhile) {
+                // stop() came while the deploy was on its way and had nothing to abort yet.
+                LOGGER.log(Level.INFO, "release {0} of app {1} started after its build was stopped: {2}",
+                        new Object[] {releaseId, app, abortRelease("Jenkins build stopped before the runner answered")});
+                return;
             }
             log.println("[slipway] release " + releaseId + ": app '" + app + "' to revision " + revision);
             ReleaseAction.attach(run(), app, connection, releaseId, revision);
@@ -138,6 +150,7 @@ public class DeployStepExecution extends StepExecution {
                 return;
             }
             armTimeout();
+            blocking(this::observe);
             follow();
         } catch (RunnerException e) {
             fail(new AbortException("slipwayDeploy: " + e.getMessage()));
@@ -212,7 +225,7 @@ public class DeployStepExecution extends StepExecution {
         reconnects++;
         log().println("[slipway] event stream of release " + releaseId + " dropped (" + failure.getMessage()
                 + "); reconnecting from event " + lastEventId + " in " + backoff + " ms");
-        WORK.schedule(this::follow, backoff, TimeUnit.MILLISECONDS);
+        later(this::follow, backoff);
     }
 
     private void conclude() {
@@ -228,7 +241,7 @@ public class DeployStepExecution extends StepExecution {
                     + phase + ": " + message));
         } else {
             // The stream ended without a terminal event we saw (a race with a reconnect): ask the runner.
-            WORK.execute(() -> {
+            blocking(() -> {
                 try {
                     ReleaseStatus status = connection.client().release(releaseId);
                     phase = status.phase();
@@ -245,9 +258,33 @@ public class DeployStepExecution extends StepExecution {
         }
     }
 
+    /**
+     * Records on the build page what the router measured (the app's actual weights), then asks again after
+     * {@link #OBSERVE_EVERY_MILLIS}, until the step ends. A failed look is only logged: the events go on.
+     */
+    private void observe() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+        }
+        try {
+            ReleaseAction action = ReleaseAction.find(run(), releaseId);
+            if (action != null) {
+                action.observed(connection.client().app(app));
+            }
+        } catch (RunnerException | IOException e) {
+            LOGGER.log(Level.FINE, "could not read the actual weights of app " + app, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        observeTask = later(this::observe, OBSERVE_EVERY_MILLIS);
+    }
+
     private void armTimeout() {
         long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
-        timeoutTask = WORK.schedule(this::timedOut, delay, TimeUnit.MILLISECONDS);
+        timeoutTask = later(this::timedOut, delay);
     }
 
     private void timedOut() {
@@ -282,10 +319,12 @@ public class DeployStepExecution extends StepExecution {
                 return;
             }
         }
-        if (connection != null) {
-            log().println("[slipway] build stopped: " + abortRelease("Jenkins build stopped: " + cause));
-        }
-        fail(cause);
+        blocking(() -> {
+            if (connection != null) {
+                log().println("[slipway] build stopped: " + abortRelease("Jenkins build stopped: " + cause));
+            }
+            fail(cause);
+        });
     }
 
     @Override
@@ -295,22 +334,35 @@ public class DeployStepExecution extends StepExecution {
                 return;
             }
         }
-        try {
-            connection = RunnerConnections.open(runnerName, run());
-        } catch (Exception e) {
-            fail(e);
-            return;
-        }
-        if (releaseId == null) {
-            fail(new AbortException("slipwayDeploy: Jenkins restarted before runner " + connection.describe()
-                    + " acknowledged the deploy of app '" + app + "'; see the app's state on the runner"));
-            return;
-        }
-        log().println("[slipway] resuming release " + releaseId + " after event " + lastEventId);
-        if (wait != WaitMode.NONE) {
-            armTimeout();
-        }
-        WORK.execute(this::follow);
+        blocking(() -> {
+            try {
+                connection = RunnerConnections.open(runnerName, run());
+            } catch (Exception e) {
+                fail(e);
+                return;
+            }
+            if (releaseId == null) {
+                fail(new AbortException("slipwayDeploy: Jenkins restarted before runner " + connection.describe()
+                        + " acknowledged the deploy of app '" + app + "'; see the app's state on the runner"));
+                return;
+            }
+            log().println("[slipway] resuming release " + releaseId + " after event " + lastEventId);
+            if (wait != WaitMode.NONE) {
+                armTimeout();
+            }
+            blocking(this::observe);
+            follow();
+        });
+    }
+
+    /** Work that may block (the workspace, the runner): never on the CPS VM thread, never on the Timer. */
+    private static void blocking(Runnable work) {
+        Computer.threadPoolForRemoting.execute(work);
+    }
+
+    /** Work after a delay: Timer keeps the time, the work itself runs where blocking is allowed. */
+    private static ScheduledFuture<?> later(Runnable work, long delayMillis) {
+        return Timer.get().schedule(() -> blocking(work), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -328,7 +380,7 @@ public class DeployStepExecution extends StepExecution {
             return;
         }
         // Where the release stands (step, weight) for the pipeline: at a gate that is what it asks a person about.
-        WORK.execute(() -> {
+        blocking(() -> {
             try {
                 ReleaseStatus status = connection.client().release(releaseId);
                 step = status.step();
@@ -358,9 +410,10 @@ public class DeployStepExecution extends StepExecution {
         if (s != null) {
             s.close();
         }
-        ScheduledFuture<?> t = timeoutTask;
-        if (t != null) {
-            t.cancel(false);
+        for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {timeoutTask, observeTask}) {
+            if (t != null) {
+                t.cancel(false);
+            }
         }
         return true;
     }

@@ -1,31 +1,37 @@
 package io.jenkins.plugins.slipway.deploy;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Api;
 import hudson.model.Run;
-import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
+import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
-import java.util.ArrayList;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import jenkins.model.RunAction2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /**
- * The build page's view of one release: app, revision, phase, the steps so far and a link to the runner.
- * One per release a build started, so a build that deploys two apps shows both.
+ * The build page's view of one release: app, revision, outcome, the step chain with the current step, the
+ * weights set beside the shares the router measured, the latest analysis figures, and a link to the release in the runner's dashboard. One per
+ * release a build started, so a build that deploys two apps shows both. The page re-reads
+ * {@code api/json} while the release runs; the step feeds {@link #record} from the event stream.
  */
+@ExportedBean
 public class ReleaseAction implements RunAction2 {
-
-    /** Steps kept for the page; a release has a handful, a runaway one must not bloat build.xml. */
-    private static final int MAX_STEPS = 200;
-
     private final String app;
     private final String runnerName;
     private final String runnerUrl;
     private final String releaseId;
     private final int revision;
-    private String phase = "Pending";
+    private String phase = Phase.Pending.name();
     private String message;
-    private final List<String> steps = new ArrayList<>();
+    /** Id of the last event recorded: the page shows how current it is. */
+    private long lastEventId;
+    private ReleaseProgress progress = new ReleaseProgress();
     private transient Run<?, ?> run;
 
     ReleaseAction(String app, String runnerName, String runnerUrl, String releaseId, int revision) {
@@ -52,23 +58,30 @@ public class ReleaseAction implements RunAction2 {
     }
 
     synchronized void record(ReleaseEvent event) {
+        if (event.id() <= lastEventId) {
+            return;
+        }
+        lastEventId = event.id();
         if (event.phase() != null) {
             phase = event.phase().name();
         }
         if (event.message() != null) {
             message = event.message();
         }
-        if (isStep(event.type()) && steps.size() < MAX_STEPS) {
-            steps.add(event.message());
-        }
+        progress.record(event);
     }
 
-    private static boolean isStep(String type) {
-        return EventTypes.STEP_STARTED.equals(type) || EventTypes.ANALYSIS_MEASURED.equals(type)
-                || EventTypes.RELEASE_PAUSED.equals(type) || EventTypes.ROLLBACK_STARTED.equals(type)
-                || EventTypes.TERMINAL.contains(type);
+    /** The router's measured shares, from the runner's status of the app (polled while the step follows). */
+    synchronized void observed(AppStatus status) {
+        progress.observed(status, revision);
     }
 
+    /** The page's data, at {@code <action>/api/json}. */
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    @Exported
     public String getApp() {
         return app;
     }
@@ -81,29 +94,97 @@ public class ReleaseAction implements RunAction2 {
         return runnerUrl;
     }
 
-    /** The runner's own view of the release (JSON), for the page's link. */
-    public String getReleaseUrl() {
-        return runnerUrl + "/api/v1/releases/" + releaseId;
+    /** The release in the runner's dashboard, which the runner serves at its root. */
+    @Exported
+    public String getDashboardUrl() {
+        String base = runnerUrl.endsWith("/") ? runnerUrl.substring(0, runnerUrl.length() - 1) : runnerUrl;
+        return base + "/#/apps/" + encode(app) + "/releases/" + encode(releaseId);
     }
 
+    /** The runner's own view of the release (JSON). */
+    public String getReleaseUrl() {
+        return runnerUrl + "/api/v1/releases/" + encode(releaseId);
+    }
+
+    @Exported
     public String getReleaseId() {
         return releaseId;
     }
 
+    @Exported
     public int getRevision() {
         return revision;
     }
 
+    @Exported
     public synchronized String getPhase() {
         return phase;
     }
 
+    /** True once the release ended: the page stops re-reading. */
+    @Exported
+    public synchronized boolean isFinished() {
+        return Phase.valueOf(phase).isTerminal();
+    }
+
+    /** How the release ended or where it stands, in a few words, for the build's summary. */
+    public synchronized String getOutcome() {
+        return switch (Phase.valueOf(phase)) {
+            case Succeeded -> "succeeded";
+            case Failed -> "failed";
+            case RolledBack -> "rolled back";
+            case Aborted -> "aborted";
+            case Paused -> "paused at step " + progress.getStep() + " of " + progress.getStepCount();
+            case Progressing -> "in progress, step " + progress.getStep() + " of " + progress.getStepCount();
+            case Pending -> "pending";
+        };
+    }
+
+    @Exported
     public synchronized String getMessage() {
         return message;
     }
 
-    public synchronized List<String> getSteps() {
-        return List.copyOf(steps);
+    @Exported
+    public synchronized long getLastEventId() {
+        return lastEventId;
+    }
+
+    @Exported
+    public synchronized int getStep() {
+        return progress.getStep();
+    }
+
+    @Exported
+    public synchronized int getStepCount() {
+        return progress.getStepCount();
+    }
+
+    /** Percent of traffic set for the new revision; -1 while unknown. */
+    @Exported
+    public synchronized int getSetWeight() {
+        return progress.getSetWeight();
+    }
+
+    /** Percent of requests the new revision answered over the last minute; -1 while unknown. */
+    @Exported
+    public synchronized int getActualWeight() {
+        return progress.getActualWeight();
+    }
+
+    @Exported
+    public synchronized List<ReleaseProgress.StepView> getSteps() {
+        return progress.chain(Phase.valueOf(phase));
+    }
+
+    @Exported
+    public synchronized List<ReleaseProgress.ServiceWeights> getWeights() {
+        return progress.getWeights();
+    }
+
+    @Exported
+    public synchronized List<ReleaseProgress.Metric> getAnalysis() {
+        return progress.getAnalysis();
     }
 
     public Run<?, ?> getRun() {
@@ -133,5 +214,17 @@ public class ReleaseAction implements RunAction2 {
     @Override
     public void onLoad(Run<?, ?> r) {
         this.run = r;
+    }
+
+    /** An action loaded from a build.xml written before the progress was kept has none: start one. */
+    protected Object readResolve() {
+        if (progress == null) {
+            progress = new ReleaseProgress();
+        }
+        return this;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -26,7 +26,8 @@ import jenkins.MasterToSlaveFileCallable;
  */
 final class PushCallable extends MasterToSlaveFileCallable<String> {
     private static final long serialVersionUID = 1L;
-    static final int MAX_ATTEMPTS = 3;
+    /** Attempts per login or tag: with the back-off doubling from 2 s, a registry has 14 s to come back. */
+    static final int MAX_ATTEMPTS = 4;
     /** Upper bound for pushing one tag. */
     static final long PUSH_DEADLINE_MINUTES = 30;
     private static final Pattern DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
@@ -86,7 +87,12 @@ final class PushCallable extends MasterToSlaveFileCallable<String> {
         return progress.digest;
     }
 
+    /**
+     * Runs one login or push, retrying what may pass (the registry unreachable, timing out, answering 5xx)
+     * after a back-off that doubles each time, at most {@link #MAX_ATTEMPTS} attempts; each retry is logged.
+     */
     private <T> T attempt(String what, Work<T> work) throws IOException, InterruptedException {
+        long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.run();
@@ -102,14 +108,25 @@ final class PushCallable extends MasterToSlaveFileCallable<String> {
                     throw new AbortException("slipwayPush: registry " + login.registry() + " requires a login: pass credentialsId "
                             + "or set the registry's credential in Manage Jenkins > System > Slipway (" + message + ")");
                 }
-                if (!PushFailures.isTransient(e, message) || attempt >= MAX_ATTEMPTS) {
-                    throw new AbortException("slipwayPush: could not " + what + " (attempt " + attempt + " of " + MAX_ATTEMPTS + "): " + message);
+                if (!PushFailures.isTransient(e, message)) {
+                    throw new AbortException("slipwayPush: registry " + login.registry() + ": could not " + what
+                            + " (attempt " + attempt + " of " + MAX_ATTEMPTS + ", not retried): " + message);
                 }
+                if (attempt >= MAX_ATTEMPTS) {
+                    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+                    throw new AbortException("slipwayPush: registry " + login.registry() + ": could not " + what + " in "
+                            + MAX_ATTEMPTS + " attempts over " + seconds + " s; the last failed with: " + message);
+                }
+                long backoff = backoffMillis << (attempt - 1);
                 listener.getLogger().println("[slipwayPush] " + what + " failed (attempt " + attempt + " of " + MAX_ATTEMPTS
-                        + "): " + message + "; retrying");
-                Thread.sleep(backoffMillis * attempt);
+                        + "): " + message + "; retrying in " + describe(backoff));
+                Thread.sleep(backoff);
             }
         }
+    }
+
+    private static String describe(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     @FunctionalInterface

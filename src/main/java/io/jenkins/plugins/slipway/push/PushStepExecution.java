@@ -20,7 +20,7 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
  */
 final class PushStepExecution extends SynchronousNonBlockingStepExecution<String> {
     private static final long serialVersionUID = 1L;
-    /** Pause before the second attempt; the third waits twice as long. */
+    /** Pause before the second attempt; each further one waits twice as long as the one before. */
     static final long BACKOFF_MILLIS = 2000;
     private final transient SlipwayPushStep step;
 

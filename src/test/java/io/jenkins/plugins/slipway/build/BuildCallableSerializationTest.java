@@ -19,7 +19,8 @@ class BuildCallableSerializationTest {
     @Test
     void buildCallableSerializes() throws Exception {
         BuildSpec spec = new BuildSpec("registry.example/app", List.of("1"), ".", null, Map.of("A", "b"), null,
-                OciLabels.merge(new EnvVars("GIT_COMMIT", "abc"), Map.of(), Instant.now()), false, false);
+                OciLabels.merge(new EnvVars("GIT_COMMIT", "abc"), GitCheckout.NONE, Map.of(), Instant.now()).labels(),
+                false, false);
         BuildCallable callable = new BuildCallable(spec, new DockerEndpoint("unix:///var/run/docker.sock", null, null),
                 new CapturingListener());
         Object copy = roundTrip(callable);

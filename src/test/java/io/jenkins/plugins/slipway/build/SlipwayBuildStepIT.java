@@ -87,6 +87,36 @@ class SlipwayBuildStepIT {
         }
     }
 
+    /**
+     * A scripted pipeline's {@code checkout scm}: GIT_COMMIT and GIT_URL unset, the git plugin's BuildData on the
+     * build. The image still says where it came from, and the log says which labels were added from where.
+     */
+    @Test
+    void scriptedPipelineCheckoutStillLabelsTheImageWithItsSource() throws Exception {
+        DockerFixture.context(workspace, "FROM scratch\nCOPY busybox /bin/sh\n");
+        SlipwayBuildStep step = new SlipwayBuildStep(REPO);
+        step.setTags(List.of("scripted-1"));
+        TestStepContext ctx = TestStepContext.in(workspace.toFile());
+        String commit = "89abcdef0123456789abcdef0123456789abcdef";
+        hudson.plugins.git.util.BuildData checkout = new hudson.plugins.git.util.BuildData();
+        checkout.addRemoteUrl("https://git.example/scripted.git");
+        checkout.saveBuild(new hudson.plugins.git.util.Build(
+                new hudson.plugins.git.Revision(org.eclipse.jgit.lib.ObjectId.fromString(commit)),
+                ctx.run().getNumber(), hudson.model.Result.SUCCESS));
+        ctx.run().addAction(checkout);
+
+        ctx.run(step, STEP_TIMEOUT);
+
+        try (DockerClient docker = DockerFixture.client()) {
+            Map<String, String> labels = docker.inspectImageCmd(REPO + ":scripted-1").exec().getConfig().getLabels();
+            assertThat(labels)
+                    .containsEntry("org.opencontainers.image.revision", commit)
+                    .containsEntry("org.opencontainers.image.source", "https://git.example/scripted.git");
+        }
+        assertThat(ctx.log()).contains("[slipwayBuild] label org.opencontainers.image.revision=" + commit
+                + " (GIT_COMMIT is unset: from the build's Git checkout)");
+    }
+
     @Test
     void tagDefaultsToTheBuildNumber() throws Exception {
         DockerFixture.context(workspace, "FROM scratch\nCOPY busybox /bin/sh\n");

@@ -36,6 +36,28 @@ class SlipwayBuildStepTest {
         assertThat(step.getBuildArgs()).containsEntry("VERSION", "1.2").containsEntry("EMPTY", "");
     }
 
+    /**
+     * What structs hands the setters for {@code buildArgs: [PORT: 8080]} or {@code labels: [x: true]}: the
+     * Groovy map itself, values of any type behind the erased {@code Map} parameter.
+     */
+    @Test
+    void numbersAndBooleansInMapsBecomeText() {
+        SlipwayBuildStep step = new SlipwayBuildStep("app");
+        step.setBuildArgs(groovyMap("PORT", 8080, "RATIO", 0.5));
+        step.setLabels(groovyMap("x", true, "build", 42L));
+        assertThat(step.getBuildArgs()).containsEntry("PORT", "8080").containsEntry("RATIO", "0.5");
+        assertThat(step.getLabels()).containsEntry("x", "true").containsEntry("build", "42");
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static Map groovyMap(Object... keysAndValues) {
+        Map map = new LinkedHashMap();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
     @Test
     void descriptorNamesTheFunction() {
         SlipwayBuildStep.DescriptorImpl d = new SlipwayBuildStep.DescriptorImpl();

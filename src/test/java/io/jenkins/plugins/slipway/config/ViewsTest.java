@@ -3,6 +3,9 @@ package io.jenkins.plugins.slipway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.slipway.build.SlipwayBuildStep;
+import io.jenkins.plugins.slipway.deploy.DeployStep;
+import io.jenkins.plugins.slipway.release.AbortStep;
+import io.jenkins.plugins.slipway.release.PromoteStep;
 import io.jenkins.plugins.slipway.push.SlipwayPushStep;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +24,8 @@ import org.kohsuke.stapler.DataBoundSetter;
 /** Every configurable class has its config.jelly (escaped by default) and a help file per field. */
 class ViewsTest {
     @ParameterizedTest
-    @ValueSource(classes = {SlipwayBuildStep.class, SlipwayPushStep.class, SlipwayConfiguration.class,
-        DockerHost.class, Registry.class, ClusterRunner.class})
+    @ValueSource(classes = {SlipwayBuildStep.class, SlipwayPushStep.class, DeployStep.class, PromoteStep.class,
+        AbortStep.class, SlipwayConfiguration.class, DockerHost.class, Registry.class, ClusterRunner.class})
     void configPageAndHelpForEveryField(Class<?> type) throws IOException {
         String jelly = resource(type, "config.jelly");
         assertThat(jelly).as(type.getSimpleName() + "/config.jelly").isNotNull()

@@ -44,6 +44,17 @@ class DeployStepTest {
                 .hasMessage("slipwayDeploy: timeout must be at least 1 minute, got 0");
     }
 
+    /** A GString (here any CharSequence) as a Groovy map value arrives as itself: the step keeps its text. */
+    @Test
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    void imageReferencesAreKeptAsText() {
+        Map groovy = new java.util.LinkedHashMap();
+        groovy.put("web", new StringBuilder("127.0.0.1:5000/shop@sha256:").append("ab".repeat(32)));
+        DeployStep step = new DeployStep("shop");
+        step.setImages(groovy);
+        assertThat(step.getImages()).containsEntry("web", "127.0.0.1:5000/shop@sha256:" + "ab".repeat(32));
+    }
+
     @ParameterizedTest
     @CsvSource({"completion,COMPLETION", "PAUSE,PAUSE", " none ,NONE"})
     void waitModesParseWhateverTheCase(String value, WaitMode expected) {

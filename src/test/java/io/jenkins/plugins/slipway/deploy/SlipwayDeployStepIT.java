@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import hudson.AbortException;
@@ -168,7 +169,16 @@ class SlipwayDeployStepIT {
         DeployStepExecution execution = (DeployStepExecution) ctx.start(deploy(app, v2));
         await().atMost(Duration.ofMinutes(1)).until(() -> execution.lastEventId() >= 2);
 
-        execution.stop(new InterruptedException("build aborted by a person"));
+        // stop() runs on the CPS VM thread: with the runner frozen it must still return at once, the abort
+        // waiting elsewhere until the runner answers (the client's request timeout is a minute).
+        runner.freeze();
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> execution.stop(new InterruptedException("build aborted by a person")));
+            assertThat(ctx.outcome()).isNotDone();
+        } finally {
+            runner.thaw();
+        }
 
         assertThatThrownBy(() -> ctx.await(execution, Duration.ofSeconds(30)))
                 .isInstanceOf(InterruptedException.class);

@@ -84,7 +84,8 @@ class HpiStructureIT {
                 "plain-credentials:199.v9f8e1f741799",
                 "structs:362.va_b_695ef4fdf9",
                 "docker-java-api:3.7.1-136.v5d70f77a_c3d6",
-                "jackson2-api:2.21.2-433.v6d50b_92cfe52");
+                "jackson2-api:2.21.2-433.v6d50b_92cfe52",
+                "git:5.7.0;resolution:=optional");
     }
 
     @Test
@@ -126,6 +127,7 @@ class HpiStructureIT {
             }
         }
         assertThat(entries).contains(
+                "index.jelly",
                 "io/jenkins/plugins/slipway/build/SlipwayBuildStep/config.jelly",
                 "io/jenkins/plugins/slipway/push/SlipwayPushStep/config.jelly",
                 "io/jenkins/plugins/slipway/config/SlipwayConfiguration/config.jelly");

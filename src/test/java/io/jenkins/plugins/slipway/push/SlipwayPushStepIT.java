@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import hudson.AbortException;
 import io.jenkins.plugins.slipway.build.SlipwayBuildStep;
@@ -150,23 +151,42 @@ class SlipwayPushStepIT {
         }
     }
 
+    /** The registry goes down before the push and stays down: bounded retries, then a failure naming it. */
     @Test
-    void transientFailuresAreRetriedABoundedNumberOfTimes() throws Exception {
-        // Nothing listens on this port of the registry host: every attempt fails to connect.
-        String repo = "127.0.0.1:17999/slipway-it/unreachable";
-        build(repo, "retry");
+    void aRegistryThatStaysDownFailsNamingTheRegistryAfterBoundedRetries() throws Exception {
+        String repo = builtThenRegistryDown("down", "retry");
         SlipwayPushStep push = new SlipwayPushStep();
         push.setImage(repo);
         push.setTags(List.of("retry"));
         TestStepContext ctx = TestStepContext.in(workspace.toFile());
-        try {
-            assertThatThrownBy(() -> ctx.run(push, STEP_TIMEOUT))
-                    .isInstanceOf(AbortException.class)
-                    .hasMessageContaining("attempt 3 of 3");
-            assertThat(ctx.log()).contains("(attempt 1 of 3)").contains("(attempt 2 of 3)");
-        } finally {
-            DockerFixture.removeImages("127.0.0.1:17999/slipway-it/");
-        }
+
+        assertThatThrownBy(() -> ctx.run(push, STEP_TIMEOUT))
+                .isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("slipwayPush: registry " + authRegistry.host() + ": could not push "
+                        + repo + ":retry in 4 attempts over ");
+        assertThat(ctx.log())
+                .contains("push " + repo + ":retry failed (attempt 1 of 4)", "retrying in 2 s")
+                .contains("(attempt 2 of 4)", "retrying in 4 s")
+                .contains("(attempt 3 of 4)", "retrying in 8 s")
+                .doesNotContain("(attempt 4 of 4)", "retrying in 16 s");
+    }
+
+    /** The registry is down when the push starts and comes back while the step waits between attempts. */
+    @Test
+    void aRegistryThatComesBackWithinTheRetriesGetsThePush() throws Exception {
+        String repo = builtThenRegistryDown("back", "back");
+        SlipwayPushStep push = new SlipwayPushStep();
+        push.setImage(repo);
+        push.setTags(List.of("back"));
+        TestStepContext ctx = TestStepContext.in(workspace.toFile());
+
+        var execution = ctx.start(push);
+        await().atMost(Duration.ofMinutes(1)).until(() -> ctx.log().contains("(attempt 1 of 4)"));
+        authRegistry.resume();
+        String pushed = (String) ctx.await(execution, STEP_TIMEOUT);
+
+        assertThat(pushed).isEqualTo(repo + "@" + RegistryApi.manifestDigest(authRegistry.host(), "slipway-it/back", "back", null, null));
+        assertThat(ctx.log()).contains("push " + repo + ":back failed (attempt 1 of 4)").contains("; retrying in 2 s");
     }
 
     @Test
@@ -182,6 +202,15 @@ class SlipwayPushStepIT {
     }
 
     @SuppressWarnings("unchecked")
+    /** An image built for a registry of the test's own, which is then stopped: its port refuses connections. */
+    private String builtThenRegistryDown(String name, String tag) throws Exception {
+        authRegistry = AuthRegistry.startAnonymous(registryDir);
+        String repo = authRegistry.host() + "/slipway-it/" + name;
+        build(repo, tag);
+        authRegistry.stop();
+        return repo;
+    }
+
     private Map<String, Object> build(String repo, String... tags) throws Exception {
         SlipwayBuildStep step = new SlipwayBuildStep(repo);
         step.setTags(List.of(tags));

@@ -16,24 +16,38 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.mindrot.jbcrypt.BCrypt;
 
 /**
- * A registry that requires a login: {@code docker-registry serve} with htpasswd auth on a free loopback
- * port in 17000-17999 (the plugin foundation's range), started by a test and stopped after it.
- * dockerd allows plain HTTP to it because 127.0.0.0/8 is always an insecure registry.
+ * A registry of a test's own: {@code docker-registry serve} on a free loopback port in 17000-17999 (the
+ * plugin foundation's range), with htpasswd auth or without, started by a test and stopped after it; never
+ * the shared registry on 127.0.0.1:5000. It can be stopped and started again on the same port and storage,
+ * as a registry that goes down and comes back. dockerd allows plain HTTP to it because 127.0.0.0/8 is
+ * always an insecure registry.
  */
 public final class AuthRegistry implements AutoCloseable {
-    private final Process process;
+    private volatile Process process;
     private final int port;
     private final Path dir;
+    private final boolean authenticates;
 
-    private AuthRegistry(Process process, int port, Path dir) {
-        this.process = process;
+    private AuthRegistry(int port, Path dir, boolean authenticates) {
         this.port = port;
         this.dir = dir;
+        this.authenticates = authenticates;
     }
 
+    /** A registry that requires this user's login. */
     public static AuthRegistry start(Path dir, String username, String password) throws IOException {
-        Files.createDirectories(dir.resolve("storage"));
+        Files.createDirectories(dir);
         Files.writeString(dir.resolve("htpasswd"), username + ":" + BCrypt.hashpw(password, BCrypt.gensalt(10)) + "\n");
+        return start(dir, true);
+    }
+
+    /** A registry anyone may push to. */
+    public static AuthRegistry startAnonymous(Path dir) throws IOException {
+        return start(dir, false);
+    }
+
+    private static AuthRegistry start(Path dir, boolean authenticates) throws IOException {
+        Files.createDirectories(dir.resolve("storage"));
         int port = freePort();
         Files.writeString(dir.resolve("config.yml"), String.join("\n",
                 "version: 0.1",
@@ -44,23 +58,30 @@ public final class AuthRegistry implements AutoCloseable {
                 "    rootdirectory: " + dir.resolve("storage"),
                 "http:",
                 "  addr: 127.0.0.1:" + port,
-                "auth:",
-                "  htpasswd:",
-                "    realm: slipway-it",
-                "    path: " + dir.resolve("htpasswd"),
+                authenticates ? "auth:\n  htpasswd:\n    realm: slipway-it\n    path: " + dir.resolve("htpasswd") : "",
                 ""));
-        Process p = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+        AuthRegistry registry = new AuthRegistry(port, dir, authenticates);
+        registry.resume();
+        return registry;
+    }
+
+    /** Stops the registry process; its port then refuses connections until {@link #resume()}. */
+    public void stop() {
+        close();
+    }
+
+    /** Starts the registry (again) on its port and storage and waits until it answers. */
+    public void resume() throws IOException {
+        process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("registry.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
                 .start();
-        AuthRegistry registry = new AuthRegistry(p, port, dir);
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(registry::answers);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(this::answers);
         } catch (RuntimeException e) {
-            registry.close();
+            close();
             throw new IOException("registry did not start; see " + dir.resolve("registry.log"), e);
         }
-        return registry;
     }
 
     /** host:port, as image references name it. */
@@ -75,7 +96,7 @@ public final class AuthRegistry implements AutoCloseable {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
             int status = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 401;
+            return status == (authenticates ? 401 : 200);
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -98,6 +119,10 @@ public final class AuthRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        Process process = this.process;
+        if (process == null) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -95,6 +95,26 @@ public final class RunnerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /**
+     * {@code kill -STOP}: the runner keeps its sockets open and answers nothing until {@link #thaw()}, as a
+     * runner stuck in a long GC pause or on a swapping machine would.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT}: a frozen runner goes on where it stopped. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** A new runner process on the same port and data dir, as after a crash and a restart. */
     public RunnerProcess restart() throws IOException {
         return start(port, dataDir, options);

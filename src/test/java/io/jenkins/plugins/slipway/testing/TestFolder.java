@@ -11,6 +11,11 @@ public final class TestFolder implements ItemGroup<TestJob> {
     }
 
     @Override
+    public String getFullName() {
+        return name;
+    }
+
+    @Override
     public String toString() {
         return "folder " + name;
     }

@@ -11,7 +11,9 @@ import java.io.File;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,7 @@ public final class TestStepContext extends StepContext {
     private final transient Map<Class<?>, Object> services = new HashMap<>();
     private final transient CompletableFuture<Object> outcome = new CompletableFuture<>();
     private final transient AtomicInteger savedStates = new AtomicInteger();
+    private final transient Map<Class<?>, Set<Thread>> askedOn = new ConcurrentHashMap<>();
     private final transient TestRun run;
     private final transient CapturingListener listener = new CapturingListener();
     private final transient EnvVars env = new EnvVars();
@@ -146,7 +149,13 @@ public final class TestStepContext extends StepContext {
 
     @Override
     public <T> T get(Class<T> key) {
+        askedOn.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread());
         return key.cast(services.get(key));
+    }
+
+    /** The threads that asked this context for {@code key}: where a step touched the workspace, say. */
+    public Set<Thread> threadsThatAskedFor(Class<?> key) {
+        return Set.copyOf(askedOn.getOrDefault(key, Set.of()));
     }
 
     @Override

@@ -28,6 +28,7 @@ import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -95,12 +96,14 @@ public final class RunnerService implements AutoCloseable {
                 routes, strategies, commands, analyses);
         closeables.push(controller);
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
+        ActualWeights actualWeights = new ActualWeights(routes);
+        closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,
                 id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
         api = new ApiServer(o.server(), access);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
-                tokens, audit);
+                actualWeights, tokens, audit);
         closeables.push(api);
         reconciler.start();
         controller.start();

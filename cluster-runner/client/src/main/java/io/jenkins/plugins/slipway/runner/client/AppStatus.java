@@ -12,12 +12,49 @@ import java.util.Map;
 public record AppStatus(String name, int revision, List<ServiceStatus> services, String currentRelease) {
 
     /**
-     * @param images  image reference per revision ("3" -> "127.0.0.1:5000/shop@sha256:...")
-     * @param route   null when the service has no {@code x-slipway.route}
-     * @param weights percent of route traffic per revision, as the router applies it now
+     * @param images        image reference per revision ("3" -> "127.0.0.1:5000/shop@sha256:...")
+     * @param route         null when the service has no {@code x-slipway.route}
+     * @param weights       percent of route traffic per revision, as the router applies it now
+     * @param actualWeights percent of the route's requests each revision answered over the last minute, as the
+     *                      router counted them; empty when it answered none (or for a runner that does not say)
+     * @param replicaSets   each revision that has replicas now, oldest first, with the health of each replica
      */
     public record ServiceStatus(String name, Replicas replicas, Map<String, String> images, Route route,
-                                Map<String, Integer> weights) {
+                                Map<String, Integer> weights, Map<String, Integer> actualWeights,
+                                List<ReplicaSetStatus> replicaSets) {
+        public ServiceStatus {
+            actualWeights = actualWeights == null ? Map.of() : actualWeights;
+            replicaSets = replicaSets == null ? List.of() : List.copyOf(replicaSets);
+        }
+
+        /** A status without measured shares nor replica sets. */
+        public ServiceStatus(String name, Replicas replicas, Map<String, String> images, Route route,
+                             Map<String, Integer> weights) {
+            this(name, replicas, images, route, weights, Map.of(), List.of());
+        }
+    }
+
+    /**
+     * The replicas of one revision of a service.
+     *
+     * @param desired  replicas the runner keeps at this revision
+     * @param weight   percent of the route's traffic the desired state gives this revision
+     * @param replicas the replicas the engine runs now, by index
+     */
+    public record ReplicaSetStatus(int revision, int desired, int weight, List<ReplicaStatus> replicas) {
+        public ReplicaSetStatus {
+            replicas = replicas == null ? List.of() : List.copyOf(replicas);
+        }
+    }
+
+    /**
+     * One replica.
+     *
+     * @param name   {@code web-5-1}
+     * @param health {@code healthy} (serves), {@code starting} (its health check has not passed yet) or
+     *               {@code unhealthy}
+     */
+    public record ReplicaStatus(String name, String health) {
     }
 
     /** Replica counts of the revision that serves. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.routing;
 
+import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -45,8 +46,8 @@ public interface Router extends AutoCloseable {
     /** Cumulative figures of one revision on one route; an empty snapshot for an unknown route or revision. */
     MetricsSnapshot snapshot(String routeName, String revision);
 
-    /** Every route's per-revision figures in Prometheus text exposition format. */
-    String prometheusText();
+    /** Every route's per-revision figures as Prometheus metrics, read from the snapshots when scraped. */
+    MultiCollector metrics();
 
     @Override
     void close();

@@ -9,24 +9,29 @@ import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
 import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Builds {@code GET /api/v1/apps/{app}} from the store, the observed replicas and the router. */
+/** Builds {@code GET /api/v1/apps/{app}} from the store, the observed replicas and the router (set and measured weights). */
 final class AppStatusView {
     private final SpecCache specs;
     private final ObservedState observed;
     private final RouteSync routes;
+    private final ActualWeights actual;
 
-    AppStatusView(SpecCache specs, ObservedState observed, RouteSync routes) {
+    AppStatusView(SpecCache specs, ObservedState observed, RouteSync routes, ActualWeights actual) {
         this.specs = specs;
         this.observed = observed;
         this.routes = routes;
+        this.actual = actual;
     }
 
     AppStatus of(AppRecord app, RevisionRecord serving, List<ReplicaSet> sets) {
@@ -56,8 +61,32 @@ final class AppStatusView {
             AppStatus.Route route = svc == null || svc.route() == null ? null
                     : new AppStatus.Route(svc.route().port(), svc.route().targetPort());
             services.add(new AppStatus.ServiceStatus(service, new AppStatus.Replicas(desired, (int) ready), images,
-                    route, routes.weights(app.name(), service)));
+                    route, routes.weights(app.name(), service),
+                    route == null ? Map.of() : actual.lastMinute(app.name(), service),
+                    replicaSets(app.name(), service, sets)));
         }
         return new AppStatus(app.name(), app.revision(), services, app.currentRelease());
+    }
+
+    /** The desired sets of one service, oldest revision first, with what the engine runs of each. */
+    private List<AppStatus.ReplicaSetStatus> replicaSets(String app, String service, List<ReplicaSet> sets) {
+        List<AppStatus.ReplicaSetStatus> out = new ArrayList<>();
+        sets.stream().filter(s -> s.service().equals(service))
+                .sorted(Comparator.comparingInt(ReplicaSet::revision))
+                .forEach(set -> out.add(new AppStatus.ReplicaSetStatus(set.revision(), set.replicas(), set.weight(),
+                        observed.replicas(app, service, set.revision()).stream()
+                                .sorted(Comparator.comparingInt(r -> r.replica().index()))
+                                .map(r -> new AppStatus.ReplicaStatus(r.replica().displayName(), health(r)))
+                                .toList())));
+        return out;
+    }
+
+    private static String health(ObservedReplica r) {
+        if (r.healthy()) {
+            return "healthy";
+        }
+        boolean starting = r.replica().state() == Replica.State.CREATED
+                || r.replica().health() == Replica.Health.STARTING;
+        return starting ? "starting" : "unhealthy";
     }
 }

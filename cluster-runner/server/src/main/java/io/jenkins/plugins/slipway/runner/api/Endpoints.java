@@ -11,6 +11,7 @@ import io.jenkins.plugins.slipway.runner.release.ReleaseController;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 
 /** Puts every endpoint of the runner on a server. */
@@ -21,13 +22,16 @@ public final class Endpoints {
     public static void install(ApiServer server, Database db, AppRepository apps, ReleaseRepository releases,
                                SpecCache specs, ObservedState observed, EventLog events, RouteSync routes,
                                Deployer deployer, ReleaseController controller, Reconciler reconciler,
-                               ApiTokens tokens, AuditLog audit) {
+                               ActualWeights actualWeights, ApiTokens tokens, AuditLog audit) {
         server.route("GET", "/healthz", ex -> ex.json(200, java.util.Map.of("status", "ok", "version",
                 java.util.Objects.requireNonNullElse(Endpoints.class.getPackage().getImplementationVersion(), "dev"))));
-        new AppsApi(db, apps, releases, deployer, controller, reconciler, new AppStatusView(specs, observed, routes))
+        new AppsApi(db, apps, releases, deployer, controller, reconciler, new AppStatusView(specs, observed, routes,
+                actualWeights))
                 .register(server);
         new ReleasesApi(db, releases, events, controller).register(server);
+        new ReleasePlanApi(db, apps, releases, specs).register(server);
         new AccessApi(tokens, audit).register(server);
         new MetricsApi(routes.router(), observed, db, releases).register(server);
+        new DashboardFiles().register(server);
     }
 }

@@ -104,7 +104,11 @@ public final class Exchange {
 
     /** The first value of a query parameter, or null. */
     public String query(String name) {
-        return Request.extractQueryParameters(request).getValue(name);
+        try {
+            return Request.extractQueryParameters(request).getValue(name);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "the query string is not valid URL encoding");
+        }
     }
 
     /** The address the request came from. */
@@ -195,6 +199,16 @@ public final class Exchange {
 
     public void text(int status, String contentType, String body) {
         send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers {@code body} as it is (metrics in a library's format, static files). */
+    public void bytes(int status, String contentType, byte[] body) {
+        send(status, contentType, body);
+    }
+
+    /** Sets a header of the answer; call before answering. */
+    public void header(String name, String value) {
+        response.getHeaders().put(name, value);
     }
 
     /**

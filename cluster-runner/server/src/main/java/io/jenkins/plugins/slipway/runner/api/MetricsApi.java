@@ -5,54 +5,72 @@ import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.routing.Router;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** {@code GET /metrics}: the router's per-revision figures plus the runner's own gauges, in Prometheus text. */
+/**
+ * {@code GET /metrics} in the Prometheus text format, from one registry: the router's per-revision figures, the
+ * runner's own gauges and the JVM and process metrics of the Prometheus Java client. Every figure is read when
+ * scraped; nothing here runs on a request's path through the router.
+ */
 final class MetricsApi {
-    private final Router router;
-    private final ObservedState observed;
-    private final Database db;
-    private final ReleaseRepository releases;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     MetricsApi(Router router, ObservedState observed, Database db, ReleaseRepository releases) {
-        this.router = router;
-        this.observed = observed;
-        this.db = db;
-        this.releases = releases;
+        registry.register(router.metrics());
+        registry.register(new RunnerGauges(observed, db, releases));
+        JvmMetrics.builder().register(registry);
     }
 
     void register(ApiServer server) {
-        server.route("GET", "/metrics", ex -> ex.text(200, "text/plain; version=0.0.4; charset=utf-8", text()));
+        server.route("GET", "/metrics", ex -> ex.bytes(200, writer.getContentType(), scrape()));
     }
 
-    String text() {
-        StringBuilder b = new StringBuilder(router.prometheusText());
-        if (b.length() > 0 && b.charAt(b.length() - 1) != '\n') {
-            b.append('\n');
+    byte[] scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        writer.write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+        return out.toByteArray();
+    }
+
+    /** What the runner keeps: apps, their replicas by readiness, releases under way, heap in use. */
+    private record RunnerGauges(ObservedState observed, Database db, ReleaseRepository releases)
+            implements MultiCollector {
+        @Override
+        public MetricSnapshots collect() {
+            Map<String, List<ObservedReplica>> all = observed.all();
+            GaugeSnapshot.Builder replicas = GaugeSnapshot.builder().name("slipway_runner_replicas")
+                    .help("Replicas by app, service, revision and readiness.");
+            all.forEach((app, list) -> list.stream()
+                    .collect(Collectors.groupingBy(r -> Labels.of("app", app, "service", r.replica().service(),
+                            "revision", String.valueOf(r.replica().revision()), "ready", String.valueOf(r.healthy())),
+                            TreeMap::new, Collectors.counting()))
+                    .forEach((labels, count) -> replicas.dataPoint(
+                            GaugeDataPointSnapshot.builder().labels(labels).value(count).build())));
+            Runtime rt = Runtime.getRuntime();
+            return MetricSnapshots.of(
+                    gauge("slipway_runner_apps", "Apps the runner keeps.", all.size()),
+                    replicas.build(),
+                    gauge("slipway_runner_releases_active", "Releases not finished.", db.tx(releases::active).size()),
+                    gauge("slipway_runner_heap_used_bytes", "JVM heap in use.", rt.totalMemory() - rt.freeMemory()));
         }
-        Map<String, List<ObservedReplica>> all = observed.all();
-        b.append("# HELP slipway_runner_apps Apps the runner keeps.\n# TYPE slipway_runner_apps gauge\n")
-                .append("slipway_runner_apps ").append(all.size()).append('\n');
-        b.append("# HELP slipway_runner_replicas Replicas by app, service, revision and readiness.\n")
-                .append("# TYPE slipway_runner_replicas gauge\n");
-        all.forEach((app, replicas) -> replicas.stream()
-                .collect(java.util.stream.Collectors.groupingBy(r -> r.replica().service() + "\u0000"
-                        + r.replica().revision() + "\u0000" + r.healthy(), java.util.TreeMap::new,
-                        java.util.stream.Collectors.counting()))
-                .forEach((key, count) -> {
-                    String[] k = key.split("\u0000");
-                    b.append("slipway_runner_replicas{app=\"").append(app).append("\",service=\"").append(k[0])
-                            .append("\",revision=\"").append(k[1]).append("\",ready=\"").append(k[2]).append("\"} ")
-                            .append(count).append('\n');
-                }));
-        int active = db.tx(releases::active).size();
-        b.append("# HELP slipway_runner_releases_active Releases not finished.\n")
-                .append("# TYPE slipway_runner_releases_active gauge\n")
-                .append("slipway_runner_releases_active ").append(active).append('\n');
-        Runtime rt = Runtime.getRuntime();
-        b.append("# HELP slipway_runner_heap_used_bytes JVM heap in use.\n# TYPE slipway_runner_heap_used_bytes gauge\n")
-                .append("slipway_runner_heap_used_bytes ").append(rt.totalMemory() - rt.freeMemory()).append('\n');
-        return b.toString();
+
+        private static GaugeSnapshot gauge(String name, String help, double value) {
+            return GaugeSnapshot.builder().name(name).help(help)
+                    .dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
+        }
     }
 }

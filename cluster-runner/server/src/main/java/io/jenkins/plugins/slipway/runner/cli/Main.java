@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
                 "  2  wrong usage", "", "`slipway-runner COMMAND --help` describes a command."},
         subcommands = {ServeCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
                 AppsCommand.class, RmCommand.class, PromoteCommand.class, AbortCommand.class, PauseCommand.class,
-                ResumeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+                ResumeCommand.class, GetCommand.class, TokenCommand.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;

@@ -1,16 +1,9 @@
 package io.jenkins.plugins.slipway.runner.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
@@ -18,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runner's embedded H2 database in the data dir. Schema changes are ordered scripts
- * ({@code db/migration/V<n>__*.sql}, listed in {@code index.txt}) applied once each and recorded in
- * {@code schema_version}, so a newer runner upgrades an older data dir in place.
+ * ({@code db/migration/V<n>__*.sql}) that {@link Migrations} applies with Flyway when the database opens, so a
+ * newer runner upgrades an older data dir in place.
  * <p>
  * One connection, used under a lock: the runner's write rate is a few statements per second and one
  * connection keeps every write ordered. {@code WRITE_DELAY=0} makes a commit reach the file before the call
@@ -27,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final String USER = "slipway";
 
     private final String url;
     private final ReentrantLock lock = new ReentrantLock();
@@ -40,11 +34,10 @@ public final class Database implements AutoCloseable {
     }
 
     /** Opens (creating when absent) {@code dir/runner.mv.db} and migrates it to the latest schema. */
-    public static Database open(Path dir) throws SQLException, IOException {
+    public static Database open(Path dir) throws SQLException {
         String url = "jdbc:h2:file:" + dir.resolve("runner").toAbsolutePath() + ";WRITE_DELAY=0";
-        Database db = new Database(url, DriverManager.getConnection(url, "slipway", ""));
-        db.migrate();
-        return db;
+        Migrations.apply(url, USER, "");
+        return new Database(url, DriverManager.getConnection(url, USER, ""));
     }
 
     /** Work done with the connection, inside one transaction. */
@@ -97,65 +90,11 @@ public final class Database implements AutoCloseable {
             } catch (SQLException e) {
                 LOG.debug("Closing the failed connection: {}", e.getMessage());
             }
-            connection = DriverManager.getConnection(url, "slipway", "");
+            connection = DriverManager.getConnection(url, USER, "");
             broken = false;
             LOG.info("Database opened again after a failed write");
         }
         return connection;
-    }
-
-    private void migrate() throws SQLException, IOException {
-        try (Statement st = connection.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
-                    + " applied_at TIMESTAMP NOT NULL)");
-        }
-        int current = 0;
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            rs.next();
-            current = rs.getInt(1);
-        }
-        for (String script : scripts()) {
-            int version = Integer.parseInt(script.substring(1, script.indexOf("__")));
-            if (version <= current) {
-                continue;
-            }
-            String sql = resource("db/migration/" + script);
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement()) {
-                for (String statement : sql.replaceAll("(?m)--.*$", "").split(";")) {
-                    if (!statement.isBlank()) {
-                        st.execute(statement);
-                    }
-                }
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "INSERT INTO schema_version (version, script, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
-                    ps.setInt(1, version);
-                    ps.setString(2, script);
-                    ps.executeUpdate();
-                }
-                connection.commit();
-                LOG.info("Applied schema migration {}", script);
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        }
-    }
-
-    private static List<String> scripts() throws IOException {
-        return resource("db/migration/index.txt").lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = Database.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     @Override

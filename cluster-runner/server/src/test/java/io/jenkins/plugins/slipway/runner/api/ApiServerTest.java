@@ -38,6 +38,7 @@ class ApiServerTest {
         server.route("GET", "/api/v1/boom", ex -> {
             throw new NullPointerException("Cannot invoke \"secret.compose()\" because \"req\" is null");
         });
+        server.route("GET", "/api/v1/query", ex -> ex.json(200, Map.of("a", String.valueOf(ex.query("a")))));
         server.route("GET", "/api/v1/stream", ex -> {
             EventStream s = ex.eventStream();
             s.onClose(() -> closes.add("closed"));
@@ -105,6 +106,10 @@ class ApiServerTest {
                 "/api/v1/apps/a%00b", "/api/v1/apps/" + "a".repeat(1000) + "/nope")) {
             assertThat(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nConnection: close\r\n\r\n")).as(path).matches("(?s)HTTP/1.1 4\\d\\d .*application/json.*\"error\".*");
+        }
+        for (String query : List.of("a=%zz", "a=%", "a=%c3%28")) {
+            assertThat(raw("GET /api/v1/query?" + query + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nConnection: close\r\n\r\n")).as(query).matches("(?s)HTTP/1.1 (4\\d\\d|200) .*");
         }
         assertThat(raw("GET /healthz\r\n\r\n")).as("HTTP/0.9").startsWith("HTTP/1.1 400 ").contains("unsupported HTTP version");
     }
@@ -180,6 +185,7 @@ class ApiServerTest {
             List<String> ids = r.lines().filter(l -> l.startsWith("id: ")).toList();
             assertThat(ids).containsExactly("id: 1", "id: 2", "id: 3");
         }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !closes.isEmpty());
         assertThat(closes).containsExactly("closed");
     }
 

@@ -66,7 +66,7 @@ class CliTest {
     void everyCommandHasHelpNamingItsOptions() {
         CommandLine cl = Main.commandLine(System.out, System.err);
         for (String command : List.of("serve", "deploy", "status", "watch", "apps", "rm", "promote", "abort", "pause",
-                "resume", "generate-completion")) {
+                "resume", "get", "generate-completion")) {
             out.reset();
             assertThat(run(command, "--help")).as(command).isZero();
             assertThat(out()).as(command).startsWith("usage: slipway-runner " + command);

@@ -273,6 +273,8 @@ class DeployIT {
     void metricsHaveRouterAndRunnerFigures() throws Exception {
         HttpResponse<String> rsp = Http.send("GET", runner.url() + "/metrics", null, null);
         assertThat(rsp.statusCode()).isEqualTo(200);
-        assertThat(rsp.body()).contains("slipway_runner_replicas{app=\"" + APP + "\",service=\"web\",revision=\"1\",ready=\"true\"} 3");
+        assertThat(rsp.body()).contains("slipway_runner_replicas{app=\"" + APP + "\",ready=\"true\",revision=\"1\",service=\"web\"} 3.0",
+                "# TYPE slipway_runner_replicas gauge", "slipway_runner_releases_active 0.0",
+                "jvm_memory_used_bytes{area=\"heap\"}", "process_cpu_seconds_total", "jvm_threads_current");
     }
 }

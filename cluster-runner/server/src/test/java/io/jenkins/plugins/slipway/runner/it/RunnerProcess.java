@@ -78,7 +78,8 @@ public final class RunnerProcess implements AutoCloseable {
         startsBefore = startsLogged();
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(30))
+        // A cold start (JVM, Flyway, engine adoption) takes seconds on a quiet box and far more beside other builds.
+        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100)).until(this::healthy);
     }
 

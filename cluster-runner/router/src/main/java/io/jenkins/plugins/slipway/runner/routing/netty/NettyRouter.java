@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -250,8 +251,8 @@ public final class NettyRouter implements Router {
     }
 
     @Override
-    public String prometheusText() {
-        return PrometheusText.render(routes.values());
+    public MultiCollector metrics() {
+        return new RouterMetrics(routes::values);
     }
 
     /** The port a route listens on; differs from the spec's when the spec asked for port 0 (any free port). */

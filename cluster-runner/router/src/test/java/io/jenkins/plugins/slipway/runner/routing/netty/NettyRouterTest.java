@@ -10,7 +10,10 @@ import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
 import io.jenkins.plugins.slipway.runner.routing.OutlierDetection;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.jenkins.plugins.slipway.runner.routing.RouterOptions;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -230,6 +233,8 @@ class NettyRouterTest {
         // At most half of the revision is ejected at once: b is, c (refusing too) is tried and passed over.
         assertThat(router.state(ROUTE, "b").ejected()).isTrue();
         assertThat(router.state(ROUTE, "c").ejected()).isFalse();
+        assertThat(prometheusText()).contains(
+                "slipway_router_backends{revision=\"1\",route=\"shop/web\",state=\"ejected\"} 1.0");
     }
 
     @Test
@@ -550,6 +555,13 @@ class NettyRouterTest {
         assertThat(router.snapshot("no-route", "7").latencyMillis(50)).isZero();
     }
 
+    /** The router's metrics as the runner serves them at /metrics. */
+    private String prometheusText() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, router.metrics().collect(), EscapingScheme.ALLOW_UTF8);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void prometheusTextParses() throws Exception {
         TestBackend b = backend("b");
@@ -557,7 +569,7 @@ class NettyRouterTest {
         get("/");
         get("/status/503");
 
-        String text = router.prometheusText();
+        String text = prometheusText();
         Pattern sample = Pattern.compile(
                 "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\.)*\",?)*})? -?[0-9.eE+-]+|NaN");
         Map<String, String> values = new HashMap<>();
@@ -569,13 +581,14 @@ class NettyRouterTest {
             values.put(line.substring(0, line.lastIndexOf(' ')), line.substring(line.lastIndexOf(' ') + 1));
         }
         assertThat(values)
-                .containsEntry("slipway_router_requests_total{route=\"shop/web\",revision=\"1\",code_class=\"2xx\"}", "1")
-                .containsEntry("slipway_router_requests_total{route=\"shop/web\",revision=\"1\",code_class=\"5xx\"}", "1")
-                .containsEntry("slipway_router_request_failures_total{route=\"shop/web\",revision=\"1\"}", "1")
-                .containsEntry("slipway_router_request_duration_seconds_count{route=\"shop/web\",revision=\"1\"}", "2")
-                .containsKey("slipway_router_request_duration_seconds{route=\"shop/web\",revision=\"1\",quantile=\"0.99\"}")
-                .containsEntry("slipway_router_backends{route=\"shop/web\",revision=\"1\",state=\"healthy\"}", "1");
-        assertThat(text).contains("# TYPE slipway_router_request_duration_seconds summary");
+                .containsEntry("slipway_router_requests_total{code_class=\"2xx\",revision=\"1\",route=\"shop/web\"}", "1.0")
+                .containsEntry("slipway_router_requests_total{code_class=\"5xx\",revision=\"1\",route=\"shop/web\"}", "1.0")
+                .containsEntry("slipway_router_request_failures_total{revision=\"1\",route=\"shop/web\"}", "1.0")
+                .containsEntry("slipway_router_request_duration_seconds_count{revision=\"1\",route=\"shop/web\"}", "2")
+                .containsKey("slipway_router_request_duration_seconds{revision=\"1\",route=\"shop/web\",quantile=\"0.99\"}")
+                .containsEntry("slipway_router_backends{revision=\"1\",route=\"shop/web\",state=\"healthy\"}", "1.0");
+        assertThat(text).contains("# TYPE slipway_router_request_duration_seconds summary",
+                "# TYPE slipway_router_requests_total counter", "# TYPE slipway_router_backends gauge");
     }
 
     @Test

@@ -124,7 +124,7 @@ class CanaryIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> Docker.containers(app).equals(List.of(
                 "slipway-gray-canary-web-2-1 2 running", "slipway-gray-canary-web-2-2 2 running")));
         String metrics = Http.send("GET", runner.url() + "/metrics", null, null).body();
-        assertThat(metrics).contains("slipway_router_requests_total{route=\"gray-canary/web\",revision=\"2\"");
+        assertThat(metrics).contains("slipway_router_requests_total{code_class=\"2xx\",revision=\"2\",route=\"gray-canary/web\"}");
     }
 
     /** The share of {@code body} over the next window of answers is the weight, within the tolerance. */

@@ -294,7 +294,7 @@ final class Hostile {
             return switch (random.nextInt(6)) {
                 case 0 -> request("events bad Last-Event-ID", "GET", base + "/events", null,
                         auth() + "Last-Event-ID: " + pick(List.of("abc", "1e5", "-", "9".repeat(30), "1 2", "0x10")) + "\r\n");
-                case 1 -> request("events bad lastEventId", "GET", base + "/events?lastEventId=" + pick(List.of("x", "%00", "9".repeat(30))),
+                case 1 -> request("events bad lastEventId", "GET", base + "/events?lastEventId=" + pick(List.of("x", "%00", "9".repeat(30), "%zz", "%")),
                         null, auth());
                 case 2 -> request("release control body", pick(List.of("POST")), base + "/" + pick(List.of("abort", "promote", "pause", "resume")),
                         utf8(pick(List.of("null", "[]", "42", "{", "\"x\"", "[".repeat(5000)))), auth());

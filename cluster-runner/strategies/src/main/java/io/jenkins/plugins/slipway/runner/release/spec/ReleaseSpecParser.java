@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -39,12 +38,10 @@ public final class ReleaseSpecParser {
 
     private final List<ApiError.Problem> problems;
     private final List<String> warnings;
-    private final Set<String> allowedWebhookHosts;
 
-    private ReleaseSpecParser(List<ApiError.Problem> problems, List<String> warnings, Set<String> allowedWebhookHosts) {
+    private ReleaseSpecParser(List<ApiError.Problem> problems, List<String> warnings) {
         this.problems = problems;
         this.warnings = warnings;
-        this.allowedWebhookHosts = Set.copyOf(allowedWebhookHosts);
     }
 
     /**
@@ -58,25 +55,13 @@ public final class ReleaseSpecParser {
      */
     public static ReleaseSpec parse(@CheckForNull Object yamlNode, String path, List<ApiError.Problem> problems,
                                     List<String> warnings) {
-        return parse(yamlNode, path, problems, warnings, Set.of());
-    }
-
-    /**
-     * As {@link #parse(Object, String, List, List)}, also accepting webhook URLs on {@code allowedWebhookHosts}
-     * (host names or addresses as written in the URL, compared case-insensitively), which the runner's
-     * operator configures.
-     */
-    public static ReleaseSpec parse(@CheckForNull Object yamlNode, String path, List<ApiError.Problem> problems,
-                                    List<String> warnings, Set<String> allowedWebhookHosts) {
-        Set<String> hosts = new HashSet<>();
-        allowedWebhookHosts.forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
-        return new ReleaseSpecParser(problems, warnings, hosts).release(plain(yamlNode), path);
+        return new ReleaseSpecParser(problems, warnings).release(plain(yamlNode), path);
     }
 
     /** Parses a standalone analysis block (an inline one when {@code inline}), for callers outside a release. */
     public static Optional<AnalysisSpec> parseAnalysis(@CheckForNull Object yamlNode, String path, boolean inline,
                                                        List<ApiError.Problem> problems, List<String> warnings) {
-        return Optional.ofNullable(new ReleaseSpecParser(problems, warnings, Set.of())
+        return Optional.ofNullable(new ReleaseSpecParser(problems, warnings)
                 .analysis(plain(yamlNode), path, inline));
     }
 
@@ -480,12 +465,8 @@ public final class ReleaseSpecParser {
             problem(path, "must be an http:// or https:// URL with a host, got " + show(text));
             return null;
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (!isLoopback(host) && !allowedWebhookHosts.contains(host)) {
-            problem(path, "host " + host + " is neither loopback (127.0.0.1, ::1, localhost) nor one of the runner's "
-                    + "allowed webhook hosts; ask the runner's operator to allow it");
-            return null;
-        }
+        // Where the webhook may go is the runner's WebhookPolicy, checked on the resolved addresses at each call
+        // (a name says nothing about where it points by then).
         return uri;
     }
 
@@ -494,22 +475,6 @@ public final class ReleaseSpecParser {
             URI u = new URI("http://127.0.0.1" + path);
             return u.getRawAuthority().equals("127.0.0.1");
         } catch (URISyntaxException e) {
-            return false;
-        }
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equals("localhost")) {
-            return true;
-        }
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        // Only literal addresses are checked, so that no name lookup happens while validating.
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
             return false;
         }
     }

@@ -23,7 +23,7 @@ echo "demo: building the runner and the plugin (tests skipped)"
 if ! curl -fsS "http://127.0.0.1:${RUNNER_PORT}/healthz" >/dev/null 2>&1; then
   mkdir -p "$DATA_DIR"
   echo "demo: starting a cluster runner on 127.0.0.1:${RUNNER_PORT} (data ${DATA_DIR}, log ${DATA_DIR}/runner.log)"
-  nohup java -jar cluster-runner/target/slipway-runner.jar serve --port "$RUNNER_PORT" --data "$DATA_DIR" \
+  nohup java -jar cluster-runner/target/slipway-runner.jar serve --port "$RUNNER_PORT" --data "$DATA_DIR" --token-file "$DATA_DIR.token" \
     >>"$DATA_DIR/runner.log" 2>&1 &
   deadline=$((SECONDS + 60))
   until curl -fsS "http://127.0.0.1:${RUNNER_PORT}/healthz" >/dev/null 2>&1; do
@@ -34,8 +34,8 @@ fi
 
 java -cp "target/classes:target/test-classes:$(cat target/demo.classpath)" \
   io.jenkins.plugins.slipway.deploy.DemoDelivery \
-  "http://127.0.0.1:${RUNNER_PORT}" "$DATA_DIR/token" "$VERSION" 8080
+  "http://127.0.0.1:${RUNNER_PORT}" "$DATA_DIR.token" "$VERSION" 8080
 
 echo
 echo "demo: the app runs on http://127.0.0.1:8080/cgi-bin/hello; the runner on http://127.0.0.1:${RUNNER_PORT}"
-echo "demo: try: java -jar cluster-runner/target/slipway-runner.jar status demo --token-file $DATA_DIR/token"
+echo "demo: try: java -jar cluster-runner/target/slipway-runner.jar status demo --token-file $DATA_DIR.token"

@@ -30,17 +30,17 @@ image() { # version
 image v1
 image v2
 
-java -jar "$JAR" serve --port "$API_PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
+java -jar "$JAR" serve --port "$API_PORT" --data "$WORK/data" --token-file "$WORK/token" > "$WORK/runner.log" 2>&1 &
 RUNNER=$!
 cleanup() {
   set +e
-  [ -f "$WORK/data/token" ] && delete_apps "http://127.0.0.1:$API_PORT" "$(cat "$WORK/data/token")" "$APP"
+  [ -f "$WORK/token" ] && delete_apps "http://127.0.0.1:$API_PORT" "$(cat "$WORK/token")" "$APP"
   stop_process "$RUNNER"
 }
 trap cleanup EXIT
 runner_up() { kill -0 "$RUNNER" && curl -sf "http://127.0.0.1:$API_PORT/healthz"; }
 wait_until 60 "runner answering /healthz (see $WORK/runner.log)" runner_up
-TOKEN="$(cat "$WORK/data/token")"
+TOKEN="$(cat "$WORK/token")"
 
 STEPS=""
 for _ in $(seq 1 $(( (N + 2) / 2 + 1 ))); do

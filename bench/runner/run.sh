@@ -54,10 +54,10 @@ docker build -q -t "$IMAGE" "$WORK/img" >/dev/null
 
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-cli() { java -jar "$JAR" "$@" --url "http://127.0.0.1:$PORT" --token-file "$WORK/data/token"; }
+cli() { java -jar "$JAR" "$@" --url "http://127.0.0.1:$PORT" --token-file "$WORK/token"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-java -Xmx256m -jar "$JAR" serve --port "$PORT" --data "$WORK/data" > "$WORK/runner.log" 2>&1 &
+java -Xmx256m -jar "$JAR" serve --port "$PORT" --data "$WORK/data" --token-file "$WORK/token" > "$WORK/runner.log" 2>&1 &
 RUNNER_PID=$!
 t0=$(now)
 deadline=$((SECONDS + 60))
@@ -76,7 +76,7 @@ compose() {  # replicas routePort
 
 runner_round() {  # round -> ms from the deploy request to the release's terminal event (all 10 healthy)
   # curl on both sides, so neither figure carries a client JVM's start-up.
-  local app=it-bench-r$1 token; token=$(cat "$WORK/data/token")
+  local app=it-bench-r$1 token; token=$(cat "$WORK/token")
   compose 10 $((PORT + 1)) > "$WORK/c10.yml"
   python3 -c 'import json,sys; print(json.dumps({"compose": open(sys.argv[1]).read()}))' "$WORK/c10.yml" > "$WORK/c10.json"
   local t0; t0=$(now)

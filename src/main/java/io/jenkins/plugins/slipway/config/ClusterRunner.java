@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.config;
 
+import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
@@ -7,24 +8,30 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import hudson.util.Secret;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.jenkins.plugins.slipway.runner.client.HttpRunnerClient;
+import io.jenkins.plugins.slipway.runner.client.RunnerException;
+import io.jenkins.plugins.slipway.runner.client.RunnerTls;
+import io.jenkins.plugins.slipway.runner.client.Tokens;
+import java.io.IOException;
 import java.time.Duration;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
-/** A Slipway cluster runner: its name, base URL and the Secret-text credential holding its API token. */
+/**
+ * A Slipway cluster runner: its name, base URL, the Secret-text credential holding its API token and, for an
+ * {@code https://} runner whose certificate no system CA signed, the credential saying how to trust it.
+ */
 public final class ClusterRunner implements Describable<ClusterRunner> {
     private final String name;
     private final String url;
     private String credentialsId;
+    private String tlsCredentialsId;
+    private String clientCertificateCredentialsId;
 
     @DataBoundConstructor
     public ClusterRunner(String name, String url) {
@@ -50,6 +57,29 @@ public final class ClusterRunner implements Describable<ClusterRunner> {
         this.credentialsId = Strings.fixEmpty(credentialsId);
     }
 
+    /**
+     * Id of a Secret text credential with the runner's PEM CA certificate or the SHA-256 fingerprint of its
+     * certificate (for {@code serve --tls-self-signed}); null to trust the system's CAs.
+     */
+    public @CheckForNull String getTlsCredentialsId() {
+        return tlsCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setTlsCredentialsId(@CheckForNull String tlsCredentialsId) {
+        this.tlsCredentialsId = Strings.fixEmpty(tlsCredentialsId);
+    }
+
+    /** Id of a Certificate credential shown to a runner that requires client certificates; null when it does not. */
+    public @CheckForNull String getClientCertificateCredentialsId() {
+        return clientCertificateCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setClientCertificateCredentialsId(@CheckForNull String clientCertificateCredentialsId) {
+        this.clientCertificateCredentialsId = Strings.fixEmpty(clientCertificateCredentialsId);
+    }
+
     @Extension
     public static final class DescriptorImpl extends Descriptor<ClusterRunner> {
         @NonNull
@@ -68,35 +98,62 @@ public final class ClusterRunner implements Describable<ClusterRunner> {
             return CredentialLookup.check(null, StringCredentials.class, value, "Secret text");
         }
 
-        /** Calls GET {url}/api/v1/apps with the token. POST: it sends the token. */
+        public ListBoxModel doFillTlsCredentialsIdItems(@QueryParameter String tlsCredentialsId) {
+            return CredentialLookup.choices(StringCredentials.class, tlsCredentialsId);
+        }
+
+        public FormValidation doCheckTlsCredentialsId(@QueryParameter String value) {
+            return CredentialLookup.check(null, StringCredentials.class, value, "Secret text");
+        }
+
+        public ListBoxModel doFillClientCertificateCredentialsIdItems(@QueryParameter String clientCertificateCredentialsId) {
+            return CredentialLookup.choices(StandardCertificateCredentials.class, clientCertificateCredentialsId);
+        }
+
+        public FormValidation doCheckClientCertificateCredentialsId(@QueryParameter String value) {
+            return CredentialLookup.check(null, StandardCertificateCredentials.class, value, "Certificate");
+        }
+
+        /**
+         * Calls the runner as the steps will: {@code /healthz} for its version, then {@code /api/v1/whoami} with the
+         * token, over TLS verified as configured. Says what it verified. POST: it sends the token.
+         */
         @POST
-        public FormValidation doTestConnection(@QueryParameter String url, @QueryParameter String credentialsId) {
+        public FormValidation doTestConnection(@QueryParameter String url, @QueryParameter String credentialsId,
+                                               @QueryParameter String tlsCredentialsId,
+                                               @QueryParameter String clientCertificateCredentialsId) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             String base = Strings.fixEmpty(url);
             if (base == null) {
                 return FormValidation.error("Runner URL is required");
             }
             try {
-                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/api/v1/apps"))
-                        .timeout(Duration.ofSeconds(10)).GET();
+                HttpRunnerClient.Builder builder = HttpRunnerClient.builder(base)
+                        .withConnectTimeout(Duration.ofSeconds(5)).withRequestTimeout(Duration.ofSeconds(10));
                 Secret token = CredentialLookup.runnerToken(Strings.fixEmpty(credentialsId), null);
                 if (token != null) {
-                    req.header("Authorization", "Bearer " + token.getPlainText());
+                    builder.withToken(token.getPlainText());
                 }
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-                int status = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 401 || status == 403) {
-                    return FormValidation.error("The runner rejected the token of credential '" + credentialsId + "' (HTTP " + status + ")");
+                RunnerTls tls = CredentialLookup.runnerTls(Strings.fixEmpty(tlsCredentialsId),
+                        Strings.fixEmpty(clientCertificateCredentialsId), null);
+                if (tls != null) {
+                    builder.withTls(tls);
                 }
-                if (status / 100 != 2) {
-                    return FormValidation.error("The runner answered HTTP " + status);
+                HttpRunnerClient client = builder.build();
+                String version = client.version();
+                Tokens.Identity who = client.whoami();
+                String transport = tls != null ? "TLS verified by " + tls.describe()
+                        : base.startsWith("https:") ? "TLS verified by the system's CAs" : "plain HTTP (not encrypted)";
+                return FormValidation.ok("Connected: " + transport + ", runner " + (version == null ? "(version unknown)" : version)
+                        + ", token " + who.name() + " with role " + who.role() + " for apps " + String.join(", ", who.apps()));
+            } catch (RunnerException e) {
+                if (e.status() == 401 || e.status() == 403) {
+                    return FormValidation.error("The runner rejected the token of credential '" + credentialsId + "' (HTTP "
+                            + e.status() + ")");
                 }
-                return FormValidation.ok("Connected");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return FormValidation.error("Interrupted");
-            } catch (Exception e) {
-                return FormValidation.error("Cannot reach the runner at " + base + ": " + e.getMessage());
+                return FormValidation.error(e.getMessage());
+            } catch (IOException | IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
             }
         }
     }

@@ -20,6 +20,7 @@ import hudson.util.ListBoxModel;
 import hudson.util.Secret;
 import io.jenkins.plugins.slipway.docker.DockerEndpoint;
 import io.jenkins.plugins.slipway.push.RegistryLogin;
+import io.jenkins.plugins.slipway.runner.client.RunnerTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -75,6 +76,38 @@ public final class CredentialLookup {
             return null;
         }
         return find(credentialsId, StringCredentials.class, run, "a Secret text credential").getSecret();
+    }
+
+    /**
+     * How to trust a runner's certificate, or null for the system's CAs: a Secret text holding either a PEM CA
+     * certificate or the SHA-256 fingerprint of the runner's own certificate; and, for runners that require
+     * client certificates, a Certificate credential (PKCS#12) with the key and certificate to show.
+     */
+    public static @CheckForNull RunnerTls runnerTls(@CheckForNull String tlsCredentialsId,
+                                                    @CheckForNull String clientCertificateCredentialsId,
+                                                    @CheckForNull Run<?, ?> run) throws IOException {
+        if (tlsCredentialsId == null) {
+            if (clientCertificateCredentialsId != null) {
+                throw new AbortException("A client certificate (credential '" + clientCertificateCredentialsId
+                        + "') needs the runner's CA certificate or fingerprint as well (TLS credential)");
+            }
+            return null;
+        }
+        String trust = find(tlsCredentialsId, StringCredentials.class, run,
+                "a Secret text credential (the runner's PEM CA certificate or SHA-256 fingerprint)").getSecret().getPlainText();
+        RunnerTls tls;
+        try {
+            tls = RunnerTls.isFingerprint(trust) ? RunnerTls.pinning(trust) : RunnerTls.trustingCa(trust);
+        } catch (IllegalArgumentException e) {
+            throw new AbortException("Credential '" + tlsCredentialsId + "' holds neither a PEM CA certificate nor a"
+                    + " SHA-256 fingerprint (AB:CD:..., 64 hex digits)");
+        }
+        if (clientCertificateCredentialsId == null) {
+            return tls;
+        }
+        StandardCertificateCredentials cert = find(clientCertificateCredentialsId, StandardCertificateCredentials.class,
+                run, "a Certificate credential (PKCS#12 with the client key and certificate)");
+        return tls.withClientKeyStore(cert.getKeyStore(), cert.getPassword().getPlainText().toCharArray());
     }
 
     /** The drop-down of credential IDs of one kind for the global configuration page: {@link #choices(Item, Class, String)} at the root. */

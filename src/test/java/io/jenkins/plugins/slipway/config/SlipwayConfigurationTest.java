@@ -63,6 +63,32 @@ class SlipwayConfigurationTest {
     }
 
     @Test
+    void theRunnerTlsCredentialIsAFingerprintOrAPemCaAndSaysWhichWithoutItsContent() throws Exception {
+        String fingerprint = String.join(":", java.util.Collections.nCopies(32, "AB"));
+        TestCredentials.secretText("fp", fingerprint);
+        TestCredentials.secretText("junk", "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----");
+        TestCredentials.usernamePassword("bot", "ci", "pw");
+
+        assertThat(CredentialLookup.runnerTls("fp", null, null).describe()).isEqualTo("pinned fingerprint " + fingerprint);
+        assertThat(CredentialLookup.runnerTls(null, null, null)).isNull();
+        assertThatThrownBy(() -> CredentialLookup.runnerTls("junk", null, null)).isInstanceOf(AbortException.class)
+                .hasMessage("Credential 'junk' holds neither a PEM CA certificate nor a SHA-256 fingerprint"
+                        + " (AB:CD:..., 64 hex digits)");
+        assertThatThrownBy(() -> CredentialLookup.runnerTls("bot", null, null)).hasMessageContaining("Secret text");
+        assertThatThrownBy(() -> CredentialLookup.runnerTls(null, "client", null))
+                .hasMessageContaining("needs the runner's CA certificate or fingerprint");
+        assertThatThrownBy(() -> CredentialLookup.runnerTls("fp", "bot", null)).hasMessageContaining("Certificate credential");
+    }
+
+    @Test
+    void testConnectionNamesAnHttpsRunnerItCannotTrust() {
+        TestCredentials.secretText("fp", String.join(":", java.util.Collections.nCopies(32, "AB")));
+        FormValidation v = new ClusterRunner.DescriptorImpl().doTestConnection("http://127.0.0.1:1", null, "fp", null);
+        assertThat(v.kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(v.getMessage()).contains("a CA certificate or fingerprint is for an https:// runner URL");
+    }
+
+    @Test
     void credentialsResolveByIdAndKind() throws Exception {
         TestCredentials.usernamePassword("bot", "ci", "pw");
         TestCredentials.secretText("token", "t0k3n");
@@ -81,7 +107,7 @@ class SlipwayConfigurationTest {
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> new Registry.DescriptorImpl().doTestConnection("http://127.0.0.1:5000", null))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> new ClusterRunner.DescriptorImpl().doTestConnection("http://127.0.0.1:8787", null))
+        assertThatThrownBy(() -> new ClusterRunner.DescriptorImpl().doTestConnection("http://127.0.0.1:8787", null, null, null))
                 .isInstanceOf(AccessDeniedException.class);
     }
 

@@ -29,16 +29,26 @@ public final class RunnerProcess implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final Path logFile;
+    private final List<String> options;
 
-    private RunnerProcess(Process process, int port, Path dataDir, Path logFile) {
+    private RunnerProcess(Process process, int port, Path dataDir, Path logFile, List<String> options) {
         this.process = process;
         this.port = port;
         this.dataDir = dataDir;
         this.logFile = logFile;
+        this.options = options;
     }
 
     /** Starts a runner on {@code port} with data in {@code dataDir} and waits until it answers /healthz. */
     public static RunnerProcess start(int port, Path dataDir) throws IOException {
+        return start(port, dataDir, List.of());
+    }
+
+    /**
+     * As {@link #start(int, Path)} with more {@code serve} options; with {@code --tls-self-signed} it waits for the
+     * runner's word that it serves, the tests checking the TLS connection themselves.
+     */
+    public static RunnerProcess start(int port, Path dataDir, List<String> options) throws IOException {
         Path jar = runnerJar();
         try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             probe.setReuseAddress(true);
@@ -47,13 +57,17 @@ public final class RunnerProcess implements AutoCloseable {
                     + " is a runner from an earlier run still alive? (ps -ef | grep slipway-runner)", inUse);
         }
         Files.createDirectories(dataDir);
-        Path log = dataDir.resolve("runner.log");
-        Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "serve", "--port", Integer.toString(port),
-                "--data", dataDir.toString())
+        // Under target/ whatever the data dir: scripts/check-no-secrets.sh reads the suite's logs there.
+        Path log = Files.createDirectories(Path.of("target", "runner-logs"))
+                .resolve(dataDir.getFileName() + "-" + port + "-" + System.nanoTime() + ".log");
+        List<String> cmd = new java.util.ArrayList<>(List.of(javaBin(), "-jar", jar.toString(), "serve", "--port",
+                Integer.toString(port), "--data", dataDir.toString(), "--token-file", tokenFile(dataDir).toString()));
+        cmd.addAll(options);
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        RunnerProcess runner = new RunnerProcess(p, port, dataDir, log);
+        RunnerProcess runner = new RunnerProcess(p, port, dataDir, log, List.copyOf(options));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         await("runner on port " + port + " answers /healthz and wrote its token (log " + log + ")")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -62,10 +76,13 @@ public final class RunnerProcess implements AutoCloseable {
                         throw new IllegalStateException("runner exited with " + p.exitValue() + ":\n"
                                 + Files.readString(log));
                     }
+                    if (runner.tls()) {
+                        return Files.readString(log).contains("slipway-runner: serving on https://");
+                    }
                     try {
                         return http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/healthz")).build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                                && Files.isRegularFile(dataDir.resolve("token"));
+                                && Files.isRegularFile(tokenFile(dataDir));
                     } catch (IOException e) {
                         return false;
                     }
@@ -100,7 +117,7 @@ public final class RunnerProcess implements AutoCloseable {
 
     /** A new runner process on the same port and data dir, as after a crash and a restart. */
     public RunnerProcess restart() throws IOException {
-        return start(port, dataDir);
+        return start(port, dataDir, options);
     }
 
     /** Makes this runner the global configuration's only runner, named "local", with its token credential. */
@@ -118,11 +135,30 @@ public final class RunnerProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls() ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    private boolean tls() {
+        return options.contains("--tls-self-signed");
+    }
+
+    /** The SHA-256 fingerprint of the runner's certificate, as it printed it at start. */
+    public String fingerprint() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("TLS certificate SHA-256 fingerprint ([0-9A-F:]{95})")
+                .matcher(Files.readString(logFile));
+        if (!m.find()) {
+            throw new IllegalStateException("the runner printed no fingerprint; see " + logFile);
+        }
+        return m.group(1);
     }
 
     public String token() throws IOException {
-        return Files.readString(dataDir.resolve("token"), StandardCharsets.UTF_8).trim();
+        return SecretsUsed.record(Files.readString(tokenFile(dataDir), StandardCharsets.UTF_8).trim());
+    }
+
+    /** The admin token file: beside the data dir, which holds only the token's hash. */
+    private static Path tokenFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-token");
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.jenkins.plugins.slipway.runner;
 
+import io.jenkins.plugins.slipway.runner.access.AccessPolicy;
+import io.jenkins.plugins.slipway.runner.access.ApiTokens;
+import io.jenkins.plugins.slipway.runner.access.AppPattern;
+import io.jenkins.plugins.slipway.runner.access.Role;
 import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
+import io.jenkins.plugins.slipway.runner.audit.AuditLog;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
@@ -22,6 +27,7 @@ import io.jenkins.plugins.slipway.runner.routing.Router;
 import io.jenkins.plugins.slipway.runner.routing.Routers;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
 import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
@@ -29,6 +35,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,18 +46,20 @@ public final class RunnerService implements AutoCloseable {
     /**
      * @param host     address of the API and the routes (loopback unless configured otherwise)
      * @param port     API port
-     * @param dataDir  database and token live here
-     * @param token    the API token (never logged)
+     * @param dataDir  database (with the tokens' hashes) lives here
+     * @param initialToken the first admin token, asked for only when the database holds no token yet
      * @param engine   engine name: {@code docker}
      * @param server   how the API listens (TLS, limits); its host and port are those above
      * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
      */
-    public record Options(String host, int port, Path dataDir, String token, String engine, String dockerHost,
-                          ServerOptions server, WebhookPolicy webhooks) {
-        public Options(String host, int port, Path dataDir, String token, String engine, String dockerHost) {
-            this(host, port, dataDir, token, engine, dockerHost, ServerOptions.plain(host, port),
-                    WebhookPolicy.publicOnly());
-        }
+    public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
+                          String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
+    }
+
+    /** Where the first admin token comes from (generated or read from a file); never logged. */
+    @FunctionalInterface
+    public interface InitialToken {
+        String obtain() throws IOException;
     }
 
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -60,6 +69,10 @@ public final class RunnerService implements AutoCloseable {
         long t0 = System.nanoTime();
         Database db = Database.open(o.dataDir());
         closeables.push(db);
+        ApiTokens tokens = ApiTokens.load(db);
+        if (tokens.isEmpty()) {
+            adoptInitialToken(tokens, o.initialToken());
+        }
         Engine engine = engine(o, runnerId(o.dataDir()), db);
         closeables.push(engine);
         // The router is on every request of every app: no leak-detection sampling on its path (see the method).
@@ -86,9 +99,12 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
-        api = new ApiServer(o.server(), o.token());
+        AuditLog audit = new AuditLog(db);
+        AccessPolicy access = new AccessPolicy(tokens, audit,
+                id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
+        api = new ApiServer(o.server(), access);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
-                actualWeights);
+                actualWeights, tokens, audit);
         closeables.push(api);
         reconciler.start();
         controller.start();
@@ -96,6 +112,15 @@ public final class RunnerService implements AutoCloseable {
         LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
                 api.port(),
                 engine.name(), o.dataDir(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void adoptInitialToken(ApiTokens tokens, InitialToken initial) throws IOException {
+        try {
+            tokens.adopt("admin", initial.obtain(), Role.ADMIN, List.of(AppPattern.ANY));
+        } catch (ApiTokens.NameTaken e) {
+            throw new IllegalStateException("an empty token table has a token named admin", e);
+        }
+        LOG.info("Stored the hash of the first admin token, named admin");
     }
 
     /** The runner's stable identity, kept in the data dir: the replicas it owns carry it as a label. */

@@ -34,6 +34,7 @@ public final class HttpRunnerClient implements RunnerClient {
     private final URI base;
     private final String token;
     private final Duration requestTimeout;
+    private final String buildUrl;
     private final HttpClient http;
 
     private HttpRunnerClient(Builder b) {
@@ -44,7 +45,16 @@ public final class HttpRunnerClient implements RunnerClient {
         }
         this.token = b.token;
         this.requestTimeout = b.requestTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        this.buildUrl = b.buildUrl;
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(b.connectTimeout);
+        if (b.tls != null) {
+            if (!base.getScheme().equals("https")) {
+                throw new IllegalArgumentException("a CA certificate or fingerprint is for an https:// runner URL,"
+                        + " got " + b.url);
+            }
+            http.sslContext(b.tls.sslContext());
+        }
+        this.http = http.build();
     }
 
     /** Starts a client for the runner at {@code url} (e.g. {@code http://127.0.0.1:8787}). */
@@ -58,6 +68,8 @@ public final class HttpRunnerClient implements RunnerClient {
         private String token;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private RunnerTls tls;
+        private String buildUrl;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -66,6 +78,18 @@ public final class HttpRunnerClient implements RunnerClient {
         /** The API token sent as {@code Authorization: Bearer}; kept in memory only. */
         public Builder withToken(String token) {
             this.token = token;
+            return this;
+        }
+
+        /** How to trust the runner's certificate (and which to show it) on https; the system's CAs when not set. */
+        public Builder withTls(RunnerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The Jenkins build making the calls, sent as {@code X-Slipway-Build-Url} for the runner's audit log. */
+        public Builder withBuildUrl(String buildUrl) {
+            this.buildUrl = buildUrl;
             return this;
         }
 
@@ -147,6 +171,34 @@ public final class HttpRunnerClient implements RunnerClient {
     public AppStatus scale(String app, String service, int replicas) {
         return call("POST", "/api/v1/apps/" + seg(app) + "/scale",
                 Map.of("service", service, "replicas", replicas), AppStatus.class);
+    }
+
+    @Override
+    public Tokens.Identity whoami() {
+        return call("GET", "/api/v1/whoami", null, Tokens.Identity.class);
+    }
+
+    @Override
+    public Tokens.Created createToken(Tokens.CreateRequest request) {
+        return call("POST", "/api/v1/tokens", request, Tokens.Created.class);
+    }
+
+    @Override
+    public List<Tokens.Summary> tokens() {
+        return call("GET", "/api/v1/tokens", null,
+                JSON.getTypeFactory().constructCollectionType(List.class, Tokens.Summary.class));
+    }
+
+    @Override
+    public void revokeToken(String name) {
+        call("DELETE", "/api/v1/tokens/" + seg(name), null, Void.class);
+    }
+
+    /** The runner's version from {@code GET /healthz} (no token needed); null when it does not say. */
+    public String version() {
+        Map<?, ?> health = call("GET", "/healthz", null, Map.class);
+        Object version = health == null ? null : health.get("version");
+        return version == null ? null : version.toString();
     }
 
     @Override
@@ -286,6 +338,9 @@ public final class HttpRunnerClient implements RunnerClient {
         HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path));
         if (token != null && !token.isEmpty()) {
             req.header("Authorization", "Bearer " + token);
+        }
+        if (buildUrl != null && !buildUrl.isEmpty()) {
+            req.header("X-Slipway-Build-Url", buildUrl);
         }
         return req;
     }

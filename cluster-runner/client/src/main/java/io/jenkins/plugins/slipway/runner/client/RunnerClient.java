@@ -43,6 +43,18 @@ public interface RunnerClient extends AutoCloseable {
     /** {@code POST /api/v1/apps/{app}/scale} body {@code {"service": ..., "replicas": n}}. */
     AppStatus scale(String app, String service, int replicas);
 
+    /** {@code GET /api/v1/whoami}: the name, role and app patterns of the token this client presents. */
+    Tokens.Identity whoami();
+
+    /** {@code POST /api/v1/tokens} (admin): a new token, shown in the answer and never again. */
+    Tokens.Created createToken(Tokens.CreateRequest request);
+
+    /** {@code GET /api/v1/tokens} (admin). */
+    List<Tokens.Summary> tokens();
+
+    /** {@code DELETE /api/v1/tokens/{name}} (admin): refused from now on. */
+    void revokeToken(String name);
+
     /**
      * Follows {@code GET /api/v1/releases/{id}/events} without holding a thread while it waits: events
      * after {@code lastEventId} (0 for all) reach {@code onEvent} in order, on the client's I/O thread.

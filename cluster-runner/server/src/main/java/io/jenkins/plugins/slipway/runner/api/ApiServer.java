@@ -1,5 +1,8 @@
 package io.jenkins.plugins.slipway.runner.api;
 
+import java.util.function.Function;
+import io.jenkins.plugins.slipway.runner.access.Caller;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +57,25 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Decides whether an {@code /api/} request may go on: returns normally, or throws {@link ApiException}
-     * (401 for no or a wrong credential, 403 for one without the right).
+     * What the guard sees of an {@code /api/} request: one call of the API.
+     *
+     * @param header a request header by name, null when absent
+     * @param remote the caller's address
      */
-    @FunctionalInterface
-    public interface Gate {
-        void check(Exchange exchange);
+    public record Call(String method, String path, Function<String, String> header, String remote) {
+    }
+
+    /** Decides who may make an {@code /api/} request, and hears how each was answered (the audit log). */
+    public interface Guard {
+        /**
+         * The caller a request comes from (null when the guard does not tell callers apart).
+         *
+         * @throws ApiException 401 without a valid credential, 403 for one without the right
+         */
+        @CheckForNull Caller admit(Call call);
+
+        /** The request was answered with {@code status}; {@code buildUrl} is what the handler learnt of it. */
+        void answered(Call call, @CheckForNull Caller caller, int status, @CheckForNull String buildUrl);
     }
 
     private record Route(String method, Pattern path, Handler handler) {
@@ -71,12 +87,17 @@ public final class ApiServer implements AutoCloseable {
     private final ScheduledExecutorService keepalive;
     private final List<Route> routes = new ArrayList<>();
     private final org.eclipse.jetty.server.Handler.Sequence handlers = new org.eclipse.jetty.server.Handler.Sequence();
-    private volatile Gate gate;
+    private final Guard guard;
 
-    /** A server with the single-token gate: {@code Authorization: Bearer <token>}, compared in constant time. */
+    /** A server with a single token: {@code Authorization: Bearer <token>}, compared in constant time. */
     public ApiServer(ServerOptions options, String token) {
+        this(options, bearer(token));
+    }
+
+    /** A server whose {@code /api/} requests {@code guard} lets in or refuses. */
+    public ApiServer(ServerOptions options, Guard guard) {
         this.options = Objects.requireNonNull(options, "options");
-        this.gate = bearer(token);
+        this.guard = Objects.requireNonNull(guard, "guard");
         QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), 4);
         pool.setName("slipway-api");
         pool.setDaemon(true);
@@ -127,11 +148,6 @@ public final class ApiServer implements AutoCloseable {
         routes.add(new Route(method, Pattern.compile(regex), handler));
     }
 
-    /** Replaces the gate every {@code /api/} request passes (by default the single bearer token). */
-    public void gate(Gate gate) {
-        this.gate = Objects.requireNonNull(gate, "gate");
-    }
-
     /**
      * Answers paths outside {@code /api/} that no route has with {@code handler} (a Jetty handler, e.g. one serving
      * a dashboard); add before {@link #start()}. Paths it declines end in a JSON 404.
@@ -165,14 +181,22 @@ public final class ApiServer implements AutoCloseable {
         return keepalive;
     }
 
-    private static Gate bearer(String token) {
+    private static Guard bearer(String token) {
         byte[] expected = token.getBytes(StandardCharsets.UTF_8);
-        return ex -> {
-            String header = ex.requestHeader("Authorization");
-            if (header == null || !header.startsWith("Bearer ")
-                    || !MessageDigest.isEqual(expected, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
-                throw new ApiException(401, "missing or wrong API token: send Authorization: Bearer <token>"
-                        + " (the token is in the runner's data dir, file token)");
+        return new Guard() {
+            @Override
+            public Caller admit(Call call) {
+                String header = call.header().apply("Authorization");
+                if (header == null || !header.startsWith("Bearer ")
+                        || !MessageDigest.isEqual(expected, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+                    throw new ApiException(401, "missing or wrong API token: send Authorization: Bearer <token>");
+                }
+                return null;
+            }
+
+            @Override
+            public void answered(Call call, Caller caller, int status, String buildUrl) {
+                // A single shared token names nobody: nothing to record.
             }
         };
     }
@@ -183,9 +207,22 @@ public final class ApiServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
             Exchange ex = new Exchange(ApiServer.this, request, response, callback);
+            ApiServer.Call seen = path.startsWith("/api/")
+                    ? new ApiServer.Call(request.getMethod(), path, ex::requestHeader, ex.remoteAddress()) : null;
             try {
-                if (path.startsWith("/api/")) {
-                    gate.check(ex);
+                return dispatch(seen, ex, request, response, path);
+            } finally {
+                if (seen != null) {
+                    guard.answered(seen, ex.caller(), ex.status(), ex.buildUrl());
+                }
+            }
+        }
+
+        private boolean dispatch(@CheckForNull ApiServer.Call seen, Exchange ex, Request request, Response response,
+                                 String path) {
+            try {
+                if (seen != null) {
+                    ex.caller(guard.admit(seen));
                 }
                 boolean pathKnown = false;
                 for (Route r : routes) {

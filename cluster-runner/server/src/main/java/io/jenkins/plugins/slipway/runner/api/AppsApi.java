@@ -75,6 +75,9 @@ final class AppsApi {
             throw new ApiException(400, new ApiError("compose is required",
                     List.of(new ApiError.Problem("compose", "is required: the Compose file as YAML text"))));
         }
+        if (req.cause() != null) {
+            ex.buildUrl(req.cause().buildUrl());
+        }
         try {
             DeployResponse rsp = deployer.deploy(app, req.compose(), req.images(), req.cause());
             controller.trigger();
@@ -90,7 +93,9 @@ final class AppsApi {
     private void list(Exchange ex) throws IOException {
         List<AppStatus> out = new ArrayList<>();
         for (AppRecord a : db.tx(apps::all)) {
-            out.add(status(a));
+            if (ex.caller() == null || ex.caller().mayUse(a.name())) {
+                out.add(status(a));
+            }
         }
         ex.json(200, out);
     }

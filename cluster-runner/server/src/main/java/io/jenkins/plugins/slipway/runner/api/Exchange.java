@@ -1,5 +1,7 @@
 package io.jenkins.plugins.slipway.runner.api;
 
+import io.jenkins.plugins.slipway.runner.access.Caller;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +46,8 @@ public final class Exchange {
     private final Callback callback;
     private Matcher path;
     private boolean answered;
+    private Caller caller;
+    private String buildUrl;
 
     Exchange(ApiServer server, Request request, Response response, Callback callback) {
         this.server = server;
@@ -54,6 +58,29 @@ public final class Exchange {
 
     void matched(Matcher path) {
         this.path = path;
+    }
+
+    void caller(@CheckForNull Caller caller) {
+        this.caller = caller;
+    }
+
+    /** Who is calling; null on paths that need no token. */
+    public @CheckForNull Caller caller() {
+        return caller;
+    }
+
+    /** The Jenkins build that made this call, as its body told (the audit log records it). */
+    void buildUrl(@CheckForNull String url) {
+        this.buildUrl = url;
+    }
+
+    @CheckForNull String buildUrl() {
+        return buildUrl;
+    }
+
+    /** The status answered so far (200 until an answer is set). */
+    int status() {
+        return response.getStatus();
     }
 
     /** Group {@code group} of the route's regular expression. */

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
                 "  2  wrong usage", "", "`slipway-runner COMMAND --help` describes a command."},
         subcommands = {ServeCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
                 AppsCommand.class, RmCommand.class, PromoteCommand.class, AbortCommand.class, PauseCommand.class,
-                ResumeCommand.class, GetCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+                ResumeCommand.class, GetCommand.class, TokenCommand.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
@@ -81,6 +82,11 @@ public final class Main implements Runnable {
             error.problems().forEach(p -> err.println("  " + p.path() + ": " + p.message()));
         }
         return EXIT_FAILURE;
+    }
+
+    /** Where {@code serve} writes the first admin token and the client commands read it: outside the data dir. */
+    static Path defaultTokenFile() {
+        return Path.of(System.getProperty("user.home"), ".config", "slipway", "token");
     }
 
     static Path defaultDataDir() {

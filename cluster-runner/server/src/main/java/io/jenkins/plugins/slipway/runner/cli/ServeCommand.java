@@ -3,6 +3,8 @@ package io.jenkins.plugins.slipway.runner.cli;
 import io.jenkins.plugins.slipway.runner.RunnerService;
 import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
+import io.jenkins.plugins.slipway.runner.api.tls.TlsOptions;
+import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +31,27 @@ final class ServeCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Data dir: the H2 database, the token file and runner-id (default ~/.slipway).")
+            description = "Data dir: the H2 database (tokens only as salted hashes) and runner-id (default ~/.slipway).")
     Path data;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "The API token; generated (mode 0600) when absent (default DATA/token).")
+            description = {"Where the first admin token goes at the first start: read when the file exists, else"
+                    + " generated (mode 0600). Default ~/.config/slipway/token, outside the data dir."})
     Path tokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS: PEM certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Its unencrypted PEM private key.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed",
+            description = "Serve HTTPS with a certificate made (once) in DATA/tls/; prints its SHA-256 fingerprint.")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "Mutual TLS: refuse clients without a certificate this PEM CA signed.")
+    Path tlsClientCa;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "docker",
             description = "Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE}).")
@@ -53,19 +70,30 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Path dataDir = data == null ? Main.defaultDataDir() : data;
-        Path token = tokenFile == null ? dataDir.resolve("token") : tokenFile;
+        Path token = tokenFile == null ? Main.defaultTokenFile() : tokenFile;
         String dockerHost = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
         RunnerService service = new RunnerService();
+        TlsSettings tls;
         try {
             Files.createDirectories(dataDir);
-            service.start(new RunnerService.Options(host, port, dataDir, TokenFile.readOrCreate(token), engine,
-                    dockerHost, ServerOptions.plain(host, port), WebhookPolicy.allowing(webhookAllow)));
+            tls = new TlsOptions(tlsCert, tlsKey, tlsSelfSigned, tlsClientCa).settings(dataDir, host);
+            ServerOptions server = ServerOptions.plain(host, port);
+            if (tls != null) {
+                server = server.withTls(new ServerOptions.Tls(tls.sslContext(), tls.needClientAuth()));
+            }
+            service.start(new RunnerService.Options(host, port, dataDir, () -> TokenFile.initial(token, dataDir, err),
+                    engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow)));
         } catch (Exception e) {
             err.println("slipway-runner: cannot start: " + e.getMessage());
             service.close();
             return Main.EXIT_FAILURE;
         }
-        err.println("slipway-runner: serving on http://" + host + ":" + service.port() + ", token in " + token);
+        if (tls != null) {
+            err.println("slipway-runner: TLS certificate SHA-256 fingerprint " + tls.fingerprint()
+                    + (tls.needClientAuth() ? "; client certificates required" : ""));
+        }
+        err.println("slipway-runner: serving on " + (tls == null ? "http" : "https") + "://" + host + ":" + service.port()
+                + ", admin token in " + token);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "slipway-shutdown"));
         try {
             new CountDownLatch(1).await();

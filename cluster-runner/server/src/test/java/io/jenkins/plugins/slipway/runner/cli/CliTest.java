@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,11 +123,38 @@ class CliTest {
     }
 
     @Test
-    void tokenIsGeneratedOwnerOnlyAndReused() throws Exception {
-        Path file = dir.resolve("data/token");
-        String token = TokenFile.readOrCreate(file);
-        assertThat(token).hasSize(64).matches("[0-9a-f]+");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(TokenFile.readOrCreate(file)).isEqualTo(token);
+    void tokenCommandsTakeANameAppPatternsAndARole() {
+        ParseResult parsed = Main.commandLine(System.out, System.err)
+                .parseArgs("token", "create", "ci", "--apps", "shop-*,web", "--role", "deploy", "--fingerprint", "AB:CD");
+        TokenCommand.Create create = (TokenCommand.Create) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertThat(create.name).isEqualTo("ci");
+        assertThat(create.apps).containsExactly("shop-*", "web");
+        assertThat(create.role).isEqualTo("deploy");
+        assertThat(create.connection.fingerprint).isEqualTo("AB:CD");
+
+        assertThat(run("token", "create", "ci")).isEqualTo(2);
+        assertThat(err()).contains("--role");
+    }
+
+    @Test
+    void contradictoryTlsOptionsAreRefusedBeforeAnyCall() throws Exception {
+        Path token = java.nio.file.Files.writeString(dir.resolve("token"), "slw_x");
+        Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+        assertThat(run("apps", "--token-file", token.toString(), "--url", "https://127.0.0.1:1", "--ca", ca.toString(),
+                "--fingerprint", "AB")).isEqualTo(1);
+        assertThat(err()).contains("give --fingerprint or --ca, not both");
+        assertThat(run("apps", "--token-file", token.toString(), "--url", "https://127.0.0.1:1", "--ca", ca.toString()))
+                .isEqualTo(1);
+        assertThat(err()).contains("--ca " + ca + ": the CA certificate is not a PEM certificate");
+        assertThat(run("apps", "--token-file", token.toString(), "--url", "https://127.0.0.1:1", "--fingerprint", "AB"))
+                .isEqualTo(1);
+        assertThat(err()).contains("--fingerprint: a SHA-256 fingerprint is 32 bytes in hex");
+    }
+
+    @Test
+    void serveRefusesTlsOptionsThatContradictEachOtherNamingThem() {
+        assertThat(run("serve", "--data", dir.resolve("data").toString(), "--token-file", dir.resolve("t").toString(),
+                "--tls-cert", dir.resolve("c.pem").toString())).isEqualTo(1);
+        assertThat(err()).contains("cannot start: --tls-cert needs --tls-key");
     }
 }

@@ -24,12 +24,16 @@ public final class RunnerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
+    private final List<String> options;
     private Process process;
+    /** How many starts the log told of before the latest launch: a relaunch over TLS waits for one more. */
+    private int startsBefore;
 
-    private RunnerProcess(Path dataDir, int port) {
+    private RunnerProcess(Path dataDir, int port, List<String> options) {
         this.dataDir = dataDir;
         this.port = port;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.options = List.copyOf(options);
     }
 
     /** Where the API of a runner started without a port range listens: a free port of these. */
@@ -43,15 +47,21 @@ public final class RunnerProcess implements AutoCloseable {
 
     /** Starts a runner with a fresh data dir, its API on a free port of {@code [from, to]}. */
     public static RunnerProcess start(String name, int from, int to) throws IOException {
-        Path dir = Files.createTempDirectory("slipway-it-" + name + "-");
-        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(from, to));
+        return start(name, from, to, List.of());
+    }
+
+    /** Starts a runner with a fresh data dir and more {@code serve} options ({@code --tls-self-signed}, ...). */
+    public static RunnerProcess start(String name, int from, int to, List<String> options) throws IOException {
+        // Under target/ so that scripts/check-no-secrets.sh reads the runner's log with the suite's other logs.
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runners")), name + "-");
+        RunnerProcess r = new RunnerProcess(dir.resolve("data"), freePort(from, to), options);
         r.launch();
         return r;
     }
 
     /** Starts a runner on {@code dataDir} (which may be a mount point; its log goes beside it), API port in {@code [from, to]}. */
     public static RunnerProcess startIn(Path dataDir, int from, int to) throws IOException {
-        RunnerProcess r = new RunnerProcess(dataDir, freePort(from, to));
+        RunnerProcess r = new RunnerProcess(dataDir, freePort(from, to), List.of());
         r.launch();
         return r;
     }
@@ -65,7 +75,9 @@ public final class RunnerProcess implements AutoCloseable {
         // Times in the log, so that a failed IT tells how long each step took.
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-jar", jar, "serve",
-                "--port", String.valueOf(port), "--data", dataDir.toString()));
+                "--port", String.valueOf(port), "--data", dataDir.toString(), "--token-file", tokenFile().toString()));
+        cmd.addAll(options);
+        startsBefore = startsLogged();
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // A cold start (JVM, Flyway, engine adoption) takes seconds on a quiet box and far more beside other builds.
@@ -73,9 +85,18 @@ public final class RunnerProcess implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(100)).until(this::healthy);
     }
 
+    private int startsLogged() {
+        return logText().split("slipway-runner: serving on https://", -1).length - 1;
+    }
+
     private boolean healthy() {
         if (!process.isAlive()) {
             throw new IllegalStateException("runner exited with " + process.exitValue() + "; log: " + logText());
+        }
+        if (tls()) {
+            // Over TLS the client would need the certificate first (and, for mutual TLS, one of its own): the
+            // runner's own word that it serves is enough here; the tests check the connection themselves.
+            return startsLogged() > startsBefore;
         }
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
@@ -89,15 +110,42 @@ public final class RunnerProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls() ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
+    private boolean tls() {
+        return options.contains("--tls-self-signed") || options.contains("--tls-cert");
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    /** The SHA-256 fingerprint of its TLS certificate, as the runner printed it at its latest start. */
+    public String fingerprint() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("TLS certificate SHA-256 fingerprint ([0-9A-F:]{95})")
+                .matcher(logText());
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last == null) {
+            throw new IllegalStateException("the runner printed no fingerprint; log: " + logText());
+        }
+        return last;
+    }
+
+    /** The admin token file, beside the data dir (which keeps only the token's hash). */
     public Path tokenFile() {
-        return dataDir.resolve("token");
+        return dataDir.resolveSibling("token");
     }
 
     public String token() throws IOException {
-        return Files.readString(tokenFile()).trim();
+        return SecretsUsed.record(Files.readString(tokenFile()).trim());
     }
 
     public RunnerClient client() throws IOException {

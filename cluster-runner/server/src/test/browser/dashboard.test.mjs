@@ -83,7 +83,10 @@ async function main() {
   await shot('03-apps');
 
   console.log('READY');
-  const releaseId = await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
+  const stdin = createInterface({ input: process.stdin });
+  const releaseId = await new Promise((resolve) => stdin.once('line', resolve));
+  // An open stdin would keep Node running after the last check.
+  stdin.close();
   log('following release', releaseId);
   await page.goto(`${url}/#/apps/${app}/releases/${releaseId}`);
   await page.waitForSelector('#steps', WAIT);
@@ -175,3 +178,4 @@ if (failure) {
   process.exit(1);
 }
 console.log('PASSED');
+process.exit(0);

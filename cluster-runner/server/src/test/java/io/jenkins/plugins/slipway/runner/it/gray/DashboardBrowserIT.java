@@ -102,7 +102,7 @@ class DashboardBrowserIT {
                     release[0] = client.deploy(APP, new DeployRequest(compose, Map.of("web", v2),
                             new Cause(BUILD_URL, 12, "3f2a9c1e"))).release();
                     stdin.write(release[0] + "\n");
-                    stdin.flush();
+                    stdin.close();
                 }
             });
             assertThat(r.exitCode).as("the browser script failed:\n" + r.output).isZero();

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/env-up.sh
+bash scripts/test-deps.sh
 MVN=(mvn -B -ntp ${MAVEN_ARGS:-})
 LOGS=target/test-all-logs
 mkdir -p "$LOGS"

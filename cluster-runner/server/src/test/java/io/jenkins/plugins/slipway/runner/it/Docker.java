@@ -2,9 +2,6 @@ package io.jenkins.plugins.slipway.runner.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,24 +38,11 @@ public final class Docker {
      * {@code /health} (absent when {@code healthy} is false, so a health check against it never passes).
      */
     public static String image(String version, boolean healthy) throws IOException, InterruptedException {
-        String tag = "it-runner-web:" + version;
-        Path dir = Files.createTempDirectory("slipway-it-image-");
-        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(dir.resolve("www"));
-        Files.writeString(dir.resolve("www/index.html"), "version " + version + "\n");
+        BusyboxHttpdImage image = BusyboxHttpdImage.labelled("runner").file("index.html", "version " + version + "\n");
         if (healthy) {
-            Files.writeString(dir.resolve("www/health"), "ok\n");
+            image.file("health", "ok\n");
         }
-        Files.writeString(dir.resolve("Dockerfile"), """
-                FROM scratch
-                COPY busybox /bin/busybox
-                COPY www /www
-                LABEL io.slipway.test=runner
-                ENTRYPOINT ["/bin/busybox"]
-                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
-                """);
-        run("build", "-q", "-t", tag, dir.toString());
-        return tag;
+        return image.build("it-runner-web:" + version);
     }
 
     /**
@@ -66,26 +50,10 @@ public final class Docker {
      * while {@code /health} answers 200: healthy to the engine, failing for its users. For analysis tests.
      */
     public static String failingImage(String version) throws IOException, InterruptedException {
-        String tag = "it-runner-web:" + version;
-        Path dir = Files.createTempDirectory("slipway-it-image-");
-        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(dir.resolve("www/cgi-bin"));
-        Files.writeString(dir.resolve("www/health"), "ok\n");
-        Path cgi = dir.resolve("www/cgi-bin/index.cgi");
-        Files.writeString(cgi, "#!/bin/sh\nprintf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain"
-                + "\\r\\n\\r\\nversion " + version + " fails\\n'\n");
-        cgi.toFile().setExecutable(true, false);
-        Files.writeString(dir.resolve("Dockerfile"), """
-                FROM scratch
-                COPY busybox /bin/busybox
-                COPY busybox /bin/sh
-                COPY www /www
-                LABEL io.slipway.test=runner
-                ENTRYPOINT ["/bin/busybox"]
-                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
-                """);
-        run("build", "-q", "-t", tag, dir.toString());
-        return tag;
+        return BusyboxHttpdImage.labelled("runner").file("health", "ok\n")
+                .script("cgi-bin/index.cgi", "#!/bin/sh\nprintf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain"
+                        + "\\r\\n\\r\\nversion " + version + " fails\\n'\n")
+                .build("it-runner-web:" + version);
     }
 
     /** Running containers of an app: "name revision state" per line, sorted. */

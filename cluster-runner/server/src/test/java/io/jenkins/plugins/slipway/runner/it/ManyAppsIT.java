@@ -8,9 +8,6 @@ import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,24 +62,10 @@ class ManyAppsIT {
 
     /** busybox httpd on 8080 whose {@code /cgi-bin/slow} answers 200 after 300 ms. */
     private static String slowHealthImage() throws Exception {
-        String tag = "it-runner-web:slow-health";
-        Path dir = Files.createTempDirectory("slipway-it-image-");
-        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(dir.resolve("www/cgi-bin"));
-        Files.writeString(dir.resolve("www/index.html"), "slow health\n");
-        Path cgi = dir.resolve("www/cgi-bin/slow");
-        Files.writeString(cgi, "#!/bin/busybox sh\n/bin/busybox sleep 0.3\nprintf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n");
-        cgi.toFile().setExecutable(true, false);
-        Files.writeString(dir.resolve("Dockerfile"), """
-                FROM scratch
-                COPY busybox /bin/busybox
-                COPY www /www
-                LABEL io.slipway.test=runner
-                ENTRYPOINT ["/bin/busybox"]
-                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
-                """);
-        Docker.run("build", "-q", "-t", tag, dir.toString());
-        return tag;
+        return BusyboxHttpdImage.labelled("runner").file("index.html", "slow health\n")
+                .script("cgi-bin/slow", "#!/bin/busybox sh\n/bin/busybox sleep 0.3\n"
+                        + "printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n")
+                .build("it-runner-web:slow-health");
     }
 
     /** Deletes every app at once, then waits for all their containers, so the fixture's own deletes are quick. */

@@ -1,11 +1,7 @@
 package io.jenkins.plugins.slipway.runner.it.gray;
 
-import io.jenkins.plugins.slipway.runner.it.Docker;
+import io.jenkins.plugins.slipway.runner.it.BusyboxHttpdImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Test images and clean-up of the gray-release ITs: {@code gray-web:<version>} is busybox httpd on 8080 (FROM
@@ -26,30 +22,14 @@ final class GrayImages {
     }
 
     private static String build(String version, boolean failing) throws IOException, InterruptedException {
-        String tag = "gray-web:" + version;
-        Path dir = Files.createTempDirectory("slipway-gray-image-");
-        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(dir.resolve("www/cgi-bin"));
-        Files.writeString(dir.resolve("www/health"), "ok\n");
+        BusyboxHttpdImage image = BusyboxHttpdImage.labelled("gray").file("health", "ok\n");
         if (failing) {
             // No index.html: busybox httpd runs cgi-bin/index.cgi for / instead.
-            Path cgi = dir.resolve("www/cgi-bin/index.cgi");
-            Files.writeString(cgi, "#!/bin/sh\necho 'Status: 500 Internal Server Error'\necho 'Content-Type: text/plain'\n"
-                    + "echo\necho 'version " + version + " failing'\n");
-            Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
+            image.script("cgi-bin/index.cgi", "#!/bin/sh\necho 'Status: 500 Internal Server Error'\n"
+                    + "echo 'Content-Type: text/plain'\necho\necho 'version " + version + " failing'\n");
         } else {
-            Files.writeString(dir.resolve("www/index.html"), "version " + version + "\n");
+            image.file("index.html", "version " + version + "\n");
         }
-        Files.writeString(dir.resolve("Dockerfile"), """
-                FROM scratch
-                COPY busybox /bin/busybox
-                COPY busybox /bin/sh
-                COPY www /www
-                LABEL io.slipway.test=gray
-                ENTRYPOINT ["/bin/busybox"]
-                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
-                """);
-        Docker.run("build", "-q", "-t", tag, dir.toString());
-        return tag;
+        return image.build("gray-web:" + version);
     }
 }

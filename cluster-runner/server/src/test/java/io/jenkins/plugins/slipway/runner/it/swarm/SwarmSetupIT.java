@@ -3,15 +3,13 @@ package io.jenkins.plugins.slipway.runner.it.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.jenkins.plugins.slipway.runner.it.BusyboxHttpdImage;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -275,23 +273,9 @@ class SwarmSetupIT {
 
     /** busybox httpd on 8080 with {@code /cgi-bin/host} printing the hostname, pushed so that every node pulls it. */
     private static void buildAndPushImage() throws Exception {
-        Path dir = Files.createTempDirectory("slipway-it-swarm-image-");
-        Files.copy(Path.of("/usr/bin/busybox"), dir.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(dir.resolve("www/cgi-bin"));
-        Files.writeString(dir.resolve("www/index.html"), "swarm\n");
-        Path cgi = dir.resolve("www/cgi-bin/host");
-        Files.writeString(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nhostname\n");
-        cgi.toFile().setExecutable(true, false);
-        Files.writeString(dir.resolve("Dockerfile"), """
-                FROM scratch
-                COPY busybox /bin/busybox
-                COPY busybox /bin/sh
-                COPY www /www
-                LABEL io.slipway.test=swarm
-                ENTRYPOINT ["/bin/busybox"]
-                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
-                """);
-        Docker.run("build", "-q", "-t", IMAGE, dir.toString());
+        BusyboxHttpdImage.labelled("swarm").file("index.html", "swarm\n")
+                .script("cgi-bin/host", "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nhostname\n")
+                .build(IMAGE);
         Docker.run("push", "-q", IMAGE);
     }
 }

@@ -112,7 +112,7 @@ public final class GrayRelease {
             Duration m = spec(ctx, c.service()).updateConfig().monitor();
             monitor = m.compareTo(monitor) > 0 ? m : monitor;
         }
-        if (ctx.now() - s.scalingSince < monitor.toMillis()) {
+        if (ctx.now() - ctx.healthWaitStart(s.scalingSince) < monitor.toMillis()) {
             return null;
         }
         List<String> unhealthy = new ArrayList<>();

@@ -98,6 +98,7 @@ public final class ReleaseContext {
 
     /** Why the engine could not start a replica (no such image, ...); null when it did. */
     private StartFailures startFailures = (app, service, revision, index) -> null;
+    private long runnerStartedAt;
 
     /** Why the engine could not start replica {@code index} of a service at a revision of an app, or null. */
     @FunctionalInterface
@@ -107,6 +108,21 @@ public final class ReleaseContext {
 
     void startFailures(StartFailures f) {
         this.startFailures = f;
+    }
+
+    /** When this runner process began running releases (epoch ms); see {@link #healthWaitStart}. */
+    void runnerStartedAt(long startedAt) {
+        this.runnerStartedAt = startedAt;
+    }
+
+    /**
+     * When a wait for replicas to turn healthy that began at {@code since} counts from: never before this runner
+     * process started. While the runner was down nobody started or watched those replicas, so a restart (which
+     * takes long on a busy machine) must not use up the monitor window and fail a release whose replicas are
+     * merely late.
+     */
+    public long healthWaitStart(long since) {
+        return Math.max(since, runnerStartedAt);
     }
 
     /** Why the last start of replica {@code index} of a service at a revision failed, or null. */

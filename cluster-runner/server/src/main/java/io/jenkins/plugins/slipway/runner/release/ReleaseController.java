@@ -51,6 +51,8 @@ public final class ReleaseController implements AutoCloseable {
     private final ReleaseCommands commands;
     /** Analysis runs of the releases in progress. */
     private final AnalysisRuns analyses;
+    /** When this process's controller was made: health waits of releases resumed after a restart count from here. */
+    private final long startedAt = System.currentTimeMillis();
     private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-releases");
@@ -151,6 +153,7 @@ public final class ReleaseController implements AutoCloseable {
         ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, progress, observed, events, command,
                 System.currentTimeMillis(), routes::failure);
         ctx.startFailures(reconciler::startFailure);
+        ctx.runnerStartedAt(startedAt);
         strategy(r.strategy()).reconcile(ctx);
 
         ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());

@@ -259,7 +259,7 @@ public final class RollingStrategy implements Strategy {
         if (healthy >= step.newTarget()) {
             return true;
         }
-        long waited = ctx.now() - ctx.progress().since;
+        long waited = ctx.now() - ctx.healthWaitStart(ctx.progress().since);
         Duration monitor = spec.updateConfig().monitor();
         if (waited < monitor.toMillis()) {
             return false;

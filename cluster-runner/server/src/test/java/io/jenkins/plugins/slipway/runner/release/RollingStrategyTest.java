@@ -53,6 +53,8 @@ class RollingStrategyTest {
     private Integer served;
     /** Whether replicas of revision 2 pass their health check. */
     private boolean newHealthy = true;
+    /** When the runner process running the passes started (epoch ms); 0: before the release. */
+    private long runnerStartedAt;
     private String abort;
     private boolean resume;
 
@@ -91,6 +93,7 @@ class RollingStrategyTest {
                 : resume ? new ReleaseCommands.Request(Command.Resume, null) : null;
         ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, progress, observed, events, command,
                 now, service -> null);
+        ctx.runnerStartedAt(runnerStartedAt);
         abort = null;
         resume = false;
         strategy.reconcile(ctx);
@@ -184,6 +187,26 @@ class RollingStrategyTest {
                 "TrafficShifted traffic web back to stable: rev 1 100% / rev 2 0%",
                 "ReleaseRolledBack rolled back to revision 1: replica web-2-1 (http probe on :8080 failed: ConnectException)"
                         + " not healthy after 30.0 s");
+    }
+
+    @Test
+    void aRunnerRestartMidWaitGivesTheReplicasAFullMonitorWindow() {
+        newHealthy = false;
+        begin(web(3, Order.START_FIRST, FailureAction.ROLLBACK));
+        pass();
+        pass();
+        // The runner was down for 31 s (a slow start on a busy machine): longer than the 30 s window.
+        now += Duration.ofSeconds(31).toMillis();
+        runnerStartedAt = now;
+        pass();
+        assertThat(log()).noneMatch(l -> l.startsWith("ReplicaUnhealthy") || l.startsWith("RollbackStarted"));
+        now += Duration.ofSeconds(29).toMillis();
+        pass();
+        assertThat(log()).as("29 s after the restart")
+                .noneMatch(l -> l.startsWith("ReplicaUnhealthy") || l.startsWith("RollbackStarted"));
+        now += Duration.ofSeconds(2).toMillis();
+        runUntil(Phase.RolledBack);
+        assertThat(release.message()).endsWith("not healthy after 30.0 s");
     }
 
     @Test

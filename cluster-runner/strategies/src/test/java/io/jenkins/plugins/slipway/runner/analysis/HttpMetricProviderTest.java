@@ -17,9 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HttpMetricProviderTest {
-    /** Long enough for a loopback answer on a saturated machine; the hanging server waits it out once. */
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Long enough for a loopback answer on a saturated machine (load 50 on 2 cores took seconds). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** For the server that never answers: waited out in full, so short. */
+    private static final Duration HANG_TIMEOUT = Duration.ofMillis(300);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final List<LoopbackServer> servers = new ArrayList<>();
 
     @AfterEach
@@ -34,7 +36,11 @@ class HttpMetricProviderTest {
     }
 
     private Reading probe(int expect, ReleaseContext.Endpoint... replicas) {
-        return new HttpMetricProvider(new MetricSpec.HttpMetric("health", "/healthz?deep=1", expect, TIMEOUT),
+        return probe(TIMEOUT, expect, replicas);
+    }
+
+    private Reading probe(Duration timeout, int expect, ReleaseContext.Endpoint... replicas) {
+        return new HttpMetricProvider(new MetricSpec.HttpMetric("health", "/healthz?deep=1", expect, timeout),
                 List.of(replicas), http).measure(1).join();
     }
 
@@ -68,10 +74,10 @@ class HttpMetricProviderTest {
     void aReplicaThatDoesNotAnswerInTimeIsAnError() throws IOException {
         LoopbackServer slow = LoopbackServer.hanging();
         servers.add(slow);
-        Reading r = probe(200, slow.endpoint());
+        Reading r = probe(HANG_TIMEOUT, 200, slow.endpoint());
         assertThat(r.verdict()).isEqualTo(Verdict.Error);
         assertThat(r.message()).isEqualTo("GET /healthz?deep=1: 127.0.0.1:" + slow.port()
-                + " did not answer within 3s (0/1 answered 200): ERROR");
+                + " did not answer within 300ms (0/1 answered 200): ERROR");
     }
 
     @Test

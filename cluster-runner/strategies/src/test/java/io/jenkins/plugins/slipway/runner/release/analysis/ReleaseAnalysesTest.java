@@ -107,7 +107,7 @@ class ReleaseAnalysesTest {
                     public void ended(ReleaseAnalyses.Slot slot, AnalysisResult result) {
                     }
                 });
-        MetricSpec.HttpMetric health = new MetricSpec.HttpMetric("health", "/health", 200, Duration.ofSeconds(2));
+        MetricSpec.HttpMetric health = new MetricSpec.HttpMetric("health", "/health", 200, Duration.ofSeconds(30)); // generous: a saturated machine
         ReleaseAction.StartAnalysis background = new ReleaseAction.StartAnalysis(
                 new AnalysisSpec(List.of(health), INTERVAL, 0, 0, 0), true);
         try (LoopbackServer first = new LoopbackServer(200); LoopbackServer added = new LoopbackServer(200)) {

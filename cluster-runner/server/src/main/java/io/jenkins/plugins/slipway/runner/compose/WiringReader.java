@@ -65,7 +65,7 @@ final class WiringReader {
     private AppResources.Network network(String key, JsonNode n) {
         String path = "networks." + key;
         key(key, path);
-        if (n == null || n.isNull()) {
+        if (absent(n)) {
             return AppResources.Network.DEFAULT;
         }
         if (!mapping(n, path, p)) {
@@ -84,7 +84,7 @@ final class WiringReader {
     private AppResources.Volume volume(String key, JsonNode n) {
         String path = "volumes." + key;
         key(key, path);
-        if (n == null || n.isNull()) {
+        if (absent(n)) {
             return new AppResources.Volume(null, Map.of(), false, null, Map.of());
         }
         if (!mapping(n, path, p)) {
@@ -172,7 +172,7 @@ final class WiringReader {
                 String npath = path + ".networks." + e.getKey();
                 JsonNode v = e.getValue();
                 List<String> aliases = List.of();
-                if (v != null && !v.isNull() && mapping(v, npath, p)) {
+                if (!absent(v) && mapping(v, npath, p)) {
                     refuseOthers(v, npath, SERVICE_NETWORK, "replicas get their addresses from the engine (a fixed"
                             + " address cannot be shared by several replicas and revisions)");
                     List<String> a = stringList(v.get("aliases"), npath + ".aliases", p);
@@ -444,7 +444,7 @@ final class WiringReader {
                 Map.Entry<String, JsonNode> e = it.next();
                 String dpath = path + "." + e.getKey();
                 JsonNode d = e.getValue();
-                if (d == null || d.isNull() || !mapping(d, dpath, p)) {
+                if (absent(d) || !mapping(d, dpath, p)) {
                     out.put(e.getKey(), started);
                     continue;
                 }
@@ -509,6 +509,11 @@ final class WiringReader {
                 p.error(path + "." + key, "is not supported by the runner: " + why);
             }
         }
+    }
+
+    /** A key with no value ({@code db_data:}), which the YAML reader gives as null or an empty text. */
+    private static boolean absent(JsonNode n) {
+        return n == null || n.isNull() || n.isTextual() && n.asText().isEmpty();
     }
 
     private void key(String key, String path) {

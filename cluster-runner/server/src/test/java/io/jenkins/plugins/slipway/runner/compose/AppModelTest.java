@@ -27,7 +27,7 @@ class AppModelTest {
                   front: {aliases: [backend]}
                   back: {}
                 depends_on:
-                  db: {condition: service_healthy, restart: true}
+                  db: {condition: service_healthy, restart: false}
                 restart: on-failure:3
                 read_only: true
                 tmpfs: ["/tmp:size=64m"]
@@ -62,7 +62,7 @@ class AppModelTest {
         assertThat(api.mounts()).containsExactly(new ServiceWiring.Mount(ServiceWiring.Mount.Type.TMPFS, null, "/tmp",
                 false, 64L << 20));
         assertThat(api.dependsOn()).containsEntry("db", new ServiceWiring.Dependency(
-                ServiceWiring.Dependency.Condition.SERVICE_HEALTHY, true, true));
+                ServiceWiring.Dependency.Condition.SERVICE_HEALTHY, true, false));
         assertThat(app.services().get("api").restartPolicy().condition())
                 .isEqualTo(ServiceSpec.RestartPolicy.Condition.ON_FAILURE);
         assertThat(app.services().get("api").restartPolicy().maxAttempts()).isEqualTo(3);
@@ -114,6 +114,19 @@ class AppModelTest {
                 .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
                         .extracting(p -> p.path() + ": " + p.message())
                         .containsExactly("services.a.depends_on: depends_on forms a cycle: a -> b -> c -> a"));
+    }
+
+    @Test
+    void dependencyFeaturesTheRunnerLacksAreRefusedNotIgnored() {
+        assertThatThrownBy(() -> parser.parse("""
+                services:
+                  a: {image: x, depends_on: {b: {condition: service_completed_successfully}, c: {restart: true}}}
+                  b: {image: x}
+                  c: {image: x}
+                """, Map.of()))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.path()).containsExactly("services.a.depends_on.b.condition",
+                                "services.a.depends_on.c.restart"));
     }
 
     @Test

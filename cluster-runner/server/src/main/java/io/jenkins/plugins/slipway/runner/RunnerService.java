@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.api.ApiServer;
 import io.jenkins.plugins.slipway.runner.audit.AuditLog;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
+import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
@@ -51,9 +52,15 @@ public final class RunnerService implements AutoCloseable {
      * @param engine   engine name: {@code docker}
      * @param server   how the API listens (TLS, limits); its host and port are those above
      * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
+     * @param hostAccess what Compose files may ask of the host, and where their host ports are published
      */
     public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
-                          String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
+                          String dockerHost, ServerOptions server, WebhookPolicy webhooks, HostAccess hostAccess) {
+        /** Options with the default host access: no bind mount, nothing privileged, ports on loopback. */
+        public Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
+                       String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
+            this(host, port, dataDir, initialToken, engine, dockerHost, server, webhooks, HostAccess.DEFAULT);
+        }
     }
 
     /** Where the first admin token comes from (generated or read from a file); never logged. */
@@ -96,7 +103,7 @@ public final class RunnerService implements AutoCloseable {
         ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
                 routes, strategies, commands, analyses);
         closeables.push(controller);
-        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
+        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess());
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
@@ -146,7 +153,7 @@ public final class RunnerService implements AutoCloseable {
         }
         DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
         docker.ping();
-        return new ContainerEngine(runnerId, docker, db);
+        return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress());
     }
 
     public int port() {

@@ -373,4 +373,16 @@ public final class HttpRunnerClient implements RunnerClient {
     private static String seg(String s) {
         return URLEncoder.encode(Objects.requireNonNull(s, "path segment"), StandardCharsets.UTF_8).replace("+", "%20");
     }
+
+    @Override
+    public Map<String, Object> deleteApp(String app, boolean volumes) {
+        return call("DELETE", "/api/v1/apps/" + seg(app) + (volumes ? "?volumes=true" : ""), null,
+                JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+    }
+
+    @Override
+    public Map<String, Object> validate(String app, DeployRequest request) {
+        return call("POST", "/api/v1/validate" + (app == null ? "" : "?app=" + seg(app)), request,
+                JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+    }
 }

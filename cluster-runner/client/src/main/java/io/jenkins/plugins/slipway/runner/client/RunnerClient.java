@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.client;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -72,4 +73,13 @@ public interface RunnerClient extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Removes an app; with {@code volumes} also its named volumes and their data (the call then waits for the
+     * replicas to stop). Answers the runner's summary ({@code volumesRemoved} or {@code volumesKept}).
+     */
+    Map<String, Object> deleteApp(String app, boolean volumes);
+
+    /** The plan of a deploy body ({@code POST /api/v1/validate?app=APP}); nothing is created. */
+    Map<String, Object> validate(String app, DeployRequest request);
 }

@@ -114,8 +114,20 @@ final class AppsApi {
         return db.tx(c -> apps.find(c, app)).orElseThrow(() -> new ApiException(404, "no app named " + app));
     }
 
+    /**
+     * Deletes the app; its replicas stop, then its networks are removed. Its named volumes stay unless
+     * {@code ?volumes=true}: then the answer waits for the replicas to be gone and lists the volumes removed.
+     * With {@code ?volumes=true}, an app already deleted has its volumes removed.
+     */
     private void delete(Exchange ex) throws IOException {
-        AppRecord a = find(appName(ex));
+        String name = appName(ex);
+        boolean volumes = "true".equals(ex.query("volumes"));
+        java.util.Optional<AppRecord> found = db.tx(c -> apps.find(c, name));
+        if (found.isEmpty() && volumes) {
+            ex.json(200, Map.of("app", name, "deleted", false, "volumesRemoved", removeResources(name, true)));
+            return;
+        }
+        AppRecord a = found.orElseThrow(() -> new ApiException(404, "no app named " + name));
         if (a.currentRelease() != null) {
             db.tx(c -> releases.find(c, a.currentRelease())).filter(r -> !r.phase().isTerminal())
                     .ifPresent(r -> controller.abandon(r, "app " + a.name() + " deleted"));
@@ -125,7 +137,28 @@ final class AppsApi {
             return null;
         });
         reconciler.trigger();
-        ex.json(200, Map.of("app", a.name(), "deleted", true));
+        if (volumes) {
+            ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesRemoved", removeResources(a.name(), true)));
+            return;
+        }
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                reconciler.removeAppResources(a.name(), false);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(AppsApi.class).warn("Removing the networks of deleted app {}"
+                        + " failed: {}", a.name(), e.getMessage());
+            }
+        });
+        ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesKept", reconciler.volumes(a.name())));
+    }
+
+    private List<String> removeResources(String app, boolean volumes) {
+        try {
+            return reconciler.removeAppResources(app, volumes);
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "app " + app + " is deleted but its volumes were not removed: "
+                    + e.getMessage() + "; call DELETE ...?volumes=true again");
+        }
     }
 
     private void rollback(Exchange ex) throws IOException {

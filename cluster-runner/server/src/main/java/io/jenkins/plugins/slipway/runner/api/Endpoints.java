@@ -29,6 +29,7 @@ public final class Endpoints {
                 actualWeights))
                 .register(server);
         new ReleasesApi(db, releases, events, controller).register(server);
+        new ValidateApi(deployer).register(server);
         new ReleasePlanApi(db, apps, releases, specs).register(server);
         new AccessApi(tokens, audit).register(server);
         new MetricsApi(routes.router(), observed, db, releases).register(server);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         footer = {"  0  success", "  1  the runner refused, could not be reached, or the release did not succeed",
                 "  2  wrong usage", "", "`slipway-runner COMMAND --help` describes a command."},
         subcommands = {ServeCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
-                AppsCommand.class, RmCommand.class, PromoteCommand.class, AbortCommand.class, PauseCommand.class,
+                AppsCommand.class, RmCommand.class, ValidateCommand.class, PromoteCommand.class, AbortCommand.class, PauseCommand.class,
                 ResumeCommand.class, GetCommand.class, TokenCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {

@@ -5,6 +5,7 @@ import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.api.tls.TlsOptions;
 import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
+import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,20 @@ final class ServeCommand implements Callable<Integer> {
                     "private or reserved ones."})
     List<String> webhookAllow = new ArrayList<>();
 
+    @Option(names = "--publish-address", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address Compose ports with a host port (\"8081:8080\") are published on (default ${DEFAULT-VALUE}).")
+    String publishAddress;
+
+    @Option(names = "--allow-bind-mounts", paramLabel = "PATH-PREFIX",
+            description = {"Lets Compose files bind-mount host paths under this prefix (repeatable).",
+                    "By default bind mounts are refused: a bind mount of / gives the host to whoever may deploy."})
+    List<Path> allowBindMounts = new ArrayList<>();
+
+    @Option(names = "--allow-privileged",
+            description = {"Lets Compose files use privileged, cap_add, devices, security_opt, sysctls outside the",
+                    "network namespace, and host pid, ipc or network_mode. Refused by default."})
+    boolean allowPrivileged;
+
     @Spec
     CommandSpec spec;
 
@@ -82,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
                 server = server.withTls(new ServerOptions.Tls(tls.sslContext(), tls.needClientAuth()));
             }
             service.start(new RunnerService.Options(host, port, dataDir, () -> TokenFile.initial(token, dataDir, err),
-                    engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow)));
+                    engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow),
+                    new HostAccess(allowBindMounts, allowPrivileged, publishAddress)));
         } catch (Exception e) {
             err.println("slipway-runner: cannot start: " + e.getMessage());
             service.close();

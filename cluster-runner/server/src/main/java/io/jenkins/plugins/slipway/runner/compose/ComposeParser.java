@@ -35,14 +35,19 @@ public final class ComposeParser {
     private static final ObjectMapper YAML = ComposeYaml.mapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
-    private static final Set<String> TOP = Set.of("services", "version", "name", "x-slipway");
+    private static final Set<String> TOP = Set.of("services", "x-slipway", "networks", "volumes");
     private static final Set<String> SERVICE = Set.of("image", "command", "entrypoint", "environment", "ports",
-            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway");
-    private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config");
+            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway",
+            "networks", "expose", "container_name", "volumes", "tmpfs", "read_only", "depends_on", "restart", "user",
+            "working_dir", "hostname", "domainname", "extra_hosts", "dns", "dns_search", "init", "stop_signal",
+            "ulimits", "shm_size", "logging", "cap_drop", "privileged", "cap_add", "devices", "security_opt",
+            "sysctls", "pid", "ipc", "network_mode");
+    private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config",
+            "placement", "mode");
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
-    private static final Set<String> XSLIPWAY = Set.of("route", "release");
+    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes");
     private static final Set<String> ROUTE = Set.of("port", "targetPort", "healthPath", "healthTimeout");
     /**
      * A reconcile pass waits for its readiness probes before it acts, so one hanging replica with a long probe
@@ -82,7 +87,7 @@ public final class ComposeParser {
         if (root == null || !root.isObject()) {
             throw new ComposeException(List.of(new ApiError.Problem("compose", "must be a YAML mapping with a services: key")));
         }
-        unknownKeys(root, "", TOP, p);
+        unknownKeys(root, "", TOP, p, ComposeKeys.TOP_IGNORED, ComposeKeys.TOP_REFUSED);
         JsonNode services = root.get("services");
         Map<String, ServiceSpec> specs = new LinkedHashMap<>();
         if (services == null || !services.isObject() || services.isEmpty()) {
@@ -104,10 +109,17 @@ public final class ComposeParser {
             }
         }
         routePortsDistinct(specs, p);
+        WiringReader wiring = new WiringReader(p);
+        AppResources resources = wiring.resources(root, specs);
+        Set<String> declared = new java.util.HashSet<>();
+        if (services != null) {
+            services.fieldNames().forEachRemaining(declared::add);
+        }
+        wiring.check(specs, resources, declared);
         if (!p.errors.isEmpty()) {
             throw new ComposeException(p.errors);
         }
-        return new ParsedCompose(new AppSpec(specs), p.warnings);
+        return new ParsedCompose(new AppSpec(specs, resources), p.warnings);
     }
 
     private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p) {
@@ -119,7 +131,7 @@ public final class ComposeParser {
             p.error(path, "must be a mapping");
             return null;
         }
-        unknownKeys(n, path, SERVICE, p);
+        unknownKeys(n, path, SERVICE, p, ComposeKeys.SERVICE_IGNORED, ComposeKeys.SERVICE_REFUSED);
         String image = images != null && images.containsKey(name) ? images.get(name) : text(n, "image", path, p);
         if (image == null || image.isBlank()) {
             p.error(path + ".image", "is required (or pass images." + name + ")");
@@ -153,9 +165,6 @@ public final class ComposeParser {
             JsonNode resources = deploy.get("resources");
             if (resources != null && mapping(resources, path + ".deploy.resources", p)) {
                 unknownKeys(resources, path + ".deploy.resources", Set.of("limits", "reservations"), p);
-                if (resources.has("reservations")) {
-                    p.warn(path + ".deploy.resources.reservations", "ignored: the runner applies limits only");
-                }
                 JsonNode limits = resources.get("limits");
                 if (limits != null && mapping(limits, path + ".deploy.resources.limits", p)) {
                     unknownKeys(limits, path + ".deploy.resources.limits", Set.of("memory", "cpus"), p);
@@ -164,6 +173,7 @@ public final class ComposeParser {
                 }
             }
             restart = restartPolicy(deploy.get("restart_policy"), path + ".deploy.restart_policy", p);
+            deployModeAndPlacement(deploy, path + ".deploy", p);
             update = updateConfig(deploy.get("update_config"), path + ".deploy.update_config", p);
         }
         ServiceSpec.Route route = null;
@@ -193,8 +203,15 @@ public final class ComposeParser {
                         + " has no traffic to shift; it follows the steps by replicas only");
             }
         }
+        ContainerSettingsReader settings = new ContainerSettingsReader(p);
+        ServiceSpec.RestartPolicy composeRestart = settings.restart(n, path);
+        if (composeRestart != null && !n.path("deploy").has("restart_policy")) {
+            restart = composeRestart;
+        }
+        ServiceWiring wiring = new WiringReader(p).wiring(name, n, path);
+        update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release);
+                replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path));
     }
 
     private static void routePortsDistinct(Map<String, ServiceSpec> specs, Problems p) {
@@ -302,15 +319,42 @@ public final class ComposeParser {
     }
 
     private static void unknownKeys(JsonNode n, String path, Set<String> known, Problems p) {
+        unknownKeys(n, path, known, p, Map.of(), Map.of());
+    }
+
+    /**
+     * Keys outside {@code known}: those of {@code ignored} change nothing on a runner and are warnings,
+     * extension fields ({@code x-...}) are the user's own, and any other is refused, since ignoring it would
+     * change what runs without a word.
+     */
+    private static void unknownKeys(JsonNode n, String path, Set<String> known, Problems p,
+                                    Map<String, String> ignored, Map<String, String> refused) {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!known.contains(key)) {
-                p.warn(path.isEmpty() ? key : path + "." + key, "not supported by the runner, ignored");
+            String where = path.isEmpty() ? key : path + "." + key;
+            if (known.contains(key) || key.startsWith("x-")) {
+                continue;
+            }
+            if (ignored.containsKey(key)) {
+                p.warn(where, ignored.get(key));
+            } else {
+                p.error(where, ComposeKeys.refusal(key, refused));
             }
         }
     }
 
-    private static boolean mapping(JsonNode n, String path, Problems p) {
+    /** {@code deploy.mode} and {@code deploy.placement}: the local engine is one node. */
+    private static void deployModeAndPlacement(JsonNode deploy, String path, Problems p) {
+        JsonNode mode = deploy.get("mode");
+        if (mode != null && !"replicated".equals(mode.asText())) {
+            p.error(path + ".mode", "only replicated is supported (set deploy.replicas), got " + describe(mode));
+        }
+        if (deploy.has("placement")) {
+            p.warn(path + ".placement", "ignored: this engine has one node, where every replica runs");
+        }
+    }
+
+    static boolean mapping(JsonNode n, String path, Problems p) {
         if (!n.isObject()) {
             p.error(path, "must be a mapping, got " + describe(n));
             return false;
@@ -318,7 +362,7 @@ public final class ComposeParser {
         return true;
     }
 
-    private static String text(JsonNode parent, String key, String path, Problems p) {
+    static String text(JsonNode parent, String key, String path, Problems p) {
         JsonNode n = parent.get(key);
         if (n == null || n.isNull()) {
             return null;
@@ -330,7 +374,7 @@ public final class ComposeParser {
         return clean(n.asText(), path + "." + key, p);
     }
 
-    private static int wholeNumber(JsonNode n, String path, Problems p, int min, int max, int dflt) {
+    static int wholeNumber(JsonNode n, String path, Problems p, int min, int max, int dflt) {
         if (n == null || n.isNull()) {
             return dflt;
         }
@@ -343,7 +387,7 @@ public final class ComposeParser {
         return dflt;
     }
 
-    private static int portNumber(JsonNode n, String path, Problems p) {
+    static int portNumber(JsonNode n, String path, Problems p) {
         if (n == null) {
             p.error(path, "is required");
             return 0;
@@ -394,7 +438,7 @@ public final class ComposeParser {
         return d;
     }
 
-    private static Duration duration(JsonNode n, String path, Problems p, Duration dflt) {
+    static Duration duration(JsonNode n, String path, Problems p, Duration dflt) {
         if (n == null || n.isNull()) {
             return dflt;
         }
@@ -426,7 +470,7 @@ public final class ComposeParser {
         }
     }
 
-    private static long bytes(JsonNode n, String path, Problems p) {
+    static long bytes(JsonNode n, String path, Problems p) {
         if (n == null || n.isNull()) {
             return 0;
         }
@@ -439,7 +483,7 @@ public final class ComposeParser {
         return b;
     }
 
-    private static long cpus(JsonNode n, String path, Problems p) {
+    static long cpus(JsonNode n, String path, Problems p) {
         if (n == null || n.isNull()) {
             return 0;
         }
@@ -455,7 +499,7 @@ public final class ComposeParser {
         return 0;
     }
 
-    private static List<String> stringList(JsonNode n, String path, Problems p) {
+    static List<String> stringList(JsonNode n, String path, Problems p) {
         if (n == null || n.isNull()) {
             return null;
         }
@@ -479,7 +523,7 @@ public final class ComposeParser {
         return out;
     }
 
-    private static Map<String, String> stringMap(JsonNode n, String path, Problems p, boolean listForm) {
+    static Map<String, String> stringMap(JsonNode n, String path, Problems p, boolean listForm) {
         Map<String, String> out = new LinkedHashMap<>();
         if (n == null || n.isNull()) {
             return out;
@@ -529,20 +573,13 @@ public final class ComposeParser {
             if (e.isIntegralNumber()) {
                 container = e.asInt();
             } else if (e.isTextual()) {
-                String s = e.asText().replaceAll("/tcp$", "");
+                String s = e.asText().replaceAll("/(tcp|udp)$", "");
                 String last = s.substring(s.lastIndexOf(':') + 1);
                 if (last.matches("\\d{1,5}")) {
                     container = Integer.parseInt(last);
-                    if (s.contains(":")) {
-                        p.warn(ip, "host port and address ignored: replicas publish on 127.0.0.1 with a random"
-                                + " host port; use x-slipway.route for a fixed port");
-                    }
                 }
             } else if (e.isObject() && e.path("target").isIntegralNumber()) {
                 container = e.get("target").asInt();
-                if (e.has("published")) {
-                    p.warn(ip + ".published", "ignored: replicas publish on 127.0.0.1 with a random host port");
-                }
             }
             if (container == null || container < 1 || container > 65535) {
                 p.error(ip, "must be a container port like 8080, \"8080:80\" or {target: 80}, got " + describe(e));
@@ -574,7 +611,7 @@ public final class ComposeParser {
         return s.codePointCount(0, s.length()) > 100 ? b + "..." : b.toString();
     }
 
-    private static String describe(JsonNode n) {
+    static String describe(JsonNode n) {
         if (n.getNodeType() == JsonNodeType.STRING) {
             return "\"" + printable(n.asText()) + "\"";
         }

@@ -39,6 +39,8 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    /** How long deleting an app with its volumes waits for its replicas to stop (each gets its stop grace). */
+    private static final Duration REMOVE_WAIT = Duration.ofSeconds(60);
     /** How long a replica whose revision is no longer known may take to stop. */
     private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
@@ -91,6 +93,22 @@ public final class Reconciler implements AutoCloseable {
     /** Called after every pass, so a release sees new observations at once rather than at its next tick. */
     public void onPass(Runnable listener) {
         passListeners.add(listener);
+    }
+
+    /**
+     * Removes a deleted app's networks, and its named volumes when {@code volumes} is true, once its replicas
+     * are gone (waited for up to a minute).
+     *
+     * @return the volumes removed
+     */
+    public List<String> removeAppResources(String app, boolean volumes) {
+        trigger();
+        return engine.removeApp(app, volumes, REMOVE_WAIT);
+    }
+
+    /** The named volumes the engine keeps for the app. */
+    public List<String> volumes(String app) {
+        return engine.volumes(app);
     }
 
     /** Why the engine could not start replica {@code index} of a service at a revision lately, or null. */

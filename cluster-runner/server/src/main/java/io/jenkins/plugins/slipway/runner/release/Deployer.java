@@ -10,6 +10,9 @@ import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
+import io.jenkins.plugins.slipway.runner.compose.HostAccess;
+import io.jenkins.plugins.slipway.runner.compose.RevisionOverlap;
+import io.jenkins.plugins.slipway.runner.compose.StartOrder;
 import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
@@ -48,9 +51,17 @@ public final class Deployer {
     private final EventLog events;
     private final Strategies strategies;
     private final ComposeParser parser;
+    private final HostAccess hostAccess;
 
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
                     Strategies strategies) {
+        this(db, apps, releases, specs, events, strategies, HostAccess.DEFAULT);
+    }
+
+    /** @param hostAccess what a deploy may ask of the host (bind mounts, privileged keys, published addresses) */
+    public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
+                    Strategies strategies, HostAccess hostAccess) {
+        this.hostAccess = hostAccess;
         this.strategies = strategies;
         this.parser = new ComposeParser(strategies.names());
         this.db = db;
@@ -71,7 +82,7 @@ public final class Deployer {
 
     public DeployResponse deploy(String app, String compose, Map<String, String> images, Cause cause)
             throws ComposeException, Busy {
-        ParsedCompose parsed = parser.parse(compose, images);
+        ParsedCompose parsed = parse(compose, images);
         Map<String, String> serviceHashes = serviceHashes(parsed.spec());
         String appHash = hash(new TreeMap<>(serviceHashes).toString());
         Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
@@ -94,6 +105,7 @@ public final class Deployer {
                         + "; wait for it or abort it (POST /api/v1/releases/" + running.id() + "/abort)");
             }
             List<ApiError.Problem> taken = routePortsTaken(c, app, parsed.spec());
+            taken.addAll(hostPortsTaken(c, app, parsed.spec(), currentSpecOf(current, app)));
             if (!taken.isEmpty()) {
                 return new ComposeException(taken);
             }
@@ -131,6 +143,7 @@ public final class Deployer {
                     }
                 }
             }
+            changes = inStartOrder(parsed.spec(), changes);
             Strategy strategy = strategies.choose(changes);
             Strategy.Start start = strategy.begin(changes, sets);
             String id = app + "-" + revision + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
@@ -141,7 +154,7 @@ public final class Deployer {
             }
             releases.save(c, release);
             apps.save(c, new AppRecord(app, revision, revision, id));
-            started.addAll(events.record(c, id, app, List.of(startedEvent(release))));
+            started.addAll(events.record(c, id, app, List.of(startedEvent(release, orderAndRules(parsed.spec(), changes)))));
             return release;
         });
         if (result instanceof ComposeException invalid) {
@@ -161,16 +174,108 @@ public final class Deployer {
     }
 
     /** {@code ReleaseStarted}: recorded with the release, in its transaction. */
-    private static EventLog.Pending startedEvent(ReleaseRecord release) {
+    private static EventLog.Pending startedEvent(ReleaseRecord release, String orderAndRules) {
         String text = "release " + release.id() + ": " + release.app() + " revision "
                 + (release.fromRevision() == null ? "(none)" : release.fromRevision()) + " -> " + release.toRevision()
-                + " (" + release.strategy() + ", " + release.stepCount() + (release.stepCount() == 1 ? " step)" : " steps)");
+                + " (" + release.strategy() + ", " + release.stepCount() + (release.stepCount() == 1 ? " step)" : " steps)")
+                + orderAndRules;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("fromRevision", release.fromRevision());
         data.put("toRevision", release.toRevision());
         data.put("strategy", release.strategy());
         data.put("stepCount", release.stepCount());
         return new EventLog.Pending(EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
+    }
+
+    /** Parses {@code compose} and applies the runner's host-access rules: every problem, or the parsed file. */
+    public ParsedCompose parse(String compose, Map<String, String> images) throws ComposeException {
+        ParsedCompose parsed = parser.parse(compose, images);
+        List<ApiError.Problem> refused = hostAccess.check(parsed.spec());
+        if (!refused.isEmpty()) {
+            throw new ComposeException(refused);
+        }
+        return parsed;
+    }
+
+    private AppSpec currentSpecOf(RevisionRecord current, String app) {
+        return current == null ? null : specs.spec(app, current.revision()).orElse(null);
+    }
+
+    /** The changes in {@code depends_on} order; removed services last. */
+    private static List<ServiceChange> inStartOrder(AppSpec spec, List<ServiceChange> changes) {
+        Map<String, ServiceChange> byService = new LinkedHashMap<>();
+        changes.forEach(ch -> byService.put(ch.service(), ch));
+        List<ServiceChange> out = new ArrayList<>();
+        for (String service : StartOrder.of(spec.services(), byService.keySet())) {
+            out.add(byService.remove(service));
+        }
+        out.addAll(byService.values());
+        return out;
+    }
+
+    /**
+     * For the release's first event: the order services start in and what each waits for, and which volume
+     * rule applies to each service that has one.
+     */
+    private static String orderAndRules(AppSpec spec, List<ServiceChange> changes) {
+        StringBuilder b = new StringBuilder();
+        List<String> order = changes.stream().filter(ch -> ch.toRevision() != null).map(ServiceChange::service).toList();
+        if (order.size() > 1) {
+            b.append("; start order: ").append(String.join(", ", order));
+        }
+        for (String service : order) {
+            ServiceSpec s = spec.services().get(service);
+            s.wiring().dependsOn().forEach((dependency, d) -> {
+                if (order.contains(dependency)) {
+                    b.append("; ").append(service).append(" waits for ").append(dependency).append(" (")
+                            .append(d.condition().composeName()).append(')');
+                }
+            });
+        }
+        for (String service : order) {
+            String rule = RevisionOverlap.rule(spec.services().get(service));
+            if (rule != null) {
+                b.append("; ").append(rule);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Fixed host ports of {@code spec} that another app of this runner publishes, or that something outside the
+     * runner holds. A port this app's current revision publishes is its own: the release stops the old replica
+     * first.
+     */
+    private List<ApiError.Problem> hostPortsTaken(java.sql.Connection c, String app, AppSpec spec, AppSpec current)
+            throws java.sql.SQLException {
+        Map<Integer, String> used = new LinkedHashMap<>();
+        for (AppRecord other : apps.all(c)) {
+            if (other.name().equals(app)) {
+                continue;
+            }
+            for (ReplicaSet set : apps.replicaSets(c, other.name())) {
+                specs.service(other.name(), set.revision(), set.service()).ifPresent(s -> s.wiring().published()
+                        .forEach(p -> used.put(p.hostPort(), "app " + other.name() + " service " + set.service())));
+            }
+        }
+        java.util.Set<Integer> own = new java.util.HashSet<>();
+        if (current != null) {
+            current.services().values().forEach(s -> s.wiring().published().forEach(p -> own.add(p.hostPort())));
+        }
+        List<ApiError.Problem> problems = new ArrayList<>();
+        for (ServiceSpec s : spec.services().values()) {
+            for (var p : s.wiring().published()) {
+                String holder = used.get(p.hostPort());
+                if (holder == null && !own.contains(p.hostPort()) && !HostPorts.free(hostAccess.publishAddress(), p)) {
+                    holder = "another process on " + hostAccess.publishAddress();
+                }
+                if (holder != null) {
+                    problems.add(new ApiError.Problem("services." + s.name() + ".ports",
+                            "service " + s.name() + ": host port " + p.hostPort() + " is already taken by " + holder));
+                }
+            }
+        }
+        return problems;
     }
 
     /** Route ports of {@code spec} that another app of this runner already listens on (or is releasing onto). */

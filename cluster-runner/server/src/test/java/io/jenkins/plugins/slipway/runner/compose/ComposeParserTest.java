@@ -25,7 +25,7 @@ class ComposeParserTest {
                 environment:
                   MODE: prod
                   EMPTY:
-                ports: ["9090", "127.0.0.1:9000:9091", {target: 9092}]
+                ports: ["9090", "127.0.0.1::9091", {target: 9092}]
                 labels: {team: shop}
                 healthcheck:
                   test: ["CMD", "wget", "-q", "http://127.0.0.1:8080/health"]
@@ -47,9 +47,7 @@ class ComposeParserTest {
     @Test
     void readsTheWholeSupportedSubset() throws Exception {
         ParsedCompose parsed = parser.parse(FULL, Map.of());
-        assertThat(parsed.warnings()).containsExactly(
-                "services.web.ports[1]: host port and address ignored: replicas publish on 127.0.0.1 with a random"
-                        + " host port; use x-slipway.route for a fixed port");
+        assertThat(parsed.warnings()).isEmpty();
         ServiceSpec web = parsed.spec().services().get("web");
         assertThat(web.image()).isEqualTo("127.0.0.1:5000/shop:1");
         assertThat(web.command()).containsExactly("httpd", "-f");
@@ -114,23 +112,36 @@ class ComposeParserTest {
     }
 
     @Test
-    void unknownKeysAreWarningsNotErrors() throws Exception {
+    void keysThatChangeNothingAreWarningsAndAnyOtherUnknownKeyIsRefused() throws Exception {
         ParsedCompose parsed = parser.parse("""
                 version: "3.9"
-                volumes: {data: {}}
+                x-common: {anything: 1}
                 services:
                   web:
                     image: x
-                    networks: [front]
-                    deploy: {mode: global, placement: {}}
-                    x-slipway: {colour: blue}
+                    platform: linux/amd64
+                    deploy: {placement: {}}
+                    x-slipway: {}
                 """, Map.of());
         assertThat(parsed.warnings()).containsExactly(
-                "volumes: not supported by the runner, ignored",
-                "services.web.networks: not supported by the runner, ignored",
-                "services.web.deploy.mode: not supported by the runner, ignored",
-                "services.web.deploy.placement: not supported by the runner, ignored",
-                "services.web.x-slipway.colour: not supported by the runner, ignored");
+                "version: ignored: obsolete in the Compose specification",
+                "services.web.platform: ignored: the engine runs the image's platform for its own architecture",
+                "services.web.deploy.placement: ignored: this engine has one node, where every replica runs");
+        assertThatThrownBy(() -> parser.parse("""
+                services:
+                  web:
+                    image: x
+                    mem_limit: 1g
+                    frobnicate: true
+                    deploy: {mode: global}
+                    x-slipway: {colour: blue}
+                """, Map.of()))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.path() + ": " + p.message()).containsExactlyInAnyOrder(
+                                "services.web.mem_limit: is not supported by the runner: use deploy.resources.limits.memory",
+                                "services.web.frobnicate: is not supported by the runner",
+                                "services.web.deploy.mode: only replicated is supported (set deploy.replicas), got \"global\"",
+                                "services.web.x-slipway.colour: is not supported by the runner"));
     }
 
     @Test

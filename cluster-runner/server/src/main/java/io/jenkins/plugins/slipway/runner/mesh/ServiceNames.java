@@ -8,18 +8,18 @@ import java.util.Map;
 
 /** The names other services call a service by, per network key of its app. */
 final class ServiceNames {
-    /** Compose's network every service is on unless it names others. */
-    static final String DEFAULT_NETWORK = "default";
-
     private ServiceNames() {
     }
 
-    /** By network key: the service's name and its aliases there. */
+    /** By network key: the service's name, then its aliases and {@code container_name} there. */
     static Map<String, List<String>> of(ServiceSpec spec) {
         Map<String, List<String>> names = new LinkedHashMap<>();
-        List<String> own = new ArrayList<>();
-        own.add(spec.name());
-        names.put(DEFAULT_NETWORK, own);
+        spec.wiring().networks().forEach((key, aliases) -> {
+            List<String> all = new ArrayList<>();
+            all.add(spec.name());
+            aliases.stream().filter(a -> !all.contains(a)).forEach(all::add);
+            names.put(key, all);
+        });
         return names;
     }
 }

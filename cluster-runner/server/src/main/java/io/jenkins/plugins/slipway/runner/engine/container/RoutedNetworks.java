@@ -120,9 +120,8 @@ final class RoutedNetworks {
                 s.stopSignal(), s.ulimits(), s.shmSizeBytes(), s.logging(), s.reservations(), s.capDrop(),
                 s.privileged(), s.capAdd(), s.devices(), s.securityOpt(), s.sysctls(), s.pid(), s.ipc(),
                 s.networkMode());
-        return new ReplicaSpec(spec.name(), spec.image(), spec.command(), spec.entrypoint(), spec.environment(),
-                spec.labels(), spec.ports(), spec.healthcheck(), spec.memoryBytes(), spec.nanoCpus(),
-                new ReplicaSpec.Attachments(networks, a.published(), a.mounts(), a.readOnly(), settings));
+        return spec.withAttachments(new ReplicaSpec.Attachments(networks, a.published(), a.mounts(), a.readOnly(),
+                settings));
     }
 
     /** {@code api-r3}: how a routed service's replicas of one revision are reached directly. */

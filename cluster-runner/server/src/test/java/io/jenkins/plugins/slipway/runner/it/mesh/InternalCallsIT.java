@@ -58,6 +58,13 @@ class InternalCallsIT {
         if (fixture != null) {
             fixture.close();
         }
+        // Deleting an app does not remove its networks yet on this branch; the test leaves no subnet taken.
+        for (String app : List.of(APP, OTHER)) {
+            for (String id : Docker.run("network", "ls", "-q", "--filter", "label=io.slipway.app=" + app).lines()
+                    .filter(l -> !l.isBlank()).toList()) {
+                Docker.run("network", "rm", id);
+            }
+        }
     }
 
     /** {@code it-mesh-api:<version>}: "version &lt;version&gt;" at /, or a 500 there; /health answers 200. */
@@ -106,20 +113,21 @@ class InternalCallsIT {
                 [ -n "$ip" ] || exit 0
                 i=0
                 while [ $i -lt %d ]; do
-                  if out=$(busybox wget -q -T 10 -O - "http://$ip:8080/" 2>&1); then echo "$out"; else echo "FAIL $out"; fi
+                  if out=$(busybox wget -q -O - "http://$ip:8080/" 2>&1); then echo "$out"; else echo "FAIL $out"; fi
                   i=$((i+1))
                 done
                 """.formatted(calls);
+        // No "wget -T": the static busybox wget crashes with it (SIGSEGV, seen on Debian's busybox-static); the
+        // outer timeout bounds the loop instead.
         String container = Docker.replica(app, service, 1, 1);
         return Docker.run("exec", container, "busybox", "timeout", String.valueOf(seconds), "busybox", "sh", "-c",
                 script);
     }
 
-    /** The gateway of the app's default network, as the engine reports it. */
-    private static String gateway(String app) throws Exception {
-        String id = Docker.run("network", "ls", "-q", "--filter", "label=io.slipway.app=" + app,
-                "--filter", "label=io.slipway.network=default").trim();
-        return Docker.run("network", "inspect", id, "--format", "{{(index .IPAM.Config 0).Gateway}}").trim();
+    /** The gateway of the network the first replica of {@code service} is on, as the engine reports it. */
+    private static String gateway(String app, String service) throws Exception {
+        return Docker.run("inspect", Docker.replica(app, service, 1, 1), "--format",
+                "{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}").trim();
     }
 
     private static long count(String out, String line) {
@@ -161,7 +169,7 @@ class InternalCallsIT {
                 pauseAtWeight), Map.of(), null)).release(), Duration.ofSeconds(180));
         assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
 
-        String gateway = gateway(APP);
+        String gateway = gateway(APP, "web");
         String before = callsFrom(APP, "web", 20, 60);
         assertThat(before).as("api resolves to the app network's gateway and answers through the router")
                 .startsWith("ADDRESS " + gateway + "\n").doesNotContain("FAIL");
@@ -221,7 +229,7 @@ class InternalCallsIT {
         String probe = Docker.replica(OTHER, "web", 1, 1);
         String ownLookup = Docker.run("exec", probe, "busybox", "sh", "-c",
                 "busybox nslookup api 2>&1; echo; busybox nslookup api " + gateway + " 2>&1; echo; "
-                        + "busybox wget -q -T 5 -O - http://" + gateway + ":8080/ 2>&1 || echo CALL-FAILED");
+                        + "busybox timeout 10 busybox wget -q -O - http://" + gateway + ":8080/ 2>&1 || echo CALL-FAILED");
         System.out.println("from the other app:\n" + ownLookup);
         assertThat(ownLookup.lines()).as("no lookup answers the first app's gateway")
                 .noneMatch(l -> l.matches("Address:\\s+" + Pattern.quote(gateway)));

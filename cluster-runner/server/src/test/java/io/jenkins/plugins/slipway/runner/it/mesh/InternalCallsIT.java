@@ -178,7 +178,7 @@ class InternalCallsIT {
         // A canary at 25%: 1,000 calls by name from web split by the weight, none failing, all counted by the router.
         String canary = client.deploy(APP, new DeployRequest(app(v2, routePort, pauseAtWeight), Map.of(), null))
                 .release();
-        awaitPaused(canary, 1);
+        awaitPaused(canary, 2);
         double routedBefore = routedRequests(2);
         String split = callsFrom(APP, "web", CALLS, 240);
         long toCanary = count(split, "version v2");
@@ -190,7 +190,8 @@ class InternalCallsIT {
         assertThat(100.0 * toCanary / CALLS).isCloseTo(CANARY_PERCENT, within(5.0));
         assertThat(routedRequests(2) - routedBefore).as("the router measured the canary's calls")
                 .isEqualTo((double) toCanary);
-        assertThat(client.abort(canary, "split measured").phase()).isEqualTo(Phase.Aborted);
+        client.abort(canary, "split measured");
+        assertThat(Apps.awaitEnd(client, canary, Duration.ofSeconds(120)).phase()).isEqualTo(Phase.Aborted);
 
         // A canary answering 500, judged only on web's calls: nothing calls the outside route.
         String judged = """

@@ -107,16 +107,22 @@ class InternalCallsIT {
      * {@code FAIL} and why. The address comes from {@code nslookup api}, printed first as {@code ADDRESS <ip>}.
      */
     private static String callsFrom(String app, String service, int calls, int seconds) throws Exception {
+        return callsFrom(app, service, calls, seconds, "");
+    }
+
+    /** As {@link #callsFrom(String, String, int, int)}, each call with the wget options {@code extra}. */
+    private static String callsFrom(String app, String service, int calls, int seconds, String extra)
+            throws Exception {
         String script = """
                 ip=$(busybox nslookup api 2>&1 | busybox awk '/^Name:/ {n=1} n && /^Address/ {print $2; exit}')
                 echo "ADDRESS $ip"
                 [ -n "$ip" ] || exit 0
                 i=0
                 while [ $i -lt %d ]; do
-                  if out=$(busybox wget -q -O - "http://$ip:8080/" 2>&1); then echo "$out"; else echo "FAIL $out"; fi
+                  if out=$(busybox wget -q %s -O - "http://$ip:8080/" 2>&1); then echo "$out"; else echo "FAIL $out"; fi
                   i=$((i+1))
                 done
-                """.formatted(calls);
+                """.formatted(calls, extra);
         // No "wget -T": the static busybox wget crashes with it (SIGSEGV, seen on Debian's busybox-static); the
         // outer timeout bounds the loop instead.
         String container = Docker.replica(app, service, 1, 1);
@@ -164,13 +170,15 @@ class InternalCallsIT {
                 steps:
                   - setWeight: %d
                   - pause: {}
+                match:
+                  - header: {name: X-Canary, value: always}
                 """.formatted(CANARY_PERCENT);
         ReleaseStatus first = Apps.awaitEnd(client, client.deploy(APP, new DeployRequest(app(v1, routePort,
                 pauseAtWeight), Map.of(), null)).release(), Duration.ofSeconds(180));
         assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
 
         String gateway = gateway(APP, "web");
-        String before = callsFrom(APP, "web", 20, 60);
+        String before = callsFrom(APP, "web", 20, 180);
         assertThat(before).as("api resolves to the app network's gateway and answers through the router")
                 .startsWith("ADDRESS " + gateway + "\n").doesNotContain("FAIL");
         assertThat(count(before, "version v1")).isEqualTo(20);
@@ -180,7 +188,7 @@ class InternalCallsIT {
                 .release();
         awaitPaused(canary, 2);
         double routedBefore = routedRequests(2);
-        String split = callsFrom(APP, "web", CALLS, 240);
+        String split = callsFrom(APP, "web", CALLS, 600);
         long toCanary = count(split, "version v2");
         long toStable = count(split, "version v1");
         System.out.printf("%d calls by name from web: %d to the canary, %d to stable, %d other lines%n", CALLS,
@@ -190,6 +198,9 @@ class InternalCallsIT {
         assertThat(100.0 * toCanary / CALLS).isCloseTo(CANARY_PERCENT, within(5.0));
         assertThat(routedRequests(2) - routedBefore).as("the router measured the canary's calls")
                 .isEqualTo((double) toCanary);
+        String matched = callsFrom(APP, "web", 20, 180, "--header 'X-Canary: always'");
+        assertThat(count(matched, "version v2")).as("the release's match rule applies to calls by name: " + matched)
+                .isEqualTo(20);
         client.abort(canary, "split measured");
         assertThat(Apps.awaitEnd(client, canary, Duration.ofSeconds(120)).phase()).isEqualTo(Phase.Aborted);
 
@@ -209,15 +220,15 @@ class InternalCallsIT {
                 """.formatted(CANARY_PERCENT);
         String failing = client.deploy(APP, new DeployRequest(app(bad, routePort, judged), Map.of(), null)).release();
         AtomicReference<ReleaseStatus> end = new AtomicReference<>();
-        await("the failing canary is rolled back").atMost(Duration.ofSeconds(240)).until(() -> {
-            callsFrom(APP, "web", 50, 60);
+        await("the failing canary is rolled back").atMost(Duration.ofSeconds(480)).until(() -> {
+            callsFrom(APP, "web", 50, 180);
             ReleaseStatus s = client.release(failing);
             end.set(s);
             return s.phase().isTerminal();
         });
         assertThat(end.get().phase()).as(end.get().message()).isEqualTo(Phase.RolledBack);
         assertThat(end.get().message()).contains("analysis").contains("FAILED");
-        String after = callsFrom(APP, "web", 50, 60);
+        String after = callsFrom(APP, "web", 50, 180);
         assertThat(count(after, "version v1")).as(after).isEqualTo(50);
 
         // Another app: api is not a name there, the first app's resolver refuses it, its router port closes on it.

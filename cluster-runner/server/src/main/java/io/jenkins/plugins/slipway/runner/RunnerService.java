@@ -15,6 +15,7 @@ import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.mesh.InternalRouting;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
@@ -91,7 +92,9 @@ public final class RunnerService implements AutoCloseable {
         SpecCache specs = new SpecCache(db, apps);
         ObservedState observed = new ObservedState();
         EventLog events = new EventLog(db, releases);
-        RouteSync routes = new RouteSync(router, specs, o.host());
+        InternalRouting internal = new InternalRouting(engine::networkAddresses, InternalRouting.DNS_PORT);
+        closeables.push(internal);
+        RouteSync routes = new RouteSync(router, specs, o.host(), internal);
         Reconciler reconciler = new Reconciler(db, apps, specs, engine, observed, routes);
         closeables.push(reconciler);
         Strategies strategies = Strategies.defaults();

@@ -17,18 +17,33 @@ import java.util.Objects;
  * @param matches  rules evaluated in order before weights
  * @param sticky   when true, a client keeps the revision it was first assigned for as long as that revision
  *                 keeps a non-zero weight (the router sets a cookie {@code slipway-rev-<route>})
+ * @param internal further addresses the route listens on for calls from inside an app's network, each accepting
+ *                 only its callers' subnet; the same table and metrics serve them
  */
 public record RouteSpec(String name, String bindHost, int port, List<Backend> backends,
-                        Map<String, Integer> weights, List<MatchRule> matches, boolean sticky) {
+                        Map<String, Integer> weights, List<MatchRule> matches, boolean sticky,
+                        List<InternalListener> internal) {
     public RouteSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bindHost, "bindHost");
         backends = List.copyOf(backends);
         weights = Map.copyOf(weights);
         matches = List.copyOf(matches);
+        internal = List.copyOf(internal);
         int sum = weights.values().stream().mapToInt(Integer::intValue).sum();
         if (!weights.isEmpty() && sum != 100) {
             throw new IllegalArgumentException("weights of route " + name + " sum to " + sum + ", not 100");
         }
+    }
+
+    /** A route that listens on {@code bindHost:port} alone. */
+    public RouteSpec(String name, String bindHost, int port, List<Backend> backends, Map<String, Integer> weights,
+                     List<MatchRule> matches, boolean sticky) {
+        this(name, bindHost, port, backends, weights, matches, sticky, List.of());
+    }
+
+    /** This spec listening also on {@code listeners}, in place of the internal ones it had. */
+    public RouteSpec withInternal(List<InternalListener> listeners) {
+        return new RouteSpec(name, bindHost, port, backends, weights, matches, sticky, listeners);
     }
 }

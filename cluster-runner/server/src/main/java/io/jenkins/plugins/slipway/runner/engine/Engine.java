@@ -85,6 +85,15 @@ public interface Engine extends AutoCloseable {
     /** The engine names of the named volumes the engine keeps for the app, deleted or not; external ones excluded. */
     List<String> volumes(String app);
 
+    /**
+     * Where the app's networks meet the runner's host, by the key the Compose file gives them: the runner routes
+     * the app's calls by name to its routed services through there. Empty when the engine gives the host no
+     * address on them (then those calls go to the replicas directly).
+     */
+    default Map<String, NetworkAddress> networkAddresses(String app) {
+        return Map.of();
+    }
+
     /** Why the engine could not start replica {@code index} of a service at a revision lately, or null. */
     String startFailure(String app, String service, int revision, int index);
 

@@ -3,9 +3,11 @@ package io.jenkins.plugins.slipway.runner.traffic;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.mesh.InternalRouting;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.Routes;
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.jenkins.plugins.slipway.runner.routing.Router;
@@ -41,6 +43,7 @@ public final class RouteSync implements Routes {
     private final Router router;
     private final SpecCache specs;
     private final String bindHost;
+    private final InternalRouting internal;
     private final Map<String, RouteSpec> applied = new ConcurrentHashMap<>();
     /** Why each route that should listen does not, by route name; cleared once it listens or is no longer wanted. */
     private final Map<String, RouteFailure> failures = new ConcurrentHashMap<>();
@@ -48,9 +51,18 @@ public final class RouteSync implements Routes {
     private final Map<String, ReleaseRouting> releaseRouting = new ConcurrentHashMap<>();
 
     public RouteSync(Router router, SpecCache specs, String bindHost) {
+        this(router, specs, bindHost, null);
+    }
+
+    /**
+     * @param internal routes the calls of an app's services to each other by name through their routes too; null
+     *                 for outside traffic only
+     */
+    public RouteSync(Router router, SpecCache specs, String bindHost, InternalRouting internal) {
         this.router = router;
         this.specs = specs;
         this.bindHost = bindHost;
+        this.internal = internal;
     }
 
     public Router router() {
@@ -68,15 +80,19 @@ public final class RouteSync implements Routes {
         Map<String, List<ReplicaSet>> byService = sets.stream()
                 .collect(Collectors.groupingBy(ReplicaSet::service, LinkedHashMap::new, Collectors.toList()));
         Set<String> wanted = new java.util.HashSet<>();
+        Map<String, ServiceSpec> routed = new LinkedHashMap<>();
+        byService.forEach((service, serviceSets) -> routed(app, service, serviceSets).ifPresent(s -> routed.put(service, s)));
+        Map<String, List<InternalListener>> listeners = internal == null ? Map.of() : internal.sync(app, routed);
         for (Map.Entry<String, List<ReplicaSet>> e : byService.entrySet()) {
-            Optional<ServiceSpec.Route> route = route(app, e.getKey(), e.getValue());
+            Optional<ServiceSpec.Route> route = Optional.ofNullable(routed.get(e.getKey())).map(ServiceSpec::route);
             if (route.isEmpty()) {
                 continue;
             }
             String name = routeName(app, e.getKey());
             wanted.add(name);
             ReleaseRouting extra = releaseRouting.get(name);
-            apply(spec(name, route.get(), e.getValue(), observed, extra));
+            apply(spec(name, route.get(), e.getValue(), observed, extra)
+                    .withInternal(listeners.getOrDefault(e.getKey(), List.of())));
             if (extra != null && extra.previewPort() != null) {
                 String preview = previewRouteName(app, e.getKey());
                 wanted.add(preview);
@@ -172,6 +188,9 @@ public final class RouteSync implements Routes {
     public synchronized void removeApp(String app) {
         releaseRouting.keySet().removeIf(k -> k.startsWith(app + "/"));
         sync(app, List.of(), List.of());
+        if (internal != null) {
+            internal.removeApp(app);
+        }
     }
 
     /** Weights in force on a route, by revision; empty when the route is not applied. */
@@ -185,10 +204,10 @@ public final class RouteSync implements Routes {
         return failures.get(routeName);
     }
 
-    /** The route of the newest revision of the service that has one. */
-    private Optional<ServiceSpec.Route> route(String app, String service, List<ReplicaSet> sets) {
+    /** The spec of the newest revision of the service that has a route. */
+    private Optional<ServiceSpec> routed(String app, String service, List<ReplicaSet> sets) {
         return sets.stream().map(ReplicaSet::revision).sorted(java.util.Comparator.reverseOrder())
-                .map(rev -> specs.service(app, rev, service).map(ServiceSpec::route).orElse(null))
+                .map(rev -> specs.service(app, rev, service).filter(s -> s.route() != null).orElse(null))
                 .filter(java.util.Objects::nonNull).findFirst();
     }
 

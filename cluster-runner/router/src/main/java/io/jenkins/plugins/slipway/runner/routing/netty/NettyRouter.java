@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.routing.netty;
 
+import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.jenkins.plugins.slipway.runner.routing.Router;
@@ -8,6 +9,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -16,11 +18,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilter;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,26 +82,80 @@ public final class NettyRouter implements Router {
         if (existing == null) {
             RouteServer route = new RouteServer(spec.name(), this);
             route.update(spec);
-            route.listener(bind(route, spec));
+            route.listener(bind(route, spec.name(), spec.bindHost(), spec.port(), null));
+            try {
+                bindInternal(route, spec);
+            } catch (IOException ex) {
+                route.close();
+                throw ex;
+            }
             routes.put(spec.name(), route);
             return;
         }
         RouteSpec current = existing.table().spec;
         int bound = ((InetSocketAddress) existing.listener().localAddress()).getPort();
         boolean samePort = spec.port() == current.port() || spec.port() == bound;
+        Channel fresh = null;
         if (!samePort || !current.bindHost().equals(spec.bindHost())) {
             // Bind the new port first: when it fails, the route keeps working as it was.
-            Channel fresh = bind(existing, spec);
-            Channel old = existing.listener();
-            existing.update(spec);
-            existing.listener(fresh);
-            old.close();
-            return;
+            fresh = bind(existing, spec.name(), spec.bindHost(), spec.port(), null);
+        }
+        try {
+            bindInternal(existing, spec);
+        } catch (IOException ex) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            throw ex;
         }
         existing.update(spec);
+        if (fresh != null) {
+            Channel old = existing.listener();
+            existing.listener(fresh);
+            old.close();
+        }
+        existing.internal().entrySet().removeIf(e -> {
+            boolean gone = !spec.internal().contains(e.getKey());
+            if (gone) {
+                e.getValue().close();
+            }
+            return gone;
+        });
     }
 
-    private Channel bind(RouteServer route, RouteSpec spec) throws IOException {
+    /**
+     * Binds the internal listeners of {@code spec} the route does not have yet; when one cannot be bound, closes
+     * those just bound and throws, so the route keeps listening as it did.
+     */
+    private void bindInternal(RouteServer route, RouteSpec spec) throws IOException {
+        Map<InternalListener, Channel> fresh = new HashMap<>();
+        try {
+            for (InternalListener l : spec.internal()) {
+                if (!route.internal().containsKey(l) && !fresh.containsKey(l)) {
+                    fresh.put(l, bind(route, spec.name(), l.host(), l.port(), callersOnly(spec.name(), l)));
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            fresh.values().forEach(Channel::close);
+            throw ex;
+        }
+        route.internal().putAll(fresh);
+    }
+
+    /** Closes every connection from outside the listener's callers' subnet as soon as it is accepted. */
+    private static IpSubnetFilter callersOnly(String route, InternalListener l) {
+        IpSubnetFilterRule rule;
+        try {
+            rule = new IpSubnetFilterRule(l.callers(), IpFilterRuleType.ACCEPT);
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("route " + route + ": callers of " + l.host() + ":" + l.port()
+                    + " is not a CIDR subnet: " + l.callers(), ex);
+        }
+        return new IpSubnetFilter(false, rule);
+    }
+
+    private Channel bind(RouteServer route, String name, String host, int port, ChannelHandler filter)
+            throws IOException {
         long idleNanos = options.idleTimeout().toNanos();
         ServerBootstrap b = new ServerBootstrap().group(group).channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -105,15 +165,18 @@ public final class NettyRouter implements Router {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        if (filter != null) {
+                            p.addLast(filter);
+                        }
                         p.addLast(new HttpServerCodec(4096, 16 * 1024, 16 * 1024));
                         // Reader idleness only: watching writes would add a listener to every write.
                         p.addLast(new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
                         p.addLast(new FrontendHandler(route));
                     }
                 });
-        ChannelFuture f = b.bind(spec.bindHost(), spec.port()).awaitUninterruptibly();
+        ChannelFuture f = b.bind(host, port).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new IOException("route " + spec.name() + " cannot listen on " + spec.bindHost() + ":" + spec.port()
+            throw new IOException("route " + name + " cannot listen on " + host + ":" + port
                     + ": " + f.cause().getMessage() + " (is another process using the port?)", f.cause());
         }
         return f.channel();

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.routing.netty;
 
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -28,6 +29,8 @@ final class RouteServer {
     private final Map<String, RevisionMetrics> metrics = new ConcurrentHashMap<>();
     private volatile RouteTable table;
     private Channel listener;
+    /** The channels of the spec's internal listeners; changed only under the router's lock. */
+    private final Map<InternalListener, Channel> internal = new HashMap<>();
 
     RouteServer(String name, NettyRouter router) {
         this.name = name;
@@ -57,6 +60,10 @@ final class RouteServer {
 
     void listener(Channel ch) {
         this.listener = ch;
+    }
+
+    Map<InternalListener, Channel> internal() {
+        return internal;
     }
 
     /** Puts {@code spec} in force with one volatile write; backends it no longer names finish what they have. */
@@ -118,6 +125,8 @@ final class RouteServer {
         if (listener != null) {
             listener.close();
         }
+        internal.values().forEach(Channel::close);
+        internal.clear();
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(DRAIN));
         RouteTable t = table;
         if (t != null) {

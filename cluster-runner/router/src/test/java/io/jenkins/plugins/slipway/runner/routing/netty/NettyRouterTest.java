@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
 import io.jenkins.plugins.slipway.runner.routing.OutlierDetection;
@@ -604,6 +605,61 @@ class NettyRouterTest {
                 assertThat(s.getLocalPort()).isEqualTo(port);
             }
         });
+    }
+
+    @Test
+    void internalListenerServesItsCallersWithTheRoutesWeightsAndMetricsAndRefusesOthers() throws Exception {
+        TestBackend stable = backend("stable");
+        TestBackend canary = backend("canary");
+        int insidePort = freePort();
+        int otherPort = freePort();
+        // 127.0.0.0/8 stands for the app network's subnet; 10.0.0.0/8 for a network this client is not on.
+        RouteSpec spec = route(List.of(spec(stable, "1"), spec(canary, "2")), Map.of("1", 50, "2", 50), List.of(),
+                false).withInternal(List.of(new InternalListener("127.0.0.1", insidePort, "127.0.0.0/8"),
+                new InternalListener("127.0.0.1", otherPort, "10.0.0.0/8")));
+        router.apply(spec);
+
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + insidePort + "/")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+        }
+        assertThat(stable.requests.get()).isEqualTo(5);
+        assertThat(canary.requests.get()).isEqualTo(5);
+        assertThat(router.snapshot(ROUTE, "2").requests()).isEqualTo(5);
+
+        try (Socket s = new Socket("127.0.0.1", otherPort)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(s.getInputStream().read()).as("a caller outside the subnet is closed on").isEqualTo(-1);
+        } catch (java.net.SocketException reset) {
+            assertThat(reset.getMessage()).containsIgnoringCase("reset");
+        }
+        assertThat(stable.requests.get() + canary.requests.get()).isEqualTo(10);
+
+        router.apply(spec.withInternal(List.of()));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (ServerSocket s = new ServerSocket(insidePort, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(s.getLocalPort()).isEqualTo(insidePort);
+            }
+        });
+        assertThat(get("/").statusCode()).as("the route's own port is untouched").isEqualTo(200);
+    }
+
+    @Test
+    void internalListenerThatCannotBindLeavesTheRouteAsItWas() throws Exception {
+        TestBackend b = backend("b");
+        RouteSpec before = route(List.of(spec(b, "1")), Map.of("1", 100), List.of(), false);
+        router.apply(before);
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            RouteSpec after = before.withInternal(List.of(
+                    new InternalListener("127.0.0.1", taken.getLocalPort(), "127.0.0.0/8")));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> router.apply(after))
+                    .isInstanceOf(IOException.class).hasMessageContaining(":" + taken.getLocalPort());
+        }
+        assertThat(router.spec(ROUTE)).contains(before);
+        assertThat(get("/").statusCode()).isEqualTo(200);
     }
 
     private static int freePort() throws IOException {

@@ -5,6 +5,7 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import io.jenkins.plugins.slipway.runner.store.Database;
@@ -46,6 +47,7 @@ public final class ContainerEngine implements Engine {
     private final String runnerId;
     private final ContainerRuntime runtime;
     private final AppNetworksAndVolumes shared;
+    private final RoutedNetworks routedNetworks;
     /** Where ports with a fixed host port are published ({@code serve --publish-address}). */
     private final String publishAddress;
     private final ExecutorService workers = Executors.newFixedThreadPool(12, r -> {
@@ -85,6 +87,7 @@ public final class ContainerEngine implements Engine {
         this.runnerId = runnerId;
         this.runtime = runtime;
         this.shared = new AppNetworksAndVolumes(runnerId, runtime);
+        this.routedNetworks = new RoutedNetworks(runtime, shared, HostResolvers.find());
         this.publishAddress = publishAddress;
         this.restarts = new RestartAttempts(db, new RestartRepository(), System::currentTimeMillis);
     }
@@ -116,7 +119,13 @@ public final class ContainerEngine implements Engine {
 
     @Override
     public List<String> removeApp(String app, boolean volumes, Duration wait) {
+        routedNetworks.forget();
         return shared.remove(app, volumes, wait);
+    }
+
+    @Override
+    public Map<String, NetworkAddress> networkAddresses(String app) {
+        return routedNetworks.of(app);
     }
 
     @Override
@@ -263,7 +272,8 @@ public final class ContainerEngine implements Engine {
                 if (previous != null) {
                     runtime.remove(previous.id(), Duration.ZERO);
                 }
-                runtime.start(ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress));
+                runtime.start(routedNetworks.apply(
+                        ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress), spec, slot));
                 failures.remove(name);
                 exitedSince.remove(name);
                 recordStart(slot);

@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.engine.container;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +71,12 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** Removes a volume and its data; absent is not an error. */
     void removeVolume(String name);
+
+    /**
+     * Where the host meets network {@code name}: its gateway and IPv4 subnet when it is a bridge the host sits on;
+     * null for another driver, a network without an IPv4 gateway, or none of that name.
+     */
+    NetworkAddress networkAddress(String name);
 
     @Override
     void close();

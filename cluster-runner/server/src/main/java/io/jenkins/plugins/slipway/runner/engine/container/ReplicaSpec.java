@@ -18,6 +18,12 @@ public record ReplicaSpec(String name, String image, List<String> command, List<
                           Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
                           Health healthcheck, long memoryBytes, long nanoCpus, Attachments attachments) {
 
+    /** This replica plugged in otherwise; every other component kept. */
+    public ReplicaSpec withAttachments(Attachments other) {
+        return new ReplicaSpec(name, image, command, entrypoint, environment, labels, ports, healthcheck, memoryBytes,
+                nanoCpus, other);
+    }
+
     /**
      * Where the replica is plugged in, in the runtime's names.
      *

@@ -26,6 +26,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerRuntime;
 import io.jenkins.plugins.slipway.runner.engine.container.ReplicaSpec;
@@ -251,6 +252,24 @@ public final class DockerContainers implements ContainerRuntime {
         } catch (RuntimeException e) {
             throw new EngineException("looking for network " + name + " failed: " + reason(e), e);
         }
+    }
+
+    @Override
+    public NetworkAddress networkAddress(String name) {
+        Network n;
+        try {
+            n = docker.inspectNetworkCmd().withNetworkId(name).exec();
+        } catch (NotFoundException e) {
+            return null;
+        } catch (RuntimeException e) {
+            throw new EngineException("looking for network " + name + " failed: " + reason(e), e);
+        }
+        if (!"bridge".equals(n.getDriver()) || n.getIpam() == null || n.getIpam().getConfig() == null) {
+            return null;
+        }
+        return n.getIpam().getConfig().stream()
+                .filter(c -> c.getGateway() != null && c.getSubnet() != null && !c.getSubnet().contains(":"))
+                .map(c -> new NetworkAddress(name, c.getGateway(), c.getSubnet())).findFirst().orElse(null);
     }
 
     @Override

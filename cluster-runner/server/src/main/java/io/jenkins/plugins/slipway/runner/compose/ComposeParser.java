@@ -35,9 +35,9 @@ public final class ComposeParser {
     private static final ObjectMapper YAML = ComposeYaml.mapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
-    private static final Set<String> TOP = Set.of("services", "version", "name", "x-slipway");
-    private static final Set<String> SERVICE = Set.of("image", "command", "entrypoint", "environment", "ports",
-            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway");
+    private static final Set<String> TOP = union(Set.of("services", "version", "name", "x-slipway"), FileMounts.TOP_KEYS);
+    private static final Set<String> SERVICE = union(Set.of("image", "command", "entrypoint", "environment", "ports",
+            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway"), FileMounts.SERVICE_KEYS);
     private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config");
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
@@ -64,6 +64,14 @@ public final class ComposeParser {
 
     /** Parses and validates {@code yaml}; {@code images} overrides a service's {@code image}. */
     public ParsedCompose parse(String yaml, Map<String, String> images) throws ComposeException {
+        return parse(yaml, images, FileInputs.NONE);
+    }
+
+    /**
+     * Parses and validates {@code yaml}; {@code images} overrides a service's {@code image}, {@code inputs} says
+     * which secret and config values and env files came with the deploy.
+     */
+    public ParsedCompose parse(String yaml, Map<String, String> images, FileInputs inputs) throws ComposeException {
         Problems p = new Problems();
         JsonNode root;
         try {
@@ -83,6 +91,7 @@ public final class ComposeParser {
             throw new ComposeException(List.of(new ApiError.Problem("compose", "must be a YAML mapping with a services: key")));
         }
         unknownKeys(root, "", TOP, p);
+        FileSources files = FileMounts.sources(root, inputs, p);
         JsonNode services = root.get("services");
         Map<String, ServiceSpec> specs = new LinkedHashMap<>();
         if (services == null || !services.isObject() || services.isEmpty()) {
@@ -90,7 +99,7 @@ public final class ComposeParser {
         } else {
             for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                ServiceSpec s = service(e.getKey(), e.getValue(), images, p);
+                ServiceSpec s = service(e.getKey(), e.getValue(), images, p, root, files, inputs);
                 if (s != null) {
                     specs.put(e.getKey(), s);
                 }
@@ -107,10 +116,11 @@ public final class ComposeParser {
         if (!p.errors.isEmpty()) {
             throw new ComposeException(p.errors);
         }
-        return new ParsedCompose(new AppSpec(specs), p.warnings);
+        return new ParsedCompose(new AppSpec(specs, files), p.warnings);
     }
 
-    private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p) {
+    private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p, JsonNode root,
+                                FileSources files, FileInputs inputs) {
         String path = "services." + name;
         if (!NAME.matcher(name).matches()) {
             p.error(path, "service name must be lower-case letters, digits, '.', '_' or '-'");
@@ -130,7 +140,8 @@ public final class ComposeParser {
         }
         List<String> command = stringList(n.get("command"), path + ".command", p);
         List<String> entrypoint = stringList(n.get("entrypoint"), path + ".entrypoint", p);
-        Map<String, String> env = stringMap(n.get("environment"), path + ".environment", p, true);
+        Map<String, String> env = FileMounts.environment(name, n.get("env_file"),
+                stringMap(n.get("environment"), path + ".environment", p, true), inputs, p);
         Map<String, String> labels = stringMap(n.get("labels"), path + ".labels", p, false);
         for (String key : labels.keySet()) {
             if (key.startsWith("io.slipway.")) {
@@ -194,7 +205,14 @@ public final class ComposeParser {
             }
         }
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release);
+                replicas, memory, nanoCpus, restart, update, grace, route, release,
+                FileMounts.mounts(name, n, root, files, inputs, p));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
     }
 
     private static void routePortsDistinct(Map<String, ServiceSpec> specs, Problems p) {

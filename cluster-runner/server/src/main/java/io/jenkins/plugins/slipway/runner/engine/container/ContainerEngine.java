@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.engine.container;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -44,6 +45,7 @@ public final class ContainerEngine implements Engine {
 
     private final String runnerId;
     private final ContainerRuntime runtime;
+    private final FileValues values;
     private final ExecutorService workers = Executors.newFixedThreadPool(12, r -> {
         Thread t = new Thread(r, "slipway-engine-op");
         t.setDaemon(true);
@@ -71,6 +73,14 @@ public final class ContainerEngine implements Engine {
      * @param db       where restart attempts are kept
      */
     public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db) {
+        this(runnerId, runtime, db, FileValues.NONE);
+    }
+
+    /**
+     * @param values where the plain values of secrets and configs come from when a replica is created
+     */
+    public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, FileValues values) {
+        this.values = values;
         this.runnerId = runnerId;
         this.runtime = runtime;
         this.restarts = new RestartAttempts(db, new RestartRepository(), System::currentTimeMillis);
@@ -235,7 +245,7 @@ public final class ContainerEngine implements Engine {
                 if (previous != null) {
                     runtime.remove(previous.id(), Duration.ZERO);
                 }
-                runtime.start(ReplicaSpecs.of(runnerId, slot, spec));
+                runtime.start(ReplicaSpecs.of(runnerId, slot, spec, values));
                 failures.remove(name);
                 exitedSince.remove(name);
                 recordStart(slot);

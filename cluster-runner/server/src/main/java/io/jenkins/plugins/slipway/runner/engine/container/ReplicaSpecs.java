@@ -1,6 +1,8 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import io.jenkins.plugins.slipway.runner.compose.FileMount;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,7 @@ final class ReplicaSpecs {
     private ReplicaSpecs() {
     }
 
-    static ReplicaSpec of(String runnerId, Slot slot, ServiceSpec s) {
+    static ReplicaSpec of(String runnerId, Slot slot, ServiceSpec s, FileValues values) {
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.put(Labels.RUNNER, runnerId);
         labels.put(Labels.APP, slot.app());
@@ -26,6 +28,16 @@ final class ReplicaSpecs {
                     h.startPeriod().toNanos());
         }
         return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
-                s.ports(), health, s.memoryBytes(), s.nanoCpus());
+                s.ports(), health, s.memoryBytes(), s.nanoCpus(), files(slot, s, values));
+    }
+
+    /** The plain values, fetched only now that the replica is being created. */
+    private static List<ReplicaSpec.File> files(Slot slot, ServiceSpec s, FileValues values) {
+        List<ReplicaSpec.File> out = new java.util.ArrayList<>();
+        for (FileMount m : s.files()) {
+            out.add(new ReplicaSpec.File(m.target(), m.uid(), m.gid(), m.mode(),
+                    values.value(slot.app(), slot.revision(), m)));
+        }
+        return out;
     }
 }

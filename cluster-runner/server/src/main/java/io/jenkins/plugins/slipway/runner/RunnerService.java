@@ -148,7 +148,7 @@ public final class RunnerService implements AutoCloseable {
         }
         DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
         docker.ping();
-        return new ContainerEngine(runnerId, docker, db, secrets);
+        return new ContainerEngine(runnerId, docker, db, "127.0.0.1", secrets);
     }
 
     public int port() {

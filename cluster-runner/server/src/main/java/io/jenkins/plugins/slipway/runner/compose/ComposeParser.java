@@ -116,7 +116,7 @@ public final class ComposeParser {
         if (!p.errors.isEmpty()) {
             throw new ComposeException(p.errors);
         }
-        return new ParsedCompose(new AppSpec(specs, files), p.warnings);
+        return new ParsedCompose(new AppSpec(specs, AppResources.DEFAULT, files), p.warnings);
     }
 
     private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p, JsonNode root,
@@ -205,8 +205,8 @@ public final class ComposeParser {
             }
         }
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release,
-                FileMounts.mounts(name, n, root, files, inputs, p));
+                replicas, memory, nanoCpus, restart, update, grace, route, release, ServiceWiring.DEFAULT,
+                ContainerSettings.DEFAULT, FileMounts.mounts(name, n, root, files, inputs, p));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
@@ -45,6 +46,9 @@ public final class ContainerEngine implements Engine {
 
     private final String runnerId;
     private final ContainerRuntime runtime;
+    private final AppNetworksAndVolumes shared;
+    /** Where ports with a fixed host port are published ({@code serve --publish-address}). */
+    private final String publishAddress;
     private final FileValues values;
     private final ExecutorService workers = Executors.newFixedThreadPool(12, r -> {
         Thread t = new Thread(r, "slipway-engine-op");
@@ -73,16 +77,27 @@ public final class ContainerEngine implements Engine {
      * @param db       where restart attempts are kept
      */
     public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db) {
-        this(runnerId, runtime, db, FileValues.NONE);
+        this(runnerId, runtime, db, "127.0.0.1");
     }
 
     /**
-     * @param values where the plain values of secrets and configs come from when a replica is created
+     * @param publishAddress where Compose {@code ports} with a host port are published
      */
-    public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, FileValues values) {
+    public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, String publishAddress) {
+        this(runnerId, runtime, db, publishAddress, FileValues.NONE);
+    }
+
+    /**
+     * @param publishAddress where Compose {@code ports} with a host port are published
+     * @param values         where the plain values of secrets and configs come from when a replica is created
+     */
+    public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, String publishAddress,
+                           FileValues values) {
         this.values = values;
         this.runnerId = runnerId;
         this.runtime = runtime;
+        this.shared = new AppNetworksAndVolumes(runnerId, runtime);
+        this.publishAddress = publishAddress;
         this.restarts = new RestartAttempts(db, new RestartRepository(), System::currentTimeMillis);
     }
 
@@ -104,6 +119,21 @@ public final class ContainerEngine implements Engine {
             changeListeners.remove(listener);
             exits.close();
         };
+    }
+
+    @Override
+    public void prepare(String app, AppResources resources) {
+        shared.prepare(app, resources);
+    }
+
+    @Override
+    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+        return shared.remove(app, volumes, wait);
+    }
+
+    @Override
+    public List<String> volumes(String app) {
+        return shared.volumes(app);
     }
 
     @Override
@@ -245,7 +275,7 @@ public final class ContainerEngine implements Engine {
                 if (previous != null) {
                     runtime.remove(previous.id(), Duration.ZERO);
                 }
-                runtime.start(ReplicaSpecs.of(runnerId, slot, spec, values));
+                runtime.start(ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress, values));
                 failures.remove(name);
                 exitedSince.remove(name);
                 recordStart(slot);

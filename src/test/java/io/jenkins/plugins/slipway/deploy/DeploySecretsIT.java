@@ -203,8 +203,9 @@ class DeploySecretsIT {
     }
 
     private static String api(String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(io.jenkins.plugins.slipway.runner.client.RunnerTls
-                .pinning(runner.fingerprint()).sslContext()).build();
+        HttpClient http = runner.url().startsWith("https:") ? HttpClient.newBuilder().sslContext(
+                io.jenkins.plugins.slipway.runner.client.RunnerTls.pinning(runner.fingerprint()).sslContext()).build()
+                : HttpClient.newHttpClient();
         HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(URI.create(runner.url() + path))
                 .header("Authorization", "Bearer " + runner.token()).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -42,7 +42,7 @@ public final class ComposeInputs {
     /**
      * The values read, by secret or config name and by env file path.
      *
-     * @param secrets  secret name to value
+     * @param secrets  secret name to value, in file order
      * @param configs  config name to content (inline {@code content:} configs are not here: the file holds them)
      * @param envFiles env file path, as written in the file, to its text
      */
@@ -50,9 +50,9 @@ public final class ComposeInputs {
         public static final Values NONE = new Values(Map.of(), Map.of(), Map.of());
 
         public Values {
-            secrets = Map.copyOf(secrets);
-            configs = Map.copyOf(configs);
-            envFiles = Map.copyOf(envFiles);
+            secrets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+            configs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configs));
+            envFiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(envFiles));
         }
 
         /** Names only, never values. */
@@ -89,7 +89,8 @@ public final class ComposeInputs {
             if (d == null || !d.isObject()) {
                 continue;
             }
-            JsonNode credential = d.path("x-slipway").get("credentialsId");
+            // Only a secret may come from a Jenkins credential; the runner refuses the key on a config.
+            JsonNode credential = kind.equals("secrets") ? d.path("x-slipway").get("credentialsId") : null;
             if (d.path("file").isTextual()) {
                 String file = d.get("file").asText();
                 try {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,11 +73,8 @@ public final class SecretStore implements FileValues {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             Files.write(tmp, master);
-            try {
-                Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException raced) {
-                return open(dataDir);
-            }
+            // Written aside and renamed, so a runner killed while writing never leaves a truncated key behind.
+            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
         }
         Path dir = dataDir.resolve("secrets");
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));

@@ -140,7 +140,7 @@ public final class ComposeParser {
         }
         List<String> command = stringList(n.get("command"), path + ".command", p);
         List<String> entrypoint = stringList(n.get("entrypoint"), path + ".entrypoint", p);
-        Map<String, String> env = FileMounts.environment(name, n.get("env_file"),
+        Map<String, String> env = EnvFiles.environment(name, n.get("env_file"),
                 stringMap(n.get("environment"), path + ".environment", p, true), inputs, p);
         Map<String, String> labels = stringMap(n.get("labels"), path + ".labels", p, false);
         for (String key : labels.keySet()) {

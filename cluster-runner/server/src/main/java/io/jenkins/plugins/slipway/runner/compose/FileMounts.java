@@ -11,11 +11,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a Compose file's secrets, configs and env files: the top-level {@code secrets:} and {@code configs:}
- * (each with one source), each service's {@code secrets:} and {@code configs:} (short form or
- * {@code source}/{@code target}/{@code uid}/{@code gid}/{@code mode}) and {@code env_file} (merged under
- * {@code environment} as Compose does). The values themselves were read by the client and arrive as
- * {@link FileInputs}; a source whose value did not come is an error naming it.
+ * Reads a Compose file's secrets and configs: the top-level {@code secrets:} and {@code configs:} (each with one
+ * source) and each service's {@code secrets:} and {@code configs:} (short form or
+ * {@code source}/{@code target}/{@code uid}/{@code gid}/{@code mode}). The values themselves were read by the
+ * client and arrive as {@link FileInputs} (digests only); a source whose value did not come is an error naming it.
+ * {@link EnvFiles} reads {@code env_file}.
  */
 final class FileMounts {
     static final Set<String> TOP_KEYS = Set.of("secrets", "configs");
@@ -24,7 +24,6 @@ final class FileMounts {
             "x-slipway");
     private static final Set<String> MOUNT = Set.of("source", "target", "uid", "gid", "mode");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final int DEFAULT_MODE = 0444;
 
     private FileMounts() {
@@ -253,109 +252,5 @@ final class FileMounts {
             return DEFAULT_MODE;
         }
         return mode;
-    }
-
-    /**
-     * The service's environment with its {@code env_file}s under it, as Compose merges them: the files in order
-     * (a later file wins), then {@code environment} over all of them.
-     */
-    static Map<String, String> environment(String service, JsonNode envFile, Map<String, String> environment,
-                                           FileInputs inputs, Problems p) {
-        if (envFile == null) {
-            return environment;
-        }
-        String path = "services." + service + ".env_file";
-        List<JsonNode> items = new ArrayList<>();
-        if (envFile.isArray()) {
-            envFile.forEach(items::add);
-        } else {
-            items.add(envFile);
-        }
-        Map<String, String> merged = new LinkedHashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            String at = envFile.isArray() ? path + "[" + i + "]" : path;
-            String file;
-            boolean required = true;
-            if (item.isTextual()) {
-                file = item.asText();
-            } else if (item.isObject() && item.path("path").isTextual()) {
-                file = item.get("path").asText();
-                required = item.path("required").asBoolean(true);
-            } else {
-                p.error(at, "must be a path or a mapping with path: and required:");
-                continue;
-            }
-            String text = inputs.envFiles().get(file);
-            if (text == null) {
-                if (required) {
-                    p.error(at, file + " did not come with the deploy: the client reads env files where the deploy"
-                            + " runs (slipwayDeploy and slipway-runner deploy -f do) and sends them as envFiles");
-                }
-                continue;
-            }
-            merged.putAll(dotenv(text, at + " (" + file + ")", p));
-        }
-        merged.putAll(environment);
-        return merged;
-    }
-
-    /**
-     * The variables of an env file as Compose reads them: {@code KEY=VALUE} lines, {@code #} comments and blank
-     * lines skipped, an optional {@code export }, values in double quotes (with {@code \n}, {@code \t},
-     * {@code \"} and {@code \\} escapes) or single quotes (literal), unquoted values up to an inline
-     * {@code " #"} comment. A line without {@code =} is an error: Compose would take the value from the deploying
-     * shell, which the runner does not have.
-     */
-    static Map<String, String> dotenv(String text, String path, Problems p) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("export ")) {
-                line = line.substring("export ".length()).strip();
-            }
-            int eq = line.indexOf('=');
-            String key = eq < 0 ? line : line.substring(0, eq).strip();
-            if (eq < 0 || !ENV_KEY.matcher(key).matches()) {
-                p.error(path, "line " + (i + 1) + " is not KEY=VALUE" + (eq < 0 && ENV_KEY.matcher(key).matches()
-                        ? " (a bare name takes its value from the deploying shell; write " + key + "=value)" : ""));
-                continue;
-            }
-            out.put(key, value(line.substring(eq + 1).strip()));
-        }
-        return out;
-    }
-
-    private static String value(String raw) {
-        if (raw.length() >= 2 && raw.startsWith("'") && raw.indexOf('\'', 1) > 0) {
-            return raw.substring(1, raw.indexOf('\'', 1));
-        }
-        if (raw.startsWith("\"")) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 1; i < raw.length(); i++) {
-                char c = raw.charAt(i);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c == '\\' && i + 1 < raw.length()) {
-                    char e = raw.charAt(++i);
-                    b.append(switch (e) {
-                        case 'n' -> '\n';
-                        case 't' -> '\t';
-                        case 'r' -> '\r';
-                        default -> e;
-                    });
-                } else {
-                    b.append(c);
-                }
-            }
-            return b.toString();
-        }
-        int comment = raw.indexOf(" #");
-        return comment < 0 ? raw : raw.substring(0, comment).strip();
     }
 }

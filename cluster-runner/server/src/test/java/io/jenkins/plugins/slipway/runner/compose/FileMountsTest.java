@@ -117,7 +117,7 @@ class FileMountsTest {
     @Test
     void aBareNameInAnEnvFileIsRefusedBecauseTheRunnerHasNoShell() {
         Problems p = new Problems();
-        FileMounts.dotenv("A=1\nSECRET_FROM_SHELL\n", "services.web.env_file", p);
+        EnvFiles.dotenv("A=1\nSECRET_FROM_SHELL\n", "services.web.env_file", p);
 
         assertThat(p.errors).extracting(ApiError.Problem::message)
                 .containsExactly("line 2 is not KEY=VALUE (a bare name takes its value from the deploying shell; write SECRET_FROM_SHELL=value)");

@@ -23,9 +23,12 @@ import io.jenkins.plugins.slipway.push.RegistryLogin;
 import io.jenkins.plugins.slipway.runner.client.RunnerTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.springframework.security.core.Authentication;
 
@@ -76,6 +79,21 @@ public final class CredentialLookup {
             return null;
         }
         return find(credentialsId, StringCredentials.class, run, "a Secret text credential").getSecret();
+    }
+
+    /**
+     * The content of a Secret text (its text, UTF-8) or Secret file credential, for a Compose secret's
+     * {@code x-slipway.credentialsId}: looked up through the build, so only what the build may use is found.
+     */
+    public static byte[] secretValue(@NonNull String credentialsId, @NonNull Run<?, ?> run) throws IOException {
+        StringCredentials text = CredentialsProvider.findCredentialById(credentialsId, StringCredentials.class, run);
+        if (text != null) {
+            return text.getSecret().getPlainText().getBytes(StandardCharsets.UTF_8);
+        }
+        FileCredentials file = find(credentialsId, FileCredentials.class, run, "a Secret text or Secret file credential");
+        try (InputStream in = file.getContent()) {
+            return in.readAllBytes();
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
 import io.jenkins.plugins.slipway.runners.RunnerConnections;
 import io.jenkins.plugins.slipway.runner.client.Cause;
+import io.jenkins.plugins.slipway.runner.client.ComposeInputs;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.Phase;
@@ -109,11 +110,13 @@ public class DeployStepExecution extends StepExecution {
                         + workspace.getRemote());
             }
             String composeText = composeFile.readToString();
+            ComposeInputs.Values values = WorkspaceInputs.read(composeText, workspace, composePath, env, run);
             connection = RunnerConnections.open(runnerName, run);
             DeployRequest request = new DeployRequest(composeText, images,
-                    new Cause(env.get("BUILD_URL"), run.getNumber(), env.get("GIT_COMMIT")));
+                    new Cause(env.get("BUILD_URL"), run.getNumber(), env.get("GIT_COMMIT"))).with(values);
             log().println("[slipway] deploying app '" + app + "' from " + composePath + " to runner "
-                    + connection.describe() + (images.isEmpty() ? "" : " with images " + images));
+                    + connection.describe() + (images.isEmpty() ? "" : " with images " + images)
+                    + WorkspaceInputs.describe(values));
             DeployResponse response = connection.client().deploy(app, request);
             PrintStream log = log();
             for (String warning : response.warnings()) {

@@ -134,6 +134,16 @@ public final class RunnerProcess implements AutoCloseable {
         SlipwayConfiguration.get().setRunners(List.of(runner));
     }
 
+    /** Where the runner keeps its database, key and sealed secrets. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The runner's log (stdout and stderr). */
+    public Path logFile() {
+        return logFile;
+    }
+
     public String url() {
         return (tls() ? "https" : "http") + "://127.0.0.1:" + port;
     }

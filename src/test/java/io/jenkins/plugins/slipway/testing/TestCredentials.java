@@ -5,6 +5,10 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import hudson.util.Secret;
 import io.jenkins.plugins.slipway.standin.StandIn;
 import java.security.KeyStore;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
@@ -43,6 +47,13 @@ public final class TestCredentials {
         return c;
     }
 
+    /** In the store of a folder or an item: visible there and below it only. */
+    public static StringCredentials secretText(Object store, String id, String secret) {
+        StringCredentials c = new SecretText(id, Secret.fromString(SecretsUsed.record(secret)));
+        StandIn.addCredentials(store, c);
+        return c;
+    }
+
     /**
      * A Secret text credential holding something public (a certificate's fingerprint, a CA certificate): unlike
      * {@link #secretText}, not recorded as a secret, so that scripts/check-no-secrets.sh does not flag the
@@ -50,6 +61,13 @@ public final class TestCredentials {
      */
     public static StringCredentials publicText(String id, String value) {
         StringCredentials c = new SecretText(id, Secret.fromString(value));
+        StandIn.addCredentials(c);
+        return c;
+    }
+
+    /** A Secret file credential; its content is recorded as a secret (it must be text of 8 characters or more). */
+    public static FileCredentials secretFile(String id, String fileName, String content) {
+        FileCredentials c = new SecretFile(id, fileName, SecretsUsed.record(content).getBytes(StandardCharsets.UTF_8));
         StandIn.addCredentials(c);
         return c;
     }
@@ -79,6 +97,28 @@ public final class TestCredentials {
         @Override
         public Secret getPassword() {
             return password;
+        }
+    }
+
+    private record SecretFile(String id, String fileName, byte[] content) implements FileCredentials {
+        @Override
+        public String getId() {
+            return id;
+        }
+
+        @Override
+        public String getDescription() {
+            return "";
+        }
+
+        @Override
+        public String getFileName() {
+            return fileName;
+        }
+
+        @Override
+        public InputStream getContent() {
+            return new ByteArrayInputStream(content);
         }
     }
 

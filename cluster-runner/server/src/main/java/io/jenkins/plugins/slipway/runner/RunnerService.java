@@ -27,6 +27,7 @@ import io.jenkins.plugins.slipway.runner.release.bluegreen.BlueGreenStrategy;
 import io.jenkins.plugins.slipway.runner.release.canary.CanaryStrategy;
 import io.jenkins.plugins.slipway.runner.routing.Router;
 import io.jenkins.plugins.slipway.runner.routing.Routers;
+import io.jenkins.plugins.slipway.runner.secrets.SecretStore;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
@@ -81,7 +82,8 @@ public final class RunnerService implements AutoCloseable {
         if (tokens.isEmpty()) {
             adoptInitialToken(tokens, o.initialToken());
         }
-        Engine engine = engine(o, runnerId(o.dataDir()), db);
+        SecretStore secrets = SecretStore.open(o.dataDir());
+        Engine engine = engine(o, runnerId(o.dataDir()), db, secrets);
         closeables.push(engine);
         // The router is on every request of every app: no leak-detection sampling on its path (see the method).
         Routers.leakDetectionOffUnlessAsked();
@@ -89,7 +91,7 @@ public final class RunnerService implements AutoCloseable {
         closeables.push(router);
         AppRepository apps = new AppRepository();
         ReleaseRepository releases = new ReleaseRepository();
-        SpecCache specs = new SpecCache(db, apps);
+        SpecCache specs = new SpecCache(db, apps, secrets);
         ObservedState observed = new ObservedState();
         EventLog events = new EventLog(db, releases);
         InternalRouting internal = new InternalRouting(engine::networkAddresses, InternalRouting.DNS_PORT);
@@ -106,7 +108,7 @@ public final class RunnerService implements AutoCloseable {
         ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
                 routes, strategies, commands, analyses);
         closeables.push(controller);
-        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess());
+        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets);
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
@@ -150,13 +152,13 @@ public final class RunnerService implements AutoCloseable {
      * The engine: the local Docker daemon, whose containers the runner supervises itself. Replicas publish their
      * ports on loopback, where the router (in this process) reaches them.
      */
-    private static Engine engine(Options o, String runnerId, Database db) {
+    private static Engine engine(Options o, String runnerId, Database db, SecretStore secrets) {
         if (!o.engine().equals("docker")) {
             throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker");
         }
         DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
         docker.ping();
-        return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress());
+        return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress(), secrets);
     }
 
     public int port() {

@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
+import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
 import io.jenkins.plugins.slipway.runner.release.ReleaseController;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
@@ -79,7 +80,7 @@ final class AppsApi {
             ex.buildUrl(req.cause().buildUrl());
         }
         try {
-            DeployResponse rsp = deployer.deploy(app, req.compose(), req.images(), req.cause());
+            DeployResponse rsp = deployer.deploy(app, req.compose(), req.images(), req.cause(), DeployFiles.of(req));
             controller.trigger();
             ex.json(rsp.release() == null ? 200 : 202, rsp);
         } catch (ComposeException e) {
@@ -136,6 +137,7 @@ final class AppsApi {
             apps.delete(c, a.name());
             return null;
         });
+        deployer.forget(a.name());
         reconciler.trigger();
         if (volumes) {
             ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesRemoved", removeResources(a.name(), true)));
@@ -179,7 +181,7 @@ final class AppsApi {
         RevisionRecord rev = db.tx(c -> apps.revision(c, a.name(), previous)).orElseThrow(
                 () -> new ApiException(409, "revision " + previous + " of " + a.name() + " is no longer stored"));
         try {
-            DeployResponse rsp = deployer.deploy(a.name(), rev.compose(), rev.images(), rev.cause());
+            DeployResponse rsp = deployer.redeploy(rev);
             controller.trigger();
             ex.json(rsp.release() == null ? 200 : 202, rsp);
         } catch (ComposeException e) {

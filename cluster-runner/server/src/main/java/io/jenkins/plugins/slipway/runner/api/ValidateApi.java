@@ -6,6 +6,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppPlan;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
+import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
 import java.io.IOException;
 import java.util.List;
 
@@ -35,8 +36,12 @@ final class ValidateApi {
             throw new ApiException(400, new ApiError("compose is required",
                     List.of(new ApiError.Problem("compose", "is required: the Compose file as YAML text"))));
         }
+        DeployFiles files = DeployFiles.of(req);
         try {
-            ParsedCompose parsed = deployer.parse(req.compose(), req.images());
+            if (!files.problems().isEmpty()) {
+                throw new ComposeException(files.problems());
+            }
+            ParsedCompose parsed = deployer.parse(req.compose(), req.images(), files);
             ex.json(200, AppPlan.of(app, req.compose(), parsed));
         } catch (ComposeException e) {
             throw new ApiException(400, new ApiError("the Compose file is invalid: " + e.problems().size()

@@ -35,13 +35,13 @@ public final class ComposeParser {
     private static final ObjectMapper YAML = ComposeYaml.mapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
-    private static final Set<String> TOP = Set.of("services", "x-slipway", "networks", "volumes");
-    private static final Set<String> SERVICE = Set.of("image", "command", "entrypoint", "environment", "ports",
+    private static final Set<String> TOP = union(Set.of("services", "x-slipway", "networks", "volumes"), FileMounts.TOP_KEYS);
+    private static final Set<String> SERVICE = union(Set.of("image", "command", "entrypoint", "environment", "ports",
             "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway",
             "networks", "expose", "container_name", "volumes", "tmpfs", "read_only", "depends_on", "restart", "user",
             "working_dir", "hostname", "domainname", "extra_hosts", "dns", "dns_search", "init", "stop_signal",
             "ulimits", "shm_size", "logging", "cap_drop", "privileged", "cap_add", "devices", "security_opt",
-            "sysctls", "pid", "ipc", "network_mode");
+            "sysctls", "pid", "ipc", "network_mode"), FileMounts.SERVICE_KEYS);
     private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config",
             "placement", "mode");
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
@@ -69,6 +69,14 @@ public final class ComposeParser {
 
     /** Parses and validates {@code yaml}; {@code images} overrides a service's {@code image}. */
     public ParsedCompose parse(String yaml, Map<String, String> images) throws ComposeException {
+        return parse(yaml, images, FileInputs.NONE);
+    }
+
+    /**
+     * Parses and validates {@code yaml}; {@code images} overrides a service's {@code image}, {@code inputs} says
+     * which secret and config values and env files came with the deploy.
+     */
+    public ParsedCompose parse(String yaml, Map<String, String> images, FileInputs inputs) throws ComposeException {
         Problems p = new Problems();
         JsonNode root;
         try {
@@ -88,6 +96,7 @@ public final class ComposeParser {
             throw new ComposeException(List.of(new ApiError.Problem("compose", "must be a YAML mapping with a services: key")));
         }
         unknownKeys(root, "", TOP, p, ComposeKeys.TOP_IGNORED, ComposeKeys.TOP_REFUSED);
+        FileSources files = FileMounts.sources(root, inputs, p);
         JsonNode services = root.get("services");
         Map<String, ServiceSpec> specs = new LinkedHashMap<>();
         if (services == null || !services.isObject() || services.isEmpty()) {
@@ -95,7 +104,7 @@ public final class ComposeParser {
         } else {
             for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                ServiceSpec s = service(e.getKey(), e.getValue(), images, p);
+                ServiceSpec s = service(e.getKey(), e.getValue(), images, p, root, files, inputs);
                 if (s != null) {
                     specs.put(e.getKey(), s);
                 }
@@ -119,10 +128,11 @@ public final class ComposeParser {
         if (!p.errors.isEmpty()) {
             throw new ComposeException(p.errors);
         }
-        return new ParsedCompose(new AppSpec(specs, resources), p.warnings);
+        return new ParsedCompose(new AppSpec(specs, resources, files), p.warnings);
     }
 
-    private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p) {
+    private ServiceSpec service(String name, JsonNode n, Map<String, String> images, Problems p, JsonNode root,
+                                FileSources files, FileInputs inputs) {
         String path = "services." + name;
         if (!NAME.matcher(name).matches()) {
             p.error(path, "service name must be lower-case letters, digits, '.', '_' or '-'");
@@ -142,7 +152,8 @@ public final class ComposeParser {
         }
         List<String> command = stringList(n.get("command"), path + ".command", p);
         List<String> entrypoint = stringList(n.get("entrypoint"), path + ".entrypoint", p);
-        Map<String, String> env = stringMap(n.get("environment"), path + ".environment", p, true);
+        Map<String, String> env = EnvFiles.environment(name, n.get("env_file"),
+                stringMap(n.get("environment"), path + ".environment", p, true), inputs, p);
         Map<String, String> labels = stringMap(n.get("labels"), path + ".labels", p, false);
         for (String key : labels.keySet()) {
             if (key.startsWith("io.slipway.")) {
@@ -211,7 +222,14 @@ public final class ComposeParser {
         ServiceWiring wiring = new WiringReader(p).wiring(name, n, path);
         update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path));
+                replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path,
+                FileMounts.mounts(name, n, root, files, inputs, p));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
     }
 
     private static void routePortsDistinct(Map<String, ServiceSpec> specs, Problems p) {

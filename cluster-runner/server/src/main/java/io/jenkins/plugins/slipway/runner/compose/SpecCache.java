@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.compose;
 
+import io.jenkins.plugins.slipway.runner.secrets.SecretStore;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
@@ -14,8 +15,15 @@ public final class SpecCache {
     /** Stored revisions were accepted once; re-reading them must not depend on which strategies run today. */
     private final ComposeParser parser = new ComposeParser(io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec.STRATEGIES);
     private final Map<String, AppSpec> cache = new ConcurrentHashMap<>();
+    private final SecretStore secrets;
 
     public SpecCache(Database db, AppRepository apps) {
+        this(db, apps, null);
+    }
+
+    /** @param secrets where each revision's secret and config values are sealed; null for a runner without */
+    public SpecCache(Database db, AppRepository apps, SecretStore secrets) {
+        this.secrets = secrets;
         this.db = db;
         this.apps = apps;
     }
@@ -32,7 +40,8 @@ public final class SpecCache {
             return Optional.empty();
         }
         try {
-            AppSpec spec = parser.parse(rec.get().compose(), rec.get().images()).spec();
+            FileInputs inputs = secrets == null ? FileInputs.NONE : secrets.inputs(secrets.load(app, revision));
+            AppSpec spec = parser.parse(rec.get().compose(), rec.get().images(), inputs).spec();
             cache.put(key, spec);
             return Optional.of(spec);
         } catch (ComposeException e) {

@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
+import io.jenkins.plugins.slipway.runner.compose.FileInputs;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import io.jenkins.plugins.slipway.runner.compose.RevisionOverlap;
 import io.jenkins.plugins.slipway.runner.compose.StartOrder;
@@ -17,6 +18,8 @@ import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
+import io.jenkins.plugins.slipway.runner.secrets.SecretStore;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
@@ -52,16 +55,21 @@ public final class Deployer {
     private final Strategies strategies;
     private final ComposeParser parser;
     private final HostAccess hostAccess;
+    private final SecretStore secrets;
 
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
                     Strategies strategies) {
-        this(db, apps, releases, specs, events, strategies, HostAccess.DEFAULT);
+        this(db, apps, releases, specs, events, strategies, HostAccess.DEFAULT, null);
     }
 
-    /** @param hostAccess what a deploy may ask of the host (bind mounts, privileged keys, published addresses) */
+    /**
+     * @param hostAccess what a deploy may ask of the host (bind mounts, privileged keys, published addresses)
+     * @param secrets    where the secret and config values of each revision are sealed; null for a runner without
+     */
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
-                    Strategies strategies, HostAccess hostAccess) {
+                    Strategies strategies, HostAccess hostAccess, SecretStore secrets) {
         this.hostAccess = hostAccess;
+        this.secrets = secrets;
         this.strategies = strategies;
         this.parser = new ComposeParser(strategies.names());
         this.db = db;
@@ -82,7 +90,20 @@ public final class Deployer {
 
     public DeployResponse deploy(String app, String compose, Map<String, String> images, Cause cause)
             throws ComposeException, Busy {
-        ParsedCompose parsed = parse(compose, images);
+        return deploy(app, compose, images, cause, DeployFiles.NONE);
+    }
+
+    /**
+     * Deploys {@code compose} with the secret and config values and env files that came with it; they are sealed
+     * with the new revision (and only if there is one), never stored in the database.
+     */
+    public DeployResponse deploy(String app, String compose, Map<String, String> images, Cause cause, DeployFiles files)
+            throws ComposeException, Busy {
+        List<ApiError.Problem> tooLarge = files.problems();
+        if (!tooLarge.isEmpty()) {
+            throw new ComposeException(tooLarge);
+        }
+        ParsedCompose parsed = parse(compose, images, files);
         Map<String, String> serviceHashes = serviceHashes(parsed.spec());
         String appHash = hash(new TreeMap<>(serviceHashes).toString());
         Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
@@ -119,6 +140,9 @@ public final class Deployer {
             }
             RevisionRecord next = new RevisionRecord(app, revision, compose, imageOverrides, appHash, serviceRevisions, cause);
             apps.saveRevision(c, next);
+            if (secrets != null) {
+                secrets.save(app, revision, files);
+            }
 
             List<ReplicaSet> sets = apps.replicaSets(c, app);
             List<ServiceChange> changes = new ArrayList<>();
@@ -173,6 +197,19 @@ public final class Deployer {
         return new DeployResponse(app, release.toRevision(), release.id(), warnings);
     }
 
+    /** Deploys a stored revision again (a rollback), with the values sealed with it. */
+    public DeployResponse redeploy(RevisionRecord revision) throws ComposeException, Busy {
+        DeployFiles files = secrets == null ? DeployFiles.NONE : secrets.load(revision.app(), revision.revision());
+        return deploy(revision.app(), revision.compose(), revision.images(), revision.cause(), files);
+    }
+
+    /** Forgets the sealed values of a deleted app. */
+    public void forget(String app) {
+        if (secrets != null) {
+            secrets.delete(app);
+        }
+    }
+
     /** {@code ReleaseStarted}: recorded with the release, in its transaction. */
     private static EventLog.Pending startedEvent(ReleaseRecord release, String orderAndRules) {
         String text = "release " + release.id() + ": " + release.app() + " revision "
@@ -187,9 +224,13 @@ public final class Deployer {
         return new EventLog.Pending(EventTypes.RELEASE_STARTED, Phase.Pending, text, data);
     }
 
-    /** Parses {@code compose} and applies the runner's host-access rules: every problem, or the parsed file. */
-    public ParsedCompose parse(String compose, Map<String, String> images) throws ComposeException {
-        ParsedCompose parsed = parser.parse(compose, images);
+    /**
+     * Parses {@code compose} with the secret and config values and env files that came with it, and applies the
+     * runner's host-access rules: every problem, or the parsed file. Stores nothing.
+     */
+    public ParsedCompose parse(String compose, Map<String, String> images, DeployFiles files) throws ComposeException {
+        FileInputs inputs = secrets == null ? new FileInputs(Map.of(), Map.of(), files.envFiles()) : secrets.inputs(files);
+        ParsedCompose parsed = parser.parse(compose, images, inputs);
         List<ApiError.Problem> refused = hostAccess.check(parsed.spec());
         if (!refused.isEmpty()) {
             throw new ComposeException(refused);

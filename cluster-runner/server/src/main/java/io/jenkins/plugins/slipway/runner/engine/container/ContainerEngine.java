@@ -4,6 +4,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
@@ -50,6 +51,7 @@ public final class ContainerEngine implements Engine {
     private final RoutedNetworks routedNetworks;
     /** Where ports with a fixed host port are published ({@code serve --publish-address}). */
     private final String publishAddress;
+    private final FileValues values;
     private final ExecutorService workers = Executors.newFixedThreadPool(12, r -> {
         Thread t = new Thread(r, "slipway-engine-op");
         t.setDaemon(true);
@@ -84,6 +86,16 @@ public final class ContainerEngine implements Engine {
      * @param publishAddress where Compose {@code ports} with a host port are published
      */
     public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, String publishAddress) {
+        this(runnerId, runtime, db, publishAddress, FileValues.NONE);
+    }
+
+    /**
+     * @param publishAddress where Compose {@code ports} with a host port are published
+     * @param values         where the plain values of secrets and configs come from when a replica is created
+     */
+    public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, String publishAddress,
+                           FileValues values) {
+        this.values = values;
         this.runnerId = runnerId;
         this.runtime = runtime;
         this.shared = new AppNetworksAndVolumes(runnerId, runtime);
@@ -273,7 +285,8 @@ public final class ContainerEngine implements Engine {
                     runtime.remove(previous.id(), Duration.ZERO);
                 }
                 runtime.start(routedNetworks.apply(
-                        ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress), spec, slot));
+                        ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress, values),
+                        spec, slot));
                 failures.remove(name);
                 exitedSince.remove(name);
                 recordStart(slot);

@@ -13,15 +13,41 @@ import java.util.Map;
  * @param ports       container ports to publish (where, the runtime decides)
  * @param healthcheck null keeps the image's HEALTHCHECK
  * @param attachments the networks, published ports and mounts, with engine names
+ * @param files       secrets and configs to write into the container's filesystem before it starts
  */
 public record ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
-                          Health healthcheck, long memoryBytes, long nanoCpus, Attachments attachments) {
+                          Health healthcheck, long memoryBytes, long nanoCpus, Attachments attachments,
+                          List<File> files) {
+
+    public ReplicaSpec {
+        files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    /** A replica without secrets or configs. */
+    public ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,
+                       Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
+                       Health healthcheck, long memoryBytes, long nanoCpus, Attachments attachments) {
+        this(name, image, command, entrypoint, environment, labels, ports, healthcheck, memoryBytes, nanoCpus,
+                attachments, List.of());
+    }
+
+    /**
+     * A file to place at {@code path} (absolute) with its owner and mode. Holds a plain secret value for as long as
+     * the replica is being created; {@link #toString()} leaves it out.
+     */
+    public record File(String path, int uid, int gid, int mode, byte[] content) {
+        @Override
+        public String toString() {
+            return "File[" + path + " " + uid + ":" + gid + " " + Integer.toOctalString(mode) + ", " + content.length
+                    + " bytes]";
+        }
+    }
 
     /** This replica plugged in otherwise; every other component kept. */
     public ReplicaSpec withAttachments(Attachments other) {
         return new ReplicaSpec(name, image, command, entrypoint, environment, labels, ports, healthcheck, memoryBytes,
-                nanoCpus, other);
+                nanoCpus, other, files);
     }
 
     /**

@@ -4,6 +4,8 @@ import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.compose.FileMount;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,9 +21,10 @@ final class ReplicaSpecs {
      * @param resources   the app's networks and volumes as prepared
      * @param names       engine names of the app's networks and volumes
      * @param publishHost where ports with a host port and no address of their own are published
+     * @param values      where the plain values of the service's secrets and configs come from, now and only now
      */
     static ReplicaSpec of(String runnerId, Slot slot, ServiceSpec s, AppResources resources,
-                          AppNetworksAndVolumes names, String publishHost) {
+                          AppNetworksAndVolumes names, String publishHost, FileValues values) {
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.put(Labels.RUNNER, runnerId);
         labels.put(Labels.APP, slot.app());
@@ -36,7 +39,18 @@ final class ReplicaSpecs {
                     h.startPeriod().toNanos());
         }
         return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
-                s.ports(), health, s.memoryBytes(), s.nanoCpus(), attachments(slot, s, resources, names, publishHost));
+                s.ports(), health, s.memoryBytes(), s.nanoCpus(), attachments(slot, s, resources, names, publishHost),
+                files(slot, s, values));
+    }
+
+    /** The plain values, fetched only now that the replica is being created. */
+    private static List<ReplicaSpec.File> files(Slot slot, ServiceSpec s, FileValues values) {
+        List<ReplicaSpec.File> out = new ArrayList<>();
+        for (FileMount m : s.files()) {
+            out.add(new ReplicaSpec.File(m.target(), m.uid(), m.gid(), m.mode(),
+                    values.value(slot.app(), slot.revision(), m)));
+        }
+        return out;
     }
 
     private static ReplicaSpec.Attachments attachments(Slot slot, ServiceSpec s, AppResources resources,

@@ -114,6 +114,7 @@ public final class DockerContainers implements ContainerRuntime {
             pull(spec.image());
             id = create(spec);
         }
+        copyFiles(id, spec);
         try {
             docker.startContainerCmd(id).exec();
         } catch (NotModifiedException e) {
@@ -123,6 +124,26 @@ public final class DockerContainers implements ContainerRuntime {
         }
         // Ports and health are read by the next list; an extra inspect per start would only slow a big rollout.
         return new Replica(id, spec.name(), spec.labels(), Replica.State.RUNNING, 0, Replica.Health.NONE, node, Map.of());
+    }
+
+    /**
+     * Writes the replica's secrets and configs into the created container's filesystem before it starts, as one
+     * tar archive the daemon unpacks at {@code /} (creating missing parent directories, root-owned, 0755). Never
+     * the environment, a label or a bind mount of a host file: the value exists only inside the container (on
+     * this engine, in its writable layer, which the daemon removes with the container). A container that
+     * cannot get its files is removed, never started without them.
+     */
+    private void copyFiles(String id, ReplicaSpec spec) {
+        if (spec.files().isEmpty()) {
+            return;
+        }
+        try {
+            docker.copyArchiveToContainerCmd(id).withRemotePath("/")
+                    .withTarInputStream(new java.io.ByteArrayInputStream(FileArchive.tar(spec.files()))).exec();
+        } catch (RuntimeException e) {
+            remove(id, Duration.ZERO);
+            throw new EngineException("writing the secrets and configs of " + spec.name() + " failed: " + reason(e), e);
+        }
     }
 
     private String create(ReplicaSpec spec) {

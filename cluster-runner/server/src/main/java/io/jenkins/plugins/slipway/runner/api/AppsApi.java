@@ -151,7 +151,16 @@ final class AppsApi {
                         + " failed: {}", a.name(), e.getMessage());
             }
         });
-        ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesKept", reconciler.volumes(a.name())));
+        ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesKept", volumesKept(a.name())));
+    }
+
+    /** The volumes a plain delete keeps, for the answer; the app is deleted even when the engine cannot say. */
+    private List<String> volumesKept(String app) {
+        try {
+            return reconciler.volumes(app);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private List<String> removeResources(String app, boolean volumes) {

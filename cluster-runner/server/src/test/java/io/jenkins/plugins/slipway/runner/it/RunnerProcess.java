@@ -81,7 +81,8 @@ public final class RunnerProcess implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // A cold start (JVM, Flyway, engine adoption) takes seconds on a quiet box and far more beside other builds.
-        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(60))
+        // Seen at 75 s beside seven other builds (load 45 on 2 cores): the limit only catches a runner that never starts.
+        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(100)).until(this::healthy);
     }
 

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,10 +11,12 @@ import java.util.Map;
  * @param entrypoint  null keeps the image's ENTRYPOINT
  * @param ports       container ports to publish (where, the runtime decides)
  * @param healthcheck null keeps the image's HEALTHCHECK
+ * @param stopGrace   between SIGTERM and SIGKILL whoever stops it (the engine too, e.g. at its restart); null: the
+ *                    engine's default
  */
 public record ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
-                          Health healthcheck, long memoryBytes, long nanoCpus) {
+                          Health healthcheck, long memoryBytes, long nanoCpus, Duration stopGrace) {
 
     /** An engine-run health check; {@code test} is empty to disable the image's own. */
     public record Health(List<String> test, long intervalNanos, long timeoutNanos, int retries, long startPeriodNanos) {

@@ -26,6 +26,6 @@ final class ReplicaSpecs {
                     h.startPeriod().toNanos());
         }
         return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
-                s.ports(), health, s.memoryBytes(), s.nanoCpus());
+                s.ports(), health, s.memoryBytes(), s.nanoCpus(), s.stopGrace());
     }
 }

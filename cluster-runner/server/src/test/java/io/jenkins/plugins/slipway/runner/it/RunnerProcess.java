@@ -80,8 +80,9 @@ public final class RunnerProcess implements AutoCloseable {
         startsBefore = startsLogged();
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        // A cold start (JVM, Flyway, engine adoption) takes seconds on a quiet box and far more beside other builds.
-        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(60))
+        // A cold start (JVM, Flyway, engine adoption) takes seconds on a quiet box and far more beside other builds:
+        // 20 to 65 s at a load average of 30 on 2 cores.
+        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(100)).until(this::healthy);
     }
 

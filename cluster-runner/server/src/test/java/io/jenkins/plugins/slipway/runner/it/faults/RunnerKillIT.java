@@ -54,7 +54,6 @@ class RunnerKillIT {
             assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
             int servedRevision = first.toRevision();
             String servedVersion = "v1";
-            List<String> summary = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 String strategy = STRATEGIES.get((round - 1) % STRATEGIES.size());
                 String version = servedVersion.equals("v1") ? "v2" : "v1";
@@ -113,7 +112,6 @@ class RunnerKillIT {
                         killAfterEvents, extraMillis, phaseAtKill, seenAtKill, end.phase(), stored.size(),
                         resumed.size(), revision, servedVersion, (System.nanoTime() - t0) / 1e9);
                 System.out.println("RunnerKillIT: " + line);
-                summary.add(line);
             }
             System.out.printf("RunnerKillIT: seed %d, %d kills, every release ended with one revision serving and its"
                     + " event stream whole, in %.0f s%n", seed, rounds, (System.nanoTime() - began) / 1e9);

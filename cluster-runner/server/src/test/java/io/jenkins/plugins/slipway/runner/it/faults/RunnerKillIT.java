@@ -133,7 +133,7 @@ class RunnerKillIT {
                     stop_grace_period: 1s
                     deploy:
                       replicas: 2
-                      update_config: {parallelism: 1, monitor: 30s}
+                      update_config: {parallelism: 1, monitor: 120s}
                     x-slipway:
                       route: {port: %d, targetPort: 8080}
                       release: %s

@@ -58,6 +58,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE}).")
     String engine;
 
+    @Option(names = "--docker-host", paramLabel = "URL",
+            description = "The Docker daemon of the docker engine, e.g. unix:///run/other/docker.sock (default: DOCKER_HOST,"
+                    + " else unix:///var/run/docker.sock).")
+    String dockerHost;
+
     @Option(names = "--webhook-allow", paramLabel = "CIDR|HOST",
             description = {"Lets webhook analyses reach this address range or host (repeatable).",
                     "By default they reach public addresses only: not loopback, link-local (cloud metadata),",
@@ -86,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path dataDir = data == null ? Main.defaultDataDir() : data;
         Path token = tokenFile == null ? Main.defaultTokenFile() : tokenFile;
-        String dockerHost = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        String dockerHost = this.dockerHost != null ? this.dockerHost
+                : System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
         RunnerService service = new RunnerService();
         TlsSettings tls;
         try {

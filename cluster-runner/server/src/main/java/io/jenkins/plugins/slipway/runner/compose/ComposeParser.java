@@ -222,7 +222,7 @@ public final class ComposeParser {
         ServiceWiring wiring = new WiringReader(p).wiring(name, n, path);
         update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path,
+                replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path),
                 FileMounts.mounts(name, n, root, files, inputs, p));
     }
 

@@ -67,6 +67,8 @@ public final class ContainerEngine implements Engine {
     private final Map<String, Long> exitedSince = new ConcurrentHashMap<>();
     /** Last start failure per slot: message and time, for backoff and for release messages. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    /** Whether the runtime answers, and which replicas its restart stopped. */
+    private final RuntimeOutage outage = new RuntimeOutage();
     /** Told when a start or a removal finished, so the next converge comes at once. */
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -154,7 +156,15 @@ public final class ContainerEngine implements Engine {
     @Override
     public Observation converge(Map<String, List<ReplicaSetSpec>> desired, Retirement retire) {
         long listedAt = System.nanoTime();
-        Map<String, List<Replica>> actual = runtime.list(Map.of(Labels.RUNNER, runnerId)).stream()
+        List<Replica> listed;
+        try {
+            listed = runtime.list(Map.of(Labels.RUNNER, runnerId));
+        } catch (RuntimeException e) {
+            outage.lost(runtime.name(), e);
+            throw e;
+        }
+        outage.answered(runtime.name(), listed);
+        Map<String, List<Replica>> actual = listed.stream()
                 .filter(r -> r.app() != null)
                 .collect(Collectors.groupingBy(Replica::app));
         Set<String> apps = new TreeSet<>(desired.keySet());
@@ -255,6 +265,14 @@ public final class ContainerEngine implements Engine {
             if (exitedSince.putIfAbsent(name, System.currentTimeMillis()) != null) {
                 startAsync(slot, spec, c);
             }
+            return;
+        }
+        if (outage.stopped(c.id())) {
+            // Not the replica's failure: the runtime's restart stopped it. Started again whatever its restart
+            // policy says, without using up one of its attempts.
+            LOG.info("Replica {} of app {} was stopped by the {} engine's restart, starting it again",
+                    slot.displayName(), slot.app(), runtime.name());
+            startAsync(slot, spec, c);
             return;
         }
         if (capabilities().restarts()) {

@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.runner.engine.container;
 
 import io.jenkins.plugins.slipway.runner.compose.ContainerSettings;
 import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,22 +15,24 @@ import java.util.Map;
  * @param healthcheck null keeps the image's HEALTHCHECK
  * @param attachments the networks, published ports and mounts, with engine names
  * @param files       secrets and configs to write into the container's filesystem before it starts
+ * @param stopGrace   between SIGTERM and SIGKILL whoever stops it (the engine too, e.g. at its restart); null: the
+ *                    engine's default
  */
 public record ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
                           Health healthcheck, long memoryBytes, long nanoCpus, Attachments attachments,
-                          List<File> files) {
+                          List<File> files, Duration stopGrace) {
 
     public ReplicaSpec {
         files = files == null ? List.of() : List.copyOf(files);
     }
 
-    /** A replica without secrets or configs. */
+    /** A replica without secrets or configs, stopped with the engine's default grace. */
     public ReplicaSpec(String name, String image, List<String> command, List<String> entrypoint,
                        Map<String, String> environment, Map<String, String> labels, List<Integer> ports,
                        Health healthcheck, long memoryBytes, long nanoCpus, Attachments attachments) {
         this(name, image, command, entrypoint, environment, labels, ports, healthcheck, memoryBytes, nanoCpus,
-                attachments, List.of());
+                attachments, List.of(), null);
     }
 
     /**
@@ -47,7 +50,7 @@ public record ReplicaSpec(String name, String image, List<String> command, List<
     /** This replica plugged in otherwise; every other component kept. */
     public ReplicaSpec withAttachments(Attachments other) {
         return new ReplicaSpec(name, image, command, entrypoint, environment, labels, ports, healthcheck, memoryBytes,
-                nanoCpus, other, files);
+                nanoCpus, other, files, stopGrace);
     }
 
     /**

@@ -40,7 +40,7 @@ final class ReplicaSpecs {
         }
         return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
                 s.ports(), health, s.memoryBytes(), s.nanoCpus(), attachments(slot, s, resources, names, publishHost),
-                files(slot, s, values));
+                files(slot, s, values), s.stopGrace());
     }
 
     /** The plain values, fetched only now that the replica is being created. */

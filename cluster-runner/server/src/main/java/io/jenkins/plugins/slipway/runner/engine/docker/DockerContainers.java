@@ -180,6 +180,10 @@ public final class DockerContainers implements ContainerRuntime {
         try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
             cmd.withName(spec.name()).withLabels(spec.labels()).withEnv(env)
                     .withExposedPorts(exposed).withHostConfig(host);
+            if (spec.stopGrace() != null) {
+                // So that the daemon gives the same grace when it stops the container itself (its own restart).
+                cmd.withStopTimeout((int) Math.min(Integer.MAX_VALUE, spec.stopGrace().toSeconds()));
+            }
             ContainerOptions.apply(attachments.settings(), cmd);
             if (!networks.isEmpty()) {
                 // The first network is given at create (with its aliases); the others are joined before start.

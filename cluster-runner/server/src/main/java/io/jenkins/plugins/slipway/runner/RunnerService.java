@@ -29,10 +29,13 @@ import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.tasks.Tasks;
 import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -51,9 +54,10 @@ public final class RunnerService implements AutoCloseable {
      * @param engine   engine name: {@code docker}
      * @param server   how the API listens (TLS, limits); its host and port are those above
      * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
+     * @param taskRetention how long a task's exit code and log are kept after it ended ({@code serve --task-retention})
      */
     public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
-                          String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
+                          String dockerHost, ServerOptions server, WebhookPolicy webhooks, Duration taskRetention) {
     }
 
     /** Where the first admin token comes from (generated or read from a file); never logged. */
@@ -99,15 +103,18 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies);
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
+        Tasks tasks = new Tasks(engine, o.taskRetention(), Clock.systemUTC());
+        closeables.push(tasks);
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,
                 id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
         api = new ApiServer(o.server(), access);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
-                actualWeights, tokens, audit);
+                actualWeights, tokens, audit, tasks);
         closeables.push(api);
         reconciler.start();
         controller.start();
+        tasks.start();
         api.start();
         LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
                 api.port(),

@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
                     "private or reserved ones."})
     List<String> webhookAllow = new ArrayList<>();
 
+    @Option(names = "--task-retention", paramLabel = "DURATION", defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "How long a task's exit code and log are kept after it ended (default: ${DEFAULT-VALUE}).")
+    Duration taskRetention;
+
     @Spec
     CommandSpec spec;
 
@@ -82,7 +88,8 @@ final class ServeCommand implements Callable<Integer> {
                 server = server.withTls(new ServerOptions.Tls(tls.sslContext(), tls.needClientAuth()));
             }
             service.start(new RunnerService.Options(host, port, dataDir, () -> TokenFile.initial(token, dataDir, err),
-                    engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow)));
+                    engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow),
+                    taskRetention));
         } catch (Exception e) {
             err.println("slipway-runner: cannot start: " + e.getMessage());
             service.close();

@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.engine.container;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,16 @@ public interface ContainerRuntime extends AutoCloseable {
      * runtime says so. Best effort: the reconciler also polls, so a missed event only delays a replacement.
      */
     AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener);
+
+    /**
+     * Runs one-shot containers (tasks) labelled as this runner's.
+     *
+     * @param runnerId the id the runner's containers carry
+     * @throws EngineException when this runtime does not run tasks
+     */
+    default TaskEngine tasks(String runnerId) {
+        throw new EngineException("the " + name() + " runtime does not run tasks", null);
+    }
 
     @Override
     void close();

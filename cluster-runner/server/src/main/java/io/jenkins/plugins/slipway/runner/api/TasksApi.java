@@ -100,6 +100,8 @@ final class TasksApi {
             task = tasks.run(req.image().trim(), command, new LinkedHashMap<>(env), timeout, grace);
         } catch (EngineException e) {
             throw new ApiException(501, e.getMessage());
+        } catch (Tasks.TooMany e) {
+            throw new ApiException(429, e.getMessage());
         }
         ex.header("Location", "/api/v1/tasks/" + task.id());
         ex.json(201, task.status());

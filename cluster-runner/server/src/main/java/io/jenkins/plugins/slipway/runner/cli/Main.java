@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ServeCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
                 AppsCommand.class, RmCommand.class, PromoteCommand.class, AbortCommand.class, PauseCommand.class,
                 ResumeCommand.class, GetCommand.class, TokenCommand.class, RunCommand.class, LogsCommand.class,
-                CommandLine.HelpCommand.class,
+                ScaleCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;

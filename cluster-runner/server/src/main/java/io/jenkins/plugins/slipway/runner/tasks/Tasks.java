@@ -29,6 +29,19 @@ import org.slf4j.LoggerFactory;
 public final class Tasks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tasks.class);
     private static final SecureRandom IDS = new SecureRandom();
+    /** Tasks that may run at once: each holds a container and two engine streams. */
+    public static final int MAX_RUNNING = 50;
+    /** Ended tasks kept at most, whatever the retention: the oldest are forgotten first. */
+    static final int MAX_KEPT = 500;
+
+    /** Refused because {@link #MAX_RUNNING} tasks run already. */
+    public static final class TooMany extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        TooMany() {
+            super(MAX_RUNNING + " tasks run on this runner already; start this one when one of them has ended");
+        }
+    }
 
     private final Engine engine;
     private final Duration retention;
@@ -65,10 +78,15 @@ public final class Tasks implements AutoCloseable {
      * Accepts a task and starts its container in the background: the answer comes before a pull finishes.
      *
      * @param environment the variables; only their names are kept beside the task
+     * @throws TooMany when {@link #MAX_RUNNING} tasks run already
      */
-    public Task run(String image, List<String> command, Map<String, String> environment, Duration timeout,
-                    Duration stopGrace) {
+    public synchronized Task run(String image, List<String> command, Map<String, String> environment,
+                                 Duration timeout, Duration stopGrace) {
         TaskEngine taskEngine = engine.tasks();
+        if (tasks.values().stream().filter(t -> !t.state().isDone()).count() >= MAX_RUNNING) {
+            throw new TooMany();
+        }
+        forgetOldestBeyond(MAX_KEPT - 1);
         String id = HexFormat.of().formatHex(randomBytes());
         Task task = new Task(id, image, command, environment.keySet().stream().sorted().toList(), timeout,
                 stopGrace, clock.instant());
@@ -150,6 +168,15 @@ public final class Tasks implements AutoCloseable {
     private void forgetExpired() {
         var now = clock.instant();
         tasks.values().removeIf(t -> t.endedAt() != null && t.endedAt().plus(retention).isBefore(now));
+    }
+
+    private void forgetOldestBeyond(int keep) {
+        List<Task> ended = tasks.values().stream().filter(t -> t.endedAt() != null)
+                .sorted(Comparator.comparing(Task::endedAt)).toList();
+        int excess = tasks.size() - keep;
+        for (int i = 0; i < excess && i < ended.size(); i++) {
+            tasks.remove(ended.get(i).id());
+        }
     }
 
     private static byte[] randomBytes() {

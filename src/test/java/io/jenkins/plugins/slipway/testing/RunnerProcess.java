@@ -70,7 +70,7 @@ public final class RunnerProcess implements AutoCloseable {
         RunnerProcess runner = new RunnerProcess(p, port, dataDir, log, List.copyOf(options));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         await("runner on port " + port + " answers /healthz and wrote its token (log " + log + ")")
-                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     if (!p.isAlive()) {
                         throw new IllegalStateException("runner exited with " + p.exitValue() + ":\n"

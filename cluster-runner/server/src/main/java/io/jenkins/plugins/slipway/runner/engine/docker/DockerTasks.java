@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -43,6 +45,15 @@ final class DockerTasks implements TaskEngine {
     private final DockerClient streams;
     private final String runnerId;
     private final Consumer<String> pull;
+    /**
+     * Waits for exits and reads the last of a log: blocking calls, kept off the common pool (one thread on a
+     * two-core machine, where tasks ending together would wait for each other).
+     */
+    private final ExecutorService waiters = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "slipway-task-exit");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param docker   the client for control calls (short deadline)
@@ -152,12 +163,12 @@ final class DockerTasks implements TaskEngine {
                 @Override
                 public void onError(Throwable throwable) {
                     LOG.warn("The log stream of task {} broke: {}", taskId, throwable.toString());
-                    CompletableFuture.runAsync(DockerTask.this::awaitExit);
+                    waiters.execute(DockerTask.this::awaitExit);
                 }
 
                 @Override
                 public void onComplete() {
-                    CompletableFuture.runAsync(DockerTask.this::awaitExit);
+                    waiters.execute(DockerTask.this::awaitExit);
                 }
             };
             try {
@@ -165,7 +176,7 @@ final class DockerTasks implements TaskEngine {
                         .withTailAll().exec(callback);
             } catch (RuntimeException e) {
                 LOG.warn("Cannot follow the log of task {}: {}", taskId, DockerContainers.reason(e));
-                CompletableFuture.runAsync(this::awaitExit);
+                waiters.execute(this::awaitExit);
             }
         }
 

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/tasks}: run a container to completion, read where it stands, follow its log, stop it.
- * A task belongs to no app, so only a token that covers every app ({@code *}) may start or stop one.
+ * A task belongs to no app, so only a token that covers every app ({@code *}) may start, stop or read one (its
+ * log may say anything).
  */
 final class TasksApi {
     private static final String TASK = "/api/v1/tasks/([^/]+)";
@@ -41,8 +42,14 @@ final class TasksApi {
 
     void register(ApiServer server) {
         server.route("POST", "/api/v1/tasks", this::run);
-        server.route("GET", "/api/v1/tasks", ex -> ex.json(200, tasks.all().stream().map(Task::status).toList()));
-        server.route("GET", TASK, ex -> ex.json(200, find(ex.param(1)).status()));
+        server.route("GET", "/api/v1/tasks", ex -> {
+            coversEveryApp(ex.caller());
+            ex.json(200, tasks.all().stream().map(Task::status).toList());
+        });
+        server.route("GET", TASK, ex -> {
+            coversEveryApp(ex.caller());
+            ex.json(200, find(ex.param(1)).status());
+        });
         server.route("GET", TASK + "/logs", this::logs);
         server.route("DELETE", TASK, this::stop);
     }
@@ -53,7 +60,7 @@ final class TasksApi {
     }
 
     private void run(Exchange ex) {
-        mayRunTasks(ex.caller());
+        coversEveryApp(ex.caller());
         JsonNode body = ex.body();
         List<ApiError.Problem> problems = new ArrayList<>();
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
@@ -121,17 +128,17 @@ final class TasksApi {
     }
 
     private void stop(Exchange ex) {
-        mayRunTasks(ex.caller());
+        coversEveryApp(ex.caller());
         Task task = find(ex.param(1));
         Caller caller = ex.caller();
         tasks.stop(task, "stopped by " + (caller == null ? "an API call" : caller.name()));
         ex.json(202, task.status());
     }
 
-    private static void mayRunTasks(Caller caller) {
+    private static void coversEveryApp(Caller caller) {
         if (caller != null && !caller.apps().contains(AppPattern.ANY)) {
             throw new ApiException(403, "token " + caller.name() + " may use the apps " + caller.appTexts()
-                    + "; a task belongs to no app, so starting or stopping one needs a token for every app (*)");
+                    + "; a task belongs to no app, so tasks need a token for every app (*)");
         }
     }
 
@@ -141,6 +148,7 @@ final class TasksApi {
      * thread waits while the stream is open.
      */
     private void logs(Exchange ex) {
+        coversEveryApp(ex.caller());
         Task task = find(ex.param(1));
         long after = lastLine(ex);
         EventStream stream = ex.eventStream();

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.client.HttpRunnerClient;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.runner.client.RunnerException;
 import io.jenkins.plugins.slipway.runner.client.TaskLine;
 import io.jenkins.plugins.slipway.runner.client.TaskRequest;
 import io.jenkins.plugins.slipway.runner.client.TaskStatus;
+import io.jenkins.plugins.slipway.runner.client.Tokens;
 import io.jenkins.plugins.slipway.runner.it.Cli;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
@@ -170,6 +172,21 @@ class TaskIT {
         ApiError error = new com.fasterxml.jackson.databind.ObjectMapper().readValue(answer.body(), ApiError.class);
         assertThat(error.problems()).extracting(ApiError.Problem::path)
                 .containsExactlyInAnyOrder("timeout", "image", "env.1BAD", "timeoutSeconds");
+        assertThat(client.tasks().size()).isLessThanOrEqualTo(before);
+    }
+
+    @Test
+    void aTokenLimitedToSomeAppsMayNeitherRunNorReadTasks() throws Exception {
+        String token = client.createToken(new Tokens.CreateRequest("shop-deployer", List.of("shop-*"), "deploy"))
+                .token();
+        RunnerClient limited = HttpRunnerClient.builder(runner.url()).withToken(token).build();
+        int before = client.tasks().size();
+
+        assertThatThrownBy(() -> limited.runTask(sh("echo never", Map.of(), 60, null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .hasMessageContaining("tasks need a token for every app");
+        assertThatThrownBy(limited::tasks)
+                .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThat(client.tasks().size()).isLessThanOrEqualTo(before);
     }
 

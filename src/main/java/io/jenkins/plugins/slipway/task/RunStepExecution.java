@@ -144,6 +144,11 @@ public class RunStepExecution extends StepExecution {
                     + " (restarted, or it ended longer ago than the runner keeps tasks)"));
             return;
         }
+        if (failure instanceof RunnerException re && re.status() / 100 == 4) {
+            // Refused (a token that lost its rights): following again would be refused the same way.
+            fail(new AbortException("slipwayRun: " + re.getMessage()));
+            return;
+        }
         long backoff = Math.min(MAX_BACKOFF_MILLIS, 500L << Math.min(reconnects, 5));
         reconnects++;
         log().println("[slipway] log stream of task " + taskId + " dropped (" + failure.getMessage()

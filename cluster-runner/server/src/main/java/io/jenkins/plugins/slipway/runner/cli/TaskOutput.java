@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.cli;
 
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import io.jenkins.plugins.slipway.runner.client.RunnerException;
 import io.jenkins.plugins.slipway.runner.client.TaskLine;
 import io.jenkins.plugins.slipway.runner.client.TaskStatus;
 import java.io.PrintWriter;
@@ -42,6 +43,11 @@ final class TaskOutput {
     private void subscribe(String taskId) {
         client.followTask(taskId, lastLine, this::print, end::complete, failure -> {
             if (failure == null || end.isDone()) {
+                return;
+            }
+            if (failure instanceof RunnerException refused && refused.status() / 100 == 4) {
+                // No such task (never, or forgotten), or not allowed: asking again will not change that.
+                end.completeExceptionally(refused);
                 return;
             }
             if (++reconnects > MAX_RECONNECTS) {

@@ -12,6 +12,7 @@ import io.jenkins.plugins.slipway.config.Registry;
 import io.jenkins.plugins.slipway.config.SlipwayConfiguration;
 import io.jenkins.plugins.slipway.deploy.DeployStep;
 import io.jenkins.plugins.slipway.release.AbortStep;
+import io.jenkins.plugins.slipway.task.RunStep;
 import io.jenkins.plugins.slipway.release.PromoteStep;
 import io.jenkins.plugins.slipway.push.SlipwayPushStep;
 import java.util.List;
@@ -59,6 +60,12 @@ public class SnippetizerAndConfigTest {
         AbortStep abort = new AbortStep("shop");
         abort.setReason("bad canary");
         st.assertRoundTrip(abort, "slipwayAbort app: 'shop', reason: 'bad canary'");
+        RunStep run = new RunStep("127.0.0.1:5000/shop/migrate");
+        run.setCommand(java.util.List.of("migrate", "up"));
+        run.setReturnStatus(true);
+        run.setTimeout(10);
+        st.assertRoundTrip(run, "slipwayRun image: '127.0.0.1:5000/shop/migrate', command: ['migrate', 'up'],"
+                + " returnStatus: true, timeout: 10");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.deploy.DeployStep;
 import io.jenkins.plugins.slipway.release.AbortStep;
 import io.jenkins.plugins.slipway.release.PromoteStep;
 import io.jenkins.plugins.slipway.push.SlipwayPushStep;
+import io.jenkins.plugins.slipway.task.RunStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
@@ -25,7 +26,8 @@ import org.kohsuke.stapler.DataBoundSetter;
 class ViewsTest {
     @ParameterizedTest
     @ValueSource(classes = {SlipwayBuildStep.class, SlipwayPushStep.class, DeployStep.class, PromoteStep.class,
-        AbortStep.class, SlipwayConfiguration.class, DockerHost.class, Registry.class, ClusterRunner.class})
+        AbortStep.class, RunStep.class, SlipwayConfiguration.class, DockerHost.class, Registry.class,
+        ClusterRunner.class})
     void configPageAndHelpForEveryField(Class<?> type) throws IOException {
         String jelly = resource(type, "config.jelly");
         assertThat(jelly).as(type.getSimpleName() + "/config.jelly").isNotNull()

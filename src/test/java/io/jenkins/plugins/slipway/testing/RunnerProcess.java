@@ -69,24 +69,30 @@ public final class RunnerProcess implements AutoCloseable {
                 .start();
         RunnerProcess runner = new RunnerProcess(p, port, dataDir, log, List.copyOf(options));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        await("runner on port " + port + " answers /healthz and wrote its token (log " + log + ")")
-                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException("runner exited with " + p.exitValue() + ":\n"
-                                + Files.readString(log));
-                    }
-                    if (runner.tls()) {
-                        return Files.readString(log).contains("slipway-runner: serving on https://");
-                    }
-                    try {
-                        return http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/healthz")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                                && Files.isRegularFile(tokenFile(dataDir));
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
+        try {
+            await("runner on port " + port + " answers /healthz and wrote its token (log " + log + ")")
+                    .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("runner exited with " + p.exitValue() + ":\n"
+                                    + Files.readString(log));
+                        }
+                        if (runner.tls()) {
+                            return Files.readString(log).contains("slipway-runner: serving on https://");
+                        }
+                        try {
+                            return http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/healthz")).build(),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                                    && Files.isRegularFile(tokenFile(dataDir));
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+        } catch (RuntimeException notUp) {
+            // A runner that never answered must not keep the port for the next run.
+            p.destroyForcibly();
+            throw notUp;
+        }
         return runner;
     }
 

@@ -32,10 +32,13 @@ import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.tasks.Tasks;
 import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -55,13 +58,16 @@ public final class RunnerService implements AutoCloseable {
      * @param server   how the API listens (TLS, limits); its host and port are those above
      * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
      * @param hostAccess what Compose files may ask of the host, and where their host ports are published
+     * @param taskRetention how long a task's exit code and log are kept after it ended ({@code serve --task-retention})
      */
     public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
-                          String dockerHost, ServerOptions server, WebhookPolicy webhooks, HostAccess hostAccess) {
-        /** Options with the default host access: no bind mount, nothing privileged, ports on loopback. */
+                          String dockerHost, ServerOptions server, WebhookPolicy webhooks, HostAccess hostAccess,
+                          Duration taskRetention) {
+        /** Options with the default host access (no bind mount, nothing privileged, ports on loopback) and tasks kept an hour. */
         public Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
                        String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
-            this(host, port, dataDir, initialToken, engine, dockerHost, server, webhooks, HostAccess.DEFAULT);
+            this(host, port, dataDir, initialToken, engine, dockerHost, server, webhooks, HostAccess.DEFAULT,
+                    Duration.ofHours(1));
         }
     }
 
@@ -111,15 +117,18 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets);
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
+        Tasks tasks = new Tasks(engine, o.taskRetention(), Clock.systemUTC());
+        closeables.push(tasks);
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,
                 id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
         api = new ApiServer(o.server(), access);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
-                actualWeights, tokens, audit);
+                actualWeights, tokens, audit, tasks);
         closeables.push(api);
         reconciler.start();
         controller.start();
+        tasks.start();
         api.start();
         LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
                 api.port(),

@@ -194,6 +194,42 @@ public final class HttpRunnerClient implements RunnerClient {
         call("DELETE", "/api/v1/tokens/" + seg(name), null, Void.class);
     }
 
+    @Override
+    public TaskStatus runTask(TaskRequest request) {
+        return call("POST", "/api/v1/tasks", request, TaskStatus.class);
+    }
+
+    @Override
+    public List<TaskStatus> tasks() {
+        return call("GET", "/api/v1/tasks", null,
+                JSON.getTypeFactory().constructCollectionType(List.class, TaskStatus.class));
+    }
+
+    @Override
+    public TaskStatus task(String taskId) {
+        return call("GET", "/api/v1/tasks/" + seg(taskId), null, TaskStatus.class);
+    }
+
+    @Override
+    public TaskStatus stopTask(String taskId) {
+        return call("DELETE", "/api/v1/tasks/" + seg(taskId), null, TaskStatus.class);
+    }
+
+    @Override
+    public EventSubscription followTask(String taskId, long afterLine, Consumer<TaskLine> onLine,
+                                        Consumer<TaskStatus> onEnd, Consumer<Throwable> onClose) {
+        AtomicBoolean ended = new AtomicBoolean();
+        return stream("/api/v1/tasks/" + seg(taskId) + "/logs", afterLine, frame -> {
+            if ("end".equals(frame.event())) {
+                TaskStatus status = JSON.readValue(frame.data(), TaskStatus.class);
+                ended.set(true);
+                onEnd.accept(status);
+            } else if ("line".equals(frame.event())) {
+                onLine.accept(JSON.readValue(frame.data(), TaskLine.class));
+            }
+        }, ended::get, "the runner's log stream of task " + taskId + " ended before the task did", onClose);
+    }
+
     /** The runner's version from {@code GET /healthz} (no token needed); null when it does not say. */
     public String version() {
         Map<?, ?> health = call("GET", "/healthz", null, Map.class);
@@ -204,14 +240,38 @@ public final class HttpRunnerClient implements RunnerClient {
     @Override
     public EventSubscription subscribe(String releaseId, long lastEventId, Consumer<ReleaseEvent> onEvent,
                                        Consumer<Throwable> onClose) {
-        String what = "GET /api/v1/releases/" + releaseId + "/events";
-        HttpRequest.Builder req = request("/api/v1/releases/" + seg(releaseId) + "/events")
+        AtomicBoolean sawTerminal = new AtomicBoolean();
+        return stream("/api/v1/releases/" + seg(releaseId) + "/events", lastEventId, frame -> {
+            ReleaseEvent event = JSON.readValue(frame.data(), ReleaseEvent.class);
+            if (event.isTerminal()) {
+                sawTerminal.set(true);
+            }
+            onEvent.accept(event);
+        }, sawTerminal::get, "the runner's event stream for release " + releaseId + " ended before the release did",
+                onClose);
+    }
+
+    /** Reads one frame of a stream. */
+    @FunctionalInterface
+    private interface FrameReader {
+        void read(ServerSentEvents.Frame frame) throws JsonProcessingException;
+    }
+
+    /**
+     * Follows a server-sent event stream asynchronously. {@code onClose} gets null when the stream ended after
+     * {@code complete} became true, else the failure (or an {@link IOException} saying {@code endedEarly}).
+     */
+    private EventSubscription stream(String path, long lastEventId, FrameReader reader,
+                                     java.util.function.BooleanSupplier complete, String endedEarly,
+                                     Consumer<Throwable> onClose) {
+        String what = "GET " + path;
+        HttpRequest.Builder req = request(path)
                 .header("Accept", "text/event-stream")
                 .GET();
         if (lastEventId > 0) {
             req.header("Last-Event-ID", Long.toString(lastEventId));
         }
-        EventLines lines = new EventLines(onEvent);
+        EventLines lines = new EventLines(reader);
         AtomicBoolean closed = new AtomicBoolean();
         CompletableFuture<HttpResponse<String>> response = http.sendAsync(req.build(), info ->
                 info.statusCode() == 200
@@ -227,11 +287,10 @@ public final class HttpRunnerClient implements RunnerClient {
                 onClose.accept(refused(what, resp.statusCode(), resp.body()));
             } else if (lines.failure.get() != null) {
                 onClose.accept(lines.failure.get());
-            } else if (lines.sawTerminal) {
+            } else if (complete.getAsBoolean()) {
                 onClose.accept(null);
             } else {
-                onClose.accept(new IOException("the runner's event stream for release " + releaseId
-                        + " ended before the release did"));
+                onClose.accept(new IOException(endedEarly));
             }
         });
         return () -> {
@@ -247,28 +306,21 @@ public final class HttpRunnerClient implements RunnerClient {
         // java.net.http.HttpClient of Java 17 has no close(); its threads end when it is unreachable.
     }
 
-    /** Line subscriber that turns SSE frames into {@link ReleaseEvent}s. */
+    /** Line subscriber that hands SSE frames to a {@link FrameReader}. */
     private static final class EventLines implements Flow.Subscriber<String> {
         private final ServerSentEvents frames;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private volatile Flow.Subscription subscription;
-        private volatile boolean sawTerminal;
 
-        EventLines(Consumer<ReleaseEvent> onEvent) {
+        EventLines(FrameReader reader) {
             this.frames = new ServerSentEvents(frame -> {
-                ReleaseEvent event;
                 try {
-                    event = JSON.readValue(frame.data(), ReleaseEvent.class);
+                    reader.read(frame);
                 } catch (JsonProcessingException e) {
                     failure.compareAndSet(null, new IOException("the runner sent an event this client cannot read: "
                             + e.getOriginalMessage(), e));
                     cancel();
-                    return;
                 }
-                if (event.isTerminal()) {
-                    sawTerminal = true;
-                }
-                onEvent.accept(event);
             });
         }
 

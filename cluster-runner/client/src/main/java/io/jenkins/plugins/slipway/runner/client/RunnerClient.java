@@ -65,6 +65,27 @@ public interface RunnerClient extends AutoCloseable {
     EventSubscription subscribe(String releaseId, long lastEventId, Consumer<ReleaseEvent> onEvent,
                                 Consumer<Throwable> onClose);
 
+    /** {@code POST /api/v1/tasks}: starts a container that runs to completion; answers at once (state Starting). */
+    TaskStatus runTask(TaskRequest request);
+
+    /** {@code GET /api/v1/tasks}: the tasks the runner keeps, newest first. */
+    List<TaskStatus> tasks();
+
+    /** {@code GET /api/v1/tasks/{id}}. */
+    TaskStatus task(String taskId);
+
+    /** {@code DELETE /api/v1/tasks/{id}}: SIGTERM, then SIGKILL after the task's grace; answers at once. */
+    TaskStatus stopTask(String taskId);
+
+    /**
+     * Follows {@code GET /api/v1/tasks/{id}/logs} without holding a thread while it waits: the lines after
+     * {@code afterLine} (0 for all) reach {@code onLine} in order, then {@code onEnd} gets the task's final
+     * status. {@code onClose} is called once when the stream ends or drops, with null after {@code onEnd} or with
+     * the failure; the caller may follow again from the last line it saw.
+     */
+    EventSubscription followTask(String taskId, long afterLine, Consumer<TaskLine> onLine, Consumer<TaskStatus> onEnd,
+                                 Consumer<Throwable> onClose);
+
     /** A live event stream; closing it stops delivery. */
     interface EventSubscription extends AutoCloseable {
         @Override

@@ -11,6 +11,7 @@ import io.jenkins.plugins.slipway.runner.release.ReleaseController;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.tasks.Tasks;
 import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
 
@@ -22,7 +23,7 @@ public final class Endpoints {
     public static void install(ApiServer server, Database db, AppRepository apps, ReleaseRepository releases,
                                SpecCache specs, ObservedState observed, EventLog events, RouteSync routes,
                                Deployer deployer, ReleaseController controller, Reconciler reconciler,
-                               ActualWeights actualWeights, ApiTokens tokens, AuditLog audit) {
+                               ActualWeights actualWeights, ApiTokens tokens, AuditLog audit, Tasks tasks) {
         server.route("GET", "/healthz", ex -> ex.json(200, java.util.Map.of("status", "ok", "version",
                 java.util.Objects.requireNonNullElse(Endpoints.class.getPackage().getImplementationVersion(), "dev"))));
         new AppsApi(db, apps, releases, deployer, controller, reconciler, new AppStatusView(specs, observed, routes,
@@ -34,5 +35,6 @@ public final class Endpoints {
         new AccessApi(tokens, audit).register(server);
         new MetricsApi(routes.router(), observed, db, releases).register(server);
         new DashboardFiles().register(server);
+        new TasksApi(tasks).register(server);
     }
 }

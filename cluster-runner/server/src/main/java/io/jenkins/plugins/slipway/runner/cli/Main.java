@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
         footer = {"  0  success", "  1  the runner refused, could not be reached, or the release did not succeed",
                 "  2  wrong usage", "", "`slipway-runner COMMAND --help` describes a command."},
         subcommands = {ServeCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
-                AppsCommand.class, RmCommand.class, ValidateCommand.class, PromoteCommand.class, AbortCommand.class, PauseCommand.class,
-                ResumeCommand.class, GetCommand.class, TokenCommand.class, CommandLine.HelpCommand.class,
+                AppsCommand.class, RmCommand.class, ValidateCommand.class, PromoteCommand.class, AbortCommand.class,
+                PauseCommand.class, ResumeCommand.class, GetCommand.class, TokenCommand.class, RunCommand.class,
+                LogsCommand.class, ScaleCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;
@@ -51,6 +52,8 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, failed, parsed) -> failure(e, failed.getErr()));
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        // As with docker run: everything after the image is the task's command, its options included.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().synopsisHeading("usage: "));
         return cl;
     }

@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -83,6 +84,11 @@ final class ServeCommand implements Callable<Integer> {
                     "network namespace, and host pid, ipc or network_mode. Refused by default."})
     boolean allowPrivileged;
 
+    @Option(names = "--task-retention", paramLabel = "DURATION", defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "How long a task's exit code and log are kept after it ended (default: ${DEFAULT-VALUE}).")
+    Duration taskRetention;
+
     @Spec
     CommandSpec spec;
 
@@ -104,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             service.start(new RunnerService.Options(host, port, dataDir, () -> TokenFile.initial(token, dataDir, err),
                     engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow),
-                    new HostAccess(allowBindMounts, allowPrivileged, publishAddress)));
+                    new HostAccess(allowBindMounts, allowPrivileged, publishAddress), taskRetention));
         } catch (Exception e) {
             err.println("slipway-runner: cannot start: " + e.getMessage());
             service.close();

@@ -103,6 +103,15 @@ public interface Engine extends AutoCloseable {
      */
     AutoCloseable onChange(Runnable listener);
 
+    /**
+     * Runs one-shot containers (tasks) on this engine.
+     *
+     * @throws EngineException when this engine does not run tasks
+     */
+    default TaskEngine tasks() {
+        throw new EngineException("the " + name() + " engine does not run tasks", null);
+    }
+
     @Override
     void close();
 }

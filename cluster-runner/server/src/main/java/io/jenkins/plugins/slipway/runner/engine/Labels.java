@@ -11,6 +11,8 @@ public final class Labels {
     public static final String SERVICE = "io.slipway.service";
     public static final String REVISION = "io.slipway.revision";
     public static final String REPLICA = "io.slipway.replica";
+    /** The id of the task a one-shot container runs ({@link TaskEngine}); replicas do not carry it. */
+    public static final String TASK = "io.slipway.task";
     /** On an app's networks: the key the Compose file gives the network. */
     public static final String NETWORK = "io.slipway.network";
     /** On an app's named volumes: the key the Compose file gives the volume. */

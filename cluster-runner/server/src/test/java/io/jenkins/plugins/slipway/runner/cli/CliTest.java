@@ -66,7 +66,7 @@ class CliTest {
     void everyCommandHasHelpNamingItsOptions() {
         CommandLine cl = Main.commandLine(System.out, System.err);
         for (String command : List.of("serve", "deploy", "status", "watch", "apps", "rm", "promote", "abort", "pause",
-                "resume", "get", "generate-completion")) {
+                "resume", "get", "run", "logs", "scale", "generate-completion")) {
             out.reset();
             assertThat(run(command, "--help")).as(command).isZero();
             assertThat(out()).as(command).startsWith("usage: slipway-runner " + command);
@@ -108,6 +108,31 @@ class CliTest {
         err.reset();
         assertThat(run("promote")).isEqualTo(2);
         assertThat(err()).contains("RELEASE");
+    }
+
+    @Test
+    void runTakesEverythingAfterTheImageAsTheTasksCommand() {
+        RunCommand run = parse(RunCommand.class, "run", "-e", "A=1", "--timeout", "10m", "--stop-grace", "5s",
+                "img:1", "sh", "-c", "echo hi", "-e", "--timeout");
+        assertThat(run.image).isEqualTo("img:1");
+        assertThat(run.command).containsExactly("sh", "-c", "echo hi", "-e", "--timeout");
+        assertThat(run.env).containsExactly("A=1");
+        assertThat(run.timeout).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(run.stopGrace).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(parse(RunCommand.class, "run", "img").command).isEmpty();
+
+        assertThat(run("run", "--timeout", "soon", "img")).isEqualTo(2);
+        assertThat(err()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    void scaleWantsServiceEqualsReplicas() {
+        ScaleCommand scale = parse(ScaleCommand.class, "scale", "shop", "web=3");
+        assertThat(scale.app).isEqualTo("shop");
+        assertThat(scale.target).isEqualTo(new ScaleCommand.Target("web", 3));
+
+        assertThat(run("scale", "shop", "web", "--token-file", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(err()).contains("expected SERVICE=REPLICAS (web=3), got 'web'");
     }
 
     @Test

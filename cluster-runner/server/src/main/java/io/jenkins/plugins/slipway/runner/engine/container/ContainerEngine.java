@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.RestartRepository;
 import java.time.Duration;
@@ -124,6 +125,12 @@ public final class ContainerEngine implements Engine {
             changeListeners.remove(listener);
             exits.close();
         };
+    }
+
+    /** Tasks run on the runtime itself: one container each, which this class's converge never touches. */
+    @Override
+    public TaskEngine tasks() {
+        return runtime.tasks(runnerId);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,16 @@ public interface ContainerRuntime extends AutoCloseable {
      * null for another driver, a network without an IPv4 gateway, or none of that name.
      */
     NetworkAddress networkAddress(String name);
+
+    /**
+     * Runs one-shot containers (tasks) labelled as this runner's.
+     *
+     * @param runnerId the id the runner's containers carry
+     * @throws EngineException when this runtime does not run tasks
+     */
+    default TaskEngine tasks(String runnerId) {
+        throw new EngineException("the " + name() + " runtime does not run tasks", null);
+    }
 
     @Override
     void close();

@@ -28,6 +28,7 @@ import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerRuntime;
 import io.jenkins.plugins.slipway.runner.engine.container.ReplicaSpec;
 import java.io.IOException;
@@ -57,9 +58,15 @@ public final class DockerContainers implements ContainerRuntime {
     private static final Pattern EXIT = Pattern.compile("Exited \\((-?\\d+)\\)");
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\\{\"message\":\"(.*)\"\\}", Pattern.DOTALL);
     private static final Duration PULL_DEADLINE = Duration.ofMinutes(5);
+    /** The longest a task's log stream may stay silent; the runner caps a task's timeout below it. */
+    public static final Duration TASK_STREAM_DEADLINE = Duration.ofHours(25);
 
     private final DockerClient docker;
+    private final DefaultDockerClientConfig config;
     private final String publishHost;
+    /** Made on first use, with the client for task log streams. */
+    private TaskEngine tasks;
+    private DockerClient streams;
     /** The daemon's name, as {@code docker info} says it: the node every replica runs on. */
     private volatile String node = "local";
 
@@ -69,16 +76,32 @@ public final class DockerContainers implements ContainerRuntime {
      */
     public DockerContainers(String dockerHost, String publishHost) {
         this.publishHost = publishHost;
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost).build();
+        this.config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        this.docker = client(64, Duration.ofSeconds(45));
+    }
+
+    private DockerClient client(int maxConnections, Duration responseTimeout) {
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
-                .maxConnections(64)
+                .maxConnections(maxConnections)
                 .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(45))
+                .responseTimeout(responseTimeout)
                 .build();
-        this.docker = DockerClientImpl.getInstance(config, http);
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /**
+     * Tasks through a second client for their log streams and stops, whose deadline is a task's longest life: a
+     * task may write nothing for as long as it runs, and the control client would cut its stream after 45 s.
+     */
+    @Override
+    public synchronized TaskEngine tasks(String runnerId) {
+        if (tasks == null) {
+            streams = client(64, TASK_STREAM_DEADLINE);
+            tasks = new DockerTasks(docker, streams, runnerId, this::pull);
+        }
+        return tasks;
     }
 
     /** Fails fast with a clear message when the daemon is not there. */
@@ -527,6 +550,11 @@ public final class DockerContainers implements ContainerRuntime {
     public void close() {
         try {
             docker.close();
+            synchronized (this) {
+                if (streams != null) {
+                    streams.close();
+                }
+            }
         } catch (IOException e) {
             LOG.debug("Closing the Docker client: {}", e.toString());
         }

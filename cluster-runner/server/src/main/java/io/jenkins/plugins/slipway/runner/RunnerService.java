@@ -13,6 +13,8 @@ import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
+import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesAccess;
+import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesEngine;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
@@ -31,6 +33,7 @@ import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
 import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -51,9 +54,11 @@ public final class RunnerService implements AutoCloseable {
      * @param engine   engine name: {@code docker}
      * @param server   how the API listens (TLS, limits); its host and port are those above
      * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
+     * @param kubernetes how the {@code kubernetes} engine reaches its cluster
      */
     public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
-                          String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
+                          String dockerHost, ServerOptions server, WebhookPolicy webhooks,
+                          KubernetesAccess kubernetes) {
     }
 
     /** Where the first admin token comes from (generated or read from a file); never logged. */
@@ -141,12 +146,31 @@ public final class RunnerService implements AutoCloseable {
      * ports on loopback, where the router (in this process) reaches them.
      */
     private static Engine engine(Options o, String runnerId, Database db) {
+        if (o.engine().equals("kubernetes")) {
+            return kubernetes(o.kubernetes(), runnerId);
+        }
         if (!o.engine().equals("docker")) {
-            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker");
+            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker, kubernetes");
         }
         DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
         docker.ping();
         return new ContainerEngine(runnerId, docker, db);
+    }
+
+    /**
+     * The Kubernetes engine: Deployments in the namespace of {@code access}; the router reaches pods at their IPs,
+     * so the runner runs in the cluster (or on a network that routes pod IPs).
+     */
+    private static Engine kubernetes(KubernetesAccess access, String runnerId) {
+        KubernetesClient client = access.connect();
+        try {
+            KubernetesEngine engine = new KubernetesEngine(client, runnerId);
+            LOG.info("Kubernetes engine: namespace {} at {}", engine.namespace(), client.getMasterUrl());
+            return engine;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     public int port() {

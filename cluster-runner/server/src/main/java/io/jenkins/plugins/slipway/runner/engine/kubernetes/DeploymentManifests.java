@@ -1,16 +1,18 @@
 package io.jenkins.plugins.slipway.runner.engine.kubernetes;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -52,6 +54,15 @@ final class DeploymentManifests {
     }
 
     static Deployment of(String runnerId, String namespace, ReplicaSetSpec set) {
+        return of(runnerId, namespace, set, null);
+    }
+
+    /**
+     * @param resources the app's networks and volumes as last prepared (for the claims of named volumes); null
+     *                  when not known
+     * @throws IllegalArgumentException when the service cannot run on Kubernetes as written (the message says why)
+     */
+    static Deployment of(String runnerId, String namespace, ReplicaSetSpec set, AppResources resources) {
         ServiceSpec s = set.spec();
         Map<String, String> selector = selector(runnerId, set.app(), set.service(), set.revision());
         Map<String, String> labels = new LinkedHashMap<>();
@@ -83,18 +94,29 @@ final class DeploymentManifests {
                     .withNewSelector().withMatchLabels(selector).endSelector()
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
-                        .withNewSpec()
-                            .withContainers(container(s))
-                            .withRestartPolicy("Always")
-                            .withEnableServiceLinks(false)
-                            .withTerminationGracePeriodSeconds((long) seconds(s.stopGrace(), 0))
-                        .endSpec()
+                        .withSpec(podSpec(runnerId, set, resources))
                     .endTemplate()
                 .endSpec()
                 .build();
     }
 
-    private static Container container(ServiceSpec s) {
+    private static PodSpec podSpec(String runnerId, ReplicaSetSpec set, AppResources resources) {
+        ServiceSpec s = set.spec();
+        List<String> unsupported = PodSettings.unsupported(s.settings());
+        if (!unsupported.isEmpty()) {
+            LOG.warn("Service {} of app {}: {} not applied on Kubernetes (no pod counterpart)", set.service(),
+                    set.app(), unsupported);
+        }
+        PodSpecBuilder pod = new PodSpecBuilder()
+                .withRestartPolicy("Always")
+                .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds((long) seconds(s.stopGrace(), 0));
+        ContainerBuilder c = container(s);
+        PodSettings.apply(set.app(), s, resources, runnerId, pod, c);
+        return pod.withContainers(c.build()).build();
+    }
+
+    private static ContainerBuilder container(ServiceSpec s) {
         ContainerBuilder c = new ContainerBuilder()
                 .withName(KubernetesNames.container(s.name()))
                 .withImage(s.image());
@@ -118,15 +140,16 @@ final class DeploymentManifests {
         if (s.nanoCpus() > 0) {
             limits.put("cpu", new Quantity(Math.max(1, s.nanoCpus() / 1_000_000) + "m"));
         }
-        if (!limits.isEmpty()) {
-            c.withResources(new ResourceRequirementsBuilder().withLimits(limits).build());
+        Map<String, Quantity> requests = PodSettings.requests(s, limits);
+        if (!limits.isEmpty() || !requests.isEmpty()) {
+            c.withResources(new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build());
         }
         Probe readiness = readiness(s);
         if (readiness != null) {
             c.withReadinessProbe(readiness);
             c.withLivenessProbe(liveness(s, readiness));
         }
-        return c.build();
+        return c;
     }
 
     /**

@@ -12,12 +12,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -81,6 +83,9 @@ public final class KubernetesEngine implements Engine {
      * one, the cache is stale for it and the write is not repeated.
      */
     private final Map<String, String> writtenFrom = new ConcurrentHashMap<>();
+    private final Set<String> warnedInternal = ConcurrentHashMap.newKeySet();
+    /** Each app's networks and volumes as last prepared: the claims its pods mount. */
+    private final Map<String, AppResources> prepared = new ConcurrentHashMap<>();
 
     /**
      * Starts the informers and waits until their caches hold what the cluster has (so a restarted runner adopts its
@@ -144,6 +149,83 @@ public final class KubernetesEngine implements Engine {
 
     private void changed() {
         listeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Creates the claims of the app's named volumes that do not exist yet. Networks need nothing: pods of a
+     * namespace reach each other; an {@code internal} network would need a NetworkPolicy, which this engine does
+     * not write, and says so once.
+     */
+    @Override
+    public void prepare(String app, AppResources resources) {
+        prepared.put(app, resources);
+        resources.networks().forEach((key, n) -> {
+            if (n.internal() && warnedInternal.add(app + "/" + key)) {
+                LOG.warn("App {}: network {} is internal, but on Kubernetes its pods can reach and be reached by"
+                        + " the namespace (no NetworkPolicy is written)", app, key);
+            }
+        });
+        for (Map.Entry<String, AppResources.Volume> e : resources.volumes().entrySet()) {
+            AppResources.Volume v = e.getValue();
+            String claim = AppVolumes.claimName(app, e.getKey(), v, runnerId);
+            try {
+                boolean exists = client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() != null;
+                if (v.external() && !exists) {
+                    throw new EngineException("external volume " + e.getKey() + " of app " + app
+                            + ": no PersistentVolumeClaim " + claim + " in namespace " + namespace, null);
+                }
+                if (!exists) {
+                    client.persistentVolumeClaims().inNamespace(namespace)
+                            .resource(AppVolumes.claim(app, e.getKey(), v, runnerId, namespace)).create();
+                    LOG.info("Created PersistentVolumeClaim {} for volume {} of app {}", claim, e.getKey(), app);
+                }
+            } catch (KubernetesClientException ex) {
+                if (ex.getCode() != 409) {
+                    throw new EngineException("volume " + e.getKey() + " of app " + app + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (pods.getStore().list().stream().anyMatch(p -> app.equals(p.getMetadata().getLabels().get(Labels.APP)))) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new EngineException("pods of app " + app + " are still there after " + wait.toSeconds() + " s",
+                        null);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("interrupted while waiting for the pods of app " + app + " to go", e);
+            }
+        }
+        if (!volumes) {
+            return List.of();
+        }
+        List<String> removed = volumes(app);
+        try {
+            for (String claim : removed) {
+                client.persistentVolumeClaims().inNamespace(namespace).withName(claim).delete();
+            }
+        } catch (KubernetesClientException e) {
+            throw new EngineException("removing the volumes of app " + app + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    /** The claims this runner made for the app (by label; external claims carry none of the runner's). */
+    @Override
+    public List<String> volumes(String app) {
+        try {
+            return client.persistentVolumeClaims().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId)
+                    .withLabel(Labels.APP, app).list().getItems().stream()
+                    .map(c -> c.getMetadata().getName()).sorted().toList();
+        } catch (KubernetesClientException e) {
+            throw new EngineException("listing the volumes of app " + app + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -250,7 +332,13 @@ public final class KubernetesEngine implements Engine {
 
     private void createAsync(String name, ReplicaSetSpec set) {
         run(name, () -> {
-            Deployment d = DeploymentManifests.of(runnerId, namespace, set);
+            Deployment d;
+            try {
+                d = DeploymentManifests.of(runnerId, namespace, set, prepared.get(set.app()));
+            } catch (IllegalArgumentException e) {
+                failures.put(name, e.getMessage());
+                throw e;
+            }
             try {
                 client.apps().deployments().inNamespace(namespace).resource(d).create();
                 failures.remove(name);

@@ -81,7 +81,7 @@ public final class RunnerProcess implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // A cold start (JVM, Flyway, engine adoption) takes seconds on a quiet box and far more beside other builds.
-        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(60))
+        await("runner on port " + port + " answers /healthz").atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(100)).until(this::healthy);
     }
 

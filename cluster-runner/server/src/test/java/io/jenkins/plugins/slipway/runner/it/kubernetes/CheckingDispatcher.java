@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesObjectCheck;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,13 +22,13 @@ final class CheckingDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
-        check("POST", request.getPath(), request.getUtf8Body());
+        check("POST", request.getPath(), body(request));
         return super.handleCreate(request);
     }
 
     @Override
     public MockResponse handleUpdate(RecordedRequest request) {
-        check("PUT", request.getPath(), request.getUtf8Body());
+        check("PUT", request.getPath(), body(request));
         return super.handleUpdate(request);
     }
 
@@ -37,10 +38,16 @@ final class CheckingDispatcher extends KubernetesCrudDispatcher {
         if (response.code() / 100 == 2) {
             String path = request.getPath();
             int q = path.indexOf('?');
-            String result = handleGet(q < 0 ? path : path.substring(0, q)).getBody().readUtf8();
+            String result = new String(handleGet(q < 0 ? path : path.substring(0, q)).getBody().getBytes(),
+                    StandardCharsets.UTF_8);
             check("PATCH", path, result);
         }
         return response;
+    }
+
+    /** The body without consuming it: the CRUD dispatcher reads it next. */
+    private static String body(RecordedRequest request) {
+        return new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
     }
 
     private void check(String method, String path, String json) {

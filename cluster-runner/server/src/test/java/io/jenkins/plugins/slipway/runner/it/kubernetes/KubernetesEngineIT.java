@@ -33,16 +33,17 @@ import org.junit.jupiter.api.Test;
 class KubernetesEngineIT {
     private static final double TOLERANCE = 4.0;
     private static final int WINDOW = 600;
-    private static MockCluster cluster;
+    private static ItCluster cluster;
     private static RunnerProcess runner;
     private static RunnerClient client;
 
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runners")), "kubernetes-");
-        cluster = MockCluster.start(dir);
+        cluster = ItCluster.start(dir);
         runner = RunnerProcess.start("kubernetes", 22000, 22099,
-                List.of("--engine", "kubernetes", "--kubeconfig", cluster.kubeconfig().toString()));
+                List.of("--engine", "kubernetes", "--kubeconfig", cluster.kubeconfig().toString(),
+                        "--namespace", cluster.namespace()));
         client = runner.client();
     }
 
@@ -58,7 +59,7 @@ class KubernetesEngineIT {
 
     @AfterEach
     void everyWriteWasValid() {
-        assertThat(cluster.dispatcher.problems).as("objects the API server would refuse").isEmpty();
+        assertThat(cluster.problems()).as("objects the API server would refuse").isEmpty();
     }
 
     private static String compose(String image, int replicas, int port, String release) {
@@ -117,7 +118,7 @@ class KubernetesEngineIT {
     void firstDeployThenARollingUpdateWithoutAFailedRequest() throws Exception {
         String app = "k-rolling";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose("web:v1", 3, port, "strategy: rolling\n");
+        String compose = compose(cluster.image("v1"), 3, port, "strategy: rolling\n");
         firstRelease(app, compose);
 
         List<Deployment> first = deploymentsOf(app);
@@ -138,7 +139,7 @@ class KubernetesEngineIT {
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             load.awaitAnswers(0, 50, Duration.ofSeconds(60));
             assertThat(load.all().byBody).containsOnlyKeys("version v1");
-            ReleaseStatus end = Apps.awaitEnd(client, deploy(app, compose, "web:v2"), Duration.ofSeconds(180));
+            ReleaseStatus end = Apps.awaitEnd(client, deploy(app, compose, cluster.image("v2")), Duration.ofSeconds(180));
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
             int after = load.mark();
             load.awaitAnswers(after, 200, Duration.ofSeconds(60));
@@ -148,21 +149,21 @@ class KubernetesEngineIT {
             System.out.println("rolling update under load: " + all);
             assertThat(all.failures).as("failed requests out of " + all.total).isEmpty();
         }
-        awaitOnly(app, "web:v2", 3);
-        assertThat(cluster.dispatcher.writes("POST deployments")).isGreaterThanOrEqualTo(2);
-        assertThat(cluster.dispatcher.writes("PATCH deployments")).isPositive();
-        assertThat(cluster.dispatcher.writes("PATCH pods")).isPositive();
+        awaitOnly(app, cluster.image("v2"), 3);
+        cluster.writes("POST deployments").ifPresent(n -> assertThat(n).isGreaterThanOrEqualTo(2));
+        cluster.writes("PATCH deployments").ifPresent(n -> assertThat(n).isPositive());
+        cluster.writes("PATCH pods").ifPresent(n -> assertThat(n).isPositive());
     }
 
     @Test
     void canaryAt25PercentThenPromotedTo100() throws Exception {
         String app = "k-canary";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose("web:v1", 2, port, CANARY);
+        String compose = compose(cluster.image("v1"), 2, port, CANARY);
         firstRelease(app, compose);
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             load.awaitAnswers(0, 50, Duration.ofSeconds(60));
-            String id = deploy(app, compose, "web:v2");
+            String id = deploy(app, compose, cluster.image("v2"));
             ReleaseStatus at25 = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
             assertThat(at25.canaryWeight()).isEqualTo(25);
             assertSplit(load, "version v2", 25);
@@ -173,14 +174,14 @@ class KubernetesEngineIT {
             load.close();
             assertThat(load.all().failures).as(load.all().toString()).isEmpty();
         }
-        awaitOnly(app, "web:v2", 2);
+        awaitOnly(app, cluster.image("v2"), 2);
     }
 
     @Test
     void aFailingVersionIsRolledBackByAnalysis() throws Exception {
         String app = "k-failing";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose("web:v1", 2, port, """
+        String compose = compose(cluster.image("v1"), 2, port, """
                 strategy: canary
                 steps:
                   - setWeight: 20
@@ -197,7 +198,7 @@ class KubernetesEngineIT {
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             load.awaitAnswers(0, 50, Duration.ofSeconds(60));
             int from = load.mark();
-            ReleaseStatus end = Apps.awaitEnd(client, deploy(app, compose, "web:failing-v2"), Duration.ofSeconds(180));
+            ReleaseStatus end = Apps.awaitEnd(client, deploy(app, compose, cluster.image("failing-v2")), Duration.ofSeconds(180));
             GrayLoad.Window during = load.window(from);
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
             assertThat(end.message()).contains("analysis").contains("FAILED");
@@ -209,17 +210,17 @@ class KubernetesEngineIT {
             assertThat(back.failures).as(back.toString()).isEmpty();
             assertThat(back.byBody).containsOnlyKeys("version v1");
         }
-        awaitOnly(app, "web:v1", 2);
+        awaitOnly(app, cluster.image("v1"), 2);
     }
 
     @Test
     void abortPutsTrafficBackOnStableAndRemovesTheCanary() throws Exception {
         String app = "k-abort";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose("web:v1", 2, port, CANARY);
+        String compose = compose(cluster.image("v1"), 2, port, CANARY);
         firstRelease(app, compose);
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
-            String id = deploy(app, compose, "web:v2");
+            String id = deploy(app, compose, cluster.image("v2"));
             GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
             assertSplit(load, "version v2", 25);
             client.abort(id, "testers found a bug");
@@ -229,20 +230,20 @@ class KubernetesEngineIT {
             load.close();
             assertThat(load.all().failures).as(load.all().toString()).isEmpty();
         }
-        awaitOnly(app, "web:v1", 2);
+        awaitOnly(app, cluster.image("v1"), 2);
     }
 
     @Test
     void aRunnerKilledMidCanaryAdoptsItsDeploymentsAndResumes() throws Exception {
         String app = "k-resume";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose("web:v1", 2, port, CANARY);
+        String compose = compose(cluster.image("v1"), 2, port, CANARY);
         firstRelease(app, compose);
         try (GrayLoad load = new GrayLoad(port, 4, 40_000, Duration.ofSeconds(400))) {
-            String id = deploy(app, compose, "web:v2");
+            String id = deploy(app, compose, cluster.image("v2"));
             GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
             List<String> before = deploymentsOf(app).stream().map(d -> d.getMetadata().getUid()).sorted().toList();
-            int created = cluster.dispatcher.writes("POST deployments");
+            java.util.OptionalInt created = cluster.writes("POST deployments");
 
             runner.kill9();
             runner.launch();
@@ -253,7 +254,7 @@ class KubernetesEngineIT {
             assertSplit(load, "version v2", 25);
             assertThat(deploymentsOf(app).stream().map(d -> d.getMetadata().getUid()).sorted().toList())
                     .as("the same Deployments, adopted").isEqualTo(before);
-            assertThat(cluster.dispatcher.writes("POST deployments")).as("Deployments created after the restart")
+            assertThat(cluster.writes("POST deployments")).as("Deployments created after the restart")
                     .isEqualTo(created);
 
             client.promote(id, false);
@@ -261,14 +262,14 @@ class KubernetesEngineIT {
             assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
             assertSplit(load, "version v2", 100);
         }
-        awaitOnly(app, "web:v2", 2);
+        awaitOnly(app, cluster.image("v2"), 2);
     }
 
     @Test
     void deletingTheAppLeavesNoObjectBehind() {
         String app = "k-gone";
         int port = RunnerProcess.freePort(22100, 22299);
-        firstRelease(app, compose("web:v1", 2, port, "strategy: rolling\n"));
+        firstRelease(app, compose(cluster.image("v1"), 2, port, "strategy: rolling\n"));
         assertThat(deploymentsOf(app)).hasSize(1);
 
         client.deleteApp(app);

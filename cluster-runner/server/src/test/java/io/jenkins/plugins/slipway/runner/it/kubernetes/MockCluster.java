@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +56,7 @@ import java.util.stream.Collectors;
  * <p>
  * The controllers react to watch events, as the real ones do; the kubelet probes on each probe's period.
  */
-final class MockCluster implements AutoCloseable {
+final class MockCluster extends ItCluster {
     static final String NAMESPACE = "slipway-it";
     /** Pods' addresses: 127.77.x.y. */
     private static final String POD_NET = "127.77.";
@@ -119,46 +120,34 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** A kubeconfig whose current context is this server and {@link #NAMESPACE}. */
+    @Override
     Path kubeconfig() {
         return kubeconfig;
     }
 
+    @Override
     KubernetesClient client() {
         return client;
     }
 
-    List<Deployment> deployments() {
-        return client.apps().deployments().inNamespace(NAMESPACE).list().getItems();
+    @Override
+    String namespace() {
+        return NAMESPACE;
     }
 
-    List<Pod> pods() {
-        return client.pods().inNamespace(NAMESPACE).list().getItems();
+    @Override
+    String image(String version) {
+        return "web:" + version;
     }
 
-    /** Everything in the namespace, as {@code Kind/name}. */
-    List<String> objects() {
-        List<String> all = new ArrayList<>();
-        deployments().forEach(d -> all.add("Deployment/" + d.getMetadata().getName()));
-        pods().forEach(p -> all.add("Pod/" + p.getMetadata().getName()));
-        client.services().inNamespace(NAMESPACE).list().getItems().forEach(s -> all.add("Service/" + s.getMetadata().getName()));
-        client.configMaps().inNamespace(NAMESPACE).list().getItems().forEach(s -> all.add("ConfigMap/" + s.getMetadata().getName()));
-        client.secrets().inNamespace(NAMESPACE).list().getItems().forEach(s -> all.add("Secret/" + s.getMetadata().getName()));
-        client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems()
-                .forEach(s -> all.add("PersistentVolumeClaim/" + s.getMetadata().getName()));
-        return all;
+    @Override
+    List<String> problems() {
+        return dispatcher.problems;
     }
 
-    /** The pods of {@code app} as {@code image ready|unready}, sorted. */
-    List<String> podsOf(String app) {
-        return pods().stream()
-                .filter(p -> app.equals(p.getMetadata().getLabels().get("io.slipway.app")))
-                .map(p -> p.getSpec().getContainers().get(0).getImage() + (ready(p) ? " ready" : " unready"))
-                .sorted().collect(Collectors.toList());
-    }
-
-    private static boolean ready(Pod p) {
-        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    @Override
+    OptionalInt writes(String methodAndResource) {
+        return OptionalInt.of(dispatcher.writes(methodAndResource));
     }
 
     private void reconcileSoon() {

@@ -345,9 +345,10 @@ public final class KubernetesEngine implements Engine {
                 LOG.info("Created Deployment {} ({} of app {} at revision {}, {} replicas)", name, set.service(),
                         set.app(), set.revision(), set.replicas());
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    failures.put(name, "Deployment " + name + " refused: " + e.getMessage());
+                if (e.getCode() == 409) {
+                    return; // created by an earlier pass the cache did not show yet
                 }
+                failures.put(name, "Deployment " + name + " refused: " + e.getMessage());
                 throw e;
             }
         });

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -281,22 +282,33 @@ final class MockCluster extends ItCluster {
         }, 0, period, TimeUnit.SECONDS));
     }
 
+    /**
+     * Writes the pod's readiness as the kubelet does: with the resourceVersion read, again on a conflict (the
+     * runner may have labelled the pod in between).
+     */
     private void setReady(String name, boolean ready) {
-        try {
-            client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> {
-                if (p.getStatus() == null) {
-                    return p;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> {
+                    if (p.getStatus() == null) {
+                        return p;
+                    }
+                    String now = Instant.now().toString();
+                    return new PodBuilder(p).editStatus()
+                            .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True").build(),
+                                    new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
+                                            .withReason(ready ? null : "ContainersNotReady").withLastTransitionTime(now)
+                                            .build())
+                            .editFirstContainerStatus().withReady(ready).endContainerStatus()
+                            .endStatus().build();
+                });
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 20) {
+                    System.err.println("mock kubelet: pod " + name + " readiness not written: " + e.getMessage());
+                    return;
                 }
-                String now = Instant.now().toString();
-                return new PodBuilder(p).editStatus()
-                        .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True").build(),
-                                new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
-                                        .withReason(ready ? null : "ContainersNotReady").withLastTransitionTime(now).build())
-                        .editFirstContainerStatus().withReady(ready).endContainerStatus()
-                        .endStatus().build();
-            });
-        } catch (RuntimeException e) {
-            System.err.println("mock kubelet: pod " + name + " readiness not written: " + e);
+            }
         }
     }
 

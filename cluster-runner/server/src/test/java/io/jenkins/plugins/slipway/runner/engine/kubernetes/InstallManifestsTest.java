@@ -58,6 +58,8 @@ class InstallManifestsTest {
         assertThat(grants).containsExactlyInAnyOrder(
                 "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:create",
                 "apps/deployments:patch", "apps/deployments:delete",
-                "pods:get", "pods:list", "pods:watch", "pods:patch");
+                "pods:get", "pods:list", "pods:watch", "pods:patch",
+                "persistentvolumeclaims:get", "persistentvolumeclaims:list", "persistentvolumeclaims:create",
+                "persistentvolumeclaims:delete");
     }
 }

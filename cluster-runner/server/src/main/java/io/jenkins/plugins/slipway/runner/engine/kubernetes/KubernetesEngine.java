@@ -305,8 +305,11 @@ public final class KubernetesEngine implements Engine {
     private String setOf(Pod pod) {
         Map<String, String> labels = pod.getMetadata().getLabels();
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String app = labels == null ? null : labels.get(Labels.APP);
-        String service = annotations == null ? null : annotations.get(Labels.SERVICE);
+        if (labels == null || annotations == null) {
+            return null;
+        }
+        String app = labels.get(Labels.APP);
+        String service = annotations.get(Labels.SERVICE);
         String revision = labels.get(Labels.REVISION);
         if (app == null || service == null || revision == null || !revision.matches("[0-9]{1,9}")) {
             return null;

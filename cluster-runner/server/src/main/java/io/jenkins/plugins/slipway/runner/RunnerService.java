@@ -14,6 +14,8 @@ import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
+import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesAccess;
+import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesEngine;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.mesh.InternalRouting;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
@@ -35,6 +37,7 @@ import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
 import io.jenkins.plugins.slipway.runner.tasks.Tasks;
 import io.jenkins.plugins.slipway.runner.traffic.ActualWeights;
 import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,15 +62,19 @@ public final class RunnerService implements AutoCloseable {
      * @param webhooks where webhook analyses may send requests ({@code serve --webhook-allow})
      * @param hostAccess what Compose files may ask of the host, and where their host ports are published
      * @param taskRetention how long a task's exit code and log are kept after it ended ({@code serve --task-retention})
+     * @param kubernetes how the {@code kubernetes} engine reaches its cluster
      */
     public record Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
                           String dockerHost, ServerOptions server, WebhookPolicy webhooks, HostAccess hostAccess,
-                          Duration taskRetention) {
-        /** Options with the default host access (no bind mount, nothing privileged, ports on loopback) and tasks kept an hour. */
+                          Duration taskRetention, KubernetesAccess kubernetes) {
+        /**
+         * Options with the default host access (no bind mount, nothing privileged, ports on loopback), tasks kept an
+         * hour, and a cluster found as kubectl finds it.
+         */
         public Options(String host, int port, Path dataDir, InitialToken initialToken, String engine,
                        String dockerHost, ServerOptions server, WebhookPolicy webhooks) {
             this(host, port, dataDir, initialToken, engine, dockerHost, server, webhooks, HostAccess.DEFAULT,
-                    Duration.ofHours(1));
+                    Duration.ofHours(1), new KubernetesAccess(null, null, null));
         }
     }
 
@@ -162,12 +169,31 @@ public final class RunnerService implements AutoCloseable {
      * ports on loopback, where the router (in this process) reaches them.
      */
     private static Engine engine(Options o, String runnerId, Database db, SecretStore secrets) {
+        if (o.engine().equals("kubernetes")) {
+            return kubernetes(o.kubernetes(), runnerId);
+        }
         if (!o.engine().equals("docker")) {
-            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker");
+            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker, kubernetes");
         }
         DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
         docker.ping();
         return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress(), secrets);
+    }
+
+    /**
+     * The Kubernetes engine: Deployments in the namespace of {@code access}; the router reaches pods at their IPs,
+     * so the runner runs in the cluster (or on a network that routes pod IPs).
+     */
+    private static Engine kubernetes(KubernetesAccess access, String runnerId) {
+        KubernetesClient client = access.connect();
+        try {
+            KubernetesEngine engine = new KubernetesEngine(client, runnerId);
+            LOG.info("Kubernetes engine: namespace {} at {}", engine.namespace(), client.getMasterUrl());
+            return engine;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     public int port() {

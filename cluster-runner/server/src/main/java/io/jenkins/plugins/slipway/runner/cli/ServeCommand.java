@@ -6,6 +6,7 @@ import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.api.tls.TlsOptions;
 import io.jenkins.plugins.slipway.runner.api.tls.TlsSettings;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
+import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesAccess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,13 +57,26 @@ final class ServeCommand implements Callable<Integer> {
     Path tlsClientCa;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "docker",
-            description = "Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE}).")
+            description = {"Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE});",
+                    "kubernetes, Deployments in a namespace of the cluster kubectl would use."})
     String engine;
 
     @Option(names = "--docker-host", paramLabel = "URL",
             description = "The Docker daemon of the docker engine, e.g. unix:///run/other/docker.sock (default: DOCKER_HOST,"
                     + " else unix:///var/run/docker.sock).")
     String dockerHost;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "kubernetes: the kubeconfig (default: KUBECONFIG, else ~/.kube/config, else in a pod its service account).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "kubernetes: the kubeconfig context (default: its current context).")
+    String kubeContext;
+
+    @Option(names = "--namespace", paramLabel = "NAME",
+            description = "kubernetes: where the runner's Deployments go (default: the context's, in a pod its own, else default).")
+    String namespace;
 
     @Option(names = "--webhook-allow", paramLabel = "CIDR|HOST",
             description = {"Lets webhook analyses reach this address range or host (repeatable).",
@@ -110,7 +124,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             service.start(new RunnerService.Options(host, port, dataDir, () -> TokenFile.initial(token, dataDir, err),
                     engine, dockerHost, server, WebhookPolicy.allowing(webhookAllow),
-                    new HostAccess(allowBindMounts, allowPrivileged, publishAddress), taskRetention));
+                    new HostAccess(allowBindMounts, allowPrivileged, publishAddress), taskRetention,
+                    new KubernetesAccess(kubeconfig, kubeContext, namespace)));
         } catch (Exception e) {
             err.println("slipway-runner: cannot start: " + e.getMessage());
             service.close();

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Compose files and waits of the gray-release ITs. */
-final class GrayApps {
+public final class GrayApps {
     private GrayApps() {
     }
 
@@ -51,7 +51,7 @@ final class GrayApps {
     }
 
     /** Waits until the release satisfies {@code phase} at {@code step}; returns its status. */
-    static ReleaseStatus awaitPhase(RunnerClient client, String release, Phase phase, int step, Duration atMost) {
+    public static ReleaseStatus awaitPhase(RunnerClient client, String release, Phase phase, int step, Duration atMost) {
         AtomicReference<ReleaseStatus> last = new AtomicReference<>();
         await("release " + release + " " + phase + " at step " + step).atMost(atMost)
                 .pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -66,15 +66,15 @@ final class GrayApps {
     }
 
     /** Follows a release's events into a list until closed. */
-    static final class Events implements AutoCloseable {
+    public static final class Events implements AutoCloseable {
         final List<ReleaseEvent> list = new CopyOnWriteArrayList<>();
         private final RunnerClient.EventSubscription sub;
 
-        Events(RunnerClient client, String release) {
+        public Events(RunnerClient client, String release) {
             sub = client.subscribe(release, 0, list::add, e -> { });
         }
 
-        List<String> lines() {
+        public List<String> lines() {
             return list.stream().map(e -> e.type() + " " + e.message()).toList();
         }
 

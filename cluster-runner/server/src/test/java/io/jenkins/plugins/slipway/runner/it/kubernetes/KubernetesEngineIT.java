@@ -1,0 +1,284 @@
+package io.jenkins.plugins.slipway.runner.it.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
+import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import io.jenkins.plugins.slipway.runner.it.Apps;
+import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
+import io.jenkins.plugins.slipway.runner.it.gray.GrayApps;
+import io.jenkins.plugins.slipway.runner.it.gray.GrayLoad;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code serve --engine kubernetes}: a real runner process (its real engine, router, release core and analysis)
+ * against a mock API server whose controllers and kubelet {@link MockCluster} plays, each pod a real HTTP backend
+ * on its own loopback address. Every object written is checked as the API server would ({@link CheckingDispatcher}).
+ * No Docker here: no lock needed.
+ */
+class KubernetesEngineIT {
+    private static final double TOLERANCE = 4.0;
+    private static final int WINDOW = 600;
+    private static ItCluster cluster;
+    private static RunnerProcess runner;
+    private static RunnerClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runners")), "kubernetes-");
+        cluster = ItCluster.start(dir);
+        runner = RunnerProcess.start("kubernetes", 22000, 22099,
+                List.of("--engine", "kubernetes", "--kubeconfig", cluster.kubeconfig().toString(),
+                        "--namespace", cluster.namespace()));
+        client = runner.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (runner != null) {
+            runner.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void everyWriteWasValid() {
+        assertThat(cluster.problems()).as("objects the API server would refuse").isEmpty();
+    }
+
+    private static String compose(String image, int replicas, int port, String release) {
+        return """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 1s
+                    deploy:
+                      replicas: %d
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                      release:
+                %s""".formatted(image, replicas, port, release.stripIndent().lines()
+                .map(l -> "        " + l + "\n").collect(Collectors.joining()));
+    }
+
+    private static String deploy(String app, String compose, String image) {
+        return client.deploy(app, new DeployRequest(compose, image == null ? Map.of() : Map.of("web", image), null))
+                .release();
+    }
+
+    private static void firstRelease(String app, String compose) {
+        ReleaseStatus s = Apps.awaitEnd(client, deploy(app, compose, null), Duration.ofSeconds(180));
+        assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
+    }
+
+    private static List<Deployment> deploymentsOf(String app) {
+        return cluster.deployments().stream()
+                .filter(d -> app.equals(d.getMetadata().getLabels().get("io.slipway.app"))).toList();
+    }
+
+    private static void awaitOnly(String app, String image, int replicas) {
+        await("only " + replicas + " ready pods of " + image + " in " + app).atMost(Duration.ofSeconds(90))
+                .until(() -> cluster.podsOf(app).equals(java.util.Collections.nCopies(replicas, image + " ready"))
+                        && deploymentsOf(app).size() == 1);
+    }
+
+    private static void assertSplit(GrayLoad load, String body, int weight) {
+        int from = load.mark() + 20;
+        load.awaitAnswers(from, WINDOW, Duration.ofSeconds(180));
+        GrayLoad.Window w = load.window(from);
+        System.out.println("weight " + weight + "%: " + w);
+        assertThat(w.failures).as(w.toString()).isEmpty();
+        assertThat(w.percent(body)).as(w.toString()).isBetween(weight - TOLERANCE, weight + TOLERANCE);
+    }
+
+    private static final String CANARY = """
+            strategy: canary
+            steps:
+              - setWeight: 25
+              - pause: {}
+            """;
+
+    @Test
+    void firstDeployThenARollingUpdateWithoutAFailedRequest() throws Exception {
+        String app = "k-rolling";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(cluster.image("v1"), 3, port, "strategy: rolling\n");
+        firstRelease(app, compose);
+
+        List<Deployment> first = deploymentsOf(app);
+        assertThat(first).hasSize(1);
+        Deployment d = first.get(0);
+        assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(d.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "web")
+                .containsEntry("app.kubernetes.io/part-of", app).containsEntry("app.kubernetes.io/managed-by", "slipway")
+                .containsEntry("io.slipway.revision", "1");
+        assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(1L);
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+                .isEqualTo("/health");
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.pods().stream()
+                .filter(p -> app.equals(p.getMetadata().getLabels().get("io.slipway.app")))
+                .map(p -> p.getMetadata().getLabels().get("io.slipway.replica")).sorted().toList()
+                .equals(List.of("1", "2", "3")));
+
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
+            assertThat(load.all().byBody).containsOnlyKeys("version v1");
+            ReleaseStatus end = Apps.awaitEnd(client, deploy(app, compose, cluster.image("v2")), Duration.ofSeconds(180));
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+            int after = load.mark();
+            load.awaitAnswers(after, 200, Duration.ofSeconds(60));
+            assertThat(load.window(after).byBody).containsOnlyKeys("version v2");
+            load.close();
+            GrayLoad.Window all = load.all();
+            System.out.println("rolling update under load: " + all);
+            assertThat(all.failures).as("failed requests out of " + all.total).isEmpty();
+        }
+        awaitOnly(app, cluster.image("v2"), 3);
+        cluster.writes("POST deployments").ifPresent(n -> assertThat(n).isGreaterThanOrEqualTo(2));
+        cluster.writes("PATCH deployments").ifPresent(n -> assertThat(n).isPositive());
+        cluster.writes("PATCH pods").ifPresent(n -> assertThat(n).isPositive());
+    }
+
+    @Test
+    void canaryAt25PercentThenPromotedTo100() throws Exception {
+        String app = "k-canary";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(cluster.image("v1"), 2, port, CANARY);
+        firstRelease(app, compose);
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
+            String id = deploy(app, compose, cluster.image("v2"));
+            ReleaseStatus at25 = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
+            assertThat(at25.canaryWeight()).isEqualTo(25);
+            assertSplit(load, "version v2", 25);
+            client.promote(id, false);
+            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(120));
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+            assertSplit(load, "version v2", 100);
+            load.close();
+            assertThat(load.all().failures).as(load.all().toString()).isEmpty();
+        }
+        awaitOnly(app, cluster.image("v2"), 2);
+    }
+
+    @Test
+    void aFailingVersionIsRolledBackByAnalysis() throws Exception {
+        String app = "k-failing";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(cluster.image("v1"), 2, port, """
+                strategy: canary
+                steps:
+                  - setWeight: 20
+                  - analysis:
+                      interval: 2s
+                      count: 3
+                      metrics:
+                        - name: traffic
+                          router: {successRate: 0.95, maxP99Ms: 2000, minRequests: 3}
+                  - setWeight: 60
+                  - pause: {}
+                """);
+        firstRelease(app, compose);
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
+            int from = load.mark();
+            ReleaseStatus end = Apps.awaitEnd(client, deploy(app, compose, cluster.image("failing-v2")), Duration.ofSeconds(180));
+            GrayLoad.Window during = load.window(from);
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
+            assertThat(end.message()).contains("analysis").contains("FAILED");
+            System.out.println("failing canary window: " + during);
+            assertThat(during.failures).as(during.toString()).isNotEmpty();
+            int after = load.mark();
+            load.awaitAnswers(after, 300, Duration.ofSeconds(90));
+            GrayLoad.Window back = load.window(after);
+            assertThat(back.failures).as(back.toString()).isEmpty();
+            assertThat(back.byBody).containsOnlyKeys("version v1");
+        }
+        awaitOnly(app, cluster.image("v1"), 2);
+    }
+
+    @Test
+    void abortPutsTrafficBackOnStableAndRemovesTheCanary() throws Exception {
+        String app = "k-abort";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(cluster.image("v1"), 2, port, CANARY);
+        firstRelease(app, compose);
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
+            String id = deploy(app, compose, cluster.image("v2"));
+            GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
+            assertSplit(load, "version v2", 25);
+            client.abort(id, "testers found a bug");
+            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(120));
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Aborted);
+            assertSplit(load, "version v2", 0);
+            load.close();
+            assertThat(load.all().failures).as(load.all().toString()).isEmpty();
+        }
+        awaitOnly(app, cluster.image("v1"), 2);
+    }
+
+    @Test
+    void aRunnerKilledMidCanaryAdoptsItsDeploymentsAndResumes() throws Exception {
+        String app = "k-resume";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(cluster.image("v1"), 2, port, CANARY);
+        firstRelease(app, compose);
+        String id = deploy(app, compose, cluster.image("v2"));
+        GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
+        List<String> before = deploymentsOf(app).stream().map(d -> d.getMetadata().getUid()).sorted().toList();
+        java.util.OptionalInt created = cluster.writes("POST deployments");
+
+        // The router lives in the runner: its routes are down until the runner is back.
+        runner.kill9();
+        runner.launch();
+        client = runner.client();
+
+        ReleaseStatus resumed = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
+        assertThat(resumed.canaryWeight()).isEqualTo(25);
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
+            assertSplit(load, "version v2", 25);
+            assertThat(deploymentsOf(app).stream().map(d -> d.getMetadata().getUid()).sorted().toList())
+                    .as("the same Deployments, adopted").isEqualTo(before);
+            assertThat(cluster.writes("POST deployments")).as("Deployments created after the restart")
+                    .isEqualTo(created);
+
+            client.promote(id, false);
+            ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(120));
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+            assertSplit(load, "version v2", 100);
+            load.close();
+            assertThat(load.all().failures).as(load.all().toString()).isEmpty();
+        }
+        awaitOnly(app, cluster.image("v2"), 2);
+    }
+
+    @Test
+    void deletingTheAppLeavesNoObjectBehind() {
+        String app = "k-gone";
+        int port = RunnerProcess.freePort(22100, 22299);
+        firstRelease(app, compose(cluster.image("v1"), 2, port, "strategy: rolling\n"));
+        assertThat(deploymentsOf(app)).hasSize(1);
+
+        client.deleteApp(app);
+        await("no object of " + app + " left").atMost(Duration.ofSeconds(60)).until(() ->
+                deploymentsOf(app).isEmpty() && cluster.pods().stream().map(Pod::getMetadata)
+                        .noneMatch(m -> app.equals(m.getLabels().get("io.slipway.app"))));
+        assertThat(cluster.objects()).noneMatch(o -> o.contains(app));
+    }
+}

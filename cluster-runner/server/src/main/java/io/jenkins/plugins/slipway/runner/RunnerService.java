@@ -13,6 +13,7 @@ import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
+import io.jenkins.plugins.slipway.runner.engine.swarm.SwarmEngine;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
@@ -137,16 +138,29 @@ public final class RunnerService implements AutoCloseable {
     }
 
     /**
-     * The engine: the local Docker daemon, whose containers the runner supervises itself. Replicas publish their
-     * ports on loopback, where the router (in this process) reaches them.
+     * The engine: the local Docker daemon, whose containers the runner supervises itself (replicas publish their
+     * ports on loopback, where the router in this process reaches them), or a Docker Swarm manager, whose
+     * scheduler runs the replica sets as services (their tasks publish host-mode ports on their nodes' addresses).
      */
     private static Engine engine(Options o, String runnerId, Database db) {
-        if (!o.engine().equals("docker")) {
-            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker");
+        switch (o.engine()) {
+            case "docker" -> {
+                DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
+                docker.ping();
+                return new ContainerEngine(runnerId, docker, db);
+            }
+            case "swarm" -> {
+                SwarmEngine swarm = new SwarmEngine(runnerId, o.dockerHost());
+                try {
+                    swarm.requireManager();
+                } catch (RuntimeException e) {
+                    swarm.close();
+                    throw e;
+                }
+                return swarm;
+            }
+            default -> throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker, swarm");
         }
-        DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
-        docker.ping();
-        return new ContainerEngine(runnerId, docker, db);
     }
 
     public int port() {

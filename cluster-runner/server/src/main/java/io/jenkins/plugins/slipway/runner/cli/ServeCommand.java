@@ -54,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     Path tlsClientCa;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "docker",
-            description = "Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE}).")
+            description = {"Where replicas run (default ${DEFAULT-VALUE}): docker, containers on the daemon at DOCKER_HOST;",
+                    "swarm, services on the Docker Swarm whose manager is at DOCKER_HOST (docs/swarm.md)."})
     String engine;
 
     @Option(names = "--webhook-allow", paramLabel = "CIDR|HOST",

@@ -38,7 +38,8 @@ public final class ComposeParser {
     private static final Set<String> TOP = Set.of("services", "version", "name", "x-slipway");
     private static final Set<String> SERVICE = Set.of("image", "command", "entrypoint", "environment", "ports",
             "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway");
-    private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config");
+    private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config",
+            "placement");
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
@@ -153,9 +154,6 @@ public final class ComposeParser {
             JsonNode resources = deploy.get("resources");
             if (resources != null && mapping(resources, path + ".deploy.resources", p)) {
                 unknownKeys(resources, path + ".deploy.resources", Set.of("limits", "reservations"), p);
-                if (resources.has("reservations")) {
-                    p.warn(path + ".deploy.resources.reservations", "ignored: the runner applies limits only");
-                }
                 JsonNode limits = resources.get("limits");
                 if (limits != null && mapping(limits, path + ".deploy.resources.limits", p)) {
                     unknownKeys(limits, path + ".deploy.resources.limits", Set.of("memory", "cpus"), p);
@@ -166,6 +164,7 @@ public final class ComposeParser {
             restart = restartPolicy(deploy.get("restart_policy"), path + ".deploy.restart_policy", p);
             update = updateConfig(deploy.get("update_config"), path + ".deploy.update_config", p);
         }
+        Placement placement = PlacementReader.read(deploy, path + ".deploy", p);
         ServiceSpec.Route route = null;
         ReleaseSpec release = new ReleaseSpec.Rolling();
         JsonNode x = n.get("x-slipway");
@@ -194,7 +193,7 @@ public final class ComposeParser {
             }
         }
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release);
+                replicas, memory, nanoCpus, restart, update, grace, route, release, placement);
     }
 
     private static void routePortsDistinct(Map<String, ServiceSpec> specs, Problems p) {

@@ -17,12 +17,13 @@ import java.util.Map;
  * @param stopGrace      how long a replica gets between SIGTERM and SIGKILL
  * @param route          null when the service takes no routed traffic
  * @param release        {@code x-slipway.release}; {@link ReleaseSpec.Rolling} when absent
+ * @param placement      {@code deploy.placement} and {@code deploy.resources.reservations}; never null
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
                           Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
                           RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
-                          Route route, ReleaseSpec release) {
+                          Route route, ReleaseSpec release, Placement placement) {
 
     /** Compose {@code healthcheck}; {@code test} is in the engine's form ({@code ["CMD", ...]}, {@code ["CMD-SHELL", "..."]}). */
     public record Healthcheck(List<String> test, Duration interval, Duration timeout, int retries,

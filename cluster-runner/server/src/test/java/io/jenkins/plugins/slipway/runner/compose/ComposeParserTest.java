@@ -122,14 +122,14 @@ class ComposeParserTest {
                   web:
                     image: x
                     networks: [front]
-                    deploy: {mode: global, placement: {}}
+                    deploy: {mode: global, endpoint_mode: vip}
                     x-slipway: {colour: blue}
                 """, Map.of());
         assertThat(parsed.warnings()).containsExactly(
                 "volumes: not supported by the runner, ignored",
                 "services.web.networks: not supported by the runner, ignored",
                 "services.web.deploy.mode: not supported by the runner, ignored",
-                "services.web.deploy.placement: not supported by the runner, ignored",
+                "services.web.deploy.endpoint_mode: not supported by the runner, ignored",
                 "services.web.x-slipway.colour: not supported by the runner, ignored");
     }
 

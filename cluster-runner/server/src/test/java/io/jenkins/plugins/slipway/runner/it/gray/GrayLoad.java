@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * none), so a test can take the split and the failures of any window: {@code mark()} now, {@code window(from)}
  * later.
  */
-final class GrayLoad implements AutoCloseable {
+public final class GrayLoad implements AutoCloseable {
     /** Timeouts allow for a busy machine: a request slower than this is a hang, not a slow answer. */
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -29,7 +29,7 @@ final class GrayLoad implements AutoCloseable {
     private final List<String> answers = new ArrayList<>();
     private int started;
 
-    GrayLoad(int routePort, int parallel, int maxRequests, Duration maxTime, Map<String, String> headers) {
+    public GrayLoad(int routePort, int parallel, int maxRequests, Duration maxTime, Map<String, String> headers) {
         long deadline = System.nanoTime() + maxTime.toNanos();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routePort + "/"))
                 .timeout(Duration.ofSeconds(30));
@@ -56,7 +56,7 @@ final class GrayLoad implements AutoCloseable {
         }
     }
 
-    GrayLoad(int routePort, int parallel, int maxRequests, Duration maxTime) {
+    public GrayLoad(int routePort, int parallel, int maxRequests, Duration maxTime) {
         this(routePort, parallel, maxRequests, maxTime, Map.of());
     }
 
@@ -73,12 +73,12 @@ final class GrayLoad implements AutoCloseable {
     }
 
     /** Answers so far: the start of a window. */
-    synchronized int mark() {
+    public synchronized int mark() {
         return answers.size();
     }
 
     /** Waits until {@code n} more answers arrived after {@code from}; fails when the loop ran out first. */
-    void awaitAnswers(int from, int n, Duration atMost) {
+    public void awaitAnswers(int from, int n, Duration atMost) {
         await("" + n + " answers after #" + from).atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
             synchronized (this) {
                 if (answers.size() < from + n && !alive()) {
@@ -99,11 +99,11 @@ final class GrayLoad implements AutoCloseable {
     }
 
     /** Answers from {@code from} to now, counted by body (failures as "FAIL ..."). */
-    synchronized Window window(int from) {
+    public synchronized Window window(int from) {
         return new Window(answers.subList(from, answers.size()));
     }
 
-    synchronized Window all() {
+    public synchronized Window all() {
         return window(0);
     }
 
@@ -116,10 +116,10 @@ final class GrayLoad implements AutoCloseable {
     }
 
     /** A run of consecutive answers. */
-    static final class Window {
-        final int total;
-        final Map<String, Integer> byBody = new TreeMap<>();
-        final List<String> failures = new ArrayList<>();
+    public static final class Window {
+        public final int total;
+        public final Map<String, Integer> byBody = new TreeMap<>();
+        public final List<String> failures = new ArrayList<>();
 
         Window(List<String> answers) {
             total = answers.size();
@@ -133,7 +133,7 @@ final class GrayLoad implements AutoCloseable {
         }
 
         /** Percent of all answers in the window that had this body. */
-        double percent(String body) {
+        public double percent(String body) {
             return total == 0 ? 0 : 100.0 * byBody.getOrDefault(body, 0) / total;
         }
 

@@ -193,7 +193,8 @@ public final class ComposeParser {
             }
         }
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
-                replicas, memory, nanoCpus, restart, update, grace, route, release, placement);
+                replicas, memory, nanoCpus, restart, update, grace, route, release, ServiceWiring.DEFAULT,
+                ContainerSettings.DEFAULT, placement);
     }
 
     private static void routePortsDistinct(Map<String, ServiceSpec> specs, Problems p) {

@@ -3,7 +3,6 @@ package io.jenkins.plugins.slipway.runner.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.jenkins.plugins.slipway.runner.compose.Placement;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
@@ -145,7 +144,6 @@ class HealthProbeTest {
     private static ServiceSpec routed(String healthPath, Duration healthTimeout) {
         return new ServiceSpec("web", "img", null, null, Map.of(), List.of(8080), null, Map.of(), 1, 0, 0,
                 ServiceSpec.RestartPolicy.DEFAULT, ServiceSpec.UpdateConfig.DEFAULT, Duration.ofSeconds(1),
-                new ServiceSpec.Route(8000, 8080, healthPath, healthTimeout), new ReleaseSpec.Rolling(),
-                Placement.ANYWHERE);
+                new ServiceSpec.Route(8000, 8080, healthPath, healthTimeout), new ReleaseSpec.Rolling());
     }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.slipway.runner.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.slipway.runner.compose.Placement;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
@@ -20,7 +19,7 @@ class RollingPlanTest {
                 Map.of(), newReplicas, 0, 0, ServiceSpec.RestartPolicy.DEFAULT,
                 new ServiceSpec.UpdateConfig(parallelism, Duration.ZERO, order,
                         ServiceSpec.UpdateConfig.FailureAction.ROLLBACK, Duration.ofSeconds(60)),
-                Duration.ofSeconds(1), null, new ReleaseSpec.Rolling(), Placement.ANYWHERE);
+                Duration.ofSeconds(1), null, new ReleaseSpec.Rolling());
         return new ServiceChange(service, from, oldReplicas, to, spec);
     }
 

@@ -8,7 +8,6 @@ import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
-import io.jenkins.plugins.slipway.runner.compose.Placement;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
@@ -73,8 +72,7 @@ class RollingStrategyTest {
     private static ServiceSpec web(int replicas, Order order, FailureAction action) {
         return new ServiceSpec("web", "img", null, null, Map.of(), List.of(8080), null, Map.of(), replicas, 0, 0,
                 ServiceSpec.RestartPolicy.DEFAULT, new ServiceSpec.UpdateConfig(1, Duration.ZERO, order, action,
-                Duration.ofSeconds(30)), Duration.ofSeconds(1), new ServiceSpec.Route(8000, 8080), new ReleaseSpec.Rolling(),
-                Placement.ANYWHERE);
+                Duration.ofSeconds(30)), Duration.ofSeconds(1), new ServiceSpec.Route(8000, 8080), new ReleaseSpec.Rolling());
     }
 
     private void begin(ServiceSpec spec) {

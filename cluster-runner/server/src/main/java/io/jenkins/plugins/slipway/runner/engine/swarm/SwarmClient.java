@@ -116,6 +116,51 @@ final class SwarmClient implements AutoCloseable {
         }
     }
 
+    boolean networkExists(String name) {
+        try {
+            return docker.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> name.equals(n.getName()));
+        } catch (RuntimeException e) {
+            throw new EngineException("listing networks failed: " + reason(e), e);
+        }
+    }
+
+    /** Creates an attachable overlay network unless one of that name exists. */
+    void ensureOverlay(String name, String driver, Map<String, String> options, boolean internal,
+                       Map<String, String> labels) {
+        if (networkExists(name)) {
+            return;
+        }
+        try {
+            docker.createNetworkCmd().withName(name).withDriver(driver).withOptions(options).withInternal(internal)
+                    .withAttachable(true).withLabels(labels).withCheckDuplicate(true).exec();
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            // made meanwhile
+        } catch (RuntimeException e) {
+            throw new EngineException("creating overlay network " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    /** Names of the networks carrying these labels. */
+    List<String> networks(Map<String, String> labels) {
+        try {
+            List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            return docker.listNetworksCmd().withFilter("label", filter).exec().stream()
+                    .map(com.github.dockerjava.api.model.Network::getName).toList();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing networks failed: " + reason(e), e);
+        }
+    }
+
+    void removeNetwork(String name) {
+        try {
+            docker.removeNetworkCmd(name).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            throw new EngineException("removing network " + name + " failed: " + reason(e), e);
+        }
+    }
+
     Map<String, Node> nodes() {
         List<SwarmNode> nodes;
         try {

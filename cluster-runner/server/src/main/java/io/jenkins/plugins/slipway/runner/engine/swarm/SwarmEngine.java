@@ -1,12 +1,15 @@
 package io.jenkins.plugins.slipway.runner.engine.swarm;
 
 import com.github.dockerjava.api.model.Service;
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,6 +50,7 @@ public final class SwarmEngine implements Engine {
 
     private final String runnerId;
     private final SwarmClient swarm;
+    private final SwarmNetworks networks;
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "slipway-swarm-op");
         t.setDaemon(true);
@@ -65,6 +69,7 @@ public final class SwarmEngine implements Engine {
     public SwarmEngine(String runnerId, String dockerHost) {
         this.runnerId = runnerId;
         this.swarm = new SwarmClient(dockerHost);
+        this.networks = new SwarmNetworks(runnerId, swarm);
     }
 
     /** Fails fast, with what to do, when the engine is not a Swarm manager. */
@@ -94,7 +99,48 @@ public final class SwarmEngine implements Engine {
 
     @Override
     public String startFailure(String app, String service, int revision, int index) {
-        return failures.get(SwarmServiceSpecs.name(runnerId, app, service, revision));
+        String failure = failures.get(SwarmServiceSpecs.name(runnerId, app, service, revision));
+        return failure != null ? failure : networks.failure(app);
+    }
+
+    @Override
+    public void prepare(String app, AppResources resources) {
+        networks.prepare(app, resources);
+    }
+
+    @Override
+    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<String, String> mine = Map.of(Labels.RUNNER, runnerId, Labels.APP, app);
+        while (true) {
+            try {
+                if (swarm.services(mine).isEmpty()) {
+                    // The tasks leave the overlay networks a moment after their service is gone.
+                    networks.remove(app);
+                    return List.of();
+                }
+            } catch (EngineException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new EngineException("the services of app " + app + " are still there after "
+                        + wait.toSeconds() + " s; try again", null);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("interrupted while waiting for the services of " + app + " to go", e);
+            }
+        }
+    }
+
+    /** None: this engine refuses named volumes ({@link SwarmNetworks}). */
+    @Override
+    public List<String> volumes(String app) {
+        return List.of();
     }
 
     @Override
@@ -149,9 +195,14 @@ public final class SwarmEngine implements Engine {
         if (set.spec() == null || busy.contains(name)) {
             return;
         }
+        List<String> joins = networks.of(set.app()) == null ? null
+                : networks.networksOf(set.app(), set.spec().wiring().networks());
         if (service == null) {
+            if (joins == null) {
+                return; // its networks are not there: startFailure says why
+            }
             runAsync(name, () -> {
-                swarm.create(SwarmServiceSpecs.of(runnerId, set));
+                swarm.create(SwarmServiceSpecs.of(runnerId, set, joins));
                 LOG.info("Created Swarm service {} ({} replicas)", name, set.replicas());
             });
             return;
@@ -159,7 +210,7 @@ public final class SwarmEngine implements Engine {
         long now = replicas(service);
         if (now != set.replicas()) {
             runAsync(name, () -> {
-                swarm.update(service, SwarmServiceSpecs.of(runnerId, set));
+                swarm.update(service, SwarmServiceSpecs.of(runnerId, set, networksOf(service)));
                 LOG.info("Scaled Swarm service {} from {} to {} replicas", name, now, set.replicas());
                 if (set.replicas() < now) {
                     followScaleDown(service.getId(), set.replicas());
@@ -291,6 +342,15 @@ public final class SwarmEngine implements Engine {
         String nodeName = node == null ? "" : node.hostname();
         String name = SwarmServiceSpecs.name(runnerId, app, service, revision) + "." + t.slot();
         return new Replica(t.id(), name, labels, state, t.exitCode(), health, nodeName, endpoints);
+    }
+
+    /** The networks a service joined when it was made: a scale must not move it to others. */
+    private static List<String> networksOf(Service s) {
+        var task = s.getSpec().getTaskTemplate();
+        List<com.github.dockerjava.api.model.NetworkAttachmentConfig> attached =
+                task == null || task.getNetworks() == null ? s.getSpec().getNetworks() : task.getNetworks();
+        return attached == null ? List.of() : attached.stream()
+                .map(com.github.dockerjava.api.model.NetworkAttachmentConfig::getTarget).toList();
     }
 
     private static long replicas(Service s) {

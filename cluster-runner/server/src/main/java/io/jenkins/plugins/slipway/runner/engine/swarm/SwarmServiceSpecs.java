@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ResourceRequirements;
@@ -63,7 +64,10 @@ final class SwarmServiceSpecs {
         return name.substring(0, MAX_NAME - 13) + "-" + sha(name).substring(0, 12);
     }
 
-    static ServiceSpec of(String runnerId, ReplicaSetSpec set) {
+    /**
+     * @param networks the engine names of the networks its tasks join (the service's name is their alias there)
+     */
+    static ServiceSpec of(String runnerId, ReplicaSetSpec set, List<String> networks) {
         io.jenkins.plugins.slipway.runner.compose.ServiceSpec s = set.spec();
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.putAll(labels(runnerId, set.app(), set.service(), set.revision()));
@@ -89,7 +93,9 @@ final class SwarmServiceSpecs {
         TaskSpec task = new TaskSpec().withContainerSpec(container)
                 .withRestartPolicy(restartPolicy(s.restartPolicy()))
                 .withResources(resources(s, placement))
-                .withPlacement(placement(placement));
+                .withPlacement(placement(placement))
+                .withNetworks(networks.stream().map(n -> new NetworkAttachmentConfig().withTarget(n)
+                        .withAliases(List.of(set.service()))).toList());
         List<PortConfig> ports = new ArrayList<>();
         for (int port : s.ports()) {
             ports.add(new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(port)

@@ -185,11 +185,39 @@ final class SwarmClient implements AutoCloseable {
         return out;
     }
 
-    /** The tasks of these services (ids), each with its published host ports. */
+    /**
+     * The tasks of these services (ids), each with its published host ports. A service removed since it was
+     * listed has none (the manager refuses a filter naming a service it no longer has: each is then asked alone).
+     */
     List<Task> tasks(List<String> serviceIds) {
         if (serviceIds.isEmpty()) {
             return List.of();
         }
+        try {
+            return tasksOf(serviceIds);
+        } catch (ServiceGone e) {
+            List<Task> out = new ArrayList<>();
+            for (String id : serviceIds) {
+                try {
+                    out.addAll(tasksOf(List.of(id)));
+                } catch (ServiceGone gone) {
+                    // removed meanwhile: no tasks
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The manager answered 404: a service of the filter is gone. */
+    private static final class ServiceGone extends EngineException {
+        private static final long serialVersionUID = 1L;
+
+        ServiceGone(String message) {
+            super(message, null);
+        }
+    }
+
+    private List<Task> tasksOf(List<String> serviceIds) {
         String filters;
         try {
             filters = JSON.writeValueAsString(Map.of("service", serviceIds));
@@ -202,6 +230,9 @@ final class SwarmClient implements AutoCloseable {
                 .build();
         JsonNode body;
         try (DockerHttpClient.Response rsp = http.execute(request); InputStream in = rsp.getBody()) {
+            if (rsp.getStatusCode() == 404) {
+                throw new ServiceGone(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+            }
             if (rsp.getStatusCode() != 200) {
                 throw new EngineException("listing tasks failed: HTTP " + rsp.getStatusCode() + " "
                         + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip(), null);

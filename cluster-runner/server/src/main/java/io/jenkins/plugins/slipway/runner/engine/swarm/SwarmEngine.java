@@ -210,7 +210,11 @@ public final class SwarmEngine implements Engine {
         long now = replicas(service);
         if (now != set.replicas()) {
             runAsync(name, () -> {
-                swarm.update(service, SwarmServiceSpecs.of(runnerId, set, networksOf(service)));
+                com.github.dockerjava.api.model.ServiceSpec spec = SwarmServiceSpecs.of(runnerId, set, networksOf(service));
+                // The manager pinned the image to its digest at creation: the same reference, or Swarm would
+                // see a new task spec and replace every task instead of scaling.
+                spec.getTaskTemplate().getContainerSpec().withImage(imageOf(service));
+                swarm.update(service, spec);
                 LOG.info("Scaled Swarm service {} from {} to {} replicas", name, now, set.replicas());
                 if (set.replicas() < now) {
                     followScaleDown(service.getId(), set.replicas());
@@ -342,6 +346,10 @@ public final class SwarmEngine implements Engine {
         String nodeName = node == null ? "" : node.hostname();
         String name = SwarmServiceSpecs.name(runnerId, app, service, revision) + "." + t.slot();
         return new Replica(t.id(), name, labels, state, t.exitCode(), health, nodeName, endpoints);
+    }
+
+    private static String imageOf(Service s) {
+        return s.getSpec().getTaskTemplate().getContainerSpec().getImage();
     }
 
     /** The networks a service joined when it was made: a scale must not move it to others. */

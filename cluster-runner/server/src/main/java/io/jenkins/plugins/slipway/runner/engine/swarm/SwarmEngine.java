@@ -168,7 +168,7 @@ public final class SwarmEngine implements Engine {
                 appMembers.addAll(ranked.members().subList(0, Math.min(set.replicas(), ranked.members().size())));
                 all.computeIfAbsent(set.app(), k -> new ArrayList<>()).addAll(ranked.all());
                 noteFailure(name, tasks);
-                act(set, name, service, retire);
+                act(set, name, service);
             }
             members.put(app.getKey(), appMembers);
         }
@@ -191,7 +191,7 @@ public final class SwarmEngine implements Engine {
     }
 
     /** Creates the set's service, or scales it, in the background; a set whose spec is not known is left as it is. */
-    private void act(ReplicaSetSpec set, String name, Service service, Retirement retire) {
+    private void act(ReplicaSetSpec set, String name, Service service) {
         if (set.spec() == null || busy.contains(name)) {
             return;
         }

@@ -16,6 +16,7 @@ import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
 import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesAccess;
 import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesEngine;
+import io.jenkins.plugins.slipway.runner.engine.swarm.SwarmEngine;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.mesh.InternalRouting;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
@@ -165,19 +166,33 @@ public final class RunnerService implements AutoCloseable {
     }
 
     /**
-     * The engine: the local Docker daemon, whose containers the runner supervises itself. Replicas publish their
-     * ports on loopback, where the router (in this process) reaches them.
+     * The engine: the local Docker daemon, whose containers the runner supervises itself (replicas publish their
+     * ports on loopback, where the router in this process reaches them), or a Docker Swarm manager, whose
+     * scheduler runs the replica sets as services (their tasks publish host-mode ports on their nodes' addresses).
      */
     private static Engine engine(Options o, String runnerId, Database db, SecretStore secrets) {
-        if (o.engine().equals("kubernetes")) {
-            return kubernetes(o.kubernetes(), runnerId);
+        switch (o.engine()) {
+            case "docker" -> {
+                DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
+                docker.ping();
+                return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress(), secrets);
+            }
+            case "swarm" -> {
+                SwarmEngine swarm = new SwarmEngine(runnerId, o.dockerHost());
+                try {
+                    swarm.requireManager();
+                } catch (RuntimeException e) {
+                    swarm.close();
+                    throw e;
+                }
+                return swarm;
+            }
+            case "kubernetes" -> {
+                return kubernetes(o.kubernetes(), runnerId);
+            }
+            default -> throw new IllegalArgumentException("unknown engine " + o.engine()
+                    + "; available: docker, swarm, kubernetes");
         }
-        if (!o.engine().equals("docker")) {
-            throw new IllegalArgumentException("unknown engine " + o.engine() + "; available: docker, kubernetes");
-        }
-        DockerContainers docker = new DockerContainers(o.dockerHost(), "127.0.0.1");
-        docker.ping();
-        return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress(), secrets);
     }
 
     /**

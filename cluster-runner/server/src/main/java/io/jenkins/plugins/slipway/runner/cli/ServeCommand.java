@@ -57,8 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     Path tlsClientCa;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "docker",
-            description = {"Where replicas run: docker, the daemon at DOCKER_HOST (default ${DEFAULT-VALUE});",
-                    "kubernetes, Deployments in a namespace of the cluster kubectl would use."})
+            description = {"Where replicas run (default ${DEFAULT-VALUE}): docker, containers on the daemon at DOCKER_HOST;",
+                    "swarm, services on the Docker Swarm whose manager is at DOCKER_HOST (docs/swarm.md);",
+                    "kubernetes, Deployments in a namespace of the cluster kubectl would use (docs/kubernetes.md)."})
     String engine;
 
     @Option(names = "--docker-host", paramLabel = "URL",

@@ -187,6 +187,7 @@ public final class ComposeParser {
             deployModeAndPlacement(deploy, path + ".deploy", p);
             update = updateConfig(deploy.get("update_config"), path + ".deploy.update_config", p);
         }
+        Placement placement = PlacementReader.read(deploy, path + ".deploy", p);
         ServiceSpec.Route route = null;
         ReleaseSpec release = new ReleaseSpec.Rolling();
         JsonNode x = n.get("x-slipway");
@@ -223,7 +224,7 @@ public final class ComposeParser {
         update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
                 replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path),
-                FileMounts.mounts(name, n, root, files, inputs, p));
+                FileMounts.mounts(name, n, root, files, inputs, p), placement);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -361,7 +362,7 @@ public final class ComposeParser {
         }
     }
 
-    /** {@code deploy.mode} and {@code deploy.placement}: the local engine is one node. */
+    /** {@code deploy.mode} and {@code deploy.placement}: the local Docker engine is one node. */
     private static void deployModeAndPlacement(JsonNode deploy, String path, Problems p) {
         JsonNode mode = deploy.get("mode");
         if (mode != null && !"replicated".equals(mode.asText())) {

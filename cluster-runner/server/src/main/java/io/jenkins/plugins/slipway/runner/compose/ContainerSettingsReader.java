@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 final class ContainerSettingsReader {
     private static final Pattern RESTART = Pattern.compile("no|always|unless-stopped|on-failure(?::(\\d{1,6}))?");
     private static final Set<String> LOGGING = Set.of("driver", "options");
-    private static final Set<String> RESERVATIONS = Set.of("cpus", "memory", "devices");
+    /** {@code generic_resources} are PlacementReader's (Swarm). */
+    private static final Set<String> RESERVATIONS = Set.of("cpus", "memory", "devices", "generic_resources");
     private static final Set<String> DEVICE = Set.of("capabilities", "driver", "count", "device_ids", "options");
     private static final Set<String> HOST_MODES = Set.of("host");
 

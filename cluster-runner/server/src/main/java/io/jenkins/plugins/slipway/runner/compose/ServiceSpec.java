@@ -20,26 +20,28 @@ import java.util.Map;
  * @param wiring         networks, published ports, mounts and {@code depends_on}
  * @param settings       the other container keys the engine is given as they are
  * @param files          the secrets and configs mounted into each replica (names, targets and digests, no values)
+ * @param placement      {@code deploy.placement} and {@code deploy.resources.reservations}; never null
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
                           Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
                           RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
                           Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings,
-                          List<FileMount> files) {
+                          List<FileMount> files, Placement placement) {
 
     public ServiceSpec {
         files = files == null ? List.of() : List.copyOf(files);
+        placement = placement == null ? Placement.ANYWHERE : placement;
     }
 
-    /** A service mounting no secret or config. */
+    /** A service mounting no secret or config, placed anywhere. */
     public ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
                        Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
                        Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
                        RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
                        Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings) {
         this(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas, memoryBytes, nanoCpus,
-                restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, List.of());
+                restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, List.of(), Placement.ANYWHERE);
     }
 
     /** A service on its app's default network, mounting nothing, with the image's container settings. */

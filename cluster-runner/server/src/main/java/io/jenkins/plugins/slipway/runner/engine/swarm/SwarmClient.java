@@ -1,0 +1,361 @@
+package io.jenkins.plugins.slipway.runner.engine.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.SwarmNode;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls the Swarm engine makes on a manager: services through docker-java's service API, nodes, and tasks
+ * read from the API directly (their published host ports are not in docker-java's model). Every call is bounded
+ * by the transport's response timeout.
+ */
+final class SwarmClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\\{\"message\":\"(.*)\"\\}", Pattern.DOTALL);
+
+    private final DockerHttpClient http;
+    private final DockerClient docker;
+
+    /** A node as the router needs it: its name, the address its host-mode ports answer on, and whether it is up. */
+    record Node(String id, String hostname, String address, boolean ready) {
+    }
+
+    SwarmClient(String dockerHost) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost).build();
+        this.http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** Fails with a clear message unless the daemon answers and is a manager of an active swarm. */
+    void requireManager() {
+        Info info;
+        try {
+            info = docker.infoCmd().exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("the Docker engine does not answer: " + reason(e)
+                    + " (is the daemon running and DOCKER_HOST right?)", e);
+        }
+        var swarm = info.getSwarm();
+        String state = swarm == null || swarm.getLocalNodeState() == null ? "inactive"
+                : swarm.getLocalNodeState().name().toLowerCase(java.util.Locale.ROOT);
+        if (!"active".equals(state) || !Boolean.TRUE.equals(swarm.getControlAvailable())) {
+            throw new EngineException("--engine swarm needs a Swarm manager, but the engine at DOCKER_HOST is "
+                    + ("active".equals(state) ? "a worker" : "not in a swarm (" + state + ")")
+                    + ": run the runner on a manager (docker swarm init) or point DOCKER_HOST at one", null);
+        }
+    }
+
+    List<Service> services(Map<String, String> labels) {
+        try {
+            return docker.listServicesCmd().withLabelFilter(labels).exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing services failed: " + reason(e), e);
+        }
+    }
+
+    void create(ServiceSpec spec) {
+        try {
+            docker.createServiceCmd(spec).exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("creating service " + spec.getName() + " failed: " + reason(e), e);
+        }
+    }
+
+    void update(Service service, ServiceSpec spec) {
+        try {
+            docker.updateServiceCmd(service.getId(), spec).withVersion(service.getVersion().getIndex()).exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("updating service " + spec.getName() + " failed: " + reason(e), e);
+        }
+    }
+
+    void remove(String serviceId) {
+        try {
+            docker.removeServiceCmd(serviceId).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            throw new EngineException("removing service " + serviceId + " failed: " + reason(e), e);
+        }
+    }
+
+    boolean networkExists(String name) {
+        try {
+            return docker.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> name.equals(n.getName()));
+        } catch (RuntimeException e) {
+            throw new EngineException("listing networks failed: " + reason(e), e);
+        }
+    }
+
+    /** Creates an attachable overlay network unless one of that name exists. */
+    void ensureOverlay(String name, String driver, Map<String, String> options, boolean internal,
+                       Map<String, String> labels) {
+        if (networkExists(name)) {
+            return;
+        }
+        try {
+            docker.createNetworkCmd().withName(name).withDriver(driver).withOptions(options).withInternal(internal)
+                    .withAttachable(true).withLabels(labels).withCheckDuplicate(true).exec();
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            // made meanwhile
+        } catch (RuntimeException e) {
+            throw new EngineException("creating overlay network " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    /** Names of the networks carrying these labels. */
+    List<String> networks(Map<String, String> labels) {
+        try {
+            List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            return docker.listNetworksCmd().withFilter("label", filter).exec().stream()
+                    .map(com.github.dockerjava.api.model.Network::getName).toList();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing networks failed: " + reason(e), e);
+        }
+    }
+
+    void removeNetwork(String name) {
+        try {
+            docker.removeNetworkCmd(name).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            throw new EngineException("removing network " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    Map<String, Node> nodes() {
+        List<SwarmNode> nodes;
+        try {
+            nodes = docker.listSwarmNodesCmd().exec();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing nodes failed: " + reason(e), e);
+        }
+        Map<String, Node> out = new HashMap<>();
+        for (SwarmNode n : nodes) {
+            String address = n.getStatus() == null ? null : n.getStatus().getAddress();
+            // A manager may report 0.0.0.0 (or nothing) for itself: its advertised address is in ManagerStatus.
+            if ((address == null || address.isBlank() || address.equals("0.0.0.0")) && n.getManagerStatus() != null
+                    && n.getManagerStatus().getAddr() != null) {
+                String addr = n.getManagerStatus().getAddr();
+                address = addr.substring(0, addr.lastIndexOf(':') > 0 ? addr.lastIndexOf(':') : addr.length());
+            }
+            boolean ready = n.getStatus() != null && n.getStatus().getState() != null
+                    && n.getStatus().getState().name().equalsIgnoreCase("ready");
+            String hostname = n.getDescription() == null ? n.getId() : n.getDescription().getHostname();
+            out.put(n.getId(), new Node(n.getId(), hostname, address, ready));
+        }
+        return out;
+    }
+
+    /**
+     * The tasks of these services (ids), each with its published host ports. A service removed since it was
+     * listed has none (the manager refuses a filter naming a service it no longer has: each is then asked alone).
+     */
+    List<Task> tasks(List<String> serviceIds) {
+        if (serviceIds.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return tasksOf(serviceIds);
+        } catch (ServiceGone e) {
+            List<Task> out = new ArrayList<>();
+            for (String id : serviceIds) {
+                try {
+                    out.addAll(tasksOf(List.of(id)));
+                } catch (ServiceGone gone) {
+                    // removed meanwhile: no tasks
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The manager answered 404: a service of the filter is gone. */
+    private static final class ServiceGone extends EngineException {
+        private static final long serialVersionUID = 1L;
+
+        ServiceGone(String message) {
+            super(message, null);
+        }
+    }
+
+    private List<Task> tasksOf(List<String> serviceIds) {
+        String filters;
+        try {
+            filters = JSON.writeValueAsString(Map.of("service", serviceIds));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/tasks?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8))
+                .build();
+        JsonNode body;
+        try (DockerHttpClient.Response rsp = http.execute(request); InputStream in = rsp.getBody()) {
+            if (rsp.getStatusCode() == 404) {
+                throw new ServiceGone(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+            }
+            if (rsp.getStatusCode() != 200) {
+                throw new EngineException("listing tasks failed: HTTP " + rsp.getStatusCode() + " "
+                        + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip(), null);
+            }
+            body = JSON.readTree(in);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof EngineException ee) {
+                throw ee;
+            }
+            throw new EngineException("listing tasks failed: " + e.getMessage(), e);
+        }
+        List<Task> out = new ArrayList<>();
+        for (JsonNode t : body) {
+            out.add(task(t));
+        }
+        return out;
+    }
+
+    private static Task task(JsonNode t) {
+        JsonNode status = t.path("Status");
+        Map<Integer, Integer> ports = new HashMap<>();
+        for (JsonNode p : status.path("PortStatus").path("Ports")) {
+            if ("host".equals(p.path("PublishMode").asText()) && p.path("PublishedPort").asInt() > 0) {
+                ports.put(p.path("TargetPort").asInt(), p.path("PublishedPort").asInt());
+            }
+        }
+        Instant created;
+        try {
+            created = Instant.parse(t.path("CreatedAt").asText());
+        } catch (DateTimeParseException e) {
+            created = Instant.EPOCH;
+        }
+        return new Task(t.path("ID").asText(), t.path("ServiceID").asText(), t.path("Slot").asInt(),
+                t.path("NodeID").asText(""), "running".equals(t.path("DesiredState").asText()),
+                status.path("State").asText(""), status.path("Err").asText(""),
+                status.path("ContainerStatus").path("ExitCode").asInt(0), ports, created);
+    }
+
+    /**
+     * Calls {@code listener} on every service and node event (a node going down, a service changed), subscribing
+     * again whenever the stream ends. Best effort: the reconciler also polls.
+     */
+    AutoCloseable onEvents(Runnable listener) {
+        EventFollower follower = new EventFollower(listener);
+        follower.subscribe();
+        return follower;
+    }
+
+    private final class EventFollower implements AutoCloseable {
+        private final Runnable listener;
+        private volatile boolean closed;
+        private volatile ResultCallback.Adapter<Event> current;
+
+        EventFollower(Runnable listener) {
+            this.listener = listener;
+        }
+
+        void subscribe() {
+            if (closed) {
+                return;
+            }
+            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Event event) {
+                    listener.run();
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    LOG.debug("Swarm event stream ended: {}", throwable.toString());
+                    resubscribeLater();
+                }
+
+                @Override
+                public void onComplete() {
+                    resubscribeLater();
+                }
+            };
+            current = callback;
+            try {
+                docker.eventsCmd().withEventTypeFilter("node", "service").exec(callback);
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot follow Swarm events, relying on polling: {}", e.getMessage());
+                resubscribeLater();
+            }
+        }
+
+        private void resubscribeLater() {
+            if (!closed) {
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::subscribe);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            ResultCallback.Adapter<Event> c = current;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    LOG.debug("Closing the event stream: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** The daemon's own words: docker-java wraps them as {@code Status 500: {"message":"..."}}. */
+    static String reason(RuntimeException e) {
+        String m = String.valueOf(e.getMessage()).trim();
+        Matcher json = DAEMON_MESSAGE.matcher(m);
+        if (json.find()) {
+            return json.group(1).replace("\\\"", "\"");
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the Docker client: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.jenkins.plugins.slipway.runner.engine.swarm;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ResourceRequirements;
+import com.github.dockerjava.api.model.ResourceSpecs;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceRestartPolicy;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import io.jenkins.plugins.slipway.runner.compose.Placement;
+import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a replica set into the Swarm service that runs it: one service per service and revision, carrying
+ * Slipway's labels on the service and on its tasks' containers. Ports are published in host mode on a port the
+ * node picks (the ingress routing mesh needs IPVS, and the router reaches each task on its node anyway).
+ * Swarm's own rolling update is never used: a new revision is a new service, and Slipway's strategy moves the
+ * replicas and the traffic.
+ */
+final class SwarmServiceSpecs {
+    /** Swarm service names are DNS labels. */
+    private static final int MAX_NAME = 63;
+
+    private SwarmServiceSpecs() {
+    }
+
+    /** The labels that find the service of a set again: runner, app, service, revision. */
+    static Map<String, String> labels(String runnerId, String app, String service, int revision) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.RUNNER, runnerId);
+        labels.put(Labels.APP, app);
+        labels.put(Labels.SERVICE, service);
+        labels.put(Labels.REVISION, String.valueOf(revision));
+        return labels;
+    }
+
+    /** {@code slipway-shop-web-5-<runner id>}, shortened with a hash when it would not be a DNS label. */
+    static String name(String runnerId, String app, String service, int revision) {
+        String name = "slipway-" + app + "-" + service + "-" + revision + "-" + runnerId;
+        name = name.replaceAll("[^A-Za-z0-9-]", "-");
+        if (name.length() <= MAX_NAME) {
+            return name;
+        }
+        return name.substring(0, MAX_NAME - 13) + "-" + sha(name).substring(0, 12);
+    }
+
+    /**
+     * @param networks the engine names of the networks its tasks join (the service's name is their alias there)
+     */
+    static ServiceSpec of(String runnerId, ReplicaSetSpec set, List<String> networks) {
+        io.jenkins.plugins.slipway.runner.compose.ServiceSpec s = set.spec();
+        Map<String, String> labels = new LinkedHashMap<>(s.labels());
+        labels.putAll(labels(runnerId, set.app(), set.service(), set.revision()));
+        List<String> env = new ArrayList<>();
+        s.environment().forEach((k, v) -> env.add(k + "=" + v));
+        ContainerSpec container = new ContainerSpec().withImage(s.image()).withLabels(labels).withEnv(env)
+                .withStopGracePeriod(s.stopGrace().toNanos());
+        // Swarm's Command is the image's ENTRYPOINT and its Args the CMD.
+        if (s.entrypoint() != null) {
+            container.withCommand(s.entrypoint());
+        }
+        if (s.command() != null) {
+            container.withArgs(s.command());
+        }
+        var h = s.healthcheck();
+        if (h != null) {
+            container.withHealthCheck(h.disabled() ? new HealthCheck().withTest(List.of("NONE"))
+                    : new HealthCheck().withTest(h.test()).withInterval(h.interval().toNanos())
+                    .withTimeout(h.timeout().toNanos()).withRetries(h.retries())
+                    .withStartPeriod(h.startPeriod().toNanos()));
+        }
+        Placement placement = s.placement() == null ? Placement.ANYWHERE : s.placement();
+        TaskSpec task = new TaskSpec().withContainerSpec(container)
+                .withRestartPolicy(restartPolicy(s.restartPolicy()))
+                .withResources(resources(s, placement))
+                .withPlacement(placement(placement))
+                .withNetworks(networks.stream().map(n -> new NetworkAttachmentConfig().withTarget(n)
+                        .withAliases(List.of(set.service()))).toList());
+        List<PortConfig> ports = new ArrayList<>();
+        for (int port : s.ports()) {
+            ports.add(new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(port)
+                    .withPublishMode(PortConfig.PublishMode.host));
+        }
+        return new ServiceSpec().withName(name(runnerId, set.app(), set.service(), set.revision()))
+                .withLabels(labels)
+                .withTaskTemplate(task)
+                .withMode(new ServiceModeConfig().withReplicated(
+                        new ServiceReplicatedModeOptions().withReplicas(set.replicas())))
+                // DNS round robin: a virtual IP needs IPVS (docs/swarm.md), and nothing here uses one.
+                .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(ports));
+    }
+
+    private static ServiceRestartPolicy restartPolicy(io.jenkins.plugins.slipway.runner.compose.ServiceSpec.RestartPolicy p) {
+        ServiceRestartCondition condition = switch (p.condition()) {
+            case NONE -> ServiceRestartCondition.NONE;
+            case ON_FAILURE -> ServiceRestartCondition.ON_FAILURE;
+            case ANY -> ServiceRestartCondition.ANY;
+        };
+        return new ServiceRestartPolicy().withCondition(condition).withDelay(p.delay().toNanos())
+                .withMaxAttempts((long) p.maxAttempts()).withWindow(p.window().toNanos());
+    }
+
+    private static ResourceRequirements resources(io.jenkins.plugins.slipway.runner.compose.ServiceSpec s,
+                                                  Placement placement) {
+        ResourceRequirements r = new ResourceRequirements();
+        if (s.memoryBytes() > 0 || s.nanoCpus() > 0) {
+            ResourceSpecs limits = new ResourceSpecs();
+            if (s.memoryBytes() > 0) {
+                limits.withMemoryBytes(s.memoryBytes());
+            }
+            if (s.nanoCpus() > 0) {
+                limits.withNanoCPUs(s.nanoCpus());
+            }
+            r.withLimits(limits);
+        }
+        if (placement.reservedMemoryBytes() > 0 || placement.reservedNanoCpus() > 0
+                || !placement.genericResources().isEmpty()) {
+            Reservations reservations = new Reservations(placement.genericResources());
+            if (placement.reservedMemoryBytes() > 0) {
+                reservations.withMemoryBytes(placement.reservedMemoryBytes());
+            }
+            if (placement.reservedNanoCpus() > 0) {
+                reservations.withNanoCPUs(placement.reservedNanoCpus());
+            }
+            r.withReservations(reservations);
+        }
+        return r;
+    }
+
+    private static ServicePlacement placement(Placement p) {
+        SpreadPlacement out = new SpreadPlacement(p.spreads());
+        out.withConstraints(p.constraints());
+        if (p.maxReplicasPerNode() > 0) {
+            out.withMaxReplicas(p.maxReplicasPerNode());
+        }
+        return out;
+    }
+
+    /** docker-java's placement without {@code Preferences}: spread preferences added. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    static final class SpreadPlacement extends ServicePlacement {
+        private static final long serialVersionUID = 1L;
+        private final List<Map<String, Map<String, String>>> preferences = new ArrayList<>();
+
+        SpreadPlacement(List<String> spreads) {
+            spreads.forEach(d -> preferences.add(Map.of("Spread", Map.of("SpreadDescriptor", d))));
+        }
+
+        @JsonProperty("Preferences")
+        public List<Map<String, Map<String, String>>> getPreferences() {
+            return preferences;
+        }
+    }
+
+    /** docker-java's resource specs without {@code GenericResources}: discrete generic resources added. */
+    static final class Reservations extends ResourceSpecs {
+        private static final long serialVersionUID = 1L;
+        private final List<Map<String, Map<String, Object>>> generic = new ArrayList<>();
+
+        Reservations(Map<String, Long> genericResources) {
+            genericResources.forEach((kind, value) -> generic.add(
+                    Map.of("DiscreteResourceSpec", Map.of("Kind", kind, "Value", value))));
+        }
+
+        @JsonProperty("GenericResources")
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        public List<Map<String, Map<String, Object>>> getGenericResources() {
+            return generic;
+        }
+    }
+
+    private static String sha(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

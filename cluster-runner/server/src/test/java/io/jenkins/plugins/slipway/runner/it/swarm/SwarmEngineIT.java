@@ -1,0 +1,410 @@
+package io.jenkins.plugins.slipway.runner.it.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
+import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
+import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import io.jenkins.plugins.slipway.runner.it.Apps;
+import io.jenkins.plugins.slipway.runner.it.BusyboxHttpdImage;
+import io.jenkins.plugins.slipway.runner.it.Docker;
+import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
+import io.jenkins.plugins.slipway.runner.it.gray.GrayLoad;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code serve --engine swarm} on the real three-node swarm of {@code scripts/swarm-up.sh 2}: placement by spread
+ * and constraint, a canary under load with its split, a failing version rolled back by analysis, a runner
+ * {@code kill -9} in the middle of a canary, and a worker killed under load. The swarm is made once for the class;
+ * the worker is killed last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwarmEngineIT {
+    private static final String REGISTRY = "127.0.0.1:5000/";
+    private static final Duration RELEASE = Duration.ofSeconds(180);
+    /** Points the observed share may differ from the weight over {@link #WINDOW} answers. */
+    private static final double TOLERANCE = 5.0;
+    private static final int WINDOW = 600;
+    private static Swarm swarm;
+    private static RunnerProcess runner;
+    private static RunnerClient client;
+    private static Map<String, String> zones;
+    private static String v1;
+    private static String v2;
+
+    @BeforeAll
+    static void up() throws Exception {
+        Swarm.down();
+        swarm = Swarm.up(2);
+        System.out.printf("SWARM swarm-up.sh 2: %.1f s%n", swarm.upTime().toMillis() / 1000.0);
+        v1 = pushed(web("v1", false));
+        v2 = pushed(web("v2", false));
+        zones = new TreeMap<>();
+        for (String id : Docker.run("node", "ls", "-q").strip().split("\\s+")) {
+            String[] node = Docker.run("node", "inspect", "--format",
+                    "{{.Description.Hostname}} {{index .Spec.Labels \"zone\"}}", id).strip().split(" ");
+            zones.put(node[0], node.length > 1 ? node[1] : "");
+        }
+        runner = RunnerProcess.start("swarm-engine", RunnerProcess.API_PORTS_FROM, RunnerProcess.API_PORTS_TO,
+                List.of("--engine", "swarm"));
+        client = runner.client();
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        try {
+            if (runner != null) {
+                runner.close();
+            }
+        } finally {
+            Swarm.down();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void sixReplicasSpreadOverTheZonesAndAConstraintHonoured() throws Exception {
+        int port = RunnerProcess.freePort(23100, 23199);
+        String spread = """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 2s
+                    healthcheck:
+                      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/health"]
+                      interval: 1s
+                      timeout: 5s
+                      retries: 3
+                    deploy:
+                      replicas: 6
+                      placement:
+                        preferences: [{spread: node.labels.zone}]
+                      resources:
+                        reservations: {memory: 8m, cpus: "0.01"}
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080}
+                """.formatted(v1, port);
+        long start = System.nanoTime();
+        succeeded("sw-spread", spread, Map.of());
+        System.out.printf("SWARM 6 replicas spread, release succeeded: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        String service = serviceOf("sw-spread");
+        assertThat(countBy(runningNodes(service), zones::get)).isEqualTo(Map.of("a", 2L, "b", 2L, "c", 2L));
+        assertThat(Docker.run("service", "inspect", "--format", "{{json .Spec.Labels}}", service))
+                .contains("\"io.slipway.app\":\"sw-spread\"", "\"io.slipway.service\":\"web\"",
+                        "\"io.slipway.revision\":\"1\"", "\"io.slipway.runner\":");
+        // The task containers carry the labels too, here on worker 2.
+        assertThat(Swarm.worker(2, "ps", "-q", "--filter", "label=io.slipway.app=sw-spread",
+                "--filter", "label=io.slipway.revision=1").strip().lines()).hasSize(2);
+        assertThat(Docker.run("service", "inspect", "--format", "{{json .Spec.TaskTemplate.Placement.Preferences}}",
+                service)).contains("node.labels.zone");
+        try (GrayLoad load = new GrayLoad(port, 4, 600, Duration.ofSeconds(60))) {
+            load.awaitAnswers(0, 300, Duration.ofSeconds(60));
+            assertThat(load.all().failures).isEmpty();
+        }
+
+        int zonePort = RunnerProcess.freePort(23200, 23299);
+        String zoneB = """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 2s
+                    deploy:
+                      replicas: 3
+                      placement:
+                        constraints: ["node.labels.zone == b"]
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                """.formatted(v1, zonePort);
+        succeeded("sw-zone-b", zoneB, Map.of());
+        assertThat(runningNodes(serviceOf("sw-zone-b"))).hasSize(3).containsOnly(Swarm.workerName(1));
+        client.deleteApp("sw-zone-b");
+        client.deleteApp("sw-spread");
+        await("the apps' services removed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Docker.run("service", "ls", "-q", "--filter", "label=io.slipway.app=sw-spread").isBlank()
+                        && Docker.run("service", "ls", "-q", "--filter", "label=io.slipway.app=sw-zone-b").isBlank());
+    }
+
+    @Test
+    @Order(2)
+    void canaryTwentyFiveToHundredUnderLoadWithoutAFailedRequest() throws Exception {
+        String app = "sw-canary";
+        int port = RunnerProcess.freePort(23300, 23399);
+        String compose = canaryApp(v1, 4, port, """
+                strategy: canary
+                steps:
+                  - setWeight: 25
+                  - pause: {}
+                """);
+        succeeded(app, compose, Map.of());
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
+            String id = client.deploy(app, new DeployRequest(compose, Map.of("web", v2), null)).release();
+            List<ReleaseEvent> events = new CopyOnWriteArrayList<>();
+            try (RunnerClient.EventSubscription sub = client.subscribe(id, 0, events::add, e -> { })) {
+                ReleaseStatus at25 = awaitPhase(id, Phase.Paused, 2);
+                assertThat(at25.canaryWeight()).isEqualTo(25);
+                assertSplit(load, "version v2", 25);
+                client.promote(id, false);
+                ReleaseStatus end = Apps.awaitEnd(client, id, RELEASE);
+                assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+                assertThat(end.canaryWeight()).isEqualTo(100);
+                assertSplit(load, "version v2", 100);
+                load.close();
+                GrayLoad.Window all = load.all();
+                System.out.println("SWARM canary under load: " + all);
+                assertThat(all.failures).as("failed requests out of " + all.total).isEmpty();
+                List<String> lines = events.stream().map(e -> e.type() + " " + e.message()).toList();
+                assertThat(lines).anyMatch(l -> l.startsWith("TrafficShifted traffic web: rev 1 75% / rev 2 25%"));
+                assertThat(lines).anyMatch(l -> l.startsWith("TrafficShifted traffic web: rev 1 0% / rev 2 100%"));
+                assertThat(lines).anyMatch(l -> l.startsWith("StepStarted step 1/2: setWeight 25"));
+            }
+        }
+        await("only revision 2's service is left").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Docker.run("service", "ls", "--format", "{{.Name}}", "--filter",
+                        "label=io.slipway.app=" + app).strip().lines().toList(), l -> l.size() == 1 && l.get(0).contains("-web-2-"));
+        client.deleteApp(app);
+    }
+
+    @Test
+    @Order(3)
+    void versionAnswering500IsRolledBackByAnalysis() throws Exception {
+        String app = "sw-failing";
+        int port = RunnerProcess.freePort(23400, 23499);
+        String compose = canaryApp(v1, 2, port, """
+                strategy: canary
+                steps:
+                  - setWeight: 20
+                  - analysis:
+                      interval: 2s
+                      count: 3
+                      metrics:
+                        - name: traffic
+                          router: {successRate: 0.95, maxP99Ms: 2000, minRequests: 3}
+                  - setWeight: 60
+                  - pause: {}
+                """);
+        succeeded(app, compose, Map.of());
+        String bad = pushed(web("bad", true));
+        try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(240))) {
+            load.awaitAnswers(0, 50, Duration.ofSeconds(60));
+            String id = client.deploy(app, new DeployRequest(compose, Map.of("web", bad), null)).release();
+            ReleaseStatus end = Apps.awaitEnd(client, id, RELEASE);
+            assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
+            assertThat(end.message()).contains("analysis").contains("FAILED");
+            int after = load.mark();
+            load.awaitAnswers(after, 300, Duration.ofSeconds(90));
+            GrayLoad.Window back = load.window(after);
+            System.out.println("SWARM after the analysis rollback: " + back);
+            assertThat(back.failures).as(back.toString()).isEmpty();
+            assertThat(back.byBody).containsOnlyKeys("version v1");
+        }
+        await("revision 2's service removed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Docker.run("service", "ls", "--format", "{{.Name}}", "--filter",
+                        "label=io.slipway.app=" + app).strip().lines().toList(), l -> l.size() == 1 && l.get(0).contains("-web-1-"));
+        client.deleteApp(app);
+    }
+
+    @Test
+    @Order(4)
+    void runnerKillNineMidCanaryResumesAtTheSameStepAndWeight() throws Exception {
+        String app = "sw-crash";
+        int port = RunnerProcess.freePort(23500, 23599);
+        String compose = canaryApp(v1, 2, port, """
+                strategy: canary
+                steps:
+                  - setWeight: 25
+                  - pause: {duration: 1s}
+                  - setWeight: 50
+                  - pause: {}
+                """);
+        succeeded(app, compose, Map.of());
+        String id = client.deploy(app, new DeployRequest(compose, Map.of("web", v2), null)).release();
+        ReleaseStatus before = awaitPhase(id, Phase.Paused, 4);
+        assertThat(before.canaryWeight()).isEqualTo(50);
+        String services = serviceIds(app);
+
+        runner.kill9();
+        runner.launch();
+        client = runner.client();
+
+        ReleaseStatus after = client.release(id);
+        assertThat(after.phase()).isEqualTo(Phase.Paused);
+        assertThat(after.step()).isEqualTo(4);
+        assertThat(after.canaryWeight()).isEqualTo(50);
+        try (GrayLoad load = new GrayLoad(port, 4, 5_000, Duration.ofSeconds(90))) {
+            await("the restarted router serves both revisions").atMost(Duration.ofSeconds(60)).until(() -> {
+                GrayLoad.Window w = load.window(Math.max(0, load.mark() - 100));
+                return w.byBody.containsKey("version v1") && w.byBody.containsKey("version v2");
+            });
+            int from = load.mark();
+            load.awaitAnswers(from, WINDOW, Duration.ofSeconds(60));
+            GrayLoad.Window w = load.window(from);
+            System.out.println("SWARM after runner kill -9: " + w);
+            assertThat(w.failures).as(w.toString()).isEmpty();
+            assertThat(w.percent("version v2")).as(w.toString()).isBetween(50 - TOLERANCE, 50 + TOLERANCE);
+        }
+        assertThat(serviceIds(app)).as("the same services, adopted").isEqualTo(services);
+        client.promote(id, false);
+        ReleaseStatus end = Apps.awaitEnd(client, id, RELEASE);
+        assertThat(end.phase()).as(end.message()).isEqualTo(Phase.Succeeded);
+        client.deleteApp(app);
+    }
+
+    @Test
+    @Order(5)
+    void killedWorkersTasksServeAgainOnTheOtherNodes() throws Exception {
+        String app = "sw-failover";
+        int port = RunnerProcess.freePort(23600, 23699);
+        String compose = """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 2s
+                    deploy:
+                      replicas: 6
+                      placement:
+                        preferences: [{spread: node.labels.zone}]
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                """.formatted(v1, port);
+        succeeded(app, compose, Map.of());
+        String service = serviceOf(app);
+        assertThat(runningNodes(service)).contains(Swarm.workerName(1));
+        try (GrayLoad load = new GrayLoad(port, 4, 50_000, Duration.ofSeconds(240))) {
+            load.awaitAnswers(0, 100, Duration.ofSeconds(60));
+            int from = load.mark();
+            long start = System.nanoTime();
+            Swarm.killWorker(1);
+            await("6 replicas running on the other nodes").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        List<String> nodes = runningNodes(service);
+                        return nodes.size() == 6 && !nodes.contains(Swarm.workerName(1));
+                    });
+            double rescheduled = (System.nanoTime() - start) / 1e9;
+            // Recovered: the app reports its 6 replicas healthy again, each at a node that is up.
+            await("6 healthy replicas in the app's status").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> healthyReplicas(app) == 6);
+            double recovered = (System.nanoTime() - start) / 1e9;
+            int end = load.mark();
+            load.awaitAnswers(end, 300, Duration.ofSeconds(60));
+            GrayLoad.Window during = load.window(from);
+            GrayLoad.Window afterwards = load.window(end);
+            System.out.printf("SWARM worker killed: tasks rescheduled in %.1f s, all 6 serving again in %.1f s;"
+                    + " %d failed of %d requests from the kill until 300 answers after%n", rescheduled, recovered,
+                    during.failures.size(), during.total);
+            assertThat(afterwards.failures).as(afterwards.toString()).isEmpty();
+        }
+        client.deleteApp(app);
+    }
+
+    private static String canaryApp(String image, int replicas, int port, String release) {
+        StringBuilder b = new StringBuilder();
+        release.stripIndent().lines().forEach(l -> b.append("        ").append(l).append('\n'));
+        return """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 2s
+                    deploy:
+                      replicas: %d
+                      placement:
+                        preferences: [{spread: node.labels.zone}]
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                      release:
+                %s""".formatted(image, replicas, port, b);
+    }
+
+    private static void succeeded(String app, String compose, Map<String, String> images) {
+        String id = client.deploy(app, new DeployRequest(compose, images, null)).release();
+        ReleaseStatus s = Apps.awaitEnd(client, id, RELEASE);
+        assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
+    }
+
+    private static ReleaseStatus awaitPhase(String id, Phase phase, int step) {
+        AtomicReference<ReleaseStatus> last = new AtomicReference<>();
+        await("release " + id + " " + phase + " at step " + step).atMost(RELEASE).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    ReleaseStatus s = client.release(id);
+                    last.set(s);
+                    if (s.phase().isTerminal()) {
+                        throw new AssertionError("release ended early: " + s);
+                    }
+                    return s.phase() == phase && s.step() == step;
+                });
+        return last.get();
+    }
+
+    /** The share of {@code body} over the next window of answers is the weight, within the tolerance. */
+    private static void assertSplit(GrayLoad load, String body, int weight) {
+        int from = load.mark() + 20;
+        load.awaitAnswers(from, WINDOW, Duration.ofSeconds(120));
+        GrayLoad.Window w = load.window(from);
+        System.out.println("SWARM weight " + weight + "%: " + w);
+        assertThat(w.failures).as(w.toString()).isEmpty();
+        assertThat(w.percent(body)).as(w.toString()).isBetween(weight - TOLERANCE, weight + TOLERANCE);
+    }
+
+    private static long healthyReplicas(String app) {
+        return client.app(app).services().stream().flatMap(s -> s.replicaSets().stream())
+                .flatMap(set -> set.replicas().stream()).filter(r -> r.health().equals("healthy")).count();
+    }
+
+    /** The one Swarm service of the app (its only revision). */
+    private static String serviceOf(String app) throws Exception {
+        List<String> names = Docker.run("service", "ls", "--format", "{{.Name}}", "--filter",
+                "label=io.slipway.app=" + app).strip().lines().toList();
+        assertThat(names).hasSize(1);
+        return names.get(0);
+    }
+
+    private static String serviceIds(String app) throws Exception {
+        return Docker.run("service", "ls", "-q", "--filter", "label=io.slipway.app=" + app).strip();
+    }
+
+    /** The node of each task that runs (desired and current state running), one entry per task. */
+    private static List<String> runningNodes(String service) throws Exception {
+        return Docker.run("service", "ps", "--filter", "desired-state=running", "--format",
+                        "{{.Node}} {{.CurrentState}}", service).lines()
+                .filter(l -> l.contains(" Running ")).map(l -> l.substring(0, l.indexOf(' '))).toList();
+    }
+
+    private static Map<String, Long> countBy(List<String> nodes, Function<String, String> key) {
+        return nodes.stream().collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
+    }
+
+    /** busybox httpd on 8080 answering "version V" at / (or 500 when failing) and "ok" at /health. */
+    private static String web(String version, boolean failing) throws Exception {
+        BusyboxHttpdImage image = BusyboxHttpdImage.labelled("swarm").file("health", "ok\n");
+        if (failing) {
+            image.script("cgi-bin/index.cgi", "#!/bin/sh\necho 'Status: 500 Internal Server Error'\n"
+                    + "echo 'Content-Type: text/plain'\necho\necho 'version " + version + " failing'\n");
+        } else {
+            image.file("index.html", "version " + version + "\n");
+        }
+        return image.build(REGISTRY + "swarm-web:" + version);
+    }
+
+    /** Pushed, so that every node pulls it under the same name. */
+    private static String pushed(String image) throws Exception {
+        Docker.run("push", "-q", image);
+        return image;
+    }
+}

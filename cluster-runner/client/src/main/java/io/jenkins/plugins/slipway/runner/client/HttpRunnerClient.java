@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -372,5 +373,11 @@ public final class HttpRunnerClient implements RunnerClient {
 
     private static String seg(String s) {
         return URLEncoder.encode(Objects.requireNonNull(s, "path segment"), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public Map<String, Object> validate(String app, DeployRequest request) {
+        return call("POST", "/api/v1/validate?app=" + seg(app), request,
+                JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.client;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -72,4 +73,12 @@ public interface RunnerClient extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * {@code POST /api/v1/validate?app=APP} with the body of a deploy: the plan the runner would carry out for
+     * {@code app} (services, networks, volumes, secrets by name, start order, strategy per service, the keys it
+     * honours and ignores), as the JSON object it answers. Nothing is created. A file the runner refuses is a
+     * {@link RunnerException} with status 400 whose {@link ApiError#problems()} holds every problem.
+     */
+    Map<String, Object> validate(String app, DeployRequest request);
 }

@@ -49,6 +49,10 @@ final class BuildStepExecution extends SynchronousNonBlockingStepExecution<Map<S
         if (step.getRepository() != null) {
             throw new AbortException("slipwayBuild: repository: is for compose:; give the image's repository in image:");
         }
+        if (step.getImage() == null) {
+            throw new AbortException("slipwayBuild: give image: (the repository of one image, e.g. "
+                    + "'registry.example:5000/team/app') or compose: (a Compose file whose build sections are built)");
+        }
         ImageName image = parse(step.getImage());
         return builder.build(image, step.getTags(), new Builder.Sources(step.getContext() == null ? "." : step.getContext(),
                 step.getDockerfile(), step.getBuildArgs(), step.getTarget(), step.getLabels(), List.of(),

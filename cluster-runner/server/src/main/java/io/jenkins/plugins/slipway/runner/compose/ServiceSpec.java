@@ -17,12 +17,24 @@ import java.util.Map;
  * @param stopGrace      how long a replica gets between SIGTERM and SIGKILL
  * @param route          null when the service takes no routed traffic
  * @param release        {@code x-slipway.release}; {@link ReleaseSpec.Rolling} when absent
+ * @param wiring         networks, published ports, mounts and {@code depends_on}
+ * @param settings       the other container keys the engine is given as they are
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
                           Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
                           RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
-                          Route route, ReleaseSpec release) {
+                          Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings) {
+
+    /** A service on its app's default network, mounting nothing, with the image's container settings. */
+    public ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
+                       Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
+                       Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
+                       RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
+                       Route route, ReleaseSpec release) {
+        this(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas, memoryBytes, nanoCpus,
+                restartPolicy, updateConfig, stopGrace, route, release, ServiceWiring.DEFAULT, ContainerSettings.DEFAULT);
+    }
 
     /** Compose {@code healthcheck}; {@code test} is in the engine's form ({@code ["CMD", ...]}, {@code ["CMD-SHELL", "..."]}). */
     public record Healthcheck(List<String> test, Duration interval, Duration timeout, int retries,

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.engine;
 
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,31 @@ public interface Engine extends AutoCloseable {
          */
         Duration drain(Replica replica);
     }
+
+    /**
+     * Makes sure an app's networks and named volumes exist before its replicas start: creates the missing ones
+     * and leaves existing ones, with their data, as they are. The reconciler calls it before every
+     * {@link #converge} for each app that has replica sets, with what the revisions of those sets declare
+     * together; replicas of the app are started on these networks and with these volumes. External networks
+     * and volumes are never created, only looked for. Idempotent and cheap when nothing is missing.
+     *
+     * @throws EngineException when one cannot be created or an external one does not exist (the message names
+     *                         it); the app's replicas are then not started
+     */
+    void prepare(String app, AppResources resources);
+
+    /**
+     * Removes what {@link #prepare} made for an app that is deleted: its networks, and its named volumes with
+     * their data when {@code volumes} is true. External networks and volumes are never touched. Waits (bounded)
+     * for the app's replicas to be gone first, since the engine refuses to remove what a container still uses.
+     *
+     * @return the engine names of the volumes removed
+     * @throws EngineException when a replica is still there after the wait, or the engine refuses
+     */
+    List<String> removeApp(String app, boolean volumes, Duration wait);
+
+    /** The engine names of the named volumes the engine keeps for the app, deleted or not; external ones excluded. */
+    List<String> volumes(String app);
 
     /** Why the engine could not start replica {@code index} of a service at a revision lately, or null. */
     String startFailure(String app, String service, int revision, int index);

@@ -11,6 +11,10 @@ public final class Labels {
     public static final String SERVICE = "io.slipway.service";
     public static final String REVISION = "io.slipway.revision";
     public static final String REPLICA = "io.slipway.replica";
+    /** On an app's networks: the key the Compose file gives the network. */
+    public static final String NETWORK = "io.slipway.network";
+    /** On an app's named volumes: the key the Compose file gives the volume. */
+    public static final String VOLUME = "io.slipway.volume";
 
     private Labels() {
     }
@@ -33,6 +37,15 @@ public final class Labels {
     public static String keyOf(String engineName, String runnerId) {
         String suffix = "-" + runnerId;
         return engineName.endsWith(suffix) ? engineName.substring(0, engineName.length() - suffix.length()) : engineName;
+    }
+
+    /**
+     * The engine-wide name of an app's network or volume the file does not name itself:
+     * {@code slipway-shop-default-<runner id>}. Per runner, like container names, so that two runners deploying
+     * an app of the same name on one engine neither share data nor see each other's services.
+     */
+    public static String resourceName(String app, String key, String runnerId) {
+        return "slipway-" + app + "-" + key + "-" + runnerId;
     }
 
     /** The name people read in events: {@code web-5-1}. */

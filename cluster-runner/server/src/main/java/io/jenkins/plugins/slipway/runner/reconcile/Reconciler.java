@@ -1,5 +1,8 @@
 package io.jenkins.plugins.slipway.runner.reconcile;
 
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppResourcesUnion;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
@@ -124,6 +127,7 @@ public final class Reconciler implements AutoCloseable {
                 .map(s -> new ReplicaSetSpec(app, s.service(), s.revision(), s.replicas(),
                         specs.service(app, s.revision(), s.service()).orElse(null)))
                 .toList()));
+        desired.forEach(this::prepare);
         Engine.Observation seen = engine.converge(wanted, this::retire);
         probe.retainOnly(seen.all().values().stream().flatMap(List::stream).map(Replica::id)
                 .collect(Collectors.toSet()));
@@ -136,6 +140,23 @@ public final class Reconciler implements AutoCloseable {
         }
         adopted = true;
         passListeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Has the engine make the app's networks and volumes before its replicas start: those its replica sets'
+     * revisions declare together (the networks of a release's old and new revisions both exist while it runs).
+     */
+    private void prepare(String app, List<ReplicaSet> sets) {
+        try {
+            List<AppResources> declared = sets.stream().map(ReplicaSet::revision).distinct().sorted()
+                    .map(rev -> specs.spec(app, rev).map(AppSpec::resources).orElse(null))
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!declared.isEmpty()) {
+                engine.prepare(app, AppResourcesUnion.of(declared));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Preparing the networks and volumes of app {} failed: {}", app, e.getMessage());
+        }
     }
 
     /** Decides the health of the app's replicas, records what was seen, and applies the app's routes. */

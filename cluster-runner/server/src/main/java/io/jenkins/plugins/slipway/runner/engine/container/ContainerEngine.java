@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
@@ -44,6 +45,9 @@ public final class ContainerEngine implements Engine {
 
     private final String runnerId;
     private final ContainerRuntime runtime;
+    private final AppNetworksAndVolumes shared;
+    /** Where ports with a fixed host port are published ({@code serve --publish-address}). */
+    private final String publishAddress;
     private final ExecutorService workers = Executors.newFixedThreadPool(12, r -> {
         Thread t = new Thread(r, "slipway-engine-op");
         t.setDaemon(true);
@@ -71,8 +75,17 @@ public final class ContainerEngine implements Engine {
      * @param db       where restart attempts are kept
      */
     public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db) {
+        this(runnerId, runtime, db, "127.0.0.1");
+    }
+
+    /**
+     * @param publishAddress where Compose {@code ports} with a host port are published
+     */
+    public ContainerEngine(String runnerId, ContainerRuntime runtime, Database db, String publishAddress) {
         this.runnerId = runnerId;
         this.runtime = runtime;
+        this.shared = new AppNetworksAndVolumes(runnerId, runtime);
+        this.publishAddress = publishAddress;
         this.restarts = new RestartAttempts(db, new RestartRepository(), System::currentTimeMillis);
     }
 
@@ -94,6 +107,21 @@ public final class ContainerEngine implements Engine {
             changeListeners.remove(listener);
             exits.close();
         };
+    }
+
+    @Override
+    public void prepare(String app, AppResources resources) {
+        shared.prepare(app, resources);
+    }
+
+    @Override
+    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+        return shared.remove(app, volumes, wait);
+    }
+
+    @Override
+    public List<String> volumes(String app) {
+        return shared.volumes(app);
     }
 
     @Override
@@ -235,7 +263,7 @@ public final class ContainerEngine implements Engine {
                 if (previous != null) {
                     runtime.remove(previous.id(), Duration.ZERO);
                 }
-                runtime.start(ReplicaSpecs.of(runnerId, slot, spec));
+                runtime.start(ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress));
                 failures.remove(name);
                 exitedSince.remove(name);
                 recordStart(slot);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
@@ -41,6 +42,34 @@ public interface ContainerRuntime extends AutoCloseable {
      * runtime says so. Best effort: the reconciler also polls, so a missed event only delays a replacement.
      */
     AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener);
+
+    /**
+     * Creates network {@code name} unless it exists (an existing one is kept as it is).
+     *
+     * @throws EngineException when the runtime refuses (bad driver option, address pool exhausted, ...)
+     */
+    void ensureNetwork(String name, AppResources.Network network, Map<String, String> labels);
+
+    /** Creates volume {@code name} unless it exists (an existing one keeps its data). */
+    void ensureVolume(String name, AppResources.Volume volume, Map<String, String> labels);
+
+    /** Whether a network of that name exists (for {@code external: true}). */
+    boolean networkExists(String name);
+
+    /** Whether a volume of that name exists (for {@code external: true}). */
+    boolean volumeExists(String name);
+
+    /** Names of the networks carrying all of {@code labels}. */
+    List<String> networks(Map<String, String> labels);
+
+    /** Names of the volumes carrying all of {@code labels}. */
+    List<String> volumes(Map<String, String> labels);
+
+    /** Removes a network; absent is not an error. */
+    void removeNetwork(String name);
+
+    /** Removes a volume and its data; absent is not an error. */
+    void removeVolume(String name);
 
     @Override
     void close();

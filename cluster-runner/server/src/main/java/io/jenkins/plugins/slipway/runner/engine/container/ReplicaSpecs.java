@@ -1,7 +1,11 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +15,13 @@ final class ReplicaSpecs {
     private ReplicaSpecs() {
     }
 
-    static ReplicaSpec of(String runnerId, Slot slot, ServiceSpec s) {
+    /**
+     * @param resources   the app's networks and volumes as prepared
+     * @param names       engine names of the app's networks and volumes
+     * @param publishHost where ports with a host port and no address of their own are published
+     */
+    static ReplicaSpec of(String runnerId, Slot slot, ServiceSpec s, AppResources resources,
+                          AppNetworksAndVolumes names, String publishHost) {
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.put(Labels.RUNNER, runnerId);
         labels.put(Labels.APP, slot.app());
@@ -26,6 +36,44 @@ final class ReplicaSpecs {
                     h.startPeriod().toNanos());
         }
         return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
-                s.ports(), health, s.memoryBytes(), s.nanoCpus());
+                s.ports(), health, s.memoryBytes(), s.nanoCpus(), attachments(slot, s, resources, names, publishHost));
+    }
+
+    private static ReplicaSpec.Attachments attachments(Slot slot, ServiceSpec s, AppResources resources,
+                                                       AppNetworksAndVolumes names, String publishHost) {
+        if (resources == null) {
+            throw new EngineException("the networks and volumes of app " + slot.app() + " are not ready: "
+                    + names.preparationFailure(slot.app()), null);
+        }
+        ServiceWiring w = s.wiring();
+        Map<String, List<String>> networks = new LinkedHashMap<>();
+        List<ServiceWiring.Mount> mounts = new ArrayList<>();
+        w.networks().forEach((key, aliases) -> {
+                AppResources.Network n = resources.networks().get(key);
+                if (n == null) {
+                    throw new EngineException("network " + key + " of service " + s.name() + " is not prepared", null);
+                }
+                List<String> names1 = new ArrayList<>();
+                names1.add(s.name());
+                aliases.stream().filter(a -> !names1.contains(a)).forEach(names1::add);
+                networks.put(names.networkName(slot.app(), key, n), names1);
+        });
+        for (ServiceWiring.Mount m : w.mounts()) {
+            if (m.type() == ServiceWiring.Mount.Type.VOLUME && m.source() != null) {
+                AppResources.Volume v = resources.volumes().get(m.source());
+                if (v == null) {
+                    throw new EngineException("volume " + m.source() + " of service " + s.name() + " is not prepared", null);
+                }
+                mounts.add(new ServiceWiring.Mount(m.type(), names.volumeName(slot.app(), m.source(), v), m.target(),
+                        m.readOnly(), m.sizeBytes()));
+            } else {
+                mounts.add(m);
+            }
+        }
+        List<ServiceWiring.PublishedPort> published = w.published().stream()
+                .map(p -> new ServiceWiring.PublishedPort(p.hostIp() == null ? publishHost : p.hostIp(), p.hostPort(),
+                        p.containerPort(), p.protocol()))
+                .toList();
+        return new ReplicaSpec.Attachments(networks, published, mounts, w.readOnly(), s.settings());
     }
 }

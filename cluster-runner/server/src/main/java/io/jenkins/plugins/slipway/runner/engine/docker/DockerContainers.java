@@ -3,20 +3,26 @@ package io.jenkins.plugins.slipway.runner.engine.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.CreateNetworkCmd;
+import com.github.dockerjava.api.command.CreateVolumeCmd;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
@@ -126,7 +132,21 @@ public final class DockerContainers implements ContainerRuntime {
             exposed.add(p);
             bindings.bind(p, Ports.Binding.bindIp(publishHost));
         }
+        ReplicaSpec.Attachments attachments = spec.attachments();
+        for (var published : attachments.published()) {
+            ExposedPort p = "udp".equals(published.protocol()) ? ExposedPort.udp(published.containerPort())
+                    : ExposedPort.tcp(published.containerPort());
+            if (!exposed.contains(p)) {
+                exposed.add(p);
+            }
+            bindings.bind(p, Ports.Binding.bindIpAndPort(published.hostIp(), published.hostPort()));
+        }
         HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings);
+        List<String> networks = new ArrayList<>(attachments.networks().keySet());
+        if (!networks.isEmpty()) {
+            host.withNetworkMode(networks.get(0));
+        }
+        ContainerOptions.apply(attachments, host);
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes());
         }
@@ -138,6 +158,11 @@ public final class DockerContainers implements ContainerRuntime {
         try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
             cmd.withName(spec.name()).withLabels(spec.labels()).withEnv(env)
                     .withExposedPorts(exposed).withHostConfig(host);
+            ContainerOptions.apply(attachments.settings(), cmd);
+            if (!networks.isEmpty()) {
+                // The first network is given at create (with its aliases); the others are joined before start.
+                cmd.withAliases(attachments.networks().get(networks.get(0)));
+            }
             if (spec.command() != null) {
                 cmd.withCmd(spec.command());
             }
@@ -150,13 +175,142 @@ public final class DockerContainers implements ContainerRuntime {
                         .withInterval(h.intervalNanos()).withTimeout(h.timeoutNanos())
                         .withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()));
             }
-            return cmd.exec().getId();
+            String id = cmd.exec().getId();
+            joinOtherNetworks(id, spec, networks);
+            return id;
         } catch (NotFoundException e) {
+            if (String.valueOf(e.getMessage()).contains("network")) {
+                throw new EngineException("creating " + spec.name() + " failed: " + reason(e), e);
+            }
             throw e;
         } catch (ConflictException e) {
             throw new EngineException("a container named " + spec.name() + " already exists", e);
         } catch (RuntimeException e) {
             throw new EngineException("creating " + spec.name() + " from " + spec.image() + " failed: " + reason(e), e);
+        }
+    }
+
+    private void joinOtherNetworks(String id, ReplicaSpec spec, List<String> networks) {
+        for (String network : networks.subList(Math.min(1, networks.size()), networks.size())) {
+            try {
+                docker.connectToNetworkCmd().withContainerId(id).withNetworkId(network)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(spec.attachments().networks().get(network)))
+                        .exec();
+            } catch (RuntimeException e) {
+                remove(id, Duration.ZERO);
+                throw new EngineException("connecting " + spec.name() + " to network " + network + " failed: "
+                        + reason(e), e);
+            }
+        }
+    }
+
+    @Override
+    public void ensureNetwork(String name, AppResources.Network network, Map<String, String> labels) {
+        if (networkExists(name)) {
+            return;
+        }
+        try (CreateNetworkCmd cmd = docker.createNetworkCmd()) {
+            cmd.withName(name).withLabels(labels).withOptions(network.driverOpts()).withInternal(network.internal())
+                    .withCheckDuplicate(true);
+            if (network.driver() != null) {
+                cmd.withDriver(network.driver());
+            }
+            cmd.exec();
+            LOG.info("Created network {}", name);
+        } catch (ConflictException e) {
+            // created meanwhile by a pass that overlapped
+        } catch (RuntimeException e) {
+            throw new EngineException("creating network " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void ensureVolume(String name, AppResources.Volume volume, Map<String, String> labels) {
+        if (volumeExists(name)) {
+            return;
+        }
+        try (CreateVolumeCmd cmd = docker.createVolumeCmd()) {
+            cmd.withName(name).withLabels(labels).withDriverOpts(volume.driverOpts());
+            if (volume.driver() != null) {
+                cmd.withDriver(volume.driver());
+            }
+            cmd.exec();
+            LOG.info("Created volume {}", name);
+        } catch (RuntimeException e) {
+            throw new EngineException("creating volume " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public boolean networkExists(String name) {
+        try {
+            docker.inspectNetworkCmd().withNetworkId(name).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw new EngineException("looking for network " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public boolean volumeExists(String name) {
+        try {
+            docker.inspectVolumeCmd(name).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw new EngineException("looking for volume " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public List<String> networks(Map<String, String> labels) {
+        try {
+            return docker.listNetworksCmd().withFilter("label", labelFilter(labels)).exec().stream()
+                    .map(Network::getName).toList();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing networks failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public List<String> volumes(Map<String, String> labels) {
+        try {
+            var answer = docker.listVolumesCmd().withFilter("label", labelFilter(labels)).exec();
+            return answer.getVolumes() == null ? List.of()
+                    : answer.getVolumes().stream().map(InspectVolumeResponse::getName).toList();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing volumes failed: " + reason(e), e);
+        }
+    }
+
+    private static List<String> labelFilter(Map<String, String> labels) {
+        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        try {
+            docker.removeNetworkCmd(name).exec();
+            LOG.info("Removed network {}", name);
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            throw new EngineException("removing network " + name + " failed: " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void removeVolume(String name) {
+        try {
+            docker.removeVolumeCmd(name).exec();
+            LOG.info("Removed volume {}", name);
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            throw new EngineException("removing volume " + name + " failed: " + reason(e), e);
         }
     }
 

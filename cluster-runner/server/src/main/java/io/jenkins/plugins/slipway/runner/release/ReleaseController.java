@@ -111,7 +111,19 @@ public final class ReleaseController implements AutoCloseable {
     public void request(String releaseId, Command command, String reason) {
         commands.request(releaseId, command, command != Command.Abort ? null
                 : reason == null || reason.isBlank() ? "aborted through the API" : reason);
-        trigger();
+        // The commanded release alone, not a pass over all of them: a promote is served in one short pass.
+        loop.execute(() -> passOne(releaseId));
+    }
+
+    private void passOne(String releaseId) {
+        if (!reconciler.adopted()) {
+            return; // the command waits for the first pass after adoption
+        }
+        try {
+            db.tx(c -> releases.find(c, releaseId)).filter(r -> !r.phase().isTerminal()).ifPresent(this::pass);
+        } catch (RuntimeException e) {
+            LOG.warn("Release {} pass failed, retrying: {}", releaseId, e.toString());
+        }
     }
 
     private void passAll() {
@@ -134,20 +146,27 @@ public final class ReleaseController implements AutoCloseable {
         }
     }
 
+    /** What a pass reads from the store, read in one transaction. */
+    private record PassInput(RevisionRecord from, RevisionRecord to, List<ReplicaSet> sets) {
+    }
+
     private void pass(ReleaseRecord r) {
-        if (db.tx(c -> apps.find(c, r.app())).isEmpty()) {
-            // The app was deleted while this release was in a pass: end it instead of retrying forever.
-            db.tx(c -> {
+        PassInput in = db.tx(c -> {
+            if (apps.find(c, r.app()).isEmpty()) {
+                // The app was deleted while this release was in a pass: end it instead of retrying forever.
                 releases.save(c, r.with(Phase.Aborted, r.step(), r.canaryWeight(), "app " + r.app() + " deleted", r.state()));
                 return null;
-            });
+            }
+            RevisionRecord from = r.fromRevision() == null ? null : apps.revision(c, r.app(), r.fromRevision()).orElse(null);
+            return new PassInput(from, apps.revision(c, r.app(), r.toRevision()).orElseThrow(), apps.replicaSets(c, r.app()));
+        });
+        if (in == null) {
             return;
         }
-        RevisionRecord to = db.tx(c -> apps.revision(c, r.app(), r.toRevision())).orElseThrow();
-        RevisionRecord from = r.fromRevision() == null ? null
-                : db.tx(c -> apps.revision(c, r.app(), r.fromRevision())).orElse(null);
+        RevisionRecord to = in.to();
+        RevisionRecord from = in.from();
         AppSpec toSpec = specs.spec(r.app(), r.toRevision()).orElseThrow();
-        List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, r.app()));
+        List<ReplicaSet> sets = in.sets();
         ReleaseProgress progress = ReleaseProgress.read(r.state());
         ReleaseCommands.Request command = commands.take(r.id());
         ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, progress, observed, events, command,

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import io.jenkins.plugins.slipway.runner.release.rolling.RollingStrategy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

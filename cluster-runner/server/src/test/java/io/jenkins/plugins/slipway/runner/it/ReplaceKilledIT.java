@@ -133,7 +133,7 @@ class ReplaceKilledIT {
         System.out.println("killed replica replaced in " + ms + " ms");
         assertThat(Docker.containers(APP)).isEqualTo(List.of("slipway-it-replace-web-1-1 1 running",
                 "slipway-it-replace-web-1-2 1 running"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.app(APP).services().get(0).replicas().ready() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.app(APP).services().get(0).replicas().ready() == 2);
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("version v1");
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import io.jenkins.plugins.slipway.runner.release.rolling.RollingStrategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

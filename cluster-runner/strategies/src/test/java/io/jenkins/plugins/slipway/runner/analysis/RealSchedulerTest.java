@@ -58,7 +58,7 @@ class RealSchedulerTest {
     void measuresEveryIntervalAndEnds() {
         List<Measurement> heard = new CopyOnWriteArrayList<>();
         AnalysisRun run = AnalysisRun.start(spec(3), Map.of("p", new Passing()), scheduler, heard::add);
-        await().atMost(Duration.ofSeconds(10)).until(() -> run.result().isDone());
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.result().isDone());
         assertThat(run.result().join().verdict()).isEqualTo(Verdict.Successful);
         assertThat(heard).extracting(Measurement::index).containsExactly(1, 2, 3);
         assertThat(Duration.between(heard.get(0).at(), heard.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(30));
@@ -73,9 +73,9 @@ class RealSchedulerTest {
             providers.add(p);
             runs.add(AnalysisRun.start(spec(0), Map.of("p", p), scheduler, m -> { }));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> providers.stream().allMatch(p -> p.calls.get() >= 2));
+        await().atMost(Duration.ofSeconds(60)).until(() -> providers.stream().allMatch(p -> p.calls.get() >= 2));
         runs.forEach(r -> CompletableFuture.runAsync(r::cancel, executor));
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.stream().allMatch(r -> r.result().isCancelled()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.stream().allMatch(r -> r.result().isCancelled()));
         long[] after = providers.stream().mapToLong(p -> p.calls.get()).toArray();
         // One measurement may have been under way at the moment of cancelling; none is started after it.
         await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> {

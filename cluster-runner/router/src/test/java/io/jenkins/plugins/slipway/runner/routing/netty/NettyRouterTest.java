@@ -245,7 +245,7 @@ class NettyRouterTest {
 
         CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(uri("/slow")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> router.inFlight(ROUTE, "old") == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> router.inFlight(ROUTE, "old") == 1);
 
         router.apply(route(List.of(spec(fresh, "2")), Map.of("2", 100), List.of(), false));
         assertThat(get("/").body()).isEqualTo("fresh");
@@ -419,7 +419,7 @@ class NettyRouterTest {
         }
         TestBackend later = new TestBackend("later", port);
         closeables.add(later);
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
             get("/");
             return later.requests.get() > 0;
         });

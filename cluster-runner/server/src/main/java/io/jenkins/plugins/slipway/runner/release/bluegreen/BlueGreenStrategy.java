@@ -12,8 +12,6 @@ import io.jenkins.plugins.slipway.runner.release.TrafficFirstRollback;
 import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses.Slot;
 import io.jenkins.plugins.slipway.runner.release.analysis.ReleaseAnalyses;
 import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
-import io.jenkins.plugins.slipway.runner.release.plan.BlueGreenContext;
-import io.jenkins.plugins.slipway.runner.release.plan.BlueGreenPlanner;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.release.plan.Promotion;

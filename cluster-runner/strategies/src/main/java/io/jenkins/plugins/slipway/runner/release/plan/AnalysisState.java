@@ -38,7 +38,7 @@ public record AnalysisState(Status status, @CheckForNull String message) {
         return status == Status.Running ? NOT_STARTED : this;
     }
 
-    String reason() {
+    public String reason() {
         return message == null ? "analysis " + status.name().toLowerCase(java.util.Locale.ROOT) : message;
     }
 }

@@ -7,7 +7,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What the release controller should do next, as decided by {@link CanaryPlanner} or {@link BlueGreenPlanner}
+ * What the release controller should do next, as decided by {@link io.jenkins.plugins.slipway.runner.release.canary.CanaryPlanner} or
+ * {@link io.jenkins.plugins.slipway.runner.release.bluegreen.BlueGreenPlanner}
  * from one pass's context. The controller performs the side effect, saves what changed, and asks again while
  * the answer {@link #completesStep() completes a step} or starts something; it stops asking at a {@link Wait},
  * {@link StartPause}, {@link PauseInconclusive}, {@link Rollback} or {@link Complete} until an event (time, an

@@ -114,13 +114,13 @@ class ReleaseAnalysesTest {
             probing.start(background, new ReleaseContext("shop", "r-1", "3", "4", 0,
                     List.of(new ReleaseContext.ServiceTarget("web", "shop/web", List.of(first.endpoint())))));
             time.advance(INTERVAL);
-            await().atMost(Duration.ofSeconds(10)).until(() -> measured.size() == 1 && time.pendingTasks() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> measured.size() == 1 && time.pendingTasks() == 1);
             assertThat(measured.get(0).values()).containsEntry("probed", 1);
 
             // A later step (a bigger weight, setCanaryScale) started a second replica of the canary.
             probing.newReplicas(Map.of("web", List.of(first.endpoint(), added.endpoint())));
             time.advance(INTERVAL);
-            await().atMost(Duration.ofSeconds(10)).until(() -> measured.size() == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> measured.size() == 2);
             assertThat(measured.get(1).values()).containsEntry("probed", 2);
             assertThat(added.requests).containsExactly("GET /health");
             assertThat(first.requests).hasSize(2);

@@ -1,5 +1,7 @@
-package io.jenkins.plugins.slipway.runner.release;
+package io.jenkins.plugins.slipway.runner.release.rolling;
 
+import io.jenkins.plugins.slipway.runner.release.RollingStep;
+import io.jenkins.plugins.slipway.runner.release.ServiceChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.slipway.runner.release.plan;
+package io.jenkins.plugins.slipway.runner.release.bluegreen;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;

@@ -1,5 +1,6 @@
-package io.jenkins.plugins.slipway.runner.release.plan;
+package io.jenkins.plugins.slipway.runner.release.canary;
 
+import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.release.spec.CanaryStep;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;

@@ -1,5 +1,9 @@
-package io.jenkins.plugins.slipway.runner.release.plan;
+package io.jenkins.plugins.slipway.runner.release.bluegreen;
 
+import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
+import io.jenkins.plugins.slipway.runner.release.plan.Promotion;
+import io.jenkins.plugins.slipway.runner.release.plan.ReleaseAction;
+import io.jenkins.plugins.slipway.runner.release.plan.ReplicaSplit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.slipway.runner.analysis.AnalysisResult;

@@ -1,5 +1,7 @@
-package io.jenkins.plugins.slipway.runner.release;
+package io.jenkins.plugins.slipway.runner.release.rolling;
 
+import io.jenkins.plugins.slipway.runner.release.RollingStep;
+import io.jenkins.plugins.slipway.runner.release.ServiceChange;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import java.util.ArrayList;

@@ -1,5 +1,11 @@
-package io.jenkins.plugins.slipway.runner.release;
+package io.jenkins.plugins.slipway.runner.release.rolling;
 
+import io.jenkins.plugins.slipway.runner.release.ReleaseContext;
+import io.jenkins.plugins.slipway.runner.release.ReleaseProgress;
+import io.jenkins.plugins.slipway.runner.release.RollingStep;
+import io.jenkins.plugins.slipway.runner.release.ServiceChange;
+import io.jenkins.plugins.slipway.runner.release.Strategy;
+import io.jenkins.plugins.slipway.runner.release.TrafficFirstRollback;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.FailureAction;

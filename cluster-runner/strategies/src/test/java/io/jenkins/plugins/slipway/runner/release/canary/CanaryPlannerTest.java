@@ -1,5 +1,13 @@
-package io.jenkins.plugins.slipway.runner.release.plan;
+package io.jenkins.plugins.slipway.runner.release.canary;
 
+import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
+import io.jenkins.plugins.slipway.runner.release.plan.Command;
+import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
+import io.jenkins.plugins.slipway.runner.release.plan.Phases;
+import io.jenkins.plugins.slipway.runner.release.plan.ReleaseAction;
+import io.jenkins.plugins.slipway.runner.release.plan.ReleaseState;
+import io.jenkins.plugins.slipway.runner.release.plan.ReplicaSplit;
+import io.jenkins.plugins.slipway.runner.release.plan.Transition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.slipway.runner.analysis.AnalysisResult;

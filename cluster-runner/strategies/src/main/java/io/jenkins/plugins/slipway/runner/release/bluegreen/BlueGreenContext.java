@@ -1,5 +1,7 @@
-package io.jenkins.plugins.slipway.runner.release.plan;
+package io.jenkins.plugins.slipway.runner.release.bluegreen;
 
+import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
+import io.jenkins.plugins.slipway.runner.release.plan.Promotion;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
 import java.time.Instant;

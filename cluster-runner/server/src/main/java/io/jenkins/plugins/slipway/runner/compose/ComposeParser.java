@@ -37,7 +37,7 @@ public final class ComposeParser {
 
     private static final Set<String> TOP = Set.of("services", "version", "name", "x-slipway");
     private static final Set<String> SERVICE = Set.of("image", "command", "entrypoint", "environment", "ports",
-            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway");
+            "healthcheck", "labels", "deploy", "stop_grace_period", "x-slipway", "build");
     private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config");
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
@@ -120,6 +120,7 @@ public final class ComposeParser {
             return null;
         }
         unknownKeys(n, path, SERVICE, p);
+        BuildSection.check(name, n, images, p);
         String image = images != null && images.containsKey(name) ? images.get(name) : text(n, "image", path, p);
         if (image == null || image.isBlank()) {
             p.error(path + ".image", "is required (or pass images." + name + ")");

@@ -83,10 +83,13 @@ final class BuildCallable extends MasterToSlaveFileCallable<BuiltImage> {
                     // and every failed build leaves an exited container behind on the user's Docker host.
                     .withForcerm(true);
             spec.buildArgs().forEach(cmd::withBuildArg);
+            if (!spec.cacheFrom().isEmpty()) {
+                cmd.withCacheFrom(new LinkedHashSet<>(spec.cacheFrom()));
+            }
             if (spec.target() != null) {
                 cmd.withTarget(spec.target());
             }
-            Progress progress = new Progress(new LineLog(listener.getLogger(), ""));
+            Progress progress = new Progress(new LineLog(listener.getLogger(), spec.logPrefix()));
             try {
                 cmd.exec(progress);
                 if (!progress.awaitCompletion(BUILD_DEADLINE_MINUTES, TimeUnit.MINUTES)) {

@@ -4,7 +4,11 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
-/** Everything the agent needs to run one build, resolved on the controller. Holds no secret. */
+/**
+ * Everything the agent needs to run one build, resolved on the controller. Holds no secret.
+ * {@code logPrefix} goes in front of every line of the engine's output ("" for a single build, "[api] " for a
+ * service of a Compose file).
+ */
 record BuildSpec(String repository,
                  List<String> tags,
                  String context,
@@ -13,5 +17,7 @@ record BuildSpec(String repository,
                  String target,
                  Map<String, String> labels,
                  boolean pull,
-                 boolean noCache) implements Serializable {
+                 boolean noCache,
+                 List<String> cacheFrom,
+                 String logPrefix) implements Serializable {
 }

@@ -42,38 +42,24 @@ final class BuildStepExecution extends SynchronousNonBlockingStepExecution<Map<S
         if (env == null) {
             env = new EnvVars();
         }
-
+        Builder builder = new Builder(run, listener, workspace, env, step.getDockerHost());
+        if (step.getCompose() != null) {
+            return new ComposeBuild(step, builder).run();
+        }
+        if (step.getRepository() != null) {
+            throw new AbortException("slipwayBuild: repository: is for compose:; give the image's repository in image:");
+        }
+        if (step.getImage() == null) {
+            throw new AbortException("slipwayBuild: give image: (the repository of one image, e.g. "
+                    + "'registry.example:5000/team/app') or compose: (a Compose file whose build sections are built)");
+        }
         ImageName image = parse(step.getImage());
-        List<String> tags = new ArrayList<>(step.getTags());
-        if (tags.isEmpty()) {
-            tags.add(String.valueOf(run.getNumber()));
-        }
-        for (String t : tags) {
-            checkTag(t);
-        }
-        DockerHost host = SlipwayConfiguration.get().dockerHost(step.getDockerHost());
-        DockerEndpoint endpoint = CredentialLookup.dockerEndpoint(host.getUri(), host.getTlsCredentialsId(), run);
-        OciLabels labels = OciLabels.merge(env, GitCheckout.of(run), step.getLabels(), Instant.now());
-        BuildSpec spec = new BuildSpec(image.repository(), List.copyOf(tags),
-                step.getContext() == null ? "." : step.getContext(), step.getDockerfile(),
-                step.getBuildArgs(), step.getTarget(), labels.labels(), step.isPull(), step.isNoCache());
-
-        listener.getLogger().println("[slipwayBuild] Building " + image + " with tags " + tags + " on " + endpoint);
-        for (String note : labels.notes()) {
-            listener.getLogger().println("[slipwayBuild] label " + note);
-        }
-        BuiltImage built = workspace.act(new BuildCallable(spec, endpoint, listener));
-        listener.getLogger().println("[slipwayBuild] Built " + built.id() + " as " + built.references());
-
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("id", built.id());
-        result.put("image", image.repository());
-        result.put("tags", new ArrayList<>(tags));
-        result.put("references", new ArrayList<>(built.references()));
-        return result;
+        return builder.build(image, step.getTags(), new Builder.Sources(step.getContext() == null ? "." : step.getContext(),
+                step.getDockerfile(), step.getBuildArgs(), step.getTarget(), step.getLabels(), List.of(),
+                step.isPull(), step.isNoCache()), "");
     }
 
-    private static ImageName parse(String image) throws AbortException {
+    static ImageName parse(String image) throws AbortException {
         try {
             return ImageName.parse(image);
         } catch (IllegalArgumentException e) {
@@ -81,16 +67,88 @@ final class BuildStepExecution extends SynchronousNonBlockingStepExecution<Map<S
         }
     }
 
-    private static void checkTag(String tag) throws AbortException {
-        try {
-            ImageName.checkTag(tag);
-        } catch (IllegalArgumentException e) {
-            throw new AbortException("slipwayBuild: " + e.getMessage());
-        }
-    }
-
     @Override
     public String getStatus() {
+        if (step != null && step.getCompose() != null) {
+            return "building the services of " + step.getCompose();
+        }
         return "building " + (step == null ? "an image" : step.getImage());
+    }
+
+    /** Builds one image at a time with what the step's context holds: the build, its log, workspace and environment. */
+    static final class Builder {
+        /** What goes into one image. Paths relative to the workspace. */
+        record Sources(String context, String dockerfile, Map<String, String> buildArgs, String target,
+                       Map<String, String> labels, List<String> cacheFrom, boolean pull, boolean noCache) {
+        }
+
+        private final Run<?, ?> run;
+        private final TaskListener listener;
+        private final FilePath workspace;
+        private final EnvVars env;
+        private final String dockerHost;
+
+        Builder(Run<?, ?> run, TaskListener listener, FilePath workspace, EnvVars env, String dockerHost) {
+            this.dockerHost = dockerHost;
+            this.run = run;
+            this.listener = listener;
+            this.workspace = workspace;
+            this.env = env;
+        }
+
+        EnvVars env() {
+            return env;
+        }
+
+        FilePath workspace() {
+            return workspace;
+        }
+
+        TaskListener listener() {
+            return listener;
+        }
+
+        /**
+         * Builds {@code image} with {@code tags} (none: the build number), every log line prefixed with
+         * {@code prefix}, and returns {@code [id:, image:, tags:, references:]}.
+         */
+        Map<String, Object> build(ImageName image, List<String> requestedTags, Sources sources, String prefix)
+                throws Exception {
+            List<String> tags = new ArrayList<>(requestedTags);
+            if (tags.isEmpty()) {
+                tags.add(String.valueOf(run.getNumber()));
+            }
+            for (String t : tags) {
+                checkTag(t);
+            }
+            DockerHost host = SlipwayConfiguration.get().dockerHost(dockerHost);
+            DockerEndpoint endpoint = CredentialLookup.dockerEndpoint(host.getUri(), host.getTlsCredentialsId(), run);
+            OciLabels labels = OciLabels.merge(env, GitCheckout.of(run), sources.labels(), Instant.now());
+            BuildSpec spec = new BuildSpec(image.repository(), List.copyOf(tags), sources.context(), sources.dockerfile(),
+                    sources.buildArgs(), sources.target(), labels.labels(), sources.pull(), sources.noCache(),
+                    List.copyOf(sources.cacheFrom()), prefix);
+
+            listener.getLogger().println(prefix + "[slipwayBuild] Building " + image + " with tags " + tags + " on " + endpoint);
+            for (String note : labels.notes()) {
+                listener.getLogger().println(prefix + "[slipwayBuild] label " + note);
+            }
+            BuiltImage built = workspace.act(new BuildCallable(spec, endpoint, listener));
+            listener.getLogger().println(prefix + "[slipwayBuild] Built " + built.id() + " as " + built.references());
+
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("id", built.id());
+            result.put("image", image.repository());
+            result.put("tags", new ArrayList<>(tags));
+            result.put("references", new ArrayList<>(built.references()));
+            return result;
+        }
+
+        private static void checkTag(String tag) throws AbortException {
+            try {
+                ImageName.checkTag(tag);
+            } catch (IllegalArgumentException e) {
+                throw new AbortException("slipwayBuild: " + e.getMessage());
+            }
+        }
     }
 }

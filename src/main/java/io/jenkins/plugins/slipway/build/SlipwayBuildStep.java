@@ -24,7 +24,9 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * {@code slipwayBuild}: builds an image from the workspace through the Docker engine API and returns
- * {@code [id: 'sha256:...', image: 'repo', tags: [...], references: ['repo:tag', ...]]}.
+ * {@code [id: 'sha256:...', image: 'repo', tags: [...], references: ['repo:tag', ...]]}. With {@code compose:}
+ * it builds every service of that Compose file that has a {@code build:} section, one after another, and
+ * returns {@code [service: thatMap, ...]}.
  */
 public final class SlipwayBuildStep extends Step {
     private final String image;
@@ -37,6 +39,8 @@ public final class SlipwayBuildStep extends Step {
     private boolean pull;
     private boolean noCache;
     private String dockerHost;
+    private String compose;
+    private String repository;
 
     @DataBoundConstructor
     public SlipwayBuildStep(String image) {
@@ -139,6 +143,30 @@ public final class SlipwayBuildStep extends Step {
     @DataBoundSetter
     public void setDockerHost(String dockerHost) {
         this.dockerHost = Strings.fixEmpty(dockerHost);
+    }
+
+    /** A Compose file, relative to the workspace, whose services with a {@code build:} section are built; null for one image. */
+    public @CheckForNull String getCompose() {
+        return compose;
+    }
+
+    @DataBoundSetter
+    public void setCompose(String compose) {
+        this.compose = Strings.fixEmpty(compose);
+    }
+
+    /**
+     * With {@code compose:}: the prefix each service's image goes under ({@code registry:5000/shop} builds
+     * {@code registry:5000/shop/web}); null means the repository of the service's {@code image:}.
+     */
+    public @CheckForNull String getRepository() {
+        return repository;
+    }
+
+    @DataBoundSetter
+    public void setRepository(String repository) {
+        String r = Strings.fixEmpty(repository);
+        this.repository = r == null ? null : r.replaceFirst("/+$", "");
     }
 
     @Override

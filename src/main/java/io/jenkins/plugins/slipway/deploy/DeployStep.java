@@ -31,6 +31,7 @@ public class DeployStep extends AppStep {
     private Map<String, String> images = new LinkedHashMap<>();
     private String wait = WaitMode.COMPLETION.symbol();
     private int timeout = DEFAULT_TIMEOUT_MINUTES;
+    private boolean validateOnly;
 
     @DataBoundConstructor
     public DeployStep(@NonNull String app) {
@@ -78,6 +79,19 @@ public class DeployStep extends AppStep {
             throw new IllegalArgumentException("slipwayDeploy: timeout must be at least 1 minute, got " + timeout);
         }
         this.timeout = timeout;
+    }
+
+    public boolean isValidateOnly() {
+        return validateOnly;
+    }
+
+    /**
+     * Only asks the runner what it would do: the step prints the runner's plan and returns it (or fails with
+     * every problem the runner finds), and nothing is deployed.
+     */
+    @DataBoundSetter
+    public void setValidateOnly(boolean validateOnly) {
+        this.validateOnly = validateOnly;
     }
 
     @Override

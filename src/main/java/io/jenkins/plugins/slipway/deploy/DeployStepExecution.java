@@ -1,5 +1,7 @@
 package io.jenkins.plugins.slipway.deploy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.EnvVars;
@@ -52,12 +54,16 @@ public class DeployStepExecution extends StepExecution {
     /** Reconnects after a dropped stream back off up to this long. */
     private static final long MAX_BACKOFF_MILLIS = 10_000;
 
+    /** Writes the plan of {@code validateOnly} one JSON line per log line, indented as a person reads it. */
+    private static final ObjectWriter PLAN_JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+
     private final String runnerName;
     private final String app;
     private final String composePath;
     private final LinkedHashMap<String, String> images;
     private final WaitMode wait;
     private final int timeoutMinutes;
+    private final boolean validateOnly;
 
     // Progress, serialized with the program.
     private String releaseId;
@@ -85,6 +91,7 @@ public class DeployStepExecution extends StepExecution {
         this.images = new LinkedHashMap<>(step.getImages());
         this.wait = WaitMode.parse(step.getWait());
         this.timeoutMinutes = step.getTimeout();
+        this.validateOnly = step.isValidateOnly();
     }
 
     @Override
@@ -114,6 +121,10 @@ public class DeployStepExecution extends StepExecution {
             connection = RunnerConnections.open(runnerName, run);
             DeployRequest request = new DeployRequest(composeText, images,
                     new Cause(env.get("BUILD_URL"), run.getNumber(), env.get("GIT_COMMIT"))).with(values);
+            if (validateOnly) {
+                validate(request);
+                return;
+            }
             log().println("[slipway] deploying app '" + app + "' from " + composePath + " to runner "
                     + connection.describe() + (images.isEmpty() ? "" : " with images " + images)
                     + WorkspaceInputs.describe(values));
@@ -159,6 +170,20 @@ public class DeployStepExecution extends StepExecution {
             fail(new AbortException("slipwayDeploy: " + e.getMessage()));
         } catch (Exception e) {
             fail(e);
+        }
+    }
+
+    /** {@code validateOnly: true}: the runner's plan for the deploy, into the log and back to the pipeline; nothing is created. */
+    private void validate(DeployRequest request) throws IOException, InterruptedException {
+        log().println("[slipway] validating app '" + app + "' from " + composePath + " on runner " + connection.describe()
+                + (images.isEmpty() ? "" : " with images " + images) + " (validateOnly: nothing is deployed)");
+        Map<String, Object> plan = connection.client().validate(app, request);
+        PrintStream log = log();
+        for (String line : PLAN_JSON.writeValueAsString(plan).split("\n")) {
+            log.println("[slipway] plan " + line);
+        }
+        if (markFinished()) {
+            getContext().onSuccess(plan);
         }
     }
 

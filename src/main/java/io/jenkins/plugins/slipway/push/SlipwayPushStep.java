@@ -30,7 +30,8 @@ import org.kohsuke.stapler.QueryParameter;
 /**
  * {@code slipwayPush}: pushes an image's tags to its registry and returns {@code repository@sha256:...},
  * the digest the registry stores. Takes {@code image} and {@code tags}, or {@code build:} the map
- * {@code slipwayBuild} returned.
+ * {@code slipwayBuild} returned. Given what {@code slipwayBuild compose:} returned (one such map per service),
+ * it pushes every service's image and returns {@code [service: 'repository@sha256:...']}.
  */
 public final class SlipwayPushStep extends Step {
     private String image;
@@ -96,6 +97,19 @@ public final class SlipwayPushStep extends Step {
     @DataBoundSetter
     public void setDockerHost(String dockerHost) {
         this.dockerHost = Strings.fixEmpty(dockerHost);
+    }
+
+    /**
+     * The per-service maps when {@code build} is what {@code slipwayBuild compose:} returned (every value a map),
+     * in the order given; null for a single image's map.
+     */
+    @CheckForNull Map<String, Map<?, ?>> serviceBuilds() {
+        if (build == null || !build.values().stream().allMatch(v -> v instanceof Map<?, ?>)) {
+            return null;
+        }
+        Map<String, Map<?, ?>> services = new LinkedHashMap<>();
+        build.forEach((service, value) -> services.put(service, (Map<?, ?>) value));
+        return services;
     }
 
     /** image, else build.image. */

@@ -20,7 +20,7 @@ class BuildCallableSerializationTest {
     void buildCallableSerializes() throws Exception {
         BuildSpec spec = new BuildSpec("registry.example/app", List.of("1"), ".", null, Map.of("A", "b"), null,
                 OciLabels.merge(new EnvVars("GIT_COMMIT", "abc"), GitCheckout.NONE, Map.of(), Instant.now()).labels(),
-                false, false);
+                false, false, List.of("registry.example/app:cache"), "[web] ");
         BuildCallable callable = new BuildCallable(spec, new DockerEndpoint("unix:///var/run/docker.sock", null, null),
                 new CapturingListener());
         Object copy = roundTrip(callable);

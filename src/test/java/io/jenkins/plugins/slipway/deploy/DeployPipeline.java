@@ -40,11 +40,30 @@ public final class DeployPipeline {
         Files.copy(Path.of("/usr/bin/busybox"), target.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** slipwayBuild + slipwayPush of the demo at {@code version}; returns the pushed {@code repo@sha256:...}. */
+    /**
+     * The demo's three-line pipeline at {@code version}: {@code slipwayBuild compose:} of demo/compose.yml (every
+     * service with a build section), then {@code slipwayPush build:}; returns {@code [service: 'repo@sha256:...']}
+     * for {@code slipwayDeploy(images:)}.
+     */
+    public static Map<String, String> buildAndPushCompose(Path workspace, String composePath, String version) throws Exception {
+        SlipwayBuildStep build = new SlipwayBuildStep(null);
+        build.setCompose(composePath);
+        build.setTags(List.of(version));
+        build.setBuildArgs(Map.of("VERSION", version));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> built = (Map<String, Object>) TestStepContext.in(workspace.toFile()).run(build, STEP_TIMEOUT);
+        SlipwayPushStep push = new SlipwayPushStep();
+        push.setBuild(built);
+        @SuppressWarnings("unchecked")
+        Map<String, String> pushed = (Map<String, String>) TestStepContext.in(workspace.toFile()).run(push, STEP_TIMEOUT);
+        return pushed;
+    }
+
+    /** slipwayBuild + slipwayPush of the demo's web service at {@code version}; returns the pushed {@code repo@sha256:...}. */
     public static String buildAndPush(Path workspace, String repository, String version) throws Exception {
         SlipwayBuildStep build = new SlipwayBuildStep(repository);
         build.setContext("demo");
-        build.setTarget("app");
+        build.setTarget("web");
         build.setTags(List.of(version));
         build.setBuildArgs(Map.of("VERSION", version));
         TestStepContext buildCtx = TestStepContext.in(workspace.toFile());

@@ -61,7 +61,8 @@ class SlipwayDeployStepIT {
     private static String v1;
     private static String v2;
     private static final List<String> APPS = List.of("dep-order", "dep-same", "dep-rollback", "dep-stop", "dep-none",
-            "dep-missing", "dep-invalid", "dep-resume", "dep-reconnect", "dep-par-a", "dep-par-b");
+            "dep-missing", "dep-invalid", "dep-resume", "dep-reconnect", "dep-par-a", "dep-par-b", "dep-validate",
+            "dep-validate-bad");
 
     @TempDir
     Path workspace;
@@ -227,6 +228,43 @@ class SlipwayDeployStepIT {
                 .isInstanceOf(AbortException.class)
                 .hasMessageContaining("400")
                 .hasMessageContaining("services.web.deploy.replicas");
+    }
+
+    @Test
+    void validateOnlyPrintsAndReturnsTheRunnersPlanAndCreatesNothing() throws Exception {
+        String app = app("dep-validate");
+        writeCompose(20087, "");
+        DeployStep step = deploy(app, v1);
+        step.setValidateOnly(true);
+        TestStepContext ctx = context();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> plan = (Map<String, Object>) ctx.run(step, DEPLOY_TIMEOUT);
+
+        assertThat(plan).containsKeys("services", "startOrder");
+        assertThat(String.valueOf(plan.get("startOrder"))).contains("web");
+        assertThat(ctx.log()).contains("(validateOnly: nothing is deployed)")
+                .containsPattern("(?m)^\\[slipway\\] plan +\"services\" : ");
+        assertThat(client.apps()).noneMatch(a -> a.name().equals(app));
+        assertThat(ctx.run().getActions(ReleaseAction.class)).isEmpty();
+    }
+
+    @Test
+    void validateOnlyFailsWithEveryProblemTheRunnerFindsAndCreatesNothing() throws Exception {
+        String app = app("dep-validate-bad");
+        writeCompose(20088, "");
+        Path compose = workspace.resolve("compose.yml");
+        Files.writeString(compose, Files.readString(compose).replace("replicas: 2", "replicas: lots")
+                .replace("order: start-first", "order: sideways"));
+        DeployStep step = deploy(app, v1);
+        step.setValidateOnly(true);
+
+        assertThatThrownBy(() -> context().run(step, DEPLOY_TIMEOUT))
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("400")
+                .hasMessageContaining("services.web.deploy.replicas")
+                .hasMessageContaining("services.web.deploy.update_config.order");
+        assertThat(client.apps()).noneMatch(a -> a.name().equals(app));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -435,6 +436,6 @@ public final class HttpRunnerClient implements RunnerClient {
     @Override
     public Map<String, Object> validate(String app, DeployRequest request) {
         return call("POST", "/api/v1/validate" + (app == null ? "" : "?app=" + seg(app)), request,
-                JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+                JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
     }
 }

@@ -101,6 +101,11 @@ public interface RunnerClient extends AutoCloseable {
      */
     Map<String, Object> deleteApp(String app, boolean volumes);
 
-    /** The plan of a deploy body ({@code POST /api/v1/validate?app=APP}); nothing is created. */
+    /**
+     * {@code POST /api/v1/validate?app=APP} with the body of a deploy: the plan the runner would carry out for
+     * {@code app} (services, networks, volumes, secrets by name, start order, strategy per service, the keys it
+     * honours and ignores), as the JSON object it answers. Nothing is created. A file the runner refuses is a
+     * {@link RunnerException} with status 400 whose {@link ApiError#problems()} holds every problem.
+     */
     Map<String, Object> validate(String app, DeployRequest request);
 }

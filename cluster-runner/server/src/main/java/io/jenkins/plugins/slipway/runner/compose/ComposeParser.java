@@ -41,7 +41,7 @@ public final class ComposeParser {
             "networks", "expose", "container_name", "volumes", "tmpfs", "read_only", "depends_on", "restart", "user",
             "working_dir", "hostname", "domainname", "extra_hosts", "dns", "dns_search", "init", "stop_signal",
             "ulimits", "shm_size", "logging", "cap_drop", "privileged", "cap_add", "devices", "security_opt",
-            "sysctls", "pid", "ipc", "network_mode"), FileMounts.SERVICE_KEYS);
+            "sysctls", "pid", "ipc", "network_mode", "build"), FileMounts.SERVICE_KEYS);
     private static final Set<String> DEPLOY = Set.of("replicas", "resources", "restart_policy", "update_config",
             "placement", "mode");
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
@@ -142,6 +142,7 @@ public final class ComposeParser {
             return null;
         }
         unknownKeys(n, path, SERVICE, p, ComposeKeys.SERVICE_IGNORED, ComposeKeys.SERVICE_REFUSED);
+        BuildSection.check(name, n, images, p);
         String image = images != null && images.containsKey(name) ? images.get(name) : text(n, "image", path, p);
         if (image == null || image.isBlank()) {
             p.error(path + ".image", "is required (or pass images." + name + ")");

@@ -62,7 +62,8 @@ public final class DemoDelivery {
             String body = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(90)).build(),
                     HttpResponse.BodyHandlers.ofString()).body().trim();
             System.out.println("== GET " + url + " -> " + body);
-            if (body.startsWith("web " + version) && body.contains("-> api " + version) && body.contains("-> db " + version)) {
+            if (body.startsWith("web " + version) && body.contains("-> api " + version) && body.contains("-> db " + version)
+                    && body.contains("secret db_password: present")) {
                 answered++;
             } else {
                 Thread.sleep(1000); // polling pace while the app settles, not a wait for something known

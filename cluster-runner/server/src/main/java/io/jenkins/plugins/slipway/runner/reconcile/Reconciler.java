@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +52,8 @@ public final class Reconciler implements AutoCloseable {
     private final ObservedState observed;
     private final Routes routes;
     private final HealthProbe probe;
+    /** Apps whose networks and volumes are being removed (the app was deleted): none is prepared meanwhile. */
+    private final java.util.Set<String> removing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile"));
     private final ExecutorService probes = Executors.newFixedThreadPool(12, r -> daemon(r, "health-probe"));
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -102,8 +105,16 @@ public final class Reconciler implements AutoCloseable {
      * @return the volumes removed
      */
     public List<String> removeAppResources(String app, boolean volumes) {
-        trigger();
-        return engine.removeApp(app, volumes, REMOVE_WAIT);
+        // A pass that read the app before it was deleted must not make its networks again once they are removed:
+        // such a pass ends before the removal can (the app's replicas only go in a later pass), so the mark is
+        // still there when it would prepare them.
+        removing.add(app);
+        try {
+            trigger();
+            return engine.removeApp(app, volumes, REMOVE_WAIT);
+        } finally {
+            removing.remove(app);
+        }
     }
 
     /** The named volumes the engine keeps for the app. */
@@ -165,6 +176,9 @@ public final class Reconciler implements AutoCloseable {
      * revisions declare together (the networks of a release's old and new revisions both exist while it runs).
      */
     private void prepare(String app, List<ReplicaSet> sets) {
+        if (removing.contains(app)) {
+            return;
+        }
         try {
             List<AppResources> declared = sets.stream().map(ReplicaSet::revision).distinct().sorted()
                     .map(rev -> specs.spec(app, rev).map(AppSpec::resources).orElse(null))

@@ -53,8 +53,10 @@ final class PlacementReader {
         String rpath = path + ".resources.reservations";
         if (reservations != null && mapping(reservations, rpath, p)) {
             unknownKeys(reservations, rpath, RESERVATIONS, p);
-            memory = bytes(reservations.get("memory"), rpath + ".memory", p);
-            cpus = cpus(reservations.get("cpus"), rpath + ".cpus", p);
+            // ContainerSettingsReader reads memory and cpus too (for the Docker engine) and reports their errors.
+            Problems reportedThere = new Problems();
+            memory = bytes(reservations.get("memory"), rpath + ".memory", reportedThere);
+            cpus = cpus(reservations.get("cpus"), rpath + ".cpus", reportedThere);
             generic = genericResources(reservations.get("generic_resources"), rpath + ".generic_resources", p);
         }
         return new Placement(constraints, spreads, maxPerNode, memory, cpus, generic);

@@ -181,6 +181,8 @@ class ApiServerTest {
                 + "/api/v1/stream")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(rsp.statusCode()).isEqualTo(200);
         assertThat(rsp.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        // The answer's headers may reach the client before the handler has published its stream.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stream.get() != null);
         Thread writer = new Thread(() -> {
             for (int i = 1; i <= 3; i++) {
                 stream.get().send(i, "step", "{\"n\":" + i + "}");

@@ -30,7 +30,8 @@ class PlacementReaderTest {
                             - discrete_resource_spec: {kind: NVIDIA-GPU, value: 1}
                             - discrete_resource_spec: {kind: NVIDIA-GPU, value: 1}
                 """, Map.of());
-        assertThat(parsed.warnings()).isEmpty();
+        assertThat(parsed.warnings()).containsExactly(
+                "services.web.deploy.placement: ignored: this engine has one node, where every replica runs");
         Placement p = parsed.spec().services().get("web").placement();
         assertThat(p.constraints()).containsExactly("node.labels.zone == b", "node.role!=manager");
         assertThat(p.spreads()).containsExactly("node.labels.zone", "node.labels.rack");
@@ -75,7 +76,7 @@ class PlacementReaderTest {
     }
 
     @Test
-    void unknownReservationKeysAreWarnedAbout() throws Exception {
+    void gpuDevicesAreReadBesideGenericResources() throws Exception {
         ParsedCompose parsed = parser.parse("""
                 services:
                   web:
@@ -85,7 +86,8 @@ class PlacementReaderTest {
                         reservations:
                           devices: [{capabilities: [gpu]}]
                 """, Map.of());
-        assertThat(parsed.warnings()).containsExactly(
-                "services.web.deploy.resources.reservations.devices: not supported by the runner, ignored");
+        assertThat(parsed.warnings()).isEmpty();
+        assertThat(parsed.spec().services().get("web").settings().reservations().devices()).hasSize(1);
+        assertThat(parsed.spec().services().get("web").placement().genericResources()).isEmpty();
     }
 }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.slipway.runner.engine.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateNetworkCmd;
 import com.github.dockerjava.api.command.CreateVolumeCmd;
@@ -12,7 +11,6 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ContainerPort;
-import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
@@ -37,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -464,80 +461,16 @@ public final class DockerContainers implements ContainerRuntime {
 
     @Override
     public AutoCloseable onExit(Map<String, String> labels, Consumer<String> listener) {
-        ExitFollower follower = new ExitFollower(labels, listener);
-        follower.subscribe();
-        return follower;
-    }
-
-    /**
-     * Follows "die" events and subscribes again whenever the stream ends: the transport's response timeout
-     * closes an idle stream, and the daemon may restart. Polling covers the gaps.
-     */
-    private final class ExitFollower implements AutoCloseable {
-        private final Map<String, String> labels;
-        private final Consumer<String> listener;
-        private volatile boolean closed;
-        private volatile ResultCallback.Adapter<Event> current;
-
-        ExitFollower(Map<String, String> labels, Consumer<String> listener) {
-            this.labels = labels;
-            this.listener = listener;
-        }
-
-        void subscribe() {
-            if (closed) {
-                return;
-            }
-            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-                @Override
-                public void onNext(Event event) {
+        return DockerEvents.follow("Docker", () -> docker.eventsCmd().withEventFilter("die").withLabelFilter(labels),
+                event -> {
                     if (event.getId() != null) {
                         listener.accept(event.getId());
                     }
-                }
-
-                @Override
-                public void onError(Throwable throwable) {
-                    LOG.debug("Docker event stream ended: {}", throwable.toString());
-                    resubscribeLater();
-                }
-
-                @Override
-                public void onComplete() {
-                    resubscribeLater();
-                }
-            };
-            current = callback;
-            try {
-                docker.eventsCmd().withEventFilter("die").withLabelFilter(labels).exec(callback);
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot follow Docker events, relying on polling: {}", e.getMessage());
-                resubscribeLater();
-            }
-        }
-
-        private void resubscribeLater() {
-            if (!closed) {
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::subscribe);
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            ResultCallback.Adapter<Event> c = current;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException e) {
-                    LOG.debug("Closing the event stream: {}", e.toString());
-                }
-            }
-        }
+                });
     }
 
     /** The daemon's own words: docker-java wraps them as {@code Status 500: {"message":"..."}}. */
-    static String reason(RuntimeException e) {
+    public static String reason(RuntimeException e) {
         String m = String.valueOf(e.getMessage()).trim();
         Matcher json = DAEMON_MESSAGE.matcher(m);
         if (json.find()) {

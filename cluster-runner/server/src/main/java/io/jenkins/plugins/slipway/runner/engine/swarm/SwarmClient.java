@@ -3,9 +3,7 @@ package io.jenkins.plugins.slipway.runner.engine.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceSpec;
@@ -13,6 +11,8 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
+import io.jenkins.plugins.slipway.runner.engine.docker.DockerEvents;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import java.io.IOException;
@@ -26,10 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +37,6 @@ import org.slf4j.LoggerFactory;
 final class SwarmClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\\{\"message\":\"(.*)\"\\}", Pattern.DOTALL);
 
     private final DockerHttpClient http;
     private final DockerClient docker;
@@ -69,7 +64,7 @@ final class SwarmClient implements AutoCloseable {
         try {
             info = docker.infoCmd().exec();
         } catch (RuntimeException e) {
-            throw new EngineException("the Docker engine does not answer: " + reason(e)
+            throw new EngineException("the Docker engine does not answer: " + DockerContainers.reason(e)
                     + " (is the daemon running and DOCKER_HOST right?)", e);
         }
         var swarm = info.getSwarm();
@@ -86,7 +81,7 @@ final class SwarmClient implements AutoCloseable {
         try {
             return docker.listServicesCmd().withLabelFilter(labels).exec();
         } catch (RuntimeException e) {
-            throw new EngineException("listing services failed: " + reason(e), e);
+            throw new EngineException("listing services failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -94,7 +89,7 @@ final class SwarmClient implements AutoCloseable {
         try {
             docker.createServiceCmd(spec).exec();
         } catch (RuntimeException e) {
-            throw new EngineException("creating service " + spec.getName() + " failed: " + reason(e), e);
+            throw new EngineException("creating service " + spec.getName() + " failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -102,7 +97,7 @@ final class SwarmClient implements AutoCloseable {
         try {
             docker.updateServiceCmd(service.getId(), spec).withVersion(service.getVersion().getIndex()).exec();
         } catch (RuntimeException e) {
-            throw new EngineException("updating service " + spec.getName() + " failed: " + reason(e), e);
+            throw new EngineException("updating service " + spec.getName() + " failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -112,7 +107,7 @@ final class SwarmClient implements AutoCloseable {
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
-            throw new EngineException("removing service " + serviceId + " failed: " + reason(e), e);
+            throw new EngineException("removing service " + serviceId + " failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -120,7 +115,7 @@ final class SwarmClient implements AutoCloseable {
         try {
             return docker.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> name.equals(n.getName()));
         } catch (RuntimeException e) {
-            throw new EngineException("listing networks failed: " + reason(e), e);
+            throw new EngineException("listing networks failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -136,7 +131,7 @@ final class SwarmClient implements AutoCloseable {
         } catch (com.github.dockerjava.api.exception.ConflictException e) {
             // made meanwhile
         } catch (RuntimeException e) {
-            throw new EngineException("creating overlay network " + name + " failed: " + reason(e), e);
+            throw new EngineException("creating overlay network " + name + " failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -147,7 +142,7 @@ final class SwarmClient implements AutoCloseable {
             return docker.listNetworksCmd().withFilter("label", filter).exec().stream()
                     .map(com.github.dockerjava.api.model.Network::getName).toList();
         } catch (RuntimeException e) {
-            throw new EngineException("listing networks failed: " + reason(e), e);
+            throw new EngineException("listing networks failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -157,7 +152,7 @@ final class SwarmClient implements AutoCloseable {
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
-            throw new EngineException("removing network " + name + " failed: " + reason(e), e);
+            throw new EngineException("removing network " + name + " failed: " + DockerContainers.reason(e), e);
         }
     }
 
@@ -166,7 +161,7 @@ final class SwarmClient implements AutoCloseable {
         try {
             nodes = docker.listSwarmNodesCmd().exec();
         } catch (RuntimeException e) {
-            throw new EngineException("listing nodes failed: " + reason(e), e);
+            throw new EngineException("listing nodes failed: " + DockerContainers.reason(e), e);
         }
         Map<String, Node> out = new HashMap<>();
         for (SwarmNode n : nodes) {
@@ -276,78 +271,8 @@ final class SwarmClient implements AutoCloseable {
      * again whenever the stream ends. Best effort: the reconciler also polls.
      */
     AutoCloseable onEvents(Runnable listener) {
-        EventFollower follower = new EventFollower(listener);
-        follower.subscribe();
-        return follower;
-    }
-
-    private final class EventFollower implements AutoCloseable {
-        private final Runnable listener;
-        private volatile boolean closed;
-        private volatile ResultCallback.Adapter<Event> current;
-
-        EventFollower(Runnable listener) {
-            this.listener = listener;
-        }
-
-        void subscribe() {
-            if (closed) {
-                return;
-            }
-            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-                @Override
-                public void onNext(Event event) {
-                    listener.run();
-                }
-
-                @Override
-                public void onError(Throwable throwable) {
-                    LOG.debug("Swarm event stream ended: {}", throwable.toString());
-                    resubscribeLater();
-                }
-
-                @Override
-                public void onComplete() {
-                    resubscribeLater();
-                }
-            };
-            current = callback;
-            try {
-                docker.eventsCmd().withEventTypeFilter("node", "service").exec(callback);
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot follow Swarm events, relying on polling: {}", e.getMessage());
-                resubscribeLater();
-            }
-        }
-
-        private void resubscribeLater() {
-            if (!closed) {
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::subscribe);
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            ResultCallback.Adapter<Event> c = current;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException e) {
-                    LOG.debug("Closing the event stream: {}", e.toString());
-                }
-            }
-        }
-    }
-
-    /** The daemon's own words: docker-java wraps them as {@code Status 500: {"message":"..."}}. */
-    static String reason(RuntimeException e) {
-        String m = String.valueOf(e.getMessage()).trim();
-        Matcher json = DAEMON_MESSAGE.matcher(m);
-        if (json.find()) {
-            return json.group(1).replace("\\\"", "\"");
-        }
-        return m;
+        return DockerEvents.follow("Swarm", () -> docker.eventsCmd().withEventTypeFilter("node", "service"),
+                event -> listener.run());
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  */
 final class OwnDockerd implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(120);
+    private static final int START_ATTEMPTS = 3;
 
     private final Path run;
     private final Path data;
@@ -58,21 +59,45 @@ final class OwnDockerd implements AutoCloseable {
         return "unix://" + run.resolve("docker.sock");
     }
 
-    /** Starts the daemon (again) on the same data root; waits until it answers. */
+    /**
+     * Starts the daemon (again) on the same data root; waits until it answers. dockerd gives its containerd a
+     * fixed few seconds to start and exits when it misses them, which a saturated machine makes happen: a daemon
+     * that exits before it answers is started again, as systemd would, a bounded number of times.
+     */
     void launch() throws IOException {
         List<String> cmd = List.of("dockerd", "--host", host(), "--data-root", data.toString(),
                 "--exec-root", run.resolve("exec").toString(), "--pidfile", run.resolve("docker.pid").toString(),
                 "--config-file", run.resolve("daemon.json").toString(), "--bridge", bridge, "--iptables=false",
                 "--ip-forward=false", "--ip-masq=false", "--live-restore=false");
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        await("own dockerd on " + host() + " answers").atMost(START_LIMIT).pollInterval(Duration.ofMillis(200))
-                .until(this::answers);
+        for (int attempt = 1; ; attempt++) {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            try {
+                await("own dockerd on " + host() + " answers").atMost(START_LIMIT).pollInterval(Duration.ofMillis(200))
+                        .until(this::answers);
+                return;
+            } catch (DaemonExited e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                System.out.println("FAULTS own dockerd exited before answering (attempt " + attempt + "): started again");
+                for (long pid : pidsWith("--config " + run.resolve("exec"))) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    /** The daemon process ended before it answered. */
+    private static final class DaemonExited extends IllegalStateException {
+        DaemonExited(String message) {
+            super(message);
+        }
     }
 
     private boolean answers() {
         if (!process.isAlive()) {
-            throw new IllegalStateException("dockerd exited with " + process.exitValue() + "; see " + log);
+            throw new DaemonExited("dockerd exited with " + process.exitValue() + "; see " + log);
         }
         try {
             docker("version", "--format", "{{.Server.Version}}");
@@ -139,7 +164,8 @@ final class OwnDockerd implements AutoCloseable {
             for (long pid : pidsWith(run.resolve("exec").toString())) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
-            sh("grep -o ' " + data + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; ip link del " + bridge
+            // The exec root holds containers' network namespaces as mounts too.
+            sh("grep -o ' \\(" + data + "\\|" + run + "\\)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; ip link del " + bridge
                     + " 2>/dev/null; rm -rf " + data + " " + run);
         }
     }

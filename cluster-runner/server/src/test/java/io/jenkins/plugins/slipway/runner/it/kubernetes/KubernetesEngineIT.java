@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.runner.it.Apps;
+import io.jenkins.plugins.slipway.runner.it.Http;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
 import io.jenkins.plugins.slipway.runner.it.gray.GrayApps;
 import io.jenkins.plugins.slipway.runner.it.gray.GrayLoad;
@@ -251,6 +252,11 @@ class KubernetesEngineIT {
 
         ReleaseStatus resumed = GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
         assertThat(resumed.canaryWeight()).isEqualTo(25);
+        // The stored release reads Paused as soon as the API answers; the route listens once the restarted
+        // runner has seen the pods again (a few passes later on a busy machine).
+        await("route on port " + port + " answers after the restart").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Http.get("http://127.0.0.1:" + port + "/") != null);
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             assertSplit(load, "version v2", 25);
             assertThat(deploymentsOf(app).stream().map(d -> d.getMetadata().getUid()).sorted().toList())

@@ -256,7 +256,10 @@ class KubernetesEngineIT {
         // runner has seen the pods again (a few passes later on a busy machine).
         await("route on port " + port + " answers after the restart").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> Http.get("http://127.0.0.1:" + port + "/") != null);
+                .until(() -> {
+                    java.net.http.HttpResponse<String> r = Http.get("http://127.0.0.1:" + port + "/");
+                    return r != null && r.statusCode() == 200;
+                });
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             assertSplit(load, "version v2", 25);
             assertThat(deploymentsOf(app).stream().map(d -> d.getMetadata().getUid()).sorted().toList())

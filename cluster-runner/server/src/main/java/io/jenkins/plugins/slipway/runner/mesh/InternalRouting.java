@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.mesh;
 
+import io.jenkins.plugins.slipway.runner.compose.CallsByName;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.routing.InternalListener;
@@ -61,7 +62,11 @@ public final class InternalRouting implements AutoCloseable {
         Map<String, NetworkAddress> nets = routed.isEmpty() ? Map.of() : networks.of(app);
         Map<String, List<InternalListener>> listeners = new LinkedHashMap<>();
         Map<String, Set<String>> names = new HashMap<>();
+        Set<String> throughRouter = CallsByName.throughRouter(routed.values());
         routed.forEach((service, spec) -> {
+            if (!throughRouter.contains(service)) {
+                return; // shares its port with another routed service: reached by name directly
+            }
             List<InternalListener> own = new ArrayList<>();
             ServiceNames.of(spec).forEach((key, serviceNames) -> {
                 NetworkAddress n = nets.get(key);

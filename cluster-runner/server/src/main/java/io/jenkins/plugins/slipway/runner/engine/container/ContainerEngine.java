@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.CallsByName;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
@@ -50,6 +51,8 @@ public final class ContainerEngine implements Engine {
     private final ContainerRuntime runtime;
     private final AppNetworksAndVolumes shared;
     private final RoutedNetworks routedNetworks;
+    /** Per app, its routed services reached by name through the router ({@link CallsByName}), from the last converge. */
+    private final Map<String, Set<String>> throughRouter = new ConcurrentHashMap<>();
     /** Where ports with a fixed host port are published ({@code serve --publish-address}). */
     private final String publishAddress;
     private final FileValues values;
@@ -162,6 +165,9 @@ public final class ContainerEngine implements Engine {
 
     @Override
     public Observation converge(Map<String, List<ReplicaSetSpec>> desired, Retirement retire) {
+        desired.forEach((app, sets) -> throughRouter.put(app,
+                CallsByName.throughRouter(sets.stream().map(ReplicaSetSpec::spec).toList())));
+        throughRouter.keySet().retainAll(desired.keySet());
         long listedAt = System.nanoTime();
         List<Replica> listed;
         try {
@@ -311,7 +317,7 @@ public final class ContainerEngine implements Engine {
                 }
                 runtime.start(routedNetworks.apply(
                         ReplicaSpecs.of(runnerId, slot, spec, shared.of(slot.app()), shared, publishAddress, values),
-                        spec, slot));
+                        spec, slot, throughRouter.getOrDefault(slot.app(), Set.of())));
                 failures.remove(name);
                 exitedSince.remove(name);
                 recordStart(slot);

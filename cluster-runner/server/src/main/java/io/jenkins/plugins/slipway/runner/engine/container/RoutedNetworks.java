@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -88,11 +89,11 @@ final class RoutedNetworks {
     }
 
     /**
-     * The replica as it starts on the app's routed networks: a routed service's names there become its
-     * per-revision alias, and the gateways of the replica's networks come first among its DNS servers (then the
+     * The replica as it starts on the app's routed networks: the names there of a service reached through the
+     * router ({@code throughRouter}, see {@code compose/CallsByName}) become its per-revision alias, and the gateways of the replica's networks come first among its DNS servers (then the
      * service's own {@code dns}, or the host's servers).
      */
-    ReplicaSpec apply(ReplicaSpec spec, ServiceSpec service, Slot slot) {
+    ReplicaSpec apply(ReplicaSpec spec, ServiceSpec service, Slot slot, Set<String> throughRouter) {
         ReplicaSpec.Attachments a = spec.attachments();
         if (a.settings().networkMode() != null) {
             return spec;
@@ -107,7 +108,7 @@ final class RoutedNetworks {
                 networks.put(network, aliases);
                 return;
             }
-            networks.put(network, service.route() == null ? aliases : List.of(revisionAlias(service, slot)));
+            networks.put(network, throughRouter.contains(service.name()) ? List.of(revisionAlias(service, slot)) : aliases);
             dns.add(n.gateway());
         });
         if (dns.isEmpty()) {

@@ -59,13 +59,16 @@ class AppModelIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (fixture != null) {
-            fixture.close();
+        if (fixture == null) {
+            return;
         }
+        List<String> left = new java.util.ArrayList<>();
         for (String app : List.of(APP, OTHER, REFUSED)) {
-            for (String volume : volumes(app)) {
-                Docker.run("volume", "rm", "-f", volume);
-            }
+            left.addAll(volumes(app)); // read while the runner's data dir (its id) is still there
+        }
+        fixture.close();
+        for (String volume : left) {
+            Docker.run("volume", "rm", "-f", volume);
         }
     }
 
@@ -158,7 +161,7 @@ class AppModelIT {
         Map<String, Object> gone = client.deleteApp(APP, true);
         assertThat(gone.get("volumesRemoved")).asList().hasSize(1);
         assertThat(volumes(APP)).isEmpty();
-        assertThat(Docker.run("network", "ls", "-q", "--filter", "label=io.slipway.app=" + APP).trim()).isEmpty();
+        assertThat(networks(APP)).isEmpty();
     }
 
     @Test
@@ -196,7 +199,7 @@ class AppModelIT {
         assertThat(status.statusCode()).isEqualTo(404);
         assertThat(Docker.containers(REFUSED)).isEmpty();
         assertThat(volumes(REFUSED)).isEmpty();
-        assertThat(Docker.run("network", "ls", "-q", "--filter", "label=io.slipway.app=" + REFUSED).trim()).isEmpty();
+        assertThat(networks(REFUSED)).isEmpty();
     }
 
     @Test
@@ -285,8 +288,20 @@ class AppModelIT {
         }
     }
 
+    /** The app's volumes this test's runner made: other runs on the shared engine may have left their own. */
     private static List<String> volumes(String app) throws Exception {
-        return Docker.run("volume", "ls", "-q", "--filter", "label=io.slipway.app=" + app).lines()
-                .filter(l -> !l.isBlank()).toList();
+        return Docker.run("volume", "ls", "-q", "--filter", "label=io.slipway.app=" + app,
+                "--filter", "label=io.slipway.runner=" + runnerId()).lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The app's networks this test's runner made. */
+    private static List<String> networks(String app) throws Exception {
+        return Docker.run("network", "ls", "-q", "--filter", "label=io.slipway.app=" + app,
+                "--filter", "label=io.slipway.runner=" + runnerId()).lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The id the runner keeps in its data dir and labels what it makes with. */
+    private static String runnerId() throws java.io.IOException {
+        return java.nio.file.Files.readString(fixture.runner().dataDir().resolve("runner-id")).trim();
     }
 }

@@ -181,6 +181,32 @@ public final class RunnerProcess implements AutoCloseable {
                 process.waitFor();
             }
         }
+        removeLeftNetworks();
+    }
+
+    /**
+     * Removes the networks this runner made that no container uses any more (best effort): a test's runner stops
+     * before it has removed a deleted app's networks, and the engine has only a few dozen address pools to give
+     * the whole suite.
+     */
+    private void removeLeftNetworks() throws InterruptedException {
+        try {
+            Path idFile = dataDir().resolve("runner-id");
+            if (!Files.exists(idFile)) {
+                return;
+            }
+            String id = Files.readString(idFile).trim();
+            for (String network : Docker.run("network", "ls", "-q", "--filter", "label=io.slipway.runner=" + id)
+                    .lines().filter(l -> !l.isBlank()).toList()) {
+                try {
+                    Docker.run("network", "rm", network);
+                } catch (IOException e) {
+                    // still in use by a container the test keeps: left to the engine
+                }
+            }
+        } catch (IOException e) {
+            // the engine does not answer: nothing to clean up there
+        }
     }
 
     /** A loopback port of {@code [from, to]} nobody listens on now. */

@@ -68,7 +68,9 @@ final class OwnDockerd implements AutoCloseable {
         List<String> cmd = List.of("dockerd", "--host", host(), "--data-root", data.toString(),
                 "--exec-root", run.resolve("exec").toString(), "--pidfile", run.resolve("docker.pid").toString(),
                 "--config-file", run.resolve("daemon.json").toString(), "--bridge", bridge, "--iptables=false",
-                "--ip-forward=false", "--ip-masq=false", "--live-restore=false");
+                "--ip-forward=false", "--ip-masq=false", "--live-restore=false",
+                // Its own pools: the default ones overlap the host's many bridges (other tests' app networks).
+                "--default-address-pool", "base=10.218.0.0/16,size=24");
         for (int attempt = 1; ; attempt++) {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -82,7 +82,11 @@ class EngineKillIT {
         List<String> desired = running(SERVING, 1, 2);
         assertThat(engine.containers(SERVING)).isEqualTo(desired);
 
-        try (LoadLoop load = new LoadLoop(port, 2, 50_000, Duration.ofSeconds(240))) {
+        double recovered;
+        int failed;
+        int atRecovery;
+        String duringKill;
+        try (LoadLoop load = new LoadLoop(port, 2, 200_000, Duration.ofSeconds(300))) {
             await("load before the kill").atMost(Duration.ofSeconds(30)).until(() -> load.requests() >= 50);
             assertThat(load.failures()).isEmpty();
             long killed = System.nanoTime();
@@ -90,15 +94,20 @@ class EngineKillIT {
             await("exactly the desired containers, the route answering v1").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> engine.containers(SERVING).equals(desired) && answersTenTimes(port, "version v1"));
-            double recovered = seconds(killed);
-            int failed = load.failures().size();
-            int atRecovery = load.requests();
-            await("load after recovery").atMost(Duration.ofSeconds(60)).until(() -> load.requests() >= atRecovery + 200);
+            recovered = seconds(killed);
+            failed = load.failures().size();
+            atRecovery = load.requests();
+            duringKill = summary(load.failures());
+        }
+        // A loop of its own after recovery: the first one may have used up its count or time during a slow restart.
+        try (LoadLoop after = new LoadLoop(port, 2, 300, Duration.ofSeconds(120))) {
+            await("300 requests after recovery").atMost(Duration.ofSeconds(150)).until(() -> after.requests() >= 300);
+            after.close();
             System.out.printf("EngineKillIT serving: dockerd kill -9 -> app serving again with exactly %s in %.1f s;"
-                            + " %d failed of %d requests (%s); after recovery %d more requests, %d failed%n",
-                    desired, recovered, failed, atRecovery, summary(load.failures()), load.requests() - atRecovery,
-                    load.failures().size() - failed);
-            assertThat(load.failures()).as("no failure once recovered").hasSize(failed);
+                            + " %d failed of %d requests (%s); after recovery %d more requests, %d failed (%s)%n",
+                    desired, recovered, failed, atRecovery, duringKill, after.requests(), after.failures().size(),
+                    summary(after.failures()));
+            assertThat(after.failures()).as("no failure once recovered").isEmpty();
         }
         assertThat(engine.containers(SERVING)).isEqualTo(desired);
     }

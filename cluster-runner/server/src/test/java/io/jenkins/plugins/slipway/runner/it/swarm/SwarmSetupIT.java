@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -96,8 +97,7 @@ class SwarmSetupIT {
             long start = System.nanoTime();
             Docker.run("service", "create", "-d", "-q", "--name", service, "--replicas", "6",
                     "--placement-pref", "spread=node.labels.zone", IMAGE);
-            await(service + " running").atMost(CONVERGE).pollInterval(Duration.ofMillis(300))
-                    .until(() -> runningNodes(service).size() == 6);
+            awaitRunning(service, 6);
             printSeconds("6 replicas spread running", start);
             assertThat(countBy(runningNodes(service), zones::get)).isEqualTo(Map.of("a", 2L, "b", 2L, "c", 2L));
         } finally {
@@ -112,8 +112,7 @@ class SwarmSetupIT {
         try {
             Docker.run("service", "create", "-d", "-q", "--name", service, "--replicas", "3",
                     "--constraint", "node.labels.zone==b", IMAGE);
-            await(service + " running").atMost(CONVERGE).pollInterval(Duration.ofMillis(300))
-                    .until(() -> runningNodes(service).size() == 3);
+            awaitRunning(service, 3);
             assertThat(runningNodes(service)).containsOnly(Swarm.workerName(1));
         } finally {
             removeServices(service);
@@ -129,8 +128,7 @@ class SwarmSetupIT {
             Docker.run("service", "create", "-d", "-q", "--name", service, "--mode", "global",
                     "--hostname", "{{.Node.Hostname}}",
                     "--publish", "mode=host,published=" + port + ",target=8080", IMAGE);
-            await(service + " running").atMost(CONVERGE).pollInterval(Duration.ofMillis(300))
-                    .until(() -> runningNodes(service).size() == 3);
+            awaitRunning(service, 3);
             Map<String, String> expected = Map.of(Swarm.MANAGER_ADDRESS, managerName(),
                     Swarm.workerAddress(1), Swarm.workerName(1), Swarm.workerAddress(2), Swarm.workerName(2));
             for (Map.Entry<String, String> node : expected.entrySet()) {
@@ -189,8 +187,7 @@ class SwarmSetupIT {
             // Worker 2 offers two NVIDIA-GPU generic resources (scripts/swarm-up.sh); a third replica finds none.
             Docker.run("service", "create", "-d", "-q", "--name", service, "--replicas", "3",
                     "--generic-resource", "NVIDIA-GPU=1", IMAGE);
-            await(service + " running").atMost(CONVERGE).pollInterval(Duration.ofMillis(300))
-                    .until(() -> runningNodes(service).size() == 2);
+            awaitRunning(service, 2);
             assertThat(runningNodes(service)).containsOnly(Swarm.workerName(2));
             await("third replica pending").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                     .until(() -> Docker.run("service", "ps", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}",
@@ -211,8 +208,7 @@ class SwarmSetupIT {
         try {
             Docker.run("service", "create", "-d", "-q", "--name", service, "--replicas", "6",
                     "--placement-pref", "spread=node.labels.zone", IMAGE);
-            await(service + " running").atMost(CONVERGE).pollInterval(Duration.ofMillis(300))
-                    .until(() -> runningNodes(service).size() == 6);
+            awaitRunning(service, 6);
             assertThat(runningNodes(service)).contains(Swarm.workerName(1));
             long start = System.nanoTime();
             Swarm.killWorker(1);
@@ -227,6 +223,22 @@ class SwarmSetupIT {
                     zones::get)).isEqualTo(Map.of("a", 3L, "c", 3L));
         } finally {
             removeServices(service);
+        }
+    }
+
+    /**
+     * Waits until {@code count} tasks of the service run. On timeout the failure shows every task's node, state and
+     * error, and the nodes' states: a CI log is all there is to go on.
+     */
+    private static void awaitRunning(String service, int count) throws Exception {
+        try {
+            await(service + " running").atMost(CONVERGE).pollInterval(Duration.ofMillis(300))
+                    .until(() -> runningNodes(service).size() == count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(count + " tasks of " + service + " not running within " + CONVERGE + "; tasks:\n"
+                    + Docker.run("service", "ps", "--no-trunc", "--format",
+                            "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}", service)
+                    + "nodes:\n" + Docker.run("node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.Availability}}"), e);
         }
     }
 

@@ -85,7 +85,7 @@ class EngineKillIT {
         double recovered;
         int failed;
         int atRecovery;
-        String duringKill;
+        Map<String, Long> duringKill;
         try (LoadLoop load = new LoadLoop(port, 2, 200_000, Duration.ofSeconds(300))) {
             await("load before the kill").atMost(Duration.ofSeconds(30)).until(() -> load.requests() >= 50);
             assertThat(load.failures()).isEmpty();

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
@@ -46,6 +48,7 @@ public final class Exchange {
     private final Callback callback;
     private Matcher path;
     private boolean answered;
+    private boolean bodyRead;
     private Caller caller;
     private String buildUrl;
 
@@ -187,6 +190,7 @@ public final class Exchange {
 
     private byte[] bytes() {
         long limit = server.options().maxBodyBytes();
+        bodyRead = true;
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (bytes.length > limit) {
@@ -275,7 +279,20 @@ public final class Exchange {
             return;
         }
         answered = true;
+        closeIfBodyUnread();
         write(response, status, error, callback);
+    }
+
+    /**
+     * A refusal made before the body was read (a 401 before a PUT's body arrived) leaves that body on the connection,
+     * and Jetty then closes it once the answer is sent. Said in the answer, the client opens a new connection for
+     * its next call; unsaid, it sends that call on the closed one and gets no answer at all.
+     */
+    private void closeIfBodyUnread() {
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (hasBody && !bodyRead && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
     }
 
     static void write(Response response, int status, ApiError error, Callback callback) {

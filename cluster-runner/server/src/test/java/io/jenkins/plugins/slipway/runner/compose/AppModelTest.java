@@ -125,8 +125,7 @@ class AppModelTest {
                   c: {image: x}
                 """, Map.of()))
                 .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
-                        .extracting(p -> p.path()).containsExactly("services.a.depends_on.b.condition",
-                                "services.a.depends_on.c.restart"));
+                        .extracting(p -> p.path()).containsExactly("services.a.depends_on.c.restart"));
     }
 
     @Test

@@ -150,8 +150,13 @@ public final class ContainerEngine implements Engine {
                 AppResources prepared = shared.of(service.app());
                 shared.prepare(service.app(), prepared == null ? service.resources()
                         : AppResourcesUnion.of(List.of(prepared, service.resources())));
-                return runtime.startTask(runnerId, spec.id(),
-                        ReplicaSpecs.forTask(runnerId, spec.id(), service, shared, publishAddress, values), output);
+                // Index 0: no replica has it, so the task's names never stand for a replica's.
+                Slot slot = new Slot(service.app(), service.spec().name(), service.revision(), 0);
+                ReplicaSpec container = ReplicaSpecs.forTask(runnerId, spec.id(), slot, service, shared,
+                        publishAddress, values);
+                // Calls by name to the app's routed services go through the router, as the replicas' calls do.
+                return runtime.startTask(runnerId, spec.id(), routedNetworks.apply(container, service.spec(), slot,
+                        throughRouter.getOrDefault(service.app(), Set.of())), output);
             }
 
             @Override

@@ -49,10 +49,9 @@ final class ReplicaSpecs {
      * revision would be, but named and labelled as a task (no app label, so a converge never takes it for a
      * replica), with no port and no health check.
      */
-    static ReplicaSpec forTask(String runnerId, String taskId, TaskSpec.AppService task, AppNetworksAndVolumes names,
-                               String publishHost, FileValues values) {
+    static ReplicaSpec forTask(String runnerId, String taskId, Slot slot, TaskSpec.AppService task,
+                               AppNetworksAndVolumes names, String publishHost, FileValues values) {
         ServiceSpec s = task.spec();
-        Slot slot = new Slot(task.app(), s.name(), task.revision(), 0);
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.put(Labels.RUNNER, runnerId);
         labels.put(Labels.TASK, taskId);

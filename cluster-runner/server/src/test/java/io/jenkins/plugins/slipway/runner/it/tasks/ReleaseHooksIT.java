@@ -126,8 +126,9 @@ class ReleaseHooksIT {
                 .isLessThan(goodEvents.indexOf("event: ReplicaStarted"))
                 .isLessThan(goodEvents.indexOf("event: TrafficShifted"));
         assertThat(goodEvents).contains("exited with code 0");
-        assertThat(Docker.run("ps", "-a", "--filter", "label=io.slipway.task", "--format", "{{.Names}}"))
-                .as("task containers are removed").doesNotContain("slipway-task-" + taskId(goodEvents));
+        String goodTask = "slipway-task-" + taskId(goodEvents);
+        await("the migration's container removed").atMost(Duration.ofSeconds(60)).until(() -> !Docker.run("ps", "-a",
+                "--filter", "label=io.slipway.task", "--format", "{{.Names}}").contains(goodTask));
     }
 
     @Test
@@ -165,7 +166,7 @@ class ReleaseHooksIT {
         int ended = events.indexOf("event: HookEnded");
         int web = events.indexOf("replica web-");
         assertThat(waits).as(events).isPositive().isLessThan(started);
-        assertThat(events.substring(waits, started)).contains("migrate waits for db (service_healthy)");
+        assertThat(events.substring(waits, started)).contains("hook migrate (service_completed_successfully) waits for db (service_healthy)");
         assertThat(ended).as(events).isGreaterThan(started).isLessThan(web);
         assertThat(events.substring(ended, web)).contains("exited with code 0");
         assertThat(taskLog(taskId(events))).containsExactly("version v1", "migrated");

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class ReleaseHooksIT {
     private static final String APP = "it-hooks";
     private static final String DEPS = "it-hooks-deps";
+    private static final String AFTER = "it-hooks-after";
     /** Generous: beside stress-ng a release of one replica takes tens of seconds. */
     private static final Duration RELEASE = Duration.ofSeconds(240);
     private static final Pattern TASK_ID = Pattern.compile("\"taskId\":\"([0-9a-f]+)\"");
@@ -47,7 +48,7 @@ class ReleaseHooksIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = RunnerFixture.start("hooks", List.of(APP, DEPS), "v1", "v2");
+        fixture = RunnerFixture.start("hooks", List.of(APP, DEPS, AFTER), "v1", "v2");
         client = fixture.client();
     }
 
@@ -93,6 +94,8 @@ class ReleaseHooksIT {
             await("requests after the failed release").atMost(Duration.ofSeconds(60))
                     .until(() -> load.requests() >= 50);
             load.close();
+            System.out.println("ReleaseHooksIT: failed migration under load: " + load.requests() + " requests, "
+                    + load.failures().size() + " failed, answered by " + load.bodies());
             assertThat(load.failures()).as("failed requests").isEmpty();
             assertThat(load.bodies()).as("who answered").containsOnlyKeys("version v1");
         }
@@ -114,6 +117,8 @@ class ReleaseHooksIT {
             good = deploy(APP, withMigration(port, "echo migrated at revision 3 > /www/marks/marker; echo done"));
             succeeded = Apps.awaitEnd(client, good.release(), RELEASE);
             load.close();
+            System.out.println("ReleaseHooksIT: good migration under load: " + load.requests() + " requests, "
+                    + load.failures().size() + " failed, answered by " + load.bodies());
             assertThat(load.failures()).as("failed requests").isEmpty();
             assertThat(load.bodies()).as("who answered").containsKey("version v2");
         }
@@ -173,6 +178,31 @@ class ReleaseHooksIT {
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).isEqualTo("version v2\n");
         assertThat(Docker.containers(DEPS)).as("migrate runs no replica")
                 .noneMatch(c -> c.startsWith("slipway-it-hooks-deps-migrate"));
+    }
+
+    @Test
+    void aFailedAfterReleaseHookFailsTheReleaseWithTheNewRevisionServing() throws Exception {
+        int port = RunnerProcess.freePort(24900, 24999);
+        DeployResponse first = deploy(AFTER, Apps.web(fixture.image("v1"), 1, port, "", ""));
+        assertThat(Apps.awaitEnd(client, first.release(), RELEASE).phase()).isEqualTo(Phase.Succeeded);
+
+        DeployResponse second = deploy(AFTER, Apps.web(fixture.image("v2"), 1, port, "", "") + """
+                  notify:
+                    image: %s
+                    command: ["sh", "-c", "echo notifying the shop; exit 3"]
+                    x-slipway:
+                      task: {when: afterRelease}
+                """.formatted(fixture.image("v2")));
+        ReleaseStatus end = Apps.awaitEnd(client, second.release(), RELEASE);
+        String events = events(second.release());
+
+        assertThat(end.phase()).as(events).isEqualTo(Phase.Failed);
+        assertThat(end.message()).contains("hook notify (afterRelease) exited with code 3", "notifying the shop",
+                "revision " + second.revision() + " carries all the traffic");
+        assertThat(events.lastIndexOf("event: TrafficShifted")).as(events).isPositive()
+                .isLessThan(events.indexOf("event: HookStarted"));
+        assertThat(client.app(AFTER).revision()).isEqualTo(second.revision());
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).isEqualTo("version v2\n");
     }
 
     private static DeployResponse deploy(String app, String compose) {

@@ -371,12 +371,26 @@ public final class Deployer {
         return problems;
     }
 
+    /**
+     * What tells whether a service changed, by service. A {@code depends_on} with {@code restart: true} makes the
+     * dependency's hash part of its dependant's: a revision that changes the dependency changes the dependant too,
+     * so the release replaces (restarts) it right after the dependency, in start order.
+     */
     private static Map<String, String> serviceHashes(AppSpec spec) {
         Map<String, String> out = new LinkedHashMap<>();
-        // A service kept running hashes as it did before one-shot services existed, so that upgrading the runner
-        // starts no release of an unchanged file.
-        spec.services().forEach((name, s) -> out.put(name,
-                hash(s.oneShot() == null ? s.toString().replace(", oneShot=null]", "]") : s.toString())));
+        for (String name : StartOrder.of(spec.services(), spec.services().keySet())) {
+            ServiceSpec s = spec.services().get(name);
+            // A service kept running hashes as it did before one-shot services existed, so that upgrading the
+            // runner starts no release of an unchanged file.
+            StringBuilder text = new StringBuilder(s.oneShot() == null ? s.toString().replace(", oneShot=null]", "]")
+                    : s.toString());
+            s.wiring().dependsOn().forEach((dependency, d) -> {
+                if (d.restart() && out.containsKey(dependency)) {
+                    text.append(" restarts with ").append(dependency).append(' ').append(out.get(dependency));
+                }
+            });
+            out.put(name, hash(text.toString()));
+        }
         return out;
     }
 

@@ -135,8 +135,9 @@ public final class ReleaseHooks {
         }
         Task task = tasks.find(h.taskId).orElse(null);
         if (task == null) {
-            fail(ctx, name + ": its task " + h.taskId + " is gone (the runner restarted while it ran), so whether it"
-                    + " completed is unknown", failure(service, h.taskId, null, List.of()));
+            fail(ctx, name + ": the runner no longer knows its task " + h.taskId + " (it restarted while the hook"
+                    + " ran, or the task's retention ran out), so whether it completed is unknown",
+                    failure(service, h.taskId, null, List.of()));
             return false;
         }
         if (!task.state().isDone()) {

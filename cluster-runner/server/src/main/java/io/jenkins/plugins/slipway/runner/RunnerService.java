@@ -12,6 +12,8 @@ import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.release.hooks.ReleaseHooks;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
 import io.jenkins.plugins.slipway.runner.engine.kubernetes.KubernetesAccess;
@@ -119,14 +121,15 @@ public final class RunnerService implements AutoCloseable {
         closeables.push(analyses);
         strategies.register(new CanaryStrategy(analyses, routes));
         strategies.register(new BlueGreenStrategy(analyses, routes));
-        ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
-                routes, strategies, commands, analyses);
-        closeables.push(controller);
-        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets);
-        ActualWeights actualWeights = new ActualWeights(routes);
-        closeables.push(actualWeights);
         Tasks tasks = new Tasks(engine, o.taskRetention(), Clock.systemUTC());
         closeables.push(tasks);
+        ReleaseController controller = new ReleaseController(db, apps, releases, specs, observed, events, reconciler,
+                routes, strategies, commands, analyses, new ReleaseHooks(tasks));
+        closeables.push(controller);
+        Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets,
+                noTasks(engine));
+        ActualWeights actualWeights = new ActualWeights(routes);
+        closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,
                 id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
@@ -134,9 +137,10 @@ public final class RunnerService implements AutoCloseable {
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
                 actualWeights, tokens, audit, tasks);
         closeables.push(api);
+        // Before any release pass: a hook's task must not be taken for one a previous run left behind.
+        tasks.start();
         reconciler.start();
         controller.start();
-        tasks.start();
         api.start();
         LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
                 api.port(),
@@ -150,6 +154,16 @@ public final class RunnerService implements AutoCloseable {
             throw new IllegalStateException("an empty token table has a token named admin", e);
         }
         LOG.info("Stored the hash of the first admin token, named admin");
+    }
+
+    /** Why {@code engine} cannot run one-shot services (release hooks), or null when it can. */
+    private static String noTasks(Engine engine) {
+        try {
+            engine.tasks();
+            return null;
+        } catch (EngineException e) {
+            return e.getMessage();
+        }
     }
 
     /** The runner's stable identity, kept in the data dir: the replicas it owns carry it as a label. */

@@ -5,6 +5,12 @@ import java.util.Set;
 /** The event types a release emits, in the order a person would meet them. */
 public final class EventTypes {
     public static final String RELEASE_STARTED = "ReleaseStarted";
+    /** A one-shot service of the release (a hook) waits for its {@code depends_on}. */
+    public static final String HOOK_WAITING = "HookWaiting";
+    /** A hook's task started; the event names the task, whose log the tasks API serves. */
+    public static final String HOOK_STARTED = "HookStarted";
+    /** A hook's task ended: its state, exit code and duration. */
+    public static final String HOOK_ENDED = "HookEnded";
     public static final String STEP_STARTED = "StepStarted";
     public static final String REPLICA_STARTED = "ReplicaStarted";
     public static final String REPLICA_HEALTHY = "ReplicaHealthy";

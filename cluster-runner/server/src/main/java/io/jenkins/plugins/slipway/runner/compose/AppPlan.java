@@ -21,10 +21,14 @@ public record AppPlan(String app, List<Service> services, Map<String, Network> n
                       Map<String, Volume> volumes, List<String> secrets, List<String> configs,
                       List<String> startOrder, List<String> honoured, List<String> ignored) {
 
-    /** One service as it would run. */
+    /**
+     * One service as it would run.
+     *
+     * @param runs null for a service kept running; when a one-shot service runs
+     */
     public record Service(String name, String image, int replicas, String strategy, String updateOrder,
                           String volumeRule, Map<String, List<String>> networks, List<String> ports,
-                          List<String> mounts, Map<String, String> dependsOn) {
+                          List<String> mounts, Map<String, String> dependsOn, String runs) {
     }
 
     /** A network of the app; {@code external} ones are looked for, not created. */
@@ -62,7 +66,7 @@ public record AppPlan(String app, List<Service> services, Map<String, Network> n
                     + (dep.required() ? "" : ", optional") + (dep.restart() ? ", restart" : "")));
             services.add(new Service(s.name(), s.image(), s.replicas(), s.release().strategy(),
                     s.updateConfig().order() == ServiceSpec.UpdateConfig.Order.STOP_FIRST ? "stop-first" : "start-first",
-                    RevisionOverlap.rule(s), networks, ports, mounts, dependsOn));
+                    RevisionOverlap.rule(s), networks, ports, mounts, dependsOn, runs(s)));
         }
         Map<String, Network> networks = new LinkedHashMap<>();
         spec.resources().networks().forEach((k, n) -> networks.put(k,
@@ -74,6 +78,21 @@ public record AppPlan(String app, List<Service> services, Map<String, Network> n
         List<String> ignored = parsed.warnings();
         return new AppPlan(app, services, networks, volumes, names(root.get("secrets")), names(root.get("configs")),
                 StartOrder.of(spec.services(), spec.services().keySet()), honoured(root, ignored), ignored);
+    }
+
+    /** When a one-shot service runs; null for a service kept running. */
+    private static String runs(ServiceSpec s) {
+        if (s.oneShot() == null) {
+            return null;
+        }
+        String timeout = ", timeout " + io.jenkins.plugins.slipway.runner.release.spec.Durations.human(s.oneShot().timeout());
+        return switch (s.oneShot().when()) {
+            case BEFORE_RELEASE -> "once per release as a task, before any traffic shifts (beforeRelease" + timeout + ")";
+            case AFTER_RELEASE -> "once per release as a task, after the new revision carries all the traffic"
+                    + " (afterRelease" + timeout + ")";
+            case BEFORE_DEPENDANTS -> "once per release as a task, before any traffic shifts and before its dependants"
+                    + " start (service_completed_successfully" + timeout + ")";
+        };
     }
 
     private static JsonNode tree(String yaml) {

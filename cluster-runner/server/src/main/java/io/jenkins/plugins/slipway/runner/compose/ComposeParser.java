@@ -47,7 +47,7 @@ public final class ComposeParser {
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
-    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes");
+    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes", "task");
     private static final Set<String> ROUTE = Set.of("port", "targetPort", "healthPath", "healthTimeout");
     /**
      * A reconcile pass waits for its readiness probes before it acts, so one hanging replica with a long probe
@@ -125,6 +125,9 @@ public final class ComposeParser {
             services.fieldNames().forEachRemaining(declared::add);
         }
         wiring.check(specs, resources, declared);
+        if (services != null) {
+            specs = new OneShotReader(p).apply(specs, services);
+        }
         if (!p.errors.isEmpty()) {
             throw new ComposeException(p.errors);
         }
@@ -191,9 +194,11 @@ public final class ComposeParser {
         Placement placement = PlacementReader.read(deploy, path + ".deploy", p);
         ServiceSpec.Route route = null;
         ReleaseSpec release = new ReleaseSpec.Rolling();
+        OneShot oneShot = null;
         JsonNode x = n.get("x-slipway");
         if (x != null && mapping(x, path + ".x-slipway", p)) {
             unknownKeys(x, path + ".x-slipway", XSLIPWAY, p);
+            oneShot = new OneShotReader(p).task(x, path);
             JsonNode r = x.get("route");
             if (r != null && mapping(r, path + ".x-slipway.route", p)) {
                 unknownKeys(r, path + ".x-slipway.route", ROUTE, p);
@@ -225,7 +230,7 @@ public final class ComposeParser {
         update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
                 replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path),
-                FileMounts.mounts(name, n, root, files, inputs, p), placement);
+                FileMounts.mounts(name, n, root, files, inputs, p), placement, oneShot);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

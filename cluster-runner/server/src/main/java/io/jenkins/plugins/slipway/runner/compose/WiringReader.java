@@ -459,14 +459,6 @@ final class WiringReader {
                                 + " service_completed_successfully, got \"" + c + "\"");
                     }
                 }
-                if (condition == ServiceWiring.Dependency.Condition.SERVICE_COMPLETED_SUCCESSFULLY) {
-                    p.error(dpath + ".condition", "service_completed_successfully is not supported by the runner:"
-                            + " its services run until stopped; use service_healthy or service_started");
-                }
-                if (flag(d, "restart", dpath)) {
-                    p.error(dpath + ".restart", "restart: true is not supported by the runner yet: a release of "
-                            + e.getKey() + " does not restart its dependants; remove it or set it to false");
-                }
                 boolean required = !d.has("required") || flag(d, "required", dpath);
                 out.put(e.getKey(), new ServiceWiring.Dependency(condition, required, flag(d, "restart", dpath)));
             }

@@ -12,6 +12,7 @@ import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
 import io.jenkins.plugins.slipway.runner.compose.FileInputs;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
+import io.jenkins.plugins.slipway.runner.compose.OneShot;
 import io.jenkins.plugins.slipway.runner.compose.RevisionOverlap;
 import io.jenkins.plugins.slipway.runner.compose.StartOrder;
 import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
@@ -56,6 +57,8 @@ public final class Deployer {
     private final ComposeParser parser;
     private final HostAccess hostAccess;
     private final SecretStore secrets;
+    /** Why the engine cannot run one-shot services (release hooks); null when it can. */
+    private final String noTasks;
 
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
                     Strategies strategies) {
@@ -68,6 +71,17 @@ public final class Deployer {
      */
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
                     Strategies strategies, HostAccess hostAccess, SecretStore secrets) {
+        this(db, apps, releases, specs, events, strategies, hostAccess, secrets, null);
+    }
+
+    /**
+     * @param noTasks why the engine cannot run one-shot services ({@code x-slipway.task}, a
+     *                {@code service_completed_successfully} dependency); null when it can. A file with one is
+     *                then refused at deploy and validation rather than failing when its release runs.
+     */
+    public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
+                    Strategies strategies, HostAccess hostAccess, SecretStore secrets, String noTasks) {
+        this.noTasks = noTasks;
         this.hostAccess = hostAccess;
         this.secrets = secrets;
         this.strategies = strategies;
@@ -150,12 +164,19 @@ public final class Deployer {
                 String service = e.getKey();
                 int toRev = serviceRevisions.get(service);
                 Integer fromRev = current == null ? null : current.serviceRevisions().get(service);
-                if (fromRev != null && fromRev == toRev) {
-                    continue;
-                }
                 int oldReplicas = fromRev == null ? 0 : sets.stream()
                         .filter(s -> s.service().equals(service) && s.revision() == fromRev)
                         .mapToInt(ReplicaSet::replicas).sum();
+                if (e.getValue().oneShot() != null) {
+                    // Run by the release's hooks, never as replicas: replicas it ran as before go away.
+                    if (oldReplicas > 0) {
+                        changes.add(new ServiceChange(service, fromRev, oldReplicas, null, null));
+                    }
+                    continue;
+                }
+                if (fromRev != null && fromRev == toRev) {
+                    continue;
+                }
                 changes.add(new ServiceChange(service, fromRev, oldReplicas, toRev, e.getValue()));
             }
             if (current != null) {
@@ -231,7 +252,14 @@ public final class Deployer {
     public ParsedCompose parse(String compose, Map<String, String> images, DeployFiles files) throws ComposeException {
         FileInputs inputs = secrets == null ? new FileInputs(Map.of(), Map.of(), files.envFiles()) : secrets.inputs(files);
         ParsedCompose parsed = parser.parse(compose, images, inputs);
-        List<ApiError.Problem> refused = hostAccess.check(parsed.spec());
+        List<ApiError.Problem> refused = new ArrayList<>(hostAccess.check(parsed.spec()));
+        if (noTasks != null) {
+            parsed.spec().services().values().stream().filter(s -> s.oneShot() != null).forEach(s -> refused.add(
+                    new ApiError.Problem("services." + s.name()
+                            + (s.oneShot().when() == OneShot.When.BEFORE_DEPENDANTS ? "" : ".x-slipway.task"),
+                            s.name() + " runs once per release as a task (" + s.oneShot().when().composeName()
+                                    + "), but " + noTasks)));
+        }
         if (!refused.isEmpty()) {
             throw new ComposeException(refused);
         }
@@ -343,9 +371,26 @@ public final class Deployer {
         return problems;
     }
 
+    /**
+     * What tells whether a service changed, by service. A {@code depends_on} with {@code restart: true} makes the
+     * dependency's hash part of its dependant's: a revision that changes the dependency changes the dependant too,
+     * so the release replaces (restarts) it right after the dependency, in start order.
+     */
     private static Map<String, String> serviceHashes(AppSpec spec) {
         Map<String, String> out = new LinkedHashMap<>();
-        spec.services().forEach((name, s) -> out.put(name, hash(s.toString())));
+        for (String name : StartOrder.of(spec.services(), spec.services().keySet())) {
+            ServiceSpec s = spec.services().get(name);
+            // A service kept running hashes as it did before one-shot services existed, so that upgrading the
+            // runner starts no release of an unchanged file.
+            StringBuilder text = new StringBuilder(s.oneShot() == null ? s.toString().replace(", oneShot=null]", "]")
+                    : s.toString());
+            s.wiring().dependsOn().forEach((dependency, d) -> {
+                if (d.restart() && out.containsKey(dependency)) {
+                    text.append(" restarts with ").append(dependency).append(' ').append(out.get(dependency));
+                }
+            });
+            out.put(name, hash(text.toString()));
+        }
         return out;
     }
 

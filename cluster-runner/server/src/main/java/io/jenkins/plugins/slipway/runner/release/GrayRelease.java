@@ -294,10 +294,7 @@ public final class GrayRelease {
      */
     public static void succeed(ReleaseContext ctx) {
         dropReplaced(ctx);
-        ctx.serveRevision(ctx.to().revision());
-        String text = "release " + ctx.release().id() + " succeeded: " + ctx.app() + " at revision " + ctx.to().revision();
-        ctx.phase(Phase.Succeeded, text);
-        ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
+        ctx.succeed();
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.jenkins.plugins.slipway.runner.release;
 
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.release.hooks.ReleaseHooks;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
@@ -200,6 +202,21 @@ public final class ReleaseContext {
     /** The events of this pass, in order, not recorded yet. */
     List<EventLog.Pending> pendingEvents() {
         return List.copyOf(pendingEvents);
+    }
+
+    /**
+     * Ends a release whose new revision carries all the traffic: the app serves it, and the release succeeds,
+     * unless afterRelease hooks are still to run ({@link ReleaseHooks#holdsSuccess}); they call this again once
+     * they have all exited 0.
+     */
+    public void succeed() {
+        serveRevision(to.revision());
+        if (ReleaseHooks.holdsSuccess(this)) {
+            return;
+        }
+        String text = "release " + release.id() + " succeeded: " + app() + " at revision " + to.revision();
+        phase(Phase.Succeeded, text);
+        event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", to.revision()));
     }
 
     /** After the pass, the app serves this revision (set on success and on rollback). */

@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
+import io.jenkins.plugins.slipway.runner.release.hooks.ReleaseHooks;
 import io.jenkins.plugins.slipway.runner.release.plan.Command;
 import io.jenkins.plugins.slipway.runner.release.plan.Phases;
 import io.jenkins.plugins.slipway.runner.release.plan.Transition;
@@ -51,6 +52,8 @@ public final class ReleaseController implements AutoCloseable {
     private final ReleaseCommands commands;
     /** Analysis runs of the releases in progress. */
     private final AnalysisRuns analyses;
+    /** The release step that runs the app's one-shot services before and after the strategy moves it. */
+    private final ReleaseHooks hooks;
     /** When this process's controller was made: health waits of releases resumed after a restart count from here. */
     private final long startedAt = System.currentTimeMillis();
     private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
@@ -62,7 +65,9 @@ public final class ReleaseController implements AutoCloseable {
 
     public ReleaseController(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
                              ObservedState observed, EventLog events, Reconciler reconciler, RouteSync routes,
-                             Strategies strategies, ReleaseCommands commands, AnalysisRuns analyses) {
+                             Strategies strategies, ReleaseCommands commands, AnalysisRuns analyses,
+                             ReleaseHooks hooks) {
+        this.hooks = hooks;
         this.strategies = strategies;
         this.commands = commands;
         this.analyses = analyses;
@@ -173,7 +178,10 @@ public final class ReleaseController implements AutoCloseable {
                 System.currentTimeMillis(), routes::failure);
         ctx.startFailures(reconciler::startFailure);
         ctx.runnerStartedAt(startedAt);
-        strategy(r.strategy()).reconcile(ctx);
+        if (hooks.reconcileBefore(ctx)) {
+            strategy(r.strategy()).reconcile(ctx);
+        }
+        hooks.reconcileAfter(ctx);
 
         ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());
         // Status, desired state and the pass's events in one transaction: a failed save loses none of the events

@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.release;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jenkins.plugins.slipway.runner.Json;
+import io.jenkins.plugins.slipway.runner.release.hooks.HookProgress;
 import io.jenkins.plugins.slipway.runner.release.plan.AnalysisState;
 import io.jenkins.plugins.slipway.runner.release.plan.PauseReason;
 import io.jenkins.plugins.slipway.runner.release.plan.Promotion;
@@ -46,6 +47,8 @@ public final class ReleaseProgress {
     public List<String> warnings;
     /** The rollback in progress; null while the release goes forward. */
     public Rollback rollback;
+    /** Where the release's one-shot services (hooks) stand; null for an app without. */
+    public HookProgress hooks;
 
     // Rolling.
 

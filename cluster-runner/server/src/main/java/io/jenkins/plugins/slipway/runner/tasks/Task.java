@@ -13,7 +13,7 @@ public final class Task {
     public enum State {
         Starting, Running, Succeeded, Failed, Stopped, TimedOut;
 
-        boolean isDone() {
+        public boolean isDone() {
             return this != Starting && this != Running;
         }
     }

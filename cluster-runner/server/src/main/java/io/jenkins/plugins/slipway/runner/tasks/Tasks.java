@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.tasks;
 
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
@@ -80,8 +81,26 @@ public final class Tasks implements AutoCloseable {
      * @param environment the variables; only their names are kept beside the task
      * @throws TooMany when {@link #MAX_RUNNING} tasks run already
      */
-    public synchronized Task run(String image, List<String> command, Map<String, String> environment,
-                                 Duration timeout, Duration stopGrace) {
+    public Task run(String image, List<String> command, Map<String, String> environment, Duration timeout,
+                    Duration stopGrace) {
+        return run(image, command, environment, null, timeout, stopGrace);
+    }
+
+    /**
+     * Runs a service of an app once, as a task (a one-shot service of a release): its container is set up as the
+     * service's replicas are, and it is stopped with the service's {@code stop_grace_period}.
+     *
+     * @throws TooMany when {@link #MAX_RUNNING} tasks run already
+     * @throws io.jenkins.plugins.slipway.runner.engine.EngineException when the engine does not run tasks
+     */
+    public Task run(TaskSpec.AppService service, Duration timeout) {
+        ServiceSpec s = service.spec();
+        return run(s.image(), s.command() == null ? List.of() : s.command(), s.environment(), service, timeout,
+                s.stopGrace());
+    }
+
+    private synchronized Task run(String image, List<String> command, Map<String, String> environment,
+                                  TaskSpec.AppService service, Duration timeout, Duration stopGrace) {
         TaskEngine taskEngine = engine.tasks();
         if (tasks.values().stream().filter(t -> !t.state().isDone()).count() >= MAX_RUNNING) {
             throw new TooMany();
@@ -91,7 +110,7 @@ public final class Tasks implements AutoCloseable {
         Task task = new Task(id, image, command, environment.keySet().stream().sorted().toList(), timeout,
                 stopGrace, clock.instant());
         tasks.put(id, task);
-        TaskSpec spec = new TaskSpec(id, image, command, environment);
+        TaskSpec spec = new TaskSpec(id, image, command, environment, service);
         work.execute(() -> launch(task, taskEngine, spec));
         timers.schedule(() -> stop(task, Task.State.TimedOut, "timed out after " + human(timeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);

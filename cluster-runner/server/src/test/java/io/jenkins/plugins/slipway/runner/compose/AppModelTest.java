@@ -117,16 +117,18 @@ class AppModelTest {
     }
 
     @Test
-    void dependencyFeaturesTheRunnerLacksAreRefusedNotIgnored() {
-        assertThatThrownBy(() -> parser.parse("""
+    void everyDependencyConditionAndRestartAreRead() throws Exception {
+        AppSpec spec = parser.parse("""
                 services:
                   a: {image: x, depends_on: {b: {condition: service_completed_successfully}, c: {restart: true}}}
                   b: {image: x}
                   c: {image: x}
-                """, Map.of()))
-                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
-                        .extracting(p -> p.path()).containsExactly("services.a.depends_on.b.condition",
-                                "services.a.depends_on.c.restart"));
+                """, Map.of()).spec();
+
+        assertThat(spec.services().get("a").wiring().dependsOn().get("b").condition())
+                .isEqualTo(ServiceWiring.Dependency.Condition.SERVICE_COMPLETED_SUCCESSFULLY);
+        assertThat(spec.services().get("a").wiring().dependsOn().get("c").restart()).isTrue();
+        assertThat(spec.services().get("b").oneShot().when()).isEqualTo(OneShot.When.BEFORE_DEPENDANTS);
     }
 
     @Test

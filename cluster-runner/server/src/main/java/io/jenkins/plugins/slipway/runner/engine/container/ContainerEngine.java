@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppResourcesUnion;
 import io.jenkins.plugins.slipway.runner.compose.CallsByName;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
@@ -11,6 +12,7 @@ import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
+import io.jenkins.plugins.slipway.runner.engine.TaskSpec;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.RestartRepository;
 import java.time.Duration;
@@ -130,10 +132,38 @@ public final class ContainerEngine implements Engine {
         };
     }
 
-    /** Tasks run on the runtime itself: one container each, which this class's converge never touches. */
+    /**
+     * Tasks run on the runtime itself: one container each, which this class's converge never touches. A task that
+     * runs as a service of an app gets the app's networks and volumes (made first when no replica of the app made
+     * them yet) and the service's secrets and configs.
+     */
     @Override
     public TaskEngine tasks() {
-        return runtime.tasks(runnerId);
+        TaskEngine plain = runtime.tasks(runnerId);
+        return new TaskEngine() {
+            @Override
+            public TaskContainer start(TaskSpec spec, Output output) {
+                TaskSpec.AppService service = spec.service();
+                if (service == null) {
+                    return plain.start(spec, output);
+                }
+                AppResources prepared = shared.of(service.app());
+                shared.prepare(service.app(), prepared == null ? service.resources()
+                        : AppResourcesUnion.of(List.of(prepared, service.resources())));
+                // Index 0: no replica has it, so the task's names never stand for a replica's.
+                Slot slot = new Slot(service.app(), service.spec().name(), service.revision(), 0);
+                ReplicaSpec container = ReplicaSpecs.forTask(runnerId, spec.id(), slot, service, shared,
+                        publishAddress, values);
+                // Calls by name to the app's routed services go through the router, as the replicas' calls do.
+                return runtime.startTask(runnerId, spec.id(), routedNetworks.apply(container, service.spec(), slot,
+                        throughRouter.getOrDefault(service.app(), Set.of())), output);
+            }
+
+            @Override
+            public int removeAll() {
+                return plain.removeAll();
+            }
+        };
     }
 
     @Override

@@ -89,6 +89,19 @@ public interface ContainerRuntime extends AutoCloseable {
         throw new EngineException("the " + name() + " runtime does not run tasks", null);
     }
 
+    /**
+     * Runs a task in a container set up as {@code container} says (networks with their aliases, mounts, secrets
+     * and configs written before it starts, settings); its ports and health check are not used. The container
+     * carries {@code container}'s labels, which mark it as a task of this runner.
+     *
+     * @param taskId the runner's id of the task, for messages
+     * @throws EngineException when this runtime does not run tasks, or refuses this one
+     */
+    default TaskEngine.TaskContainer startTask(String runnerId, String taskId, ReplicaSpec container,
+                                               TaskEngine.Output output) {
+        throw new EngineException("the " + name() + " runtime does not run tasks", null);
+    }
+
     @Override
     void close();
 }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.compose.FileMount;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.TaskSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,22 @@ final class ReplicaSpecs {
         return new ReplicaSpec(Labels.engineName(slot.containerName(), runnerId), s.image(), s.command(), s.entrypoint(), s.environment(), labels,
                 s.ports(), health, s.memoryBytes(), s.nanoCpus(), attachments(slot, s, resources, names, publishHost),
                 files(slot, s, values), s.stopGrace());
+    }
+
+    /**
+     * The container of a one-shot service's task: wired, mounted and set up as a replica of the service at that
+     * revision would be, but named and labelled as a task (no app label, so a converge never takes it for a
+     * replica), with no port and no health check.
+     */
+    static ReplicaSpec forTask(String runnerId, String taskId, Slot slot, TaskSpec.AppService task,
+                               AppNetworksAndVolumes names, String publishHost, FileValues values) {
+        ServiceSpec s = task.spec();
+        Map<String, String> labels = new LinkedHashMap<>(s.labels());
+        labels.put(Labels.RUNNER, runnerId);
+        labels.put(Labels.TASK, taskId);
+        return new ReplicaSpec(Labels.engineName("slipway-task-" + taskId, runnerId), s.image(), s.command(), s.entrypoint(),
+                s.environment(), labels, List.of(), null, s.memoryBytes(), s.nanoCpus(),
+                attachments(slot, s, task.resources(), names, publishHost), files(slot, s, values), s.stopGrace());
     }
 
     /** The plain values, fetched only now that the replica is being created. */

@@ -62,7 +62,7 @@ public final class DockerContainers implements ContainerRuntime {
     private final DefaultDockerClientConfig config;
     private final String publishHost;
     /** Made on first use, with the client for task log streams. */
-    private TaskEngine tasks;
+    private DockerTasks tasks;
     private DockerClient streams;
     /** The daemon's name, as {@code docker info} says it: the node every replica runs on. */
     private volatile String node = "local";
@@ -94,6 +94,20 @@ public final class DockerContainers implements ContainerRuntime {
      */
     @Override
     public synchronized TaskEngine tasks(String runnerId) {
+        return dockerTasks(runnerId);
+    }
+
+    @Override
+    public TaskEngine.TaskContainer startTask(String runnerId, String taskId, ReplicaSpec container,
+                                              TaskEngine.Output output) {
+        return dockerTasks(runnerId).start(taskId, container.image(), () -> {
+            String id = create(container);
+            copyFiles(id, container);
+            return id;
+        }, output);
+    }
+
+    private synchronized DockerTasks dockerTasks(String runnerId) {
         if (tasks == null) {
             streams = client(64, TASK_STREAM_DEADLINE);
             tasks = new DockerTasks(docker, streams, runnerId, this::pull);

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,21 +71,29 @@ final class DockerTasks implements TaskEngine {
 
     @Override
     public TaskContainer start(TaskSpec spec, Output output) {
+        return start(spec.id(), spec.image(), () -> create(spec), output);
+    }
+
+    /**
+     * Starts a task whose container {@code create} makes (it throws {@link NotFoundException} when the image is
+     * missing: the image is pulled and the container made again), and follows its output.
+     */
+    TaskContainer start(String taskId, String image, Supplier<String> create, Output output) {
         String id;
         try {
-            id = create(spec);
+            id = create.get();
         } catch (NotFoundException e) {
-            pull.accept(spec.image());
-            id = create(spec);
+            pull.accept(image);
+            id = create.get();
         }
         try {
             docker.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
             removeQuietly(id);
-            throw new EngineException("starting task " + spec.id() + " from " + spec.image() + " failed: "
+            throw new EngineException("starting task " + taskId + " from " + image + " failed: "
                     + DockerContainers.reason(e), e);
         }
-        DockerTask task = new DockerTask(id, spec.id());
+        DockerTask task = new DockerTask(id, taskId);
         task.follow(output);
         return task;
     }

@@ -312,10 +312,7 @@ public final class RollingStrategy implements Strategy {
             }
         }
         ctx.canaryWeight(100);
-        ctx.serveRevision(ctx.to().revision());
-        String text = "release " + ctx.release().id() + " succeeded: " + ctx.app() + " at revision " + ctx.to().revision();
-        ctx.phase(Phase.Succeeded, text);
-        ctx.event(EventTypes.RELEASE_SUCCEEDED, text, Map.of("revision", ctx.to().revision()));
+        ctx.succeed();
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * that sleeps), so that a pass over all the apps takes long and starts finish in the middle of it, as they do on
  * a busy machine.
  */
+@WholeMachine("starts 50 apps at once")
 class ManyAppsIT {
     private static final int APPS = 50;
     private static final List<String> NAMES = IntStream.rangeClosed(1, APPS).mapToObj(i -> "it-many-" + i).toList();

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.faults;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * on; afterwards exactly the desired containers run. Prints the failed requests of a load loop through the
  * router and the time to recover. Needs root (a bridge and a dockerd).
  */
+@WholeMachine("kills a dockerd beside the machine's and drives a load loop through the outage")
 class EngineKillIT {
     private static final String SERVING = "it-ek-serve";
     private static final String ROLLING = "it-ek-roll";
@@ -72,6 +74,8 @@ class EngineKillIT {
             if (engine != null) {
                 engine.close();
             }
+            // This test's daemon shares the machine's network namespace: it must leave the machine's engine whole.
+            assertThat(OwnDockerd.sh("ip -o link show docker0 || true")).as("the machine engine's docker0").contains("docker0:");
         }
     }
 

@@ -68,9 +68,12 @@ final class OwnDockerd implements AutoCloseable {
         List<String> cmd = List.of("dockerd", "--host", host(), "--data-root", data.toString(),
                 "--exec-root", run.resolve("exec").toString(), "--pidfile", run.resolve("docker.pid").toString(),
                 "--config-file", run.resolve("daemon.json").toString(), "--bridge", bridge, "--iptables=false",
-                "--ip-forward=false", "--ip-masq=false", "--live-restore=false",
-                // Its own pools: the default ones overlap the host's many bridges (other tests' app networks).
-                "--default-address-pool", "base=10.218.0.0/16,size=24");
+                "--ip-forward=false", "--ip-masq=false", "--live-restore=false");
+        // No --default-address-pool: dockerd 20.10 started with one, without live restore, and finding its default
+        // network from an earlier run in its data root (as after a crash) deletes the interface named docker0 -- the
+        // machine's engine's, since this daemon shares its network namespace -- and every container started on
+        // that engine's default bridge (Swarm tasks too) then fails. Its default pools (172.17.0.0/16 on) are free:
+        // scripts/env-up.sh gives the machine's engine 10.240.0.0/12.
         for (int attempt = 1; ; attempt++) {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -193,7 +196,7 @@ final class OwnDockerd implements AutoCloseable {
         throw new IllegalStateException("no free 10.217.N.0/24");
     }
 
-    private static String sh(String script) throws IOException, InterruptedException {
+    static String sh(String script) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", script).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(180, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.faults;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * seeded generator: the seed is printed, {@code -Dslipway.faults.seed=N} replays a run and
  * {@code -Dslipway.faults.rounds=N} sizes it (20 by default).
  */
+@WholeMachine("kills a runner at 20 seeded moments of releases timed by the machine's pace")
 class RunnerKillIT {
     private static final String APP = "it-kill9";
     private static final List<String> STRATEGIES = List.of("rolling", "canary", "blueGreen");

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.gray;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * within the canary's share. Before the router degraded instead of failing closed, slow health probes emptied the
  * route and nearly every request got {@code 502 no backend}.
  */
+@WholeMachine("saturates both cores on purpose")
 class CanaryRollbackUnderLoadIT {
     private static final String APP = "gray-saturated";
     private static final int CANARY_PERCENT = 20;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.gray;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * confirmation, success; and a read-only token that sees no command. Screenshots of each state are kept in
  * {@code target/dashboard-screenshots}.
  */
+@WholeMachine("drives a headless Chromium")
 class DashboardBrowserIT {
     private static final String APP = "gray-dash";
     private static final Path BROWSER_DIR = Path.of(System.getProperty("slipway.browser.dir", "src/test/browser"));

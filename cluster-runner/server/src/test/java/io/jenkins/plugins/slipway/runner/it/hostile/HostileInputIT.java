@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.hostile;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * its events are the same afterwards; the runner answers {@code /healthz} throughout and its memory stays bounded.
  * {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.requests=N} changes its size (at least 5,000 by default).
  */
+@WholeMachine("measures the runner's memory under thousands of hostile requests")
 class HostileInputIT {
     private static final String APP = "it-fuzz";
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 6000);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.swarm;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the worker is killed last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WholeMachine("makes the machine's Docker engine a Swarm manager")
 class SwarmEngineIT {
     private static final String REGISTRY = "127.0.0.1:5000/";
     private static final Duration RELEASE = Duration.ofSeconds(180);

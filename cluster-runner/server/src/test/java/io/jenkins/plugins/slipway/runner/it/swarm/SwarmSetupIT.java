@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.it.swarm;
 
+import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * resources, and rescheduling when a worker dies. Prints how long each took.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WholeMachine("makes the machine's Docker engine a Swarm manager and kills swarm nodes")
 class SwarmSetupIT {
     private static final String IMAGE = "127.0.0.1:5000/it-swarm-web:1";
     private static final Duration CONVERGE = Duration.ofSeconds(90);

@@ -284,13 +284,28 @@ public final class Exchange {
     }
 
     /**
-     * A refusal made before the body was read (a 401 before a PUT's body arrived) leaves that body on the connection,
-     * and Jetty then closes it once the answer is sent. Said in the answer, the client opens a new connection for
-     * its next call; unsaid, it sends that call on the closed one and gets no answer at all.
+     * A refusal made before the body was read (a 401 before a PUT's body arrived) would leave that body on the
+     * connection: Jetty then closes it, and the client, still sending or about to reuse it, gets no answer at all.
+     * As Tomcat swallows an unread body up to a limit, the body is read and dropped here, up to the size the API
+     * accepts; a larger one (or a read that fails) closes the connection, said in the answer.
      */
     private void closeIfBodyUnread() {
         boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-        if (hasBody && !bodyRead && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
+        if (!hasBody || bodyRead) {
+            return;
+        }
+        bodyRead = true;
+        long limit = server.options().maxBodyBytes();
+        long dropped = 0;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[8192];
+            for (int n; dropped <= limit && (n = in.read(buffer)) >= 0; ) {
+                dropped += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            dropped = Long.MAX_VALUE;
+        }
+        if (dropped > limit && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
     }

@@ -103,11 +103,11 @@ summary() {
   np=$(awk '$1 == "paced" && $2 == "nginx" { print $5 }' "$WORK/rows.txt" | median)
   hp=$(awk '$1 == "paced" && $2 == "haproxy" { print $5 }' "$WORK/rows.txt" | median)
   echo
-  if [ -n "$s" ]; then
+  if grep -q '^throughput ' "$WORK/rows.txt"; then  # not with KINDS=paced (median prints nan for no rows)
     echo "slipway / nginx throughput (medians): $(awk -v s="$s" -v n="$n" 'BEGIN { printf "%.2f", s / n }')x"
     echo "slipway / haproxy throughput (medians): $(awk -v s="$s" -v n="$h" 'BEGIN { printf "%.2f", s / n }')x"
   fi
-  if [ -n "$sp" ]; then
+  if grep -q '^paced ' "$WORK/rows.txt"; then
     echo "paced p99 (medians): slipway $sp ms, nginx $np ms, haproxy $hp ms;" \
       "slipway / haproxy $(awk -v s="$sp" -v n="$hp" 'BEGIN { printf "%.2f", s / n }')x"
   fi

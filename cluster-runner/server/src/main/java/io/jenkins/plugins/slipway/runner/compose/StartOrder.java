@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * The order {@code depends_on} gives an app's services: a service comes after every service it depends on, and
- * otherwise in file order. A release starts (and updates) services in this order and rolls them back in reverse.
+ * otherwise in file order. A release starts (and updates) services in this order; its rollback moves every service
+ * back in one pass (release/TrafficFirstRollback), so it needs no order.
  */
 public final class StartOrder {
     private StartOrder() {

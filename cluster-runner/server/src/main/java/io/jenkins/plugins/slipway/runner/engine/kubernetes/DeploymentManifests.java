@@ -113,6 +113,8 @@ final class DeploymentManifests {
                 .withTerminationGracePeriodSeconds((long) seconds(s.stopGrace(), 0));
         ContainerBuilder c = container(s);
         PodSettings.apply(set.app(), s, resources, runnerId, pod, c);
+        NodePlacement.apply("services." + set.service(), s.placement(),
+                selector(runnerId, set.app(), set.service(), set.revision()), pod);
         return pod.withContainers(c.build()).build();
     }
 

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
@@ -139,6 +141,14 @@ public final class KubernetesEngine implements Engine {
     /** The namespace the runner's objects live in. */
     public String namespace() {
         return namespace;
+    }
+
+    /** The parts of a service's placement that have no Kubernetes counterpart ({@link NodePlacement}). */
+    @Override
+    public List<ApiError.Problem> refusals(AppSpec spec) {
+        List<ApiError.Problem> out = new ArrayList<>();
+        spec.services().values().forEach(s -> out.addAll(NodePlacement.problems("services." + s.name(), s.placement())));
+        return out;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.Placement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Compose {@code deploy.placement} (Swarm's syntax) as the scheduler's fields of a pod:
@@ -51,9 +53,10 @@ final class NodePlacement {
      * @throws IllegalArgumentException naming the field when part of the placement has no Kubernetes counterpart
      */
     static void apply(String path, Placement placement, Map<String, String> podLabels, PodSpecBuilder pod) {
-        List<String> problems = problems(path, placement);
+        List<ApiError.Problem> problems = problems(path, placement);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new IllegalArgumentException(problems.stream().map(p -> p.path() + ": " + p.message())
+                    .collect(Collectors.joining("; ")));
         }
         Map<String, String> selector = new LinkedHashMap<>();
         List<NodeSelectorRequirement> required = new ArrayList<>();
@@ -105,8 +108,8 @@ final class NodePlacement {
     }
 
     /** Every part of {@code placement} that cannot be written for Kubernetes, each with its field path and why. */
-    static List<String> problems(String path, Placement placement) {
-        List<String> out = new ArrayList<>();
+    static List<ApiError.Problem> problems(String path, Placement placement) {
+        List<ApiError.Problem> out = new ArrayList<>();
         String at = path + ".deploy.placement";
         Map<String, String> equalities = new LinkedHashMap<>();
         for (int i = 0; i < placement.constraints().size(); i++) {
@@ -114,7 +117,7 @@ final class NodePlacement {
             String where = at + ".constraints[" + i + "]";
             Matcher m = CONSTRAINT.matcher(c);
             if (!m.matches()) {
-                out.add(where + ": " + c + " is not ATTRIBUTE == VALUE or ATTRIBUTE != VALUE");
+                out.add(new ApiError.Problem(where, c + " is not ATTRIBUTE == VALUE or ATTRIBUTE != VALUE"));
                 continue;
             }
             String attribute = m.group(1);
@@ -130,25 +133,25 @@ final class NodePlacement {
                 }
             }
             if (problem != null) {
-                out.add(where + ": " + problem);
+                out.add(new ApiError.Problem(where, problem));
             }
         }
         for (int i = 0; i < placement.spreads().size(); i++) {
             String d = placement.spreads().get(i);
             String problem = d.equals("node.id") ? null : attributeProblem(d);
             if (problem != null) {
-                out.add(at + ".preferences[" + i + "].spread: " + problem);
+                out.add(new ApiError.Problem(at + ".preferences[" + i + "].spread", problem));
             }
         }
         if (placement.maxReplicasPerNode() > 1) {
-            out.add(at + ".max_replicas_per_node: only 1 has a Kubernetes counterpart (a required pod anti-affinity"
+            out.add(new ApiError.Problem(at + ".max_replicas_per_node", "only 1 has a Kubernetes counterpart (a required pod anti-affinity"
                     + " per node); a topology spread bounds the difference between nodes, not the count on one, so "
-                    + placement.maxReplicasPerNode() + " cannot be kept");
+                    + placement.maxReplicasPerNode() + " cannot be kept"));
         }
         if (!placement.genericResources().isEmpty()) {
-            out.add(path + ".deploy.resources.reservations.generic_resources: Swarm's named resources "
-                    + placement.genericResources().keySet() + " have no Kubernetes counterpart; reserve GPUs with"
-                    + " reservations.devices (capabilities: [gpu], count: N), which become nvidia.com/gpu");
+            out.add(new ApiError.Problem(path + ".deploy.resources.reservations.generic_resources", "Swarm's named"
+                    + " resources " + placement.genericResources().keySet() + " have no Kubernetes counterpart; reserve"
+                    + " GPUs with reservations.devices (capabilities: [gpu], count: N), which become nvidia.com/gpu"));
         }
         return out;
     }

@@ -98,7 +98,7 @@ class NodePlacementTest {
                 "node.labels.zone == a", "node.labels.zone == b", "node.labels._zone == x", "node.role == leader",
                 "node.labels.tier == not valid"), List.of("node.role"), 2, 0, 0, Map.of("NVIDIA-GPU", 1L));
 
-        assertThat(NodePlacement.problems("services.web", p)).satisfiesExactly(
+        assertThat(NodePlacement.problems("services.web", p)).extracting(q -> q.path() + ": " + q.message()).satisfiesExactly(
                 m -> assertThat(m).startsWith("services.web.deploy.placement.constraints[0]: node.id is a Swarm node id"),
                 m -> assertThat(m).startsWith("services.web.deploy.placement.constraints[1]: engine.labels.os is a"
                         + " Docker daemon label"),

@@ -148,11 +148,11 @@ public final class KubernetesEngine implements Engine {
         return namespace;
     }
 
-    /** The parts of a service's placement that have no Kubernetes counterpart ({@link NodePlacement}). */
+    /** What of each service has no Kubernetes counterpart here ({@link DeploymentManifests#refusals}). */
     @Override
     public List<ApiError.Problem> refusals(AppSpec spec) {
         List<ApiError.Problem> out = new ArrayList<>();
-        spec.services().values().forEach(s -> out.addAll(NodePlacement.problems("services." + s.name(), s.placement())));
+        spec.services().values().forEach(s -> out.addAll(DeploymentManifests.refusals(s)));
         return out;
     }
 

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Compose {@code deploy.placement} (Swarm's syntax) as the scheduler's fields of a pod:
@@ -53,10 +52,8 @@ final class NodePlacement {
      * @throws IllegalArgumentException naming the field when part of the placement has no Kubernetes counterpart
      */
     static void apply(String path, Placement placement, Map<String, String> podLabels, PodSpecBuilder pod) {
-        List<ApiError.Problem> problems = problems(path, placement);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.stream().map(p -> p.path() + ": " + p.message())
-                    .collect(Collectors.joining("; ")));
+        if (!problems(path, placement).isEmpty()) {
+            throw new IllegalArgumentException("placement of " + path + " has problems: " + problems(path, placement));
         }
         Map<String, String> selector = new LinkedHashMap<>();
         List<NodeSelectorRequirement> required = new ArrayList<>();

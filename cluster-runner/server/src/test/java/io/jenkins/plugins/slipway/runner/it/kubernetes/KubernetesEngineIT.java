@@ -283,6 +283,32 @@ class KubernetesEngineIT {
     }
 
     @Test
+    void placementIsWrittenAsSchedulingFieldsTheApiServerTakes() {
+        String app = "k-placed";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(app, cluster.image("v1"), 2, port, "strategy: rolling\n").replace(
+                "      replicas: 2\n", "      replicas: 2\n"
+                        + "      placement:\n"
+                        + "        constraints: [\"node.labels.zone == b\", \"node.role != manager\"]\n"
+                        + "        preferences: [{spread: node.labels.rack}]\n"
+                        + "        max_replicas_per_node: 1\n");
+        assertThat(compose).contains("max_replicas_per_node");
+        firstRelease(app, compose);
+
+        io.fabric8.kubernetes.api.model.PodSpec pod = deploymentsOf(app).get(0).getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("zone", "b"));
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions())
+                .extracting(r -> r.getKey() + " " + r.getOperator())
+                .containsExactly("node-role.kubernetes.io/control-plane DoesNotExist");
+        assertThat(pod.getTopologySpreadConstraints()).extracting(t -> t.getTopologyKey() + " "
+                + t.getWhenUnsatisfiable()).containsExactly("rack ScheduleAnyway");
+        assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                .extracting(t -> t.getTopologyKey()).containsExactly("kubernetes.io/hostname");
+        client.deleteApp(app);
+    }
+
+    @Test
     void deletingTheAppLeavesNoObjectBehind() {
         String app = "k-gone";
         int port = RunnerProcess.freePort(22100, 22299);

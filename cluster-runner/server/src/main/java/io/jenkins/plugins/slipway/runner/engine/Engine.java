@@ -1,6 +1,8 @@
 package io.jenkins.plugins.slipway.runner.engine;
 
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +112,14 @@ public interface Engine extends AutoCloseable {
      */
     default TaskEngine tasks() {
         throw new EngineException("the " + name() + " engine does not run tasks", null);
+    }
+
+    /**
+     * What in {@code spec} this engine cannot run as written, each with its field path and why (a deploy with any
+     * is refused before anything is stored); empty when it runs all of it.
+     */
+    default List<ApiError.Problem> refusals(AppSpec spec) {
+        return List.of();
     }
 
     @Override

@@ -12,15 +12,18 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +115,29 @@ final class DeploymentManifests {
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds((long) seconds(s.stopGrace(), 0));
         ContainerBuilder c = container(s);
+        List<ApiError.Problem> refused = refusals(s);
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException(refused.stream().map(p -> p.path() + ": " + p.message())
+                    .collect(Collectors.joining("; ")));
+        }
         PodSettings.apply(set.app(), s, resources, runnerId, pod, c);
+        NodePlacement.apply("services." + set.service(), s.placement(),
+                selector(runnerId, set.app(), set.service(), set.revision()), pod);
         return pod.withContainers(c.build()).build();
+    }
+
+    /**
+     * What in the service the engine cannot write, by field path: its placement's problems
+     * ({@link NodePlacement}), and secrets and configs, which this engine does not mount yet (refused rather than
+     * started without the files).
+     */
+    static List<ApiError.Problem> refusals(ServiceSpec s) {
+        String path = "services." + s.name();
+        List<ApiError.Problem> out = new ArrayList<>(NodePlacement.problems(path, s.placement()));
+        s.files().stream().map(f -> f.kind().key()).distinct().sorted().forEach(key -> out.add(new ApiError.Problem(
+                path + "." + key, "the Kubernetes engine does not mount " + key + " yet (no Secret or ConfigMap is"
+                        + " written); deploy this service with the docker or swarm engine")));
+        return out;
     }
 
     private static ContainerBuilder container(ServiceSpec s) {

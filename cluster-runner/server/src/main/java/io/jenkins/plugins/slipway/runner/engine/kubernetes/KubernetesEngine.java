@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,7 +13,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
@@ -21,6 +24,7 @@ import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,6 +70,7 @@ public final class KubernetesEngine implements Engine {
     private final String runnerId;
     private final SharedIndexInformer<Deployment> deployments;
     private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Service> services;
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "slipway-kubernetes-op");
         t.setDaemon(true);
@@ -119,8 +124,10 @@ public final class KubernetesEngine implements Engine {
             this.deployments = client.apps().deployments().inNamespace(namespace)
                     .withLabel(Labels.RUNNER, runnerId).inform(wake, 0);
             this.pods = client.pods().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId).inform(wake, 0);
+            this.services = client.services().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId)
+                    .inform(wake, 0);
         } catch (KubernetesClientException e) {
-            throw new EngineException("cannot watch Deployments and pods in namespace " + namespace + " of "
+            throw new EngineException("cannot watch Deployments, pods and Services in namespace " + namespace + " of "
                     + client.getMasterUrl() + ": " + e.getMessage(), e);
         }
     }
@@ -139,6 +146,14 @@ public final class KubernetesEngine implements Engine {
     /** The namespace the runner's objects live in. */
     public String namespace() {
         return namespace;
+    }
+
+    /** What of each service has no Kubernetes counterpart here ({@link DeploymentManifests#refusals}). */
+    @Override
+    public List<ApiError.Problem> refusals(AppSpec spec) {
+        List<ApiError.Problem> out = new ArrayList<>();
+        spec.services().values().forEach(s -> out.addAll(DeploymentManifests.refusals(s)));
+        return out;
     }
 
     @Override
@@ -201,6 +216,15 @@ public final class KubernetesEngine implements Engine {
                 Thread.currentThread().interrupt();
                 throw new EngineException("interrupted while waiting for the pods of app " + app + " to go", e);
             }
+        }
+        try {
+            // One by one, by name: the Role grants delete, not deletecollection.
+            for (Service svc : client.services().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId)
+                    .withLabel(Labels.APP, app).list().getItems()) {
+                client.services().inNamespace(namespace).withName(svc.getMetadata().getName()).delete();
+            }
+        } catch (KubernetesClientException e) {
+            throw new EngineException("removing the Services of app " + app + ": " + e.getMessage(), e);
         }
         if (!volumes) {
             return List.of();
@@ -268,7 +292,7 @@ public final class KubernetesEngine implements Engine {
 
     @Override
     public Observation converge(Map<String, List<ReplicaSetSpec>> desired, Retirement retire) {
-        if (!deployments.hasSynced() || !pods.hasSynced()) {
+        if (!deployments.hasSynced() || !pods.hasSynced() || !services.hasSynced()) {
             throw new EngineException("the watches of namespace " + namespace + " have not synced yet", null);
         }
         Map<String, Deployment> byName = new HashMap<>();
@@ -298,6 +322,7 @@ public final class KubernetesEngine implements Engine {
                 removeAsync(d, podsBySet.getOrDefault(name, List.of()), retire);
             }
         }
+        removeUnusedServices(wanted.values(), byName.values());
         return observation(wanted, podsBySet);
     }
 
@@ -342,6 +367,21 @@ public final class KubernetesEngine implements Engine {
                 failures.put(name, e.getMessage());
                 throw e;
             }
+            if (!set.spec().ports().isEmpty()) {
+                try {
+                    ensureService(set);
+                } catch (IllegalStateException e) {
+                    failures.put(name, e.getMessage());
+                    throw e;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() == 409) {
+                        return; // created or changed by an earlier pass the cache did not show yet: next pass
+                    }
+                    failures.put(name, "Service " + ServiceManifests.name(set.service()) + " refused: "
+                            + e.getMessage());
+                    throw e;
+                }
+            }
             try {
                 client.apps().deployments().inNamespace(namespace).resource(d).create();
                 failures.remove(name);
@@ -355,6 +395,64 @@ public final class KubernetesEngine implements Engine {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Creates the service's Service, or adds the set's ports to it (ports stay until the service goes). A Service
+     * of that name that is not this app's service is left alone and the set is not created: the name is the
+     * namespace's.
+     */
+    private void ensureService(ReplicaSetSpec set) {
+        String name = ServiceManifests.name(set.service());
+        Service existing = client.services().inNamespace(namespace).withName(name).get();
+        if (existing == null) {
+            client.services().inNamespace(namespace)
+                    .resource(ServiceManifests.of(runnerId, namespace, set.app(), set.service(), set.spec().ports()))
+                    .create();
+            LOG.info("Created Service {} ({} of app {}, ports {})", name, set.service(), set.app(),
+                    set.spec().ports());
+            return;
+        }
+        if (!ServiceManifests.owned(existing, runnerId, set.app(), set.service())) {
+            Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of()
+                    : existing.getMetadata().getLabels();
+            throw new IllegalStateException("Service " + name + " in namespace " + namespace + " is not service "
+                    + set.service() + " of app " + set.app() + " (it belongs to " + labels.getOrDefault(Labels.APP,
+                    "no Slipway app") + "): a Service name is the namespace's, so two apps of one namespace cannot"
+                    + " both have a service named " + set.service() + "; rename one, or run each app with a runner"
+                    + " of its own namespace");
+        }
+        TreeSet<Integer> ports = ServiceManifests.portsOf(existing);
+        if (!ports.containsAll(set.spec().ports())) {
+            ports.addAll(set.spec().ports());
+            client.services().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    json(Map.of("metadata", Map.of("resourceVersion", existing.getMetadata().getResourceVersion()),
+                            "spec", Map.of("ports", ServiceManifests.ports(ports)))));
+            LOG.info("Service {} now has ports {}", name, ports);
+        }
+    }
+
+    /** Deletes the Services of services that no set wants and no Deployment of this runner runs any more. */
+    private void removeUnusedServices(Collection<ReplicaSetSpec> wanted, Collection<Deployment> existing) {
+        Set<String> used = new HashSet<>();
+        wanted.forEach(s -> used.add(s.app() + "/" + s.service()));
+        for (Deployment d : existing) {
+            Map<String, String> annotations = d.getMetadata().getAnnotations();
+            used.add(d.getMetadata().getLabels().get(Labels.APP) + "/"
+                    + (annotations == null ? null : annotations.get(Labels.SERVICE)));
+        }
+        for (Service svc : services.getStore().list()) {
+            Map<String, String> annotations = svc.getMetadata().getAnnotations();
+            String app = svc.getMetadata().getLabels().get(Labels.APP);
+            String service = annotations == null ? null : annotations.get(Labels.SERVICE);
+            if (svc.getMetadata().getDeletionTimestamp() == null && !used.contains(app + "/" + service)) {
+                String name = svc.getMetadata().getName();
+                run("Service/" + name, () -> {
+                    client.services().inNamespace(namespace).withName(name).delete();
+                    LOG.info("Deleted Service {} ({} of app {}: no revision runs it)", name, service, app);
+                });
+            }
+        }
     }
 
     /**
@@ -530,6 +628,7 @@ public final class KubernetesEngine implements Engine {
     public void close() {
         deployments.close();
         pods.close();
+        services.close();
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

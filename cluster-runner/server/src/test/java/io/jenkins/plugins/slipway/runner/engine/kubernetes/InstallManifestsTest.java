@@ -60,6 +60,8 @@ class InstallManifestsTest {
                 "apps/deployments:patch", "apps/deployments:delete",
                 "pods:get", "pods:list", "pods:watch", "pods:patch",
                 "persistentvolumeclaims:get", "persistentvolumeclaims:list", "persistentvolumeclaims:create",
-                "persistentvolumeclaims:delete");
+                "persistentvolumeclaims:delete",
+                "services:get", "services:list", "services:watch", "services:create", "services:patch",
+                "services:delete");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.Phase;
@@ -63,10 +64,14 @@ class KubernetesEngineIT {
         assertThat(cluster.problems()).as("objects the API server would refuse").isEmpty();
     }
 
-    private static String compose(String image, int replicas, int port, String release) {
+    /**
+     * One service named as its app: the engine gives it a Service of that name, which two apps of the namespace
+     * cannot share.
+     */
+    private static String compose(String app, String image, int replicas, int port, String release) {
         return """
                 services:
-                  web:
+                  %s:
                     image: %s
                     stop_grace_period: 1s
                     deploy:
@@ -74,12 +79,12 @@ class KubernetesEngineIT {
                     x-slipway:
                       route: {port: %d, targetPort: 8080, healthPath: /health}
                       release:
-                %s""".formatted(image, replicas, port, release.stripIndent().lines()
+                %s""".formatted(app, image, replicas, port, release.stripIndent().lines()
                 .map(l -> "        " + l + "\n").collect(Collectors.joining()));
     }
 
     private static String deploy(String app, String compose, String image) {
-        return client.deploy(app, new DeployRequest(compose, image == null ? Map.of() : Map.of("web", image), null))
+        return client.deploy(app, new DeployRequest(compose, image == null ? Map.of() : Map.of(app, image), null))
                 .release();
     }
 
@@ -119,14 +124,14 @@ class KubernetesEngineIT {
     void firstDeployThenARollingUpdateWithoutAFailedRequest() throws Exception {
         String app = "k-rolling";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose(cluster.image("v1"), 3, port, "strategy: rolling\n");
+        String compose = compose(app, cluster.image("v1"), 3, port, "strategy: rolling\n");
         firstRelease(app, compose);
 
         List<Deployment> first = deploymentsOf(app);
         assertThat(first).hasSize(1);
         Deployment d = first.get(0);
         assertThat(d.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(d.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "web")
+        assertThat(d.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", app)
                 .containsEntry("app.kubernetes.io/part-of", app).containsEntry("app.kubernetes.io/managed-by", "slipway")
                 .containsEntry("io.slipway.revision", "1");
         assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(1L);
@@ -160,7 +165,7 @@ class KubernetesEngineIT {
     void canaryAt25PercentThenPromotedTo100() throws Exception {
         String app = "k-canary";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose(cluster.image("v1"), 2, port, CANARY);
+        String compose = compose(app, cluster.image("v1"), 2, port, CANARY);
         firstRelease(app, compose);
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             load.awaitAnswers(0, 50, Duration.ofSeconds(60));
@@ -182,7 +187,7 @@ class KubernetesEngineIT {
     void aFailingVersionIsRolledBackByAnalysis() throws Exception {
         String app = "k-failing";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose(cluster.image("v1"), 2, port, """
+        String compose = compose(app, cluster.image("v1"), 2, port, """
                 strategy: canary
                 steps:
                   - setWeight: 20
@@ -218,7 +223,7 @@ class KubernetesEngineIT {
     void abortPutsTrafficBackOnStableAndRemovesTheCanary() throws Exception {
         String app = "k-abort";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose(cluster.image("v1"), 2, port, CANARY);
+        String compose = compose(app, cluster.image("v1"), 2, port, CANARY);
         firstRelease(app, compose);
         try (GrayLoad load = new GrayLoad(port, 4, 20_000, Duration.ofSeconds(300))) {
             String id = deploy(app, compose, cluster.image("v2"));
@@ -238,7 +243,7 @@ class KubernetesEngineIT {
     void aRunnerKilledMidCanaryAdoptsItsDeploymentsAndResumes() throws Exception {
         String app = "k-resume";
         int port = RunnerProcess.freePort(22100, 22299);
-        String compose = compose(cluster.image("v1"), 2, port, CANARY);
+        String compose = compose(app, cluster.image("v1"), 2, port, CANARY);
         firstRelease(app, compose);
         String id = deploy(app, compose, cluster.image("v2"));
         GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
@@ -278,11 +283,47 @@ class KubernetesEngineIT {
     }
 
     @Test
+    void placementIsWrittenAsSchedulingFieldsTheApiServerTakes() {
+        String app = "k-placed";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(app, cluster.image("v1"), 2, port, "strategy: rolling\n").replace(
+                "      replicas: 2\n", "      replicas: 2\n"
+                        + "      placement:\n"
+                        + "        constraints: [\"node.labels.zone == b\", \"node.role != manager\"]\n"
+                        + "        preferences: [{spread: node.labels.rack}]\n"
+                        + "        max_replicas_per_node: 1\n");
+        assertThat(compose).contains("max_replicas_per_node");
+        firstRelease(app, compose);
+
+        io.fabric8.kubernetes.api.model.PodSpec pod = deploymentsOf(app).get(0).getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("zone", "b"));
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions())
+                .extracting(r -> r.getKey() + " " + r.getOperator())
+                .containsExactly("node-role.kubernetes.io/control-plane DoesNotExist");
+        assertThat(pod.getTopologySpreadConstraints()).extracting(t -> t.getTopologyKey() + " "
+                + t.getWhenUnsatisfiable()).containsExactly("rack ScheduleAnyway");
+        assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                .extracting(t -> t.getTopologyKey()).containsExactly("kubernetes.io/hostname");
+        client.deleteApp(app);
+    }
+
+    @Test
     void deletingTheAppLeavesNoObjectBehind() {
         String app = "k-gone";
         int port = RunnerProcess.freePort(22100, 22299);
-        firstRelease(app, compose(cluster.image("v1"), 2, port, "strategy: rolling\n"));
+        firstRelease(app, compose(app, cluster.image("v1"), 2, port, "strategy: rolling\n"));
         assertThat(deploymentsOf(app)).hasSize(1);
+        Service svc = cluster.client().services().inNamespace(cluster.namespace()).withName(app).get();
+        assertThat(svc).as("the Service of " + app).isNotNull();
+        assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(svc.getSpec().getPorts()).extracting(p -> p.getPort() + "->" + p.getTargetPort().getIntVal())
+                .containsExactly("8080->8080");
+        assertThat(deploymentsOf(app).get(0).getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(svc.getSpec().getSelector())
+                .containsEntry("io.slipway.revision", "1");
+        assertThat(svc.getSpec().getSelector()).containsEntry("io.slipway.app", app)
+                .doesNotContainKey("io.slipway.revision");
 
         client.deleteApp(app);
         await("no object of " + app + " left").atMost(Duration.ofSeconds(60)).until(() ->

@@ -279,7 +279,7 @@ public final class Exchange {
             return;
         }
         answered = true;
-        closeIfBodyUnread();
+        dropUnreadBody();
         write(response, status, error, callback);
     }
 
@@ -289,7 +289,7 @@ public final class Exchange {
      * As Tomcat swallows an unread body up to a limit, the body is read and dropped here, up to the size the API
      * accepts; a larger one (or a read that fails) closes the connection, said in the answer.
      */
-    private void closeIfBodyUnread() {
+    private void dropUnreadBody() {
         boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         if (!hasBody || bodyRead) {
             return;

@@ -113,6 +113,10 @@ async function main() {
     'the page was reloaded while following the release');
   await page.waitForFunction(() => document.querySelectorAll('.chart[data-figure="successRate"] circle.point').length >= 2, null, WAIT);
   check(await page.locator('.chart line.threshold').count() === 3, 'each chart should draw its threshold');
+  // The chain is drawn from the status, read again on each event, so it can reach step 4 a moment before the
+  // stream has delivered that step's StepStarted: wait for the list rather than count it at once.
+  await page.waitForFunction(() => document.querySelectorAll('.event[data-type="StepStarted"]').length >= 4, null, WAIT)
+    .catch(() => {});
   check(await page.locator('.event[data-type="StepStarted"]').count() >= 4, 'the events list should show every StepStarted');
   const build = await page.getAttribute('#build-link', 'href');
   check(build === process.env.DASH_BUILD_URL, `the release should link its Jenkins build ${process.env.DASH_BUILD_URL}, got ${build}`);

@@ -19,10 +19,12 @@ import java.util.Objects;
  *                 keeps a non-zero weight (the router sets a cookie {@code slipway-rev-<route>})
  * @param internal further addresses the route listens on for calls from inside an app's network, each accepting
  *                 only its callers' subnet; the same table and metrics serve them
+ * @param hold     for a route scaled to zero: how requests are held while a replica starts; null for a route that
+ *                 is never at zero (a request then waits only {@link RouterOptions#queueTimeout()} for a backend)
  */
 public record RouteSpec(String name, String bindHost, int port, List<Backend> backends,
                         Map<String, Integer> weights, List<MatchRule> matches, boolean sticky,
-                        List<InternalListener> internal) {
+                        List<InternalListener> internal, Hold hold) {
     public RouteSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bindHost, "bindHost");
@@ -36,6 +38,12 @@ public record RouteSpec(String name, String bindHost, int port, List<Backend> ba
         }
     }
 
+    /** A route that never holds requests. */
+    public RouteSpec(String name, String bindHost, int port, List<Backend> backends, Map<String, Integer> weights,
+                     List<MatchRule> matches, boolean sticky, List<InternalListener> internal) {
+        this(name, bindHost, port, backends, weights, matches, sticky, internal, null);
+    }
+
     /** A route that listens on {@code bindHost:port} alone. */
     public RouteSpec(String name, String bindHost, int port, List<Backend> backends, Map<String, Integer> weights,
                      List<MatchRule> matches, boolean sticky) {
@@ -44,6 +52,11 @@ public record RouteSpec(String name, String bindHost, int port, List<Backend> ba
 
     /** This spec listening also on {@code listeners}, in place of the internal ones it had. */
     public RouteSpec withInternal(List<InternalListener> listeners) {
-        return new RouteSpec(name, bindHost, port, backends, weights, matches, sticky, listeners);
+        return new RouteSpec(name, bindHost, port, backends, weights, matches, sticky, listeners, hold);
+    }
+
+    /** This spec holding requests as {@code h} says while it has no backend (null: not holding). */
+    public RouteSpec withHold(Hold h) {
+        return new RouteSpec(name, bindHost, port, backends, weights, matches, sticky, internal, h);
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.slipway.runner.routing;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The runner's traffic router: an HTTP reverse proxy with weighted, rule-based and sticky routing per
@@ -42,6 +43,14 @@ public interface Router extends AutoCloseable {
      * for a backend removed from the spec until its last request ends; 0 for an unknown backend.
      */
     int inFlight(String routeName, String backendId);
+
+    /**
+     * Tells {@code listener} the name of a route whose spec has a {@link Hold} when a request starts being held on
+     * it for want of a backend: the route is at zero and someone is waiting. Called on the router's own threads,
+     * at most about every 100 ms per route while requests keep arriving, so the listener must only hand the news
+     * on. One listener; a second call replaces the first.
+     */
+    void onHeld(Consumer<String> listener);
 
     /** Cumulative figures of one revision on one route; an empty snapshot for an unknown route or revision. */
     MetricsSnapshot snapshot(String routeName, String revision);

@@ -64,6 +64,10 @@ class ActualWeightsTest {
 
     /** Cumulative request counters per revision, as the router keeps them. */
     private static final class CountingRouter implements Router {
+        @Override
+        public void onHeld(java.util.function.Consumer<String> listener) {
+        }
+
         private final Map<String, Long> requests = new HashMap<>();
 
         void add(String revision, long n) {

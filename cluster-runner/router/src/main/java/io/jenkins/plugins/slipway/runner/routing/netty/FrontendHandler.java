@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.routing.netty;
 
+import io.jenkins.plugins.slipway.runner.routing.Hold;
 import io.jenkins.plugins.slipway.runner.routing.RouterOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * its body is still held (bodies up to {@link RouterOptions#maxReplayBytes()} are kept until the answer starts):
  * the first backend may have acted on anything else. Every failed attempt is counted against its backend for
  * outlier ejection; a request to a route without any backend waits up to {@link RouterOptions#queueTimeout()}
- * for one to appear.
+ * for one to appear, or, on a route scaled to zero, is held as its {@link Hold} says while a replica starts.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -96,6 +97,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean resent;
     /** When the request started waiting for a route without backends, else 0. */
     private long queuedSince;
+    /** How long the request may wait in the queue, from queuedSince. */
+    private long queueLimitNanos;
+    /** The request counts among its route's held requests (a route scaled to zero). */
+    private boolean holding;
     private final Runnable onQueueTick = this::onQueueTick;
     private Object[] tried;
     /** Body parts received while no backend connection was ready; owned here. */
@@ -199,7 +204,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         tried = null;
         attempts = 0;
         resent = false;
-        queuedSince = 0;
+        stopQueueing();
         HttpMethod method = req.method();
         idempotent = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
                 || method.equals(HttpMethod.OPTIONS);
@@ -214,17 +219,49 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         table = route.table();
         table.select(h, selection);
         if (selection.backend == null) {
+            Hold hold = table.spec.hold();
+            if (hold != null) {
+                hold(hold);
+                return;
+            }
             if (options.queueTimeout().isZero()) {
                 noBackend();
                 return;
             }
             // The route has no backend at all (between two specs, a replica being replaced): wait a little.
-            queuedSince = startNanos;
-            block(WAITING_FOR_BACKEND);
-            client.eventLoop().schedule(onQueueTick, QUEUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            queue(options.queueTimeout().toNanos());
             return;
         }
         connect();
+    }
+
+    /** A route at zero: the request waits for the replica its arrival starts, unless the route holds enough. */
+    private void hold(Hold hold) {
+        if (!route.takeHeldSlot(hold.maxHeld())) {
+            table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
+            respondRetryLater(hold, "Slipway router: route " + route.name() + " is starting and already holds "
+                    + hold.maxHeld() + " requests; ask again in " + hold.retryAfterSeconds() + " s\n");
+            return;
+        }
+        holding = true;
+        route.router().held(route);
+        queue(hold.timeout().toNanos());
+    }
+
+    private void queue(long limitNanos) {
+        queuedSince = startNanos;
+        queueLimitNanos = limitNanos;
+        block(WAITING_FOR_BACKEND);
+        client.eventLoop().schedule(onQueueTick, QUEUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The request leaves the queue (a backend came, it timed out, the exchange ended). */
+    private void stopQueueing() {
+        queuedSince = 0;
+        if (holding) {
+            holding = false;
+            route.releaseHeldSlot();
+        }
     }
 
     private static final long QUEUE_TICK_MILLIS = 20;
@@ -236,14 +273,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         table = route.table();
         table.select(request.headers(), selection);
         if (selection.backend != null) {
-            queuedSince = 0;
+            stopQueueing();
             unblock(WAITING_FOR_BACKEND);
             connect();
-        } else if (System.nanoTime() - queuedSince < options.queueTimeout().toNanos()) {
+        } else if (System.nanoTime() - queuedSince < queueLimitNanos) {
             client.eventLoop().schedule(onQueueTick, QUEUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
         } else {
-            queuedSince = 0;
-            noBackend();
+            boolean held = holding;
+            stopQueueing();
+            Hold hold = table.spec.hold();
+            if (held && hold != null) {
+                table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
+                respondRetryLater(hold, "Slipway router: route " + route.name() + " did not start a replica within "
+                        + hold.timeout().toMillis() + " ms; ask again in " + hold.retryAfterSeconds() + " s\n");
+            } else {
+                noBackend();
+            }
         }
     }
 
@@ -519,18 +564,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Ends the exchange with an answer of the router's own. */
     private void respond(HttpResponseStatus st, String text) {
+        respond(st, text, 0);
+    }
+
+    /** 503 with Retry-After: the route is scaled to zero and could not take this request now. */
+    private void respondRetryLater(Hold hold, String text) {
+        respond(HttpResponseStatus.SERVICE_UNAVAILABLE, text, hold.retryAfterSeconds());
+    }
+
+    private void respond(HttpResponseStatus st, String text, long retryAfterSeconds) {
         if (!requestComplete) {
             clientKeepAlive = false;
         }
-        sendPlain(st, text);
+        sendPlain(st, text, retryAfterSeconds);
         finish();
     }
 
     private void sendPlain(HttpResponseStatus st, String text) {
+        sendPlain(st, text, 0);
+    }
+
+    private void sendPlain(HttpResponseStatus st, String text, long retryAfterSeconds) {
         ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (retryAfterSeconds > 0) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         if (!active || !clientKeepAlive || closeRequested) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             clientKeepAlive = false;
@@ -570,7 +631,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Clears the exchange and, unless the connection ends here, starts on the next pipelined request. */
     private void finish() {
         cancelTimeout();
-        queuedSince = 0;
+        stopQueueing();
         active = false;
         request = null;
         table = null;
@@ -684,6 +745,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ob.close();
             }
             releaseBackend();
+            stopQueueing();
             active = false;
         }
         releasePending();

@@ -28,9 +28,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,9 @@ public final class NettyRouter implements Router {
     private final Map<EventLoop, Bootstrap> connectors = new ConcurrentHashMap<>();
     private final Bootstrap prober;
     private volatile boolean closed;
+    /** While requests keep arriving at a route held at zero, the runner is reminded this often at most. */
+    private static final long HELD_NOTICE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private volatile Consumer<String> heldListener = route -> { };
 
     public NettyRouter(RouterOptions options) {
         this.options = options;
@@ -297,6 +302,28 @@ public final class NettyRouter implements Router {
     BackendState state(String routeName, String backendId) {
         RouteServer r = routes.get(routeName);
         return r == null ? null : r.state(backendId);
+    }
+
+    @Override
+    public void onHeld(Consumer<String> listener) {
+        heldListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** A request is held on {@code r}: tell the runner, unless it was told a moment ago. */
+    void held(RouteServer r) {
+        if (r.heldNoticeDue(HELD_NOTICE_INTERVAL_NANOS)) {
+            try {
+                heldListener.accept(r.name());
+            } catch (RuntimeException e) {
+                LOG.warn("route {}: the listener of held requests failed", r.name(), e);
+            }
+        }
+    }
+
+    /** Requests held on a route, for the tests of this package. */
+    int heldCount(String routeName) {
+        RouteServer r = routes.get(routeName);
+        return r == null ? 0 : r.heldCount();
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One route: its listening channel, the routing table in force, the state of its backends and the metrics of
@@ -31,6 +33,10 @@ final class RouteServer {
     private Channel listener;
     /** The channels of the spec's internal listeners; changed only under the router's lock. */
     private final Map<InternalListener, Channel> internal = new HashMap<>();
+    /** Requests held right now for want of a backend (a route scaled to zero), over all event loops. */
+    private final AtomicInteger held = new AtomicInteger();
+    /** When the runner was last told that this route holds a request (System.nanoTime), 0 for never. */
+    private final AtomicLong heldNoticeAt = new AtomicLong();
 
     RouteServer(String name, NettyRouter router) {
         this.name = name;
@@ -96,6 +102,34 @@ final class RouteServer {
             }
         }
         states.putAll(next);
+    }
+
+    /** Counts one more held request unless {@code max} are held already. */
+    boolean takeHeldSlot(int max) {
+        for (;;) {
+            int n = held.get();
+            if (n >= max) {
+                return false;
+            }
+            if (held.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseHeldSlot() {
+        held.decrementAndGet();
+    }
+
+    int heldCount() {
+        return held.get();
+    }
+
+    /** True once per {@code intervalNanos} at most: whether the runner should be told again that requests wait. */
+    boolean heldNoticeDue(long intervalNanos) {
+        long now = System.nanoTime();
+        long last = heldNoticeAt.get();
+        return (last == 0 || now - last >= intervalNanos) && heldNoticeAt.compareAndSet(last, now);
     }
 
     /** A removed backend whose last request just finished. */

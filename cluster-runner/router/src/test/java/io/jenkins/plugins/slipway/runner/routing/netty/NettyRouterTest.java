@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.Hold;
 import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.MetricsSnapshot;
@@ -528,6 +529,73 @@ class NettyRouterTest {
         HttpResponse<String> res = waiting.get(20, TimeUnit.SECONDS);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).isEqualTo("late");
+    }
+
+    @Test
+    void aRouteAtZeroHoldsEveryRequestAndTellsTheRunnerUntilAReplicaIsThere() throws Exception {
+        Hold hold = new Hold(100, Duration.ofSeconds(60));
+        router.apply(route(List.of(), Map.of(), List.of(), false).withHold(hold));
+        Queue<String> notices = new ConcurrentLinkedQueue<>();
+        CompletableFuture<String> woken = new CompletableFuture<>();
+        router.onHeld(name -> {
+            notices.add(name);
+            woken.complete(name);
+        });
+        List<CompletableFuture<HttpResponse<String>>> first = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            first.add(http.sendAsync(HttpRequest.newBuilder(uri("/")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        // What the runner does when told: start a replica, then route to it.
+        assertThat(woken.get(30, TimeUnit.SECONDS)).isEqualTo(ROUTE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.heldCount(ROUTE) == 50);
+        TestBackend started = backend("started");
+        router.apply(route(List.of(spec(started, "1")), Map.of("1", 100), List.of(), false).withHold(hold));
+
+        for (CompletableFuture<HttpResponse<String>> f : first) {
+            HttpResponse<String> res = f.get(30, TimeUnit.SECONDS);
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo("started");
+        }
+        assertThat(router.heldCount(ROUTE)).isZero();
+        assertThat(notices).isNotEmpty().containsOnly(ROUTE);
+        assertThat(router.snapshot(ROUTE, "1").requests()).isEqualTo(50);
+    }
+
+    @Test
+    void aRouteAtZeroHoldsNoMoreThanItsLimitAndTellsTheRestToComeBack() throws Exception {
+        router.apply(route(List.of(), Map.of(), List.of(), false).withHold(new Hold(2, Duration.ofSeconds(60))));
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(http.sendAsync(HttpRequest.newBuilder(uri("/")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.heldCount(ROUTE) == 2);
+
+        HttpResponse<String> third = get("/");
+        assertThat(third.statusCode()).isEqualTo(503);
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(third.body()).contains(ROUTE).contains("holds 2 requests");
+        assertThat(held).noneMatch(CompletableFuture::isDone);
+
+        TestBackend started = backend("started");
+        router.apply(route(List.of(spec(started, "1")), Map.of("1", 100), List.of(), false));
+        for (CompletableFuture<HttpResponse<String>> f : held) {
+            assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aHeldRequestThatNoReplicaTakesInTimeIsToldToComeBack() throws Exception {
+        router.apply(route(List.of(), Map.of(), List.of(), false).withHold(new Hold(10, Duration.ofMillis(300))));
+        long start = System.nanoTime();
+        HttpResponse<String> res = get("/");
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(res.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(res.body()).contains("did not start a replica within 300 ms");
+        assertThat(router.heldCount(ROUTE)).isZero();
+        assertThat(router.snapshot(ROUTE, "").failures()).as("counted as failed, as a 502 for want of a backend is").isEqualTo(1);
     }
 
     @Test

@@ -192,7 +192,7 @@ public final class RunnerService implements AutoCloseable {
                 return new ContainerEngine(runnerId, docker, db, o.hostAccess().publishAddress(), secrets);
             }
             case "swarm" -> {
-                SwarmEngine swarm = new SwarmEngine(runnerId, o.dockerHost());
+                SwarmEngine swarm = new SwarmEngine(runnerId, o.dockerHost(), secrets);
                 try {
                     swarm.requireManager();
                 } catch (RuntimeException e) {

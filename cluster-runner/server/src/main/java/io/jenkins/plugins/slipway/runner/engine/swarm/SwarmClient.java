@@ -156,6 +156,96 @@ final class SwarmClient implements AutoCloseable {
         }
     }
 
+    /** The id of the Swarm secret named {@code name}, created with {@code value} unless it exists. */
+    String ensureSecret(String name, Map<String, String> labels, byte[] value) {
+        try {
+            for (com.github.dockerjava.api.model.Secret s : docker.listSecretsCmd().withNameFilter(List.of(name)).exec()) {
+                if (s.getSpec() != null && name.equals(s.getSpec().getName())) {
+                    return s.getId();
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new EngineException("listing Swarm secrets failed: " + DockerContainers.reason(e), e);
+        }
+        return createFile("/secrets/create", "secret", name, labels, value);
+    }
+
+    /** The id of the Swarm config named {@code name}, created with {@code value} unless it exists. */
+    String ensureConfig(String name, Map<String, String> labels, byte[] value) {
+        try {
+            for (com.github.dockerjava.api.model.Config c : docker.listConfigsCmd()
+                    .withFilters(Map.of("name", List.of(name))).exec()) {
+                if (c.getSpec() != null && name.equals(c.getSpec().getName())) {
+                    return c.getId();
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new EngineException("listing Swarm configs failed: " + DockerContainers.reason(e), e);
+        }
+        return createFile("/configs/create", "config", name, labels, value);
+    }
+
+    /**
+     * Creates a secret or config with the Engine API directly: its {@code Data} is the value's bytes in base64, so
+     * a binary value arrives as it was (docker-java's secret spec carries text and encodes it once more). A
+     * conflict means another pass made it meanwhile: its id is looked up. Errors name the object, never the value.
+     */
+    private String createFile(String path, String kind, String name, Map<String, String> labels, byte[] value) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("Name", name);
+        body.put("Labels", labels);
+        body.put("Data", java.util.Base64.getEncoder().encodeToString(value));
+        DockerHttpClient.Request request;
+        try {
+            request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST).path(path)
+                    .putHeader("Content-Type", "application/json")
+                    .body(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(body))).build();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try (DockerHttpClient.Response rsp = http.execute(request); InputStream in = rsp.getBody()) {
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (rsp.getStatusCode() == 201 || rsp.getStatusCode() == 200) {
+                return JSON.readTree(answer).path("ID").asText();
+            }
+            if (rsp.getStatusCode() == 409) {
+                return "secret".equals(kind) ? ensureSecret(name, labels, value) : ensureConfig(name, labels, value);
+            }
+            throw new EngineException("creating Swarm " + kind + " " + name + " failed: HTTP " + rsp.getStatusCode()
+                    + " " + answer, null);
+        } catch (IOException e) {
+            throw new EngineException("creating Swarm " + kind + " " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the secrets and configs carrying these labels; one still used by a service stays (and is named). */
+    List<String> removeFiles(Map<String, String> labels) {
+        List<String> left = new ArrayList<>();
+        try {
+            for (com.github.dockerjava.api.model.Secret s : docker.listSecretsCmd().withLabelFilter(labels).exec()) {
+                removeQuietly(() -> docker.removeSecretCmd(s.getId()).exec(), "secret " + s.getSpec().getName(), left);
+            }
+            List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            for (com.github.dockerjava.api.model.Config c : docker.listConfigsCmd()
+                    .withFilters(Map.of("label", filter)).exec()) {
+                removeQuietly(() -> docker.removeConfigCmd(c.getId()).exec(), "config " + c.getSpec().getName(), left);
+            }
+        } catch (RuntimeException e) {
+            throw new EngineException("listing Swarm secrets and configs failed: " + DockerContainers.reason(e), e);
+        }
+        return left;
+    }
+
+    private static void removeQuietly(Runnable remove, String what, List<String> left) {
+        try {
+            remove.run();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            left.add(what + " (" + DockerContainers.reason(e) + ")");
+        }
+    }
+
     Map<String, Node> nodes() {
         List<SwarmNode> nodes;
         try {

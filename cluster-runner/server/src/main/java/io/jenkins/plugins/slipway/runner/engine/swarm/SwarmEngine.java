@@ -6,6 +6,7 @@ import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -51,6 +52,7 @@ public final class SwarmEngine implements Engine {
     private final String runnerId;
     private final SwarmClient swarm;
     private final SwarmNetworks networks;
+    private final SwarmFiles files;
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "slipway-swarm-op");
         t.setDaemon(true);
@@ -65,11 +67,13 @@ public final class SwarmEngine implements Engine {
     /**
      * @param runnerId   the id this runner's services carry; another runner's services are never touched
      * @param dockerHost a Swarm manager, as {@code DOCKER_HOST} names it
+     * @param values     where the values of the apps' secrets and configs are read when a service is made
      */
-    public SwarmEngine(String runnerId, String dockerHost) {
+    public SwarmEngine(String runnerId, String dockerHost, FileValues values) {
         this.runnerId = runnerId;
         this.swarm = new SwarmClient(dockerHost);
         this.networks = new SwarmNetworks(runnerId, swarm);
+        this.files = new SwarmFiles(runnerId, swarm, values);
     }
 
     /** Fails fast, with what to do, when the engine is not a Swarm manager. */
@@ -117,6 +121,10 @@ public final class SwarmEngine implements Engine {
                 if (swarm.services(mine).isEmpty()) {
                     // The tasks leave the overlay networks a moment after their service is gone.
                     networks.remove(app);
+                    List<String> kept = files.remove(app);
+                    if (!kept.isEmpty()) {
+                        LOG.warn("App {}: the swarm kept {}", app, String.join(", ", kept));
+                    }
                     return List.of();
                 }
             } catch (EngineException e) {
@@ -137,7 +145,21 @@ public final class SwarmEngine implements Engine {
         }
     }
 
-    /** None: this engine refuses named volumes ({@link SwarmNetworks}). */
+    /**
+     * Named volumes: a stateful service would have to be pinned to the node holding its data, which this engine
+     * does not do yet (the one-shot services of release hooks are refused where the compose file is read).
+     */
+    @Override
+    public List<io.jenkins.plugins.slipway.runner.client.ApiError.Problem> refusals(
+            io.jenkins.plugins.slipway.runner.compose.AppSpec spec) {
+        return spec.resources().volumes().keySet().stream().sorted()
+                .map(key -> new io.jenkins.plugins.slipway.runner.client.ApiError.Problem("volumes." + key,
+                        "named volumes are not supported by --engine swarm yet: a stateful service would have to be"
+                                + " pinned to the node that holds its data"))
+                .toList();
+    }
+
+    /** None: this engine refuses named volumes ({@link #refusals}). */
     @Override
     public List<String> volumes(String app) {
         return List.of();
@@ -202,7 +224,7 @@ public final class SwarmEngine implements Engine {
                 return; // its networks are not there: startFailure says why
             }
             runAsync(name, () -> {
-                swarm.create(SwarmServiceSpecs.of(runnerId, set, joins));
+                swarm.create(SwarmServiceSpecs.of(runnerId, set, joins, files.mounts(set)));
                 LOG.info("Created Swarm service {} ({} replicas)", name, set.replicas());
             });
             return;
@@ -210,7 +232,9 @@ public final class SwarmEngine implements Engine {
         long now = replicas(service);
         if (now != set.replicas()) {
             runAsync(name, () -> {
-                com.github.dockerjava.api.model.ServiceSpec spec = SwarmServiceSpecs.of(runnerId, set, networksOf(service));
+                // The same secrets and configs (named for their content): a scale must not replace the tasks.
+                com.github.dockerjava.api.model.ServiceSpec spec = SwarmServiceSpecs.of(runnerId, set, networksOf(service),
+                        files.mounts(set));
                 // The manager pinned the image to its digest at creation: the same reference, or Swarm would
                 // see a new task spec and replace every task instead of scaling.
                 spec.getTaskTemplate().getContainerSpec().withImage(imageOf(service));

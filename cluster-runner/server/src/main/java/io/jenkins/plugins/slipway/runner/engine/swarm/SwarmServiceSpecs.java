@@ -66,8 +66,9 @@ final class SwarmServiceSpecs {
 
     /**
      * @param networks the engine names of the networks its tasks join (the service's name is their alias there)
+     * @param files    the Swarm secrets and configs its tasks mount ({@link SwarmFiles})
      */
-    static ServiceSpec of(String runnerId, ReplicaSetSpec set, List<String> networks) {
+    static ServiceSpec of(String runnerId, ReplicaSetSpec set, List<String> networks, SwarmFiles.Mounts files) {
         io.jenkins.plugins.slipway.runner.compose.ServiceSpec s = set.spec();
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.putAll(labels(runnerId, set.app(), set.service(), set.revision()));
@@ -75,6 +76,12 @@ final class SwarmServiceSpecs {
         s.environment().forEach((k, v) -> env.add(k + "=" + v));
         ContainerSpec container = new ContainerSpec().withImage(s.image()).withLabels(labels).withEnv(env)
                 .withStopGracePeriod(s.stopGrace().toNanos());
+        if (!files.secrets().isEmpty()) {
+            container.withSecrets(files.secrets());
+        }
+        if (!files.configs().isEmpty()) {
+            container.withConfigs(files.configs());
+        }
         // Swarm's Command is the image's ENTRYPOINT and its Args the CMD.
         if (s.entrypoint() != null) {
             container.withCommand(s.entrypoint());

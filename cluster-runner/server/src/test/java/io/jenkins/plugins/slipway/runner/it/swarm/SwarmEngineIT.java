@@ -14,11 +14,14 @@ import io.jenkins.plugins.slipway.runner.it.Apps;
 import io.jenkins.plugins.slipway.runner.it.BusyboxHttpdImage;
 import io.jenkins.plugins.slipway.runner.it.Docker;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
+import io.jenkins.plugins.slipway.runner.it.SecretsUsed;
 import io.jenkins.plugins.slipway.runner.it.gray.GrayLoad;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -314,6 +317,63 @@ class SwarmEngineIT {
             assertThat(afterwards.failures).as(afterwards.toString()).isEmpty();
         }
         client.deleteApp(app);
+    }
+
+    @Test
+    @Order(6)
+    void secretsAndConfigsAreMountedOnTheWorkerThatRunsTheTask() throws Exception {
+        String app = "sw-files";
+        int port = RunnerProcess.freePort(23700, 23799);
+        String password = SecretsUsed.record("sw-" + UUID.randomUUID());
+        String compose = """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 2s
+                    deploy:
+                      replicas: 1
+                      placement:
+                        constraints: ["node.hostname == %s"]
+                    secrets:
+                      - db_password
+                      - {source: api_key, target: /etc/api.key, uid: "1000", gid: "1001", mode: 0400}
+                    configs:
+                      - {source: motd, target: /etc/motd}
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                secrets:
+                  db_password: {file: ./db_password.txt}
+                  api_key: {file: ./api.key}
+                configs:
+                  motd: {file: ./motd.txt}
+                """.formatted(v1, Swarm.workerName(2), port);
+        String id = client.deploy(app, new DeployRequest(compose, Map.of(), null,
+                Map.of("db_password", password.getBytes(StandardCharsets.UTF_8),
+                        "api_key", "key-of-the-api".getBytes(StandardCharsets.UTF_8)),
+                Map.of("motd", "hello from a config\n".getBytes(StandardCharsets.UTF_8)), Map.of())).release();
+        ReleaseStatus s = Apps.awaitEnd(client, id, RELEASE);
+        assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
+
+        String task = Swarm.worker(2, "ps", "-q", "--filter", "label=io.slipway.app=" + app).strip();
+        assertThat(task).as("the task runs on worker 2").isNotBlank().doesNotContain("\n");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "cat", "/run/secrets/db_password")).isEqualTo(password);
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "stat", "-c", "%a %u %g", "/etc/api.key").strip())
+                .isEqualTo("400 1000 1001");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "cat", "/etc/motd")).isEqualTo("hello from a config\n");
+        // Swarm objects named for their content, labelled, never holding the value in a name or label.
+        String secrets = Docker.run("secret", "ls", "--filter", "label=io.slipway.app=" + app, "--format",
+                "{{.Name}} {{.Labels}}");
+        assertThat(secrets.strip().lines()).hasSize(2).allMatch(l -> l.startsWith("slipway-" + app + "-"));
+        assertThat(secrets).contains("io.slipway.file=secrets.db_password").doesNotContain(password);
+        assertThat(Docker.run("config", "ls", "-q", "--filter", "label=io.slipway.app=" + app).strip().lines()).hasSize(1);
+        assertThat(runner.logText()).doesNotContain(password);
+
+        client.deleteApp(app);
+        await("the app's service, secrets and configs removed").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> Docker.run("service", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank()
+                        && Docker.run("secret", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank()
+                        && Docker.run("config", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank());
     }
 
     private static String canaryApp(String image, int replicas, int port, String release) {

@@ -8,9 +8,9 @@ import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Computer;
 import hudson.model.Run;
-import hudson.model.TaskListener;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
 import io.jenkins.plugins.slipway.runners.RunnerConnections;
+import io.jenkins.plugins.slipway.runners.StepLog;
 import io.jenkins.plugins.slipway.runner.client.Cause;
 import io.jenkins.plugins.slipway.runner.client.ComposeInputs;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
@@ -466,14 +466,7 @@ public class DeployStepExecution extends StepExecution {
     }
 
     private PrintStream log() {
-        try {
-            return getContext().get(TaskListener.class).getLogger();
-        } catch (IOException e) {
-            throw new IllegalStateException("the build log of this step is gone", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while opening the build log", e);
-        }
+        return StepLog.of(getContext());
     }
 
     private synchronized void writeObject(java.io.ObjectOutputStream out) throws IOException {

@@ -4,7 +4,6 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.Computer;
 import hudson.model.Run;
-import hudson.model.TaskListener;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import io.jenkins.plugins.slipway.runner.client.RunnerException;
 import io.jenkins.plugins.slipway.runner.client.TaskLine;
@@ -12,6 +11,7 @@ import io.jenkins.plugins.slipway.runner.client.TaskRequest;
 import io.jenkins.plugins.slipway.runner.client.TaskStatus;
 import io.jenkins.plugins.slipway.runners.RunnerConnection;
 import io.jenkins.plugins.slipway.runners.RunnerConnections;
+import io.jenkins.plugins.slipway.runners.StepLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -248,14 +248,7 @@ public class RunStepExecution extends StepExecution {
     }
 
     private PrintStream log() {
-        try {
-            return getContext().get(TaskListener.class).getLogger();
-        } catch (IOException e) {
-            throw new IllegalStateException("the build log of this step is gone", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while opening the build log", e);
-        }
+        return StepLog.of(getContext());
     }
 
     private synchronized void writeObject(java.io.ObjectOutputStream out) throws IOException {

@@ -34,6 +34,7 @@ import io.jenkins.plugins.slipway.runner.routing.Router;
 import io.jenkins.plugins.slipway.runner.routing.Routers;
 import io.jenkins.plugins.slipway.runner.secrets.SecretStore;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.DataDisk;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
 import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
@@ -134,6 +135,7 @@ public final class RunnerService implements AutoCloseable {
         AccessPolicy access = new AccessPolicy(tokens, audit,
                 id -> db.tx(c -> releases.find(c, id)).map(ReleaseRecord::app));
         api = new ApiServer(o.server(), access);
+        api.beforeChange(new DataDisk(o.dataDir(), DataDisk.RESERVE_BYTES)::requireRoom);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
                 actualWeights, tokens, audit, tasks);
         closeables.push(api);

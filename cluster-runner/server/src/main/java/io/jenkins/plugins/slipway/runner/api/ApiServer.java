@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -88,6 +89,8 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final org.eclipse.jetty.server.Handler.Sequence handlers = new org.eclipse.jetty.server.Handler.Sequence();
     private final Guard guard;
+    /** Run before every request that may change something (not GET or HEAD); may throw to refuse it. */
+    private volatile Runnable beforeChange = () -> { };
 
     /** A server with a single token: {@code Authorization: Bearer <token>}, compared in constant time. */
     public ApiServer(ServerOptions options, String token) {
@@ -117,6 +120,15 @@ public final class ApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Runs {@code check} before every request that may change something; a {@link
+     * io.jenkins.plugins.slipway.runner.store.StoreException} it throws is answered as a failed write would be (the
+     * runner checks the room left on its data disk here).
+     */
+    public void beforeChange(Runnable check) {
+        this.beforeChange = Objects.requireNonNull(check, "check");
     }
 
     /** Plain HTTP on {@code host:port} with the default limits and the single-token gate. */
@@ -230,6 +242,9 @@ public final class ApiServer implements AutoCloseable {
                     if (m.matches()) {
                         pathKnown = true;
                         if (r.method().equals(request.getMethod())) {
+                            if (!HttpMethod.GET.is(r.method()) && !HttpMethod.HEAD.is(r.method())) {
+                                beforeChange.run();
+                            }
                             ex.matched(m);
                             r.handler().handle(ex);
                             ex.finish();

@@ -85,6 +85,29 @@ class ApiServerTest {
     }
 
     @Test
+    void aDataDiskBelowItsReserveRefusesChangesWith503AndStillAnswersReads() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("slipway-datadisk-");
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        server.route("POST", "/api/v1/apps/([^/]+)/scale", ex -> {
+            changed.set(true);
+            ex.json(200, Map.of());
+        });
+        // A reserve larger than any disk: the data disk counts as full.
+        server.beforeChange(new io.jenkins.plugins.slipway.runner.store.DataDisk(dir, Long.MAX_VALUE)::requireRoom);
+
+        HttpResponse<String> refused = send("POST", "/api/v1/apps/x/scale", "{}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).contains("data disk is full").contains("nothing was changed");
+        assertThat(changed).isFalse();
+        assertThat(send("GET", "/api/v1/query?a=1", null).statusCode()).isEqualTo(200);
+
+        server.beforeChange(new io.jenkins.plugins.slipway.runner.store.DataDisk(dir, 0)::requireRoom);
+        assertThat(send("POST", "/api/v1/apps/x/scale", "{}").statusCode()).isEqualTo(200);
+        assertThat(changed).isTrue();
+    }
+
+    @Test
     void aNullOrNonObjectBodyIsA400NamingTheBody() throws Exception {
         for (String body : List.of("null", "[]", "42", "\"text\"", "{\"compose\": [1]}", "{", "\u0000")) {
             HttpResponse<String> rsp = send("PUT", "/api/v1/apps/x", body);

@@ -67,9 +67,13 @@ class ReplaceKilledIT {
                     "restart_policy: {condition: none}\n", ""), Map.of(), null));
             assertThat(Apps.awaitEnd(client, rsp.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
             Docker.run("kill", Docker.replica(app, "web", 1, 1));
-            // The runner must keep its hands off for a while: the container stays exited.
-            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                    .until(() -> Docker.containers(app).equals(List.of("slipway-it-norestart-web-1-1 1 exited")));
+            List<String> down = List.of("slipway-it-norestart-web-1-1 1 exited");
+            await("the killed container exited").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Docker.containers(app).equals(down));
+            // The runner must keep its hands off for a while: the container stays exited (the limit only bounds
+            // how long 4 s of polling may take on a busy machine).
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Docker.containers(app).equals(down));
             assertThat(client.app(app).services().get(0).replicas().ready()).isZero();
         } finally {
             fixture.deleteApp(app);
@@ -94,9 +98,11 @@ class ReplaceKilledIT {
             // A runner that forgot attempt 1 would replace the next two kills; one that kept it replaces one.
             killAndAwaitReplacement(app); // attempt 2 of 2
             Docker.run("kill", Docker.replica(app, "web", 1, 1));
-            await("replica left down, attempts used").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> Docker.containers(app).equals(List.of("slipway-it-maxattempts-web-1-1 1 exited")));
+            List<String> down = List.of("slipway-it-maxattempts-web-1-1 1 exited");
+            await("the killed container exited").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Docker.containers(app).equals(down));
+            await("replica left down, attempts used").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> Docker.containers(app).equals(down));
             assertThat(client.app(app).services().get(0).replicas().ready()).isZero();
         } finally {
             fixture.deleteApp(app);

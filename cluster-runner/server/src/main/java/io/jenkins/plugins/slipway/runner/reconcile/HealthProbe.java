@@ -28,7 +28,7 @@ final class HealthProbe {
 
     /** For an engine that runs health checks itself. */
     HealthProbe() {
-        this(new Capabilities(false, false, true));
+        this(new Capabilities(false, false, true, false));
     }
 
     HealthProbe(Capabilities engine) {

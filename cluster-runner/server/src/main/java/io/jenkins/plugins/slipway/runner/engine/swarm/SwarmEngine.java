@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwarmEngine implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmEngine.class);
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true);
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true);
     /** How long a scale-down is followed closely, to report the task Swarm chose at once. */
     private static final long FOLLOW_SCALE_DOWN_MILLIS = 3000;
 

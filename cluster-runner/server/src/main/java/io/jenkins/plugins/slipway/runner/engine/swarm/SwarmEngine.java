@@ -1,7 +1,9 @@
 package io.jenkins.plugins.slipway.runner.engine.swarm;
 
 import com.github.dockerjava.api.model.Service;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
@@ -135,6 +137,12 @@ public final class SwarmEngine implements Engine {
                 throw new EngineException("interrupted while waiting for the services of " + app + " to go", e);
             }
         }
+    }
+
+    /** What of the app model the tasks would start without ({@link SwarmServiceSpecs#refusals}). */
+    @Override
+    public List<ApiError.Problem> refusals(AppSpec spec) {
+        return SwarmServiceSpecs.refusals(spec);
     }
 
     /** None: this engine refuses named volumes ({@link SwarmNetworks}). */

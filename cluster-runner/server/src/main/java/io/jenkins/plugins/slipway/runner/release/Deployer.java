@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
+import io.jenkins.plugins.slipway.runner.compose.AppPlan;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
@@ -217,6 +218,11 @@ public final class Deployer {
         return new DeployResponse(app, release.toRevision(), release.id(), warnings);
     }
 
+    /** The plan of a file {@link #parse} accepted, with the rules the engine in use adds. */
+    public AppPlan plan(String app, String compose, ParsedCompose parsed) {
+        return AppPlan.of(app, compose, parsed, fit.rules(parsed.spec()));
+    }
+
     /** Deploys a stored revision again (a rollback), with the values sealed with it. */
     public DeployResponse redeploy(RevisionRecord revision) throws ComposeException, Busy {
         DeployFiles files = secrets == null ? DeployFiles.NONE : secrets.load(revision.app(), revision.revision());
@@ -284,9 +290,10 @@ public final class Deployer {
 
     /**
      * For the release's first event: the order services start in and what each waits for, and which volume
-     * rule applies to each service that has one.
+     * rule applies to each service that has one, the engine's included.
      */
-    private static String orderAndRules(AppSpec spec, List<ServiceChange> changes) {
+    private String orderAndRules(AppSpec spec, List<ServiceChange> changes) {
+        Map<String, String> engineRules = fit.rules(spec);
         StringBuilder b = new StringBuilder();
         List<String> order = changes.stream().filter(ch -> ch.toRevision() != null).map(ServiceChange::service).toList();
         if (order.size() > 1) {
@@ -305,6 +312,9 @@ public final class Deployer {
             String rule = RevisionOverlap.rule(spec.services().get(service));
             if (rule != null) {
                 b.append("; ").append(rule);
+            }
+            if (engineRules.containsKey(service)) {
+                b.append("; ").append(engineRules.get(service));
             }
         }
         return b.toString();

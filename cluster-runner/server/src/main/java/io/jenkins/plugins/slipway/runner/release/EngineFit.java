@@ -7,7 +7,9 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the engine in use makes of a Compose file that parsed, asked before anything of a deploy is stored: what it
@@ -41,6 +43,13 @@ public final class EngineFit {
             return List.of();
         }
         List<ApiError.Problem> out = new ArrayList<>(engine.refusals(spec));
+        engine.oneReplicaOnly(spec).forEach((service, why) -> {
+            int replicas = spec.services().get(service).replicas();
+            if (replicas > 1) {
+                out.add(new ApiError.Problem("services." + service + ".deploy.replicas", replicas + " replicas"
+                        + " refused on the " + engine.name() + " engine: " + why + "; run 1 replica"));
+            }
+        });
         if (noTasks != null) {
             spec.services().values().stream().filter(s -> s.oneShot() != null).forEach(s -> out.add(
                     new ApiError.Problem("services." + s.name()
@@ -48,6 +57,20 @@ public final class EngineFit {
                             s.name() + " runs once per release as a task (" + s.oneShot().when().composeName()
                                     + "), but " + noTasks)));
         }
+        return out;
+    }
+
+    /**
+     * The rules the engine adds to services, by service, for the plan and the release's first event: a service
+     * pinned to one replica, and why.
+     */
+    public Map<String, String> rules(AppSpec spec) {
+        if (engine == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        engine.oneReplicaOnly(spec).forEach((service, why) -> out.put(service, service + ": one replica on the "
+                + engine.name() + " engine, because " + why));
         return out;
     }
 

@@ -17,6 +17,7 @@ public final class FakeEngine implements Engine {
     private final Capabilities capabilities;
     private final Function<AppSpec, List<ApiError.Problem>> refusals;
     private final String noTasks;
+    private Function<AppSpec, Map<String, String>> oneReplicaOnly = spec -> Map.of();
 
     /**
      * @param noTasks why it runs no tasks; null when it runs them
@@ -27,6 +28,17 @@ public final class FakeEngine implements Engine {
         this.capabilities = capabilities;
         this.refusals = refusals;
         this.noTasks = noTasks;
+    }
+
+    /** The same engine, pinning to one replica what {@code pins} says. */
+    public FakeEngine withOneReplicaOnly(Function<AppSpec, Map<String, String>> pins) {
+        this.oneReplicaOnly = pins;
+        return this;
+    }
+
+    @Override
+    public Map<String, String> oneReplicaOnly(AppSpec spec) {
+        return oneReplicaOnly.apply(spec);
     }
 
     @Override

@@ -111,6 +111,40 @@ class EngineFitTest {
     }
 
     @Test
+    void aServiceTheEnginePinsToOneReplicaIsRefusedMoreAndThePlanAndReleaseSayWhy() throws Exception {
+        FakeEngine engine = new FakeEngine("kubernetes", CLUSTER, spec -> List.of(), null)
+                .withOneReplicaOnly(spec -> Map.of("db", "it writes to named volume data"));
+        Deployer deployer = deployer(engine);
+        String compose = """
+                services:
+                  db:
+                    image: db:1
+                    volumes: ["data:/var/lib/db"]
+                    deploy: {replicas: %d}
+                volumes:
+                  data: {}
+                """;
+
+        assertThatThrownBy(() -> deployer.deploy("shop", compose.formatted(2), Map.of(), null))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.path() + ": " + p.message()).containsExactly("services.db.deploy.replicas:"
+                                + " 2 replicas refused on the kubernetes engine: it writes to named volume data;"
+                                + " run 1 replica"));
+        java.util.Optional<io.jenkins.plugins.slipway.runner.store.AppRecord> app = db.tx(c -> apps.find(c, "shop"));
+        assertThat(app).isEmpty();
+
+        String one = compose.formatted(1);
+        io.jenkins.plugins.slipway.runner.compose.AppPlan plan = deployer.plan("shop", one,
+                deployer.parse(one, Map.of(), DeployFiles.NONE));
+        assertThat(plan.services().get(0).volumeRule()).isEqualTo("db: stop-first, one revision at a time, because"
+                + " it writes to named volume data (x-slipway.sharedVolumes is not true); db: one replica on the"
+                + " kubernetes engine, because it writes to named volume data");
+        DeployResponse r = deployer.deploy("shop", one, Map.of(), null);
+        String started = new EventLog(db, releases).since(r.release(), "shop", 0).get(0).message();
+        assertThat(started).contains("db: one replica on the kubernetes engine, because it writes to named volume data");
+    }
+
+    @Test
     void placementIsIgnoredWithAWarningNamingAnEngineOfOneNode() throws Exception {
         DeployResponse r = deployer(new FakeEngine("docker", ONE_NODE, spec -> List.of(), null))
                 .deploy("shop", PLACED, Map.of(), null);

@@ -168,6 +168,12 @@ public final class KubernetesEngine implements Engine {
         return out;
     }
 
+    /** Services that write to a claim this engine makes ({@link AppVolumes#oneReplicaOnly}). */
+    @Override
+    public Map<String, String> oneReplicaOnly(AppSpec spec) {
+        return AppVolumes.oneReplicaOnly(spec);
+    }
+
     @Override
     public AutoCloseable onChange(Runnable listener) {
         listeners.add(listener);

@@ -434,6 +434,42 @@ class KubernetesEngineIT {
                 .until(() -> cluster.objects().stream().noneMatch(o -> o.contains(app)));
     }
 
+    /**
+     * A service writing to a named volume: its claim is ReadWriteOnce, so more than one replica is refused at deploy,
+     * and the plan and the release say it runs one; the claim goes with the app when asked.
+     */
+    @Test
+    void aServiceWritingToANamedVolumeRunsOneReplica() {
+        String app = "k-stateful";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(app, cluster.image("v1"), 2, port, "strategy: rolling\n").replace(
+                "    stop_grace_period: 1s\n", "    stop_grace_period: 1s\n    volumes: [\"data:/var/lib/data\"]\n")
+                + "volumes:\n  data: {}\n";
+
+        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(compose, Map.of(), null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
+                            .asString().startsWith("services." + app + ".deploy.replicas: 2 replicas refused on the"
+                                    + " kubernetes engine: it writes to named volume data, a ReadWriteOnce");
+                });
+        assertThat(client.apps()).extracting(AppStatus::name).doesNotContain(app);
+
+        String one = compose.replace("replicas: 2", "replicas: 1");
+        Map<String, Object> plan = client.validate(app, new DeployRequest(one, Map.of(), null));
+        assertThat(String.valueOf(plan.get("services"))).contains(app + ": one replica on the kubernetes engine,"
+                + " because it writes to named volume data");
+        firstRelease(app, one);
+        io.fabric8.kubernetes.api.model.PodSpec pod = deploymentsOf(app).get(0).getSpec().getTemplate().getSpec();
+        String claim = pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        assertThat(cluster.client().persistentVolumeClaims().inNamespace(cluster.namespace()).withName(claim).get()
+                .getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+
+        client.deleteApp(app, true);
+        await("no object of " + app + " left").atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.objects().stream().noneMatch(o -> o.contains(app)));
+    }
+
     /** Deploys with the secret values given and waits for the release to succeed; returns its id. */
     private static String deployFiles(String app, String compose, Map<String, String> secrets, List<String> answers) {
         Map<String, byte[]> bytes = new java.util.TreeMap<>();

@@ -129,10 +129,12 @@ final class DeploymentManifests {
 
     /**
      * What in the service the engine cannot write, by field path: its placement's problems
-     * ({@link NodePlacement}) and its secrets' and configs' ({@link MountedFiles}).
+     * ({@link NodePlacement}), its pod settings' ({@link PodSettings}) and its secrets' and configs'
+     * ({@link MountedFiles}).
      */
     static List<ApiError.Problem> refusals(ServiceSpec s) {
         List<ApiError.Problem> out = new ArrayList<>(NodePlacement.problems("services." + s.name(), s.placement()));
+        out.addAll(PodSettings.problems(s));
         out.addAll(MountedFiles.problems(s));
         return out;
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * later) and what it reads but does not apply (warnings in the answer).
  */
 public final class EngineFit {
-    /** Runs everything and warns of nothing: for a deployer without an engine (tests, stored revisions). */
+    /** Runs everything and warns of nothing: for a deployer built without an engine (tests). */
     public static final EngineFit ANY = new EngineFit(null);
 
     private final Engine engine;

@@ -142,6 +142,39 @@ public final class KubernetesEngine implements Engine {
             throw new EngineException("cannot watch Deployments, pods and Services in namespace " + namespace + " of "
                     + client.getMasterUrl() + ": " + e.getMessage(), e);
         }
+        removeUnmountedFiles();
+    }
+
+    /**
+     * Deletes the Secrets and ConfigMaps of this runner whose Deployment is gone: a runner stopped between deleting
+     * a Deployment and its files leaves them behind. Run once, before the first converge, so no create of this
+     * process is in flight; one whose Deployment was never created is made again when the set is.
+     */
+    private void removeUnmountedFiles() {
+        Set<String> live = new HashSet<>();
+        deployments.getStore().list().forEach(d -> live.add(d.getMetadata().getName()));
+        try {
+            for (Secret secret : client.secrets().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId).list()
+                    .getItems()) {
+                String name = secret.getMetadata().getName();
+                if (!live.contains(name)) {
+                    client.secrets().inNamespace(namespace).withName(name).delete();
+                    LOG.info("Deleted Secret {}: its Deployment is gone", name);
+                }
+            }
+            for (ConfigMap map : client.configMaps().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId).list()
+                    .getItems()) {
+                String name = map.getMetadata().getName();
+                if (!live.contains(name)) {
+                    client.configMaps().inNamespace(namespace).withName(name).delete();
+                    LOG.info("Deleted ConfigMap {}: its Deployment is gone", name);
+                }
+            }
+        } catch (KubernetesClientException e) {
+            // Not a reason to stay down: they are deleted with the app at the latest.
+            LOG.warn("Could not remove the Secrets and ConfigMaps of Deployments that are gone in namespace {}: {}",
+                    namespace, e.getMessage());
+        }
     }
 
     @Override

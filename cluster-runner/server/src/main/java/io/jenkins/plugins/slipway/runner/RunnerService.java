@@ -12,7 +12,6 @@ import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
-import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.release.hooks.ReleaseHooks;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerEngine;
 import io.jenkins.plugins.slipway.runner.engine.docker.DockerContainers;
@@ -24,6 +23,7 @@ import io.jenkins.plugins.slipway.runner.mesh.InternalRouting;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
+import io.jenkins.plugins.slipway.runner.release.EngineFit;
 import io.jenkins.plugins.slipway.runner.release.ReleaseController;
 import io.jenkins.plugins.slipway.runner.release.AnalysisRuns;
 import io.jenkins.plugins.slipway.runner.release.ReleaseCommands;
@@ -128,7 +128,7 @@ public final class RunnerService implements AutoCloseable {
                 routes, strategies, commands, analyses, new ReleaseHooks(tasks));
         closeables.push(controller);
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets,
-                noTasks(engine));
+                EngineFit.of(engine));
         ActualWeights actualWeights = new ActualWeights(routes);
         closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
@@ -156,16 +156,6 @@ public final class RunnerService implements AutoCloseable {
             throw new IllegalStateException("an empty token table has a token named admin", e);
         }
         LOG.info("Stored the hash of the first admin token, named admin");
-    }
-
-    /** Why {@code engine} cannot run one-shot services (release hooks), or null when it can. */
-    private static String noTasks(Engine engine) {
-        try {
-            engine.tasks();
-            return null;
-        } catch (EngineException e) {
-            return e.getMessage();
-        }
     }
 
     /** The runner's stable identity, kept in the data dir: the replicas it owns carry it as a label. */
@@ -204,7 +194,7 @@ public final class RunnerService implements AutoCloseable {
                 return swarm;
             }
             case "kubernetes" -> {
-                return kubernetes(o.kubernetes(), runnerId);
+                return kubernetes(o.kubernetes(), runnerId, secrets);
             }
             default -> throw new IllegalArgumentException("unknown engine " + o.engine()
                     + "; available: docker, swarm, kubernetes");
@@ -215,10 +205,10 @@ public final class RunnerService implements AutoCloseable {
      * The Kubernetes engine: Deployments in the namespace of {@code access}; the router reaches pods at their IPs,
      * so the runner runs in the cluster (or on a network that routes pod IPs).
      */
-    private static Engine kubernetes(KubernetesAccess access, String runnerId) {
+    private static Engine kubernetes(KubernetesAccess access, String runnerId, SecretStore secrets) {
         KubernetesClient client = access.connect();
         try {
-            KubernetesEngine engine = new KubernetesEngine(client, runnerId);
+            KubernetesEngine engine = new KubernetesEngine(client, runnerId, secrets);
             LOG.info("Kubernetes engine: namespace {} at {}", engine.namespace(), client.getMasterUrl());
             return engine;
         } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package io.jenkins.plugins.slipway.runner.api;
 
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
-import io.jenkins.plugins.slipway.runner.compose.AppPlan;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
@@ -42,7 +41,7 @@ final class ValidateApi {
                 throw new ComposeException(files.problems());
             }
             ParsedCompose parsed = deployer.parse(req.compose(), req.images(), files);
-            ex.json(200, AppPlan.of(app, req.compose(), parsed));
+            ex.json(200, deployer.plan(app, req.compose(), parsed));
         } catch (ComposeException e) {
             throw new ApiException(400, new ApiError("the Compose file is invalid: " + e.problems().size()
                     + " problem(s); nothing would be deployed", e.problems()));

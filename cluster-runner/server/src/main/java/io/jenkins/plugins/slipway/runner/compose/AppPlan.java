@@ -41,6 +41,14 @@ public record AppPlan(String app, List<Service> services, Map<String, Network> n
 
     /** The plan of a file that {@link ComposeParser} accepted. */
     public static AppPlan of(String app, String yaml, ParsedCompose parsed) {
+        return of(app, yaml, parsed, Map.of());
+    }
+
+    /**
+     * @param engineRules what the engine in use adds to a service's volume rule, by service (a service it runs as
+     *                    one replica only, and why)
+     */
+    public static AppPlan of(String app, String yaml, ParsedCompose parsed, Map<String, String> engineRules) {
         AppSpec spec = parsed.spec();
         List<Service> services = new ArrayList<>();
         for (ServiceSpec s : spec.services().values()) {
@@ -66,7 +74,8 @@ public record AppPlan(String app, List<Service> services, Map<String, Network> n
                     + (dep.required() ? "" : ", optional") + (dep.restart() ? ", restart" : "")));
             services.add(new Service(s.name(), s.image(), s.replicas(), s.release().strategy(),
                     s.updateConfig().order() == ServiceSpec.UpdateConfig.Order.STOP_FIRST ? "stop-first" : "start-first",
-                    RevisionOverlap.rule(s), networks, ports, mounts, dependsOn, runs(s)));
+                    volumeRule(RevisionOverlap.rule(s), engineRules.get(s.name())), networks, ports, mounts,
+                    dependsOn, runs(s)));
         }
         Map<String, Network> networks = new LinkedHashMap<>();
         spec.resources().networks().forEach((k, n) -> networks.put(k,
@@ -78,6 +87,13 @@ public record AppPlan(String app, List<Service> services, Map<String, Network> n
         List<String> ignored = parsed.warnings();
         return new AppPlan(app, services, networks, volumes, names(root.get("secrets")), names(root.get("configs")),
                 StartOrder.of(spec.services(), spec.services().keySet()), honoured(root, ignored), ignored);
+    }
+
+    private static String volumeRule(String release, String engine) {
+        if (release == null || engine == null) {
+            return release == null ? engine : release;
+        }
+        return release + "; " + engine;
     }
 
     /** When a one-shot service runs; null for a service kept running. */

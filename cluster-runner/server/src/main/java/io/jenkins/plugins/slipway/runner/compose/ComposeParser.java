@@ -188,7 +188,7 @@ public final class ComposeParser {
                 }
             }
             restart = restartPolicy(deploy.get("restart_policy"), path + ".deploy.restart_policy", p);
-            deployModeAndPlacement(deploy, path + ".deploy", p);
+            deployMode(deploy, path + ".deploy", p);
             update = updateConfig(deploy.get("update_config"), path + ".deploy.update_config", p);
         }
         Placement placement = PlacementReader.read(deploy, path + ".deploy", p);
@@ -368,14 +368,14 @@ public final class ComposeParser {
         }
     }
 
-    /** {@code deploy.mode} and {@code deploy.placement}: the local Docker engine is one node. */
-    private static void deployModeAndPlacement(JsonNode deploy, String path, Problems p) {
+    /**
+     * {@code deploy.mode}. Whether {@code deploy.placement} is honoured is the engine's to say
+     * ({@link io.jenkins.plugins.slipway.runner.engine.Capabilities#placement()}), once the file is read.
+     */
+    private static void deployMode(JsonNode deploy, String path, Problems p) {
         JsonNode mode = deploy.get("mode");
         if (mode != null && !"replicated".equals(mode.asText())) {
             p.error(path + ".mode", "only replicated is supported (set deploy.replicas), got " + describe(mode));
-        }
-        if (deploy.has("placement")) {
-            p.warn(path + ".placement", "ignored: this engine has one node, where every replica runs");
         }
     }
 

@@ -28,6 +28,11 @@ public record Placement(List<String> constraints, List<String> spreads, int maxR
         genericResources = Map.copyOf(genericResources);
     }
 
+    /** Whether the service says where its replicas may go: constraints, spreads or a per-node limit. */
+    public boolean choosesNodes() {
+        return !constraints.isEmpty() || !spreads.isEmpty() || maxReplicasPerNode > 0;
+    }
+
     /** Whether the service says nothing about placement or reservations. */
     public boolean isAnywhere() {
         return equals(ANYWHERE);

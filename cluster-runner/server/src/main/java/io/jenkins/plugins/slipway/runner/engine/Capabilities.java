@@ -10,6 +10,9 @@ package io.jenkins.plugins.slipway.runner.engine;
  * @param healthChecks the engine runs the service's {@code healthcheck} and reports the verdict in
  *                     {@link Replica#health()}; when false, or for a service without one, the runner probes the
  *                     route's health path itself
+ * @param placement    the engine chooses a node for each replica and honours {@code deploy.placement} (constraints,
+ *                     spread preferences, {@code max_replicas_per_node}); when false it has one node, where every
+ *                     replica runs, and a file's placement is ignored with a warning naming the engine
  */
-public record Capabilities(boolean restarts, boolean reschedules, boolean healthChecks) {
+public record Capabilities(boolean restarts, boolean reschedules, boolean healthChecks, boolean placement) {
 }

@@ -115,6 +115,15 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * The services of {@code spec} this engine runs as one replica at most, each with why (a read-write volume that
+     * one node at a time can mount); empty when none is. A deploy with more replicas of one is refused, and the
+     * plan and the release's first event say why.
+     */
+    default Map<String, String> oneReplicaOnly(AppSpec spec) {
+        return Map.of();
+    }
+
+    /**
      * What in {@code spec} this engine cannot run as written, each with its field path and why (a deploy with any
      * is refused before anything is stored); empty when it runs all of it.
      */

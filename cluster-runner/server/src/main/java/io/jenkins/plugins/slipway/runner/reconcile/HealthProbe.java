@@ -28,7 +28,7 @@ final class HealthProbe {
 
     /** For an engine that runs health checks itself. */
     HealthProbe() {
-        this(new Capabilities(false, false, true));
+        this(new Capabilities(false, false, true, false));
     }
 
     HealthProbe(Capabilities engine) {
@@ -77,6 +77,10 @@ final class HealthProbe {
         return new Verdict(true, "running, no health check");
     }
 
+    private static Verdict noAnswer(String target, Duration timeout) {
+        return new Verdict(false, "http probe on " + target + " got no answer within " + timeout.toMillis() + " ms");
+    }
+
     private Verdict probe(Endpoint endpoint, ServiceSpec.Route route) {
         Duration timeout = route.healthTimeout();
         // The default path stays out of messages, so they read as they did before the path could be set.
@@ -95,10 +99,13 @@ final class HealthProbe {
             return new Verdict(ok, "http probe " + rsp.statusCode() + " on " + target + " in " + ms + " ms");
         } catch (TimeoutException e) {
             call.cancel(true);
-            return new Verdict(false, "http probe on " + target + " got no answer within "
-                    + timeout.toMillis() + " ms");
+            return noAnswer(target, timeout);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                // The request's own timeout equals the wait's; on a busy machine it can fire first. Same verdict.
+                return noAnswer(target, timeout);
+            }
             return new Verdict(false, "http probe on " + target + " failed: " + cause.getClass().getSimpleName());
         } catch (InterruptedException e) {
             call.cancel(true);

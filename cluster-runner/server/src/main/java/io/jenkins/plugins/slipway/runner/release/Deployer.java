@@ -7,12 +7,12 @@ import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
+import io.jenkins.plugins.slipway.runner.compose.AppPlan;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
 import io.jenkins.plugins.slipway.runner.compose.FileInputs;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
-import io.jenkins.plugins.slipway.runner.compose.OneShot;
 import io.jenkins.plugins.slipway.runner.compose.RevisionOverlap;
 import io.jenkins.plugins.slipway.runner.compose.StartOrder;
 import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
@@ -57,8 +57,8 @@ public final class Deployer {
     private final ComposeParser parser;
     private final HostAccess hostAccess;
     private final SecretStore secrets;
-    /** Why the engine cannot run one-shot services (release hooks); null when it can. */
-    private final String noTasks;
+    /** What the engine in use cannot run or will not apply. */
+    private final EngineFit fit;
 
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
                     Strategies strategies) {
@@ -71,17 +71,17 @@ public final class Deployer {
      */
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
                     Strategies strategies, HostAccess hostAccess, SecretStore secrets) {
-        this(db, apps, releases, specs, events, strategies, hostAccess, secrets, null);
+        this(db, apps, releases, specs, events, strategies, hostAccess, secrets, EngineFit.ANY);
     }
 
     /**
-     * @param noTasks why the engine cannot run one-shot services ({@code x-slipway.task}, a
-     *                {@code service_completed_successfully} dependency); null when it can. A file with one is
-     *                then refused at deploy and validation rather than failing when its release runs.
+     * @param fit what the engine in use cannot run (one-shot services on an engine without tasks, keys it has no
+     *            counterpart for): a file with any is refused at deploy and validation rather than failing when its
+     *            release runs; and what it reads but does not apply, added to the answer's warnings
      */
     public Deployer(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs, EventLog events,
-                    Strategies strategies, HostAccess hostAccess, SecretStore secrets, String noTasks) {
-        this.noTasks = noTasks;
+                    Strategies strategies, HostAccess hostAccess, SecretStore secrets, EngineFit fit) {
+        this.fit = fit;
         this.hostAccess = hostAccess;
         this.secrets = secrets;
         this.strategies = strategies;
@@ -218,6 +218,11 @@ public final class Deployer {
         return new DeployResponse(app, release.toRevision(), release.id(), warnings);
     }
 
+    /** The plan of a file {@link #parse} accepted, with the rules the engine in use adds. */
+    public AppPlan plan(String app, String compose, ParsedCompose parsed) {
+        return AppPlan.of(app, compose, parsed, fit.rules(parsed.spec()));
+    }
+
     /** Deploys a stored revision again (a rollback), with the values sealed with it. */
     public DeployResponse redeploy(RevisionRecord revision) throws ComposeException, Busy {
         DeployFiles files = secrets == null ? DeployFiles.NONE : secrets.load(revision.app(), revision.revision());
@@ -247,23 +252,24 @@ public final class Deployer {
 
     /**
      * Parses {@code compose} with the secret and config values and env files that came with it, and applies the
-     * runner's host-access rules: every problem, or the parsed file. Stores nothing.
+     * runner's host-access rules and what the engine in use cannot run: every problem, or the parsed file with
+     * the parser's and the engine's warnings. Stores nothing.
      */
     public ParsedCompose parse(String compose, Map<String, String> images, DeployFiles files) throws ComposeException {
         FileInputs inputs = secrets == null ? new FileInputs(Map.of(), Map.of(), files.envFiles()) : secrets.inputs(files);
         ParsedCompose parsed = parser.parse(compose, images, inputs);
         List<ApiError.Problem> refused = new ArrayList<>(hostAccess.check(parsed.spec()));
-        if (noTasks != null) {
-            parsed.spec().services().values().stream().filter(s -> s.oneShot() != null).forEach(s -> refused.add(
-                    new ApiError.Problem("services." + s.name()
-                            + (s.oneShot().when() == OneShot.When.BEFORE_DEPENDANTS ? "" : ".x-slipway.task"),
-                            s.name() + " runs once per release as a task (" + s.oneShot().when().composeName()
-                                    + "), but " + noTasks)));
-        }
+        refused.addAll(fit.refusals(parsed.spec()));
         if (!refused.isEmpty()) {
             throw new ComposeException(refused);
         }
-        return parsed;
+        List<String> engineWarnings = fit.warnings(parsed.spec());
+        if (engineWarnings.isEmpty()) {
+            return parsed;
+        }
+        List<String> warnings = new ArrayList<>(parsed.warnings());
+        warnings.addAll(engineWarnings);
+        return new ParsedCompose(parsed.spec(), warnings);
     }
 
     private AppSpec currentSpecOf(RevisionRecord current, String app) {
@@ -284,9 +290,10 @@ public final class Deployer {
 
     /**
      * For the release's first event: the order services start in and what each waits for, and which volume
-     * rule applies to each service that has one.
+     * rule applies to each service that has one, the engine's included.
      */
-    private static String orderAndRules(AppSpec spec, List<ServiceChange> changes) {
+    private String orderAndRules(AppSpec spec, List<ServiceChange> changes) {
+        Map<String, String> engineRules = fit.rules(spec);
         StringBuilder b = new StringBuilder();
         List<String> order = changes.stream().filter(ch -> ch.toRevision() != null).map(ServiceChange::service).toList();
         if (order.size() > 1) {
@@ -305,6 +312,9 @@ public final class Deployer {
             String rule = RevisionOverlap.rule(spec.services().get(service));
             if (rule != null) {
                 b.append("; ").append(rule);
+            }
+            if (engineRules.containsKey(service)) {
+                b.append("; ").append(engineRules.get(service));
             }
         }
         return b.toString();

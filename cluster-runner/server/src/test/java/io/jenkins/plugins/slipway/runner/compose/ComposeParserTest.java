@@ -125,8 +125,7 @@ class ComposeParserTest {
                 """, Map.of());
         assertThat(parsed.warnings()).containsExactly(
                 "version: ignored: obsolete in the Compose specification",
-                "services.web.platform: ignored: the engine runs the image's platform for its own architecture",
-                "services.web.deploy.placement: ignored: this engine has one node, where every replica runs");
+                "services.web.platform: ignored: the engine runs the image's platform for its own architecture");
         assertThatThrownBy(() -> parser.parse("""
                 services:
                   web:

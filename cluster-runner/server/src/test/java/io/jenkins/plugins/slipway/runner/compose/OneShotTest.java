@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.engine.Capabilities;
+import io.jenkins.plugins.slipway.runner.engine.FakeEngine;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
+import io.jenkins.plugins.slipway.runner.release.EngineFit;
 import io.jenkins.plugins.slipway.runner.release.Strategies;
 import io.jenkins.plugins.slipway.runner.release.hooks.HookPlan;
 import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
@@ -158,7 +161,8 @@ class OneShotTest {
     @Test
     void anEngineWithoutTasksRefusesOneShotServicesAtValidation() {
         Deployer deployer = new Deployer(null, null, null, null, null, Strategies.defaults(), HostAccess.DEFAULT, null,
-                "the swarm engine does not run tasks");
+                EngineFit.of(new FakeEngine("swarm", new Capabilities(true, true, true, true), spec -> List.of(),
+                        "the swarm engine does not run tasks")));
 
         assertThatThrownBy(() -> deployer.parse(MIGRATED, Map.of(), DeployFiles.NONE))
                 .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())

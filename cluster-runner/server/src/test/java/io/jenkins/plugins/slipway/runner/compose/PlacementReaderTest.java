@@ -30,8 +30,8 @@ class PlacementReaderTest {
                             - discrete_resource_spec: {kind: NVIDIA-GPU, value: 1}
                             - discrete_resource_spec: {kind: NVIDIA-GPU, value: 1}
                 """, Map.of());
-        assertThat(parsed.warnings()).containsExactly(
-                "services.web.deploy.placement: ignored: this engine has one node, where every replica runs");
+        assertThat(parsed.warnings()).as("whether placement is honoured is the engine's to say (EngineFit)")
+                .isEmpty();
         Placement p = parsed.spec().services().get("web").placement();
         assertThat(p.constraints()).containsExactly("node.labels.zone == b", "node.role!=manager");
         assertThat(p.spreads()).containsExactly("node.labels.zone", "node.labels.rack");

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerContainers implements ContainerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(DockerContainers.class);
-    private static final Capabilities CAPABILITIES = new Capabilities(false, false, true);
+    private static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false);
     private static final Pattern EXIT = Pattern.compile("Exited \\((-?\\d+)\\)");
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\\{\"message\":\"(.*)\"\\}", Pattern.DOTALL);
     private static final Duration PULL_DEADLINE = Duration.ofMinutes(5);

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +20,27 @@ final class AppVolumes {
     static final String DEFAULT_SIZE = "1Gi";
 
     private AppVolumes() {
+    }
+
+    /**
+     * The services that mount a claim this engine makes read-write, each with why it runs one replica: the claim is
+     * {@code ReadWriteOnce}, which pods on one node only can mount, so a second replica scheduled elsewhere would
+     * never start (and two writers on one data directory are what {@code RevisionOverlap} prevents between
+     * revisions). An external claim may allow more ({@code ReadWriteMany}): the user knows, the engine does not ask.
+     */
+    static Map<String, String> oneReplicaOnly(AppSpec spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ServiceSpec s : spec.services().values()) {
+            s.wiring().mounts().stream()
+                    .filter(m -> m.type() == ServiceWiring.Mount.Type.VOLUME && m.source() != null && !m.readOnly())
+                    .filter(m -> spec.resources().volumes().get(m.source()) == null
+                            || !spec.resources().volumes().get(m.source()).external())
+                    .findFirst()
+                    .ifPresent(m -> out.put(s.name(), "it writes to named volume " + m.source() + ", a ReadWriteOnce"
+                            + " PersistentVolumeClaim that pods on one node only can mount (mount it read-only,"
+                            + " or use an external claim that allows more)"));
+        }
+        return out;
     }
 
     /** The claim behind volume {@code key} of {@code app}. */

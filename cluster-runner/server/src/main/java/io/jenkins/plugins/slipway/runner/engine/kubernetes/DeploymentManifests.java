@@ -121,6 +121,7 @@ final class DeploymentManifests {
                     .collect(Collectors.joining("; ")));
         }
         PodSettings.apply(set.app(), s, resources, runnerId, pod, c);
+        MountedFiles.apply(KubernetesNames.deployment(set.app(), set.service(), set.revision(), runnerId), s, pod, c);
         NodePlacement.apply("services." + set.service(), s.placement(),
                 selector(runnerId, set.app(), set.service(), set.revision()), pod);
         return pod.withContainers(c.build()).build();
@@ -128,15 +129,13 @@ final class DeploymentManifests {
 
     /**
      * What in the service the engine cannot write, by field path: its placement's problems
-     * ({@link NodePlacement}), and secrets and configs, which this engine does not mount yet (refused rather than
-     * started without the files).
+     * ({@link NodePlacement}), its pod settings' ({@link PodSettings}) and its secrets' and configs'
+     * ({@link MountedFiles}).
      */
     static List<ApiError.Problem> refusals(ServiceSpec s) {
-        String path = "services." + s.name();
-        List<ApiError.Problem> out = new ArrayList<>(NodePlacement.problems(path, s.placement()));
-        s.files().stream().map(f -> f.kind().key()).distinct().sorted().forEach(key -> out.add(new ApiError.Problem(
-                path + "." + key, "the Kubernetes engine does not mount " + key + " yet (no Secret or ConfigMap is"
-                        + " written); deploy this service with the docker or swarm engine")));
+        List<ApiError.Problem> out = new ArrayList<>(NodePlacement.problems("services." + s.name(), s.placement()));
+        out.addAll(PodSettings.problems(s));
+        out.addAll(MountedFiles.problems(s));
         return out;
     }
 

@@ -1,10 +1,12 @@
 package io.jenkins.plugins.slipway.runner.engine.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +21,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -68,6 +71,8 @@ public final class KubernetesEngine implements Engine {
     private final KubernetesClient client;
     private final String namespace;
     private final String runnerId;
+    /** Where the values of the Secrets and ConfigMaps come from, when they are created. */
+    private final FileValues values;
     private final SharedIndexInformer<Deployment> deployments;
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Service> services;
@@ -92,16 +97,23 @@ public final class KubernetesEngine implements Engine {
     /** Each app's networks and volumes as last prepared: the claims its pods mount. */
     private final Map<String, AppResources> prepared = new ConcurrentHashMap<>();
 
+    /** An engine for apps without secrets, or with inline configs only. */
+    public KubernetesEngine(KubernetesClient client, String runnerId) {
+        this(client, runnerId, FileValues.NONE);
+    }
+
     /**
      * Starts the informers and waits until their caches hold what the cluster has (so a restarted runner adopts its
      * Deployments and pods before its first converge).
      *
      * @param client   a client whose namespace is the one the runner works in
      * @param runnerId the id this runner's objects carry; another runner's objects are never touched
+     * @param values   the values of the apps' secrets and configs (the runner's store)
      * @throws EngineException when the cluster cannot be read
      */
-    public KubernetesEngine(KubernetesClient client, String runnerId) {
+    public KubernetesEngine(KubernetesClient client, String runnerId, FileValues values) {
         this.client = client;
+        this.values = values;
         this.namespace = client.getNamespace();
         this.runnerId = runnerId;
         ResourceEventHandler<HasMetadata> wake = new ResourceEventHandler<>() {
@@ -130,6 +142,39 @@ public final class KubernetesEngine implements Engine {
             throw new EngineException("cannot watch Deployments, pods and Services in namespace " + namespace + " of "
                     + client.getMasterUrl() + ": " + e.getMessage(), e);
         }
+        removeUnmountedFiles();
+    }
+
+    /**
+     * Deletes the Secrets and ConfigMaps of this runner whose Deployment is gone: a runner stopped between deleting
+     * a Deployment and its files leaves them behind. Run once, before the first converge, so no create of this
+     * process is in flight; one whose Deployment was never created is made again when the set is.
+     */
+    private void removeUnmountedFiles() {
+        Set<String> live = new HashSet<>();
+        deployments.getStore().list().forEach(d -> live.add(d.getMetadata().getName()));
+        try {
+            for (Secret secret : client.secrets().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId).list()
+                    .getItems()) {
+                String name = secret.getMetadata().getName();
+                if (!live.contains(name)) {
+                    client.secrets().inNamespace(namespace).withName(name).delete();
+                    LOG.info("Deleted Secret {}: its Deployment is gone", name);
+                }
+            }
+            for (ConfigMap map : client.configMaps().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId).list()
+                    .getItems()) {
+                String name = map.getMetadata().getName();
+                if (!live.contains(name)) {
+                    client.configMaps().inNamespace(namespace).withName(name).delete();
+                    LOG.info("Deleted ConfigMap {}: its Deployment is gone", name);
+                }
+            }
+        } catch (KubernetesClientException e) {
+            // Not a reason to stay down: they are deleted with the app at the latest.
+            LOG.warn("Could not remove the Secrets and ConfigMaps of Deployments that are gone in namespace {}: {}",
+                    namespace, e.getMessage());
+        }
     }
 
     @Override
@@ -137,10 +182,10 @@ public final class KubernetesEngine implements Engine {
         return "kubernetes";
     }
 
-    /** Kubernetes restarts containers, reschedules pods off lost nodes and runs the probes. */
+    /** Kubernetes restarts containers, reschedules pods off lost nodes, runs the probes and places pods on nodes. */
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, true, true);
+        return new Capabilities(true, true, true, true);
     }
 
     /** The namespace the runner's objects live in. */
@@ -154,6 +199,12 @@ public final class KubernetesEngine implements Engine {
         List<ApiError.Problem> out = new ArrayList<>();
         spec.services().values().forEach(s -> out.addAll(DeploymentManifests.refusals(s)));
         return out;
+    }
+
+    /** Services that write to a claim this engine makes ({@link AppVolumes#oneReplicaOnly}). */
+    @Override
+    public Map<String, String> oneReplicaOnly(AppSpec spec) {
+        return AppVolumes.oneReplicaOnly(spec);
     }
 
     @Override
@@ -225,6 +276,19 @@ public final class KubernetesEngine implements Engine {
             }
         } catch (KubernetesClientException e) {
             throw new EngineException("removing the Services of app " + app + ": " + e.getMessage(), e);
+        }
+        try {
+            // Those of Deployments deleted already go with them; these are left by a runner stopped in between.
+            for (Secret secret : client.secrets().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId)
+                    .withLabel(Labels.APP, app).list().getItems()) {
+                client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName()).delete();
+            }
+            for (ConfigMap map : client.configMaps().inNamespace(namespace).withLabel(Labels.RUNNER, runnerId)
+                    .withLabel(Labels.APP, app).list().getItems()) {
+                client.configMaps().inNamespace(namespace).withName(map.getMetadata().getName()).delete();
+            }
+        } catch (KubernetesClientException e) {
+            throw new EngineException("removing the Secrets and ConfigMaps of app " + app + ": " + e.getMessage(), e);
         }
         if (!volumes) {
             return List.of();
@@ -367,6 +431,15 @@ public final class KubernetesEngine implements Engine {
                 failures.put(name, e.getMessage());
                 throw e;
             }
+            try {
+                createFiles(name, set);
+            } catch (EngineException e) {
+                failures.put(name, e.getMessage());
+                throw e;
+            } catch (KubernetesClientException e) {
+                failures.put(name, "the Secret or ConfigMap " + name + " was refused: " + e.getMessage());
+                throw e;
+            }
             if (!set.spec().ports().isEmpty()) {
                 try {
                     ensureService(set);
@@ -395,6 +468,36 @@ public final class KubernetesEngine implements Engine {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Creates the set's Secret and ConfigMap ({@link MountedFiles}) unless they exist: those of a revision never
+     * change, so one made by an earlier pass is the one wanted. Before the Deployment, so that its pods find them.
+     */
+    private void createFiles(String name, ReplicaSetSpec set) {
+        Secret secret = MountedFiles.secret(runnerId, namespace, set, values);
+        if (secret != null && client.secrets().inNamespace(namespace).withName(name).get() == null) {
+            createUnlessThere(() -> client.secrets().inNamespace(namespace).resource(secret).create());
+            LOG.info("Created Secret {} ({} of app {} at revision {}: {})", name, set.service(), set.app(),
+                    set.revision(), secret.getData().keySet());
+        }
+        ConfigMap map = MountedFiles.configMap(runnerId, namespace, set, values);
+        if (map != null && client.configMaps().inNamespace(namespace).withName(name).get() == null) {
+            createUnlessThere(() -> client.configMaps().inNamespace(namespace).resource(map).create());
+            LOG.info("Created ConfigMap {} ({} of app {} at revision {})", name, set.service(), set.app(),
+                    set.revision());
+        }
+    }
+
+    /** Runs a create; one that finds the object there already (a pass the cache did not show yet) is done. */
+    private static void createUnlessThere(Runnable create) {
+        try {
+            create.run();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
     }
 
     /**
@@ -500,6 +603,12 @@ public final class KubernetesEngine implements Engine {
             failures.remove(name);
             writtenFrom.put(name, d.getMetadata().getResourceVersion());
             LOG.info("Deleted Deployment {}", name);
+            if (MountedFiles.mountsFiles(d.getSpec().getTemplate().getSpec())) {
+                // Pods still stopping keep the files they mounted; no new pod of this set will start.
+                client.secrets().inNamespace(namespace).withName(name).delete();
+                client.configMaps().inNamespace(namespace).withName(name).delete();
+                LOG.info("Deleted the Secret and ConfigMap of {}", name);
+            }
         });
     }
 

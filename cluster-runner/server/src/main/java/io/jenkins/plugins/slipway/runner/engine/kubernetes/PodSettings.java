@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.ContainerSettings;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
@@ -24,7 +25,8 @@ import java.util.Map;
  * {@code tmpfs} as emptyDirs), {@code read_only}, {@code user}, {@code working_dir}, {@code privileged},
  * {@code cap_add}/{@code cap_drop}, {@code extra_hosts}, {@code shm_size}, and reservations as requests with GPUs
  * as {@code nvidia.com/gpu}. What cannot run as written on Kubernetes (a bind mount of a host path, a user by
- * name, {@code count: all} GPUs) is refused with the reason: the Deployment is not written and the release says why.
+ * name, {@code count: all} GPUs) is refused with the reason ({@link #problems}): at deploy, before anything is
+ * stored, and for a revision stored before, when its Deployment would be written (the release says why).
  */
 final class PodSettings {
     static final String GPU = "nvidia.com/gpu";
@@ -65,6 +67,39 @@ final class PodSettings {
         return keys;
     }
 
+    /**
+     * What of the service a pod cannot carry as written, by field path: a bind mount of a host path, a user by
+     * name (the kubelet does not read the image's {@code /etc/passwd}), a device reservation other than GPUs with a
+     * count. {@link #apply} assumes there is none.
+     */
+    static List<ApiError.Problem> problems(ServiceSpec s) {
+        String path = "services." + s.name();
+        List<ApiError.Problem> out = new ArrayList<>();
+        for (ServiceWiring.Mount m : s.wiring().mounts()) {
+            if (m.type() == ServiceWiring.Mount.Type.BIND) {
+                out.add(new ApiError.Problem(path + ".volumes", "volume " + m.source() + ":" + m.target()
+                        + " is a host path; Kubernetes pods mount named volumes (claims), not host paths"));
+            }
+        }
+        String user = s.settings().user();
+        if (user != null && !user.matches("[0-9]{1,10}(:[0-9]{1,10})?")) {
+            out.add(new ApiError.Problem(path + ".user", "user " + user + " must be numeric (uid or uid:gid) on"
+                    + " Kubernetes, which does not read the image's /etc/passwd"));
+        }
+        ContainerSettings.Reservations r = s.settings().reservations();
+        for (ContainerSettings.DeviceRequest d : r == null ? List.<ContainerSettings.DeviceRequest>of() : r.devices()) {
+            String at = path + ".deploy.resources.reservations.devices";
+            if (!d.capabilities().contains("gpu")) {
+                out.add(new ApiError.Problem(at, "device reservation " + d.capabilities()
+                        + " has no Kubernetes counterpart (only capabilities [gpu])"));
+            } else if ((d.count() > 0 ? d.count() : d.deviceIds().size()) <= 0) {
+                out.add(new ApiError.Problem(at, "GPUs need a count on Kubernetes (count: all or no count cannot be"
+                        + " scheduled)"));
+            }
+        }
+        return out;
+    }
+
     static void apply(String app, ServiceSpec s, AppResources resources, String runnerId, PodSpecBuilder pod,
                       ContainerBuilder c) {
         ContainerSettings settings = s.settings();
@@ -75,8 +110,7 @@ final class PodSettings {
         for (ServiceWiring.Mount m : wiring.mounts()) {
             String name = "vol-" + n++;
             switch (m.type()) {
-                case BIND -> throw new IllegalArgumentException("service " + s.name() + ": volume " + m.source() + ":"
-                        + m.target() + " is a host path; Kubernetes pods mount named volumes (claims), not host paths");
+                case BIND -> throw new IllegalStateException("a bind mount reached the pod (refused by problems())");
                 case VOLUME -> {
                     VolumeBuilder v = new VolumeBuilder().withName(name);
                     if (m.source() == null) {
@@ -123,10 +157,6 @@ final class PodSettings {
         }
         if (settings.user() != null) {
             String[] ids = settings.user().split(":", 2);
-            if (!ids[0].matches("[0-9]{1,10}") || ids.length == 2 && !ids[1].matches("[0-9]{1,10}")) {
-                throw new IllegalArgumentException("service " + s.name() + ": user " + settings.user()
-                        + " must be numeric (uid or uid:gid) on Kubernetes, which does not read the image's /etc/passwd");
-            }
             security.withRunAsUser(Long.parseLong(ids[0]));
             if (ids.length == 2) {
                 security.withRunAsGroup(Long.parseLong(ids[1]));
@@ -161,16 +191,8 @@ final class PodSettings {
         }
         int gpus = 0;
         for (ContainerSettings.DeviceRequest d : r.devices()) {
-            if (!d.capabilities().contains("gpu")) {
-                throw new IllegalArgumentException("service " + s.name() + ": device reservation "
-                        + d.capabilities() + " has no Kubernetes counterpart (only capabilities [gpu])");
-            }
-            int count = d.count() > 0 ? d.count() : d.deviceIds().size();
-            if (count <= 0) {
-                throw new IllegalArgumentException("service " + s.name()
-                        + ": GPUs need a count on Kubernetes (count: all or no count cannot be scheduled)");
-            }
-            gpus += count;
+            // Only GPUs with a count get here (problems()).
+            gpus += d.count() > 0 ? d.count() : d.deviceIds().size();
         }
         if (gpus > 0) {
             // Extended resources are limits; Kubernetes sets the request equal.

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.slipway.runner.engine.swarm;
 
 import com.github.dockerjava.api.model.Service;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwarmEngine implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmEngine.class);
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true);
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true);
     /** How long a scale-down is followed closely, to report the task Swarm chose at once. */
     private static final long FOLLOW_SCALE_DOWN_MILLIS = 3000;
 
@@ -145,18 +147,10 @@ public final class SwarmEngine implements Engine {
         }
     }
 
-    /**
-     * Named volumes: a stateful service would have to be pinned to the node holding its data, which this engine
-     * does not do yet (the one-shot services of release hooks are refused where the compose file is read).
-     */
+    /** What of the app model the tasks would start without ({@link SwarmServiceSpecs#refusals}). */
     @Override
-    public List<io.jenkins.plugins.slipway.runner.client.ApiError.Problem> refusals(
-            io.jenkins.plugins.slipway.runner.compose.AppSpec spec) {
-        return spec.resources().volumes().keySet().stream().sorted()
-                .map(key -> new io.jenkins.plugins.slipway.runner.client.ApiError.Problem("volumes." + key,
-                        "named volumes are not supported by --engine swarm yet: a stateful service would have to be"
-                                + " pinned to the node that holds its data"))
-                .toList();
+    public List<ApiError.Problem> refusals(AppSpec spec) {
+        return SwarmServiceSpecs.refusals(spec);
     }
 
     /** None: this engine refuses named volumes ({@link #refusals}). */

@@ -18,6 +18,8 @@ import com.github.dockerjava.api.model.ServiceRestartCondition;
 import com.github.dockerjava.api.model.ServiceRestartPolicy;
 import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.TaskSpec;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.Placement;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -42,6 +44,26 @@ final class SwarmServiceSpecs {
     private static final int MAX_NAME = 63;
 
     private SwarmServiceSpecs() {
+    }
+
+    /**
+     * What of the app model this engine does not give a task yet, by field path: the service's mounts, and named
+     * volumes (a stateful service would have to be pinned to the node holding its data). Refused at deploy rather
+     * than started without them. Secrets and configs are Swarm secrets and configs ({@link SwarmFiles}).
+     */
+    static List<ApiError.Problem> refusals(AppSpec spec) {
+        List<ApiError.Problem> out = new ArrayList<>();
+        spec.resources().volumes().keySet().forEach(key -> out.add(new ApiError.Problem("volumes." + key,
+                "named volumes are not supported by --engine swarm yet: a stateful service would have to be pinned"
+                        + " to the node that holds its data; deploy it with --engine docker or kubernetes")));
+        for (io.jenkins.plugins.slipway.runner.compose.ServiceSpec s : spec.services().values()) {
+            String path = "services." + s.name();
+            if (!s.wiring().mounts().isEmpty()) {
+                out.add(new ApiError.Problem(path + ".volumes", "--engine swarm does not mount volumes or tmpfs yet"
+                        + " (its tasks would start without them); deploy it with --engine docker or kubernetes"));
+            }
+        }
+        return out;
     }
 
     /** The labels that find the service of a set again: runner, app, service, revision. */

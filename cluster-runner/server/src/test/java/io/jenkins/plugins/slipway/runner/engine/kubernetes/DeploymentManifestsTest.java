@@ -114,29 +114,4 @@ class DeploymentManifestsTest {
         assertThat(KubernetesNames.labelValue("_x_")).matches("x-[0-9a-f]{8}");
         assertThat(KubernetesNames.labelValue("Web_API.v2")).isEqualTo("Web_API.v2");
     }
-
-    @Test
-    void secretsAndConfigsAreRefusedNotStartedWithoutTheirFiles() {
-        ServiceSpec plain = service("web", null, Map.of());
-        List<io.jenkins.plugins.slipway.runner.compose.FileMount> files = List.of(
-                new io.jenkins.plugins.slipway.runner.compose.FileMount(
-                        io.jenkins.plugins.slipway.runner.compose.FileMount.Kind.SECRET, "db_password",
-                        "/run/secrets/db_password", 0, 0, 0400, "digest", null),
-                new io.jenkins.plugins.slipway.runner.compose.FileMount(
-                        io.jenkins.plugins.slipway.runner.compose.FileMount.Kind.CONFIG, "nginx", "/etc/nginx.conf",
-                        0, 0, 0444, null, "worker_processes 1;"));
-        ServiceSpec s = new ServiceSpec(plain.name(), plain.image(), plain.command(), plain.entrypoint(),
-                plain.environment(), plain.ports(), plain.healthcheck(), plain.labels(), plain.replicas(),
-                plain.memoryBytes(), plain.nanoCpus(), plain.restartPolicy(), plain.updateConfig(), plain.stopGrace(),
-                plain.route(), plain.release(), plain.wiring(), plain.settings(), files, plain.placement());
-
-        assertThat(DeploymentManifests.refusals(s)).extracting(p -> p.path())
-                .containsExactly("services.web.configs", "services.web.secrets");
-        assertThat(DeploymentManifests.refusals(s)).allSatisfy(p -> assertThat(p.message())
-                .doesNotContain("worker_processes").contains("does not mount"));
-        assertThat(DeploymentManifests.refusals(plain)).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeploymentManifests.of("r1", "apps",
-                new ReplicaSetSpec("shop", "web", 1, 1, s))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("services.web.secrets");
-    }
 }

@@ -62,6 +62,8 @@ class InstallManifestsTest {
                 "persistentvolumeclaims:get", "persistentvolumeclaims:list", "persistentvolumeclaims:create",
                 "persistentvolumeclaims:delete",
                 "services:get", "services:list", "services:watch", "services:create", "services:patch",
-                "services:delete");
+                "services:delete",
+                "secrets:get", "secrets:list", "secrets:create", "secrets:delete",
+                "configmaps:get", "configmaps:list", "configmaps:create", "configmaps:delete");
     }
 }

@@ -1,15 +1,20 @@
 package io.jenkins.plugins.slipway.runner.engine.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.lang.reflect.Method;
@@ -27,7 +32,8 @@ import java.util.regex.Pattern;
  * one the Kubernetes model (fabric8's, generated from the OpenAPI schema) knows, and the rules the schema alone
  * does not carry hold (apimachinery's validation: names, label keys and values, a Deployment's selector present
  * and matching its template, port names as IANA service names of at most 15 characters, probes with exactly one
- * handler, quantities that parse). The ITs run it on every object written to the mock API server.
+ * handler, quantities that parse, volume mounts naming a volume, Secret and ConfigMap keys). The ITs run it on
+ * every object written to the mock API server.
  */
 public final class KubernetesObjectCheck {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -35,6 +41,7 @@ public final class KubernetesObjectCheck {
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern IANA_SVC_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
 
     private KubernetesObjectCheck() {
@@ -63,8 +70,81 @@ public final class KubernetesObjectCheck {
             deployment(d, where, p);
         } else if (o instanceof Pod pod) {
             podSpec(pod.getSpec(), where + " spec", p);
+        } else if (o instanceof Secret secret) {
+            dataKeys(secret.getData(), where + " data", p);
+            if (secret.getData() != null) {
+                secret.getData().forEach((k, v) -> base64(v, where + " data." + k, p));
+            }
+        } else if (o instanceof ConfigMap map) {
+            dataKeys(map.getData(), where + " data", p);
+            dataKeys(map.getBinaryData(), where + " binaryData", p);
+            if (map.getBinaryData() != null) {
+                map.getBinaryData().forEach((k, v) -> base64(v, where + " binaryData." + k, p));
+                if (map.getData() != null && map.getData().keySet().stream().anyMatch(map.getBinaryData()::containsKey)) {
+                    p.add(where + ": a key is in both data and binaryData");
+                }
+            }
         }
         return p;
+    }
+
+    private static void dataKeys(Map<String, String> data, String where, List<String> p) {
+        if (data != null) {
+            data.keySet().stream().filter(k -> k.length() > 253 || !CONFIG_KEY.matcher(k).matches())
+                    .forEach(k -> p.add(where + ": key " + k + " is not a valid config key ([-._a-zA-Z0-9]+)"));
+        }
+    }
+
+    private static void base64(String value, String where, List<String> p) {
+        try {
+            java.util.Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            p.add(where + ": not base64");
+        }
+    }
+
+    /** Volume names unique DNS labels, every mount naming one, relative paths and modes in 0..0777. */
+    private static void volumes(PodSpec s, String where, List<String> p) {
+        Set<String> names = new java.util.HashSet<>();
+        if (s.getVolumes() != null) {
+            for (Volume v : s.getVolumes()) {
+                if (v.getName() == null || !DNS_LABEL.matcher(v.getName()).matches() || !names.add(v.getName())) {
+                    p.add(where + ": volume name " + v.getName() + " is not a unique DNS-1123 label");
+                }
+                List<KeyToPath> items = v.getSecret() != null ? v.getSecret().getItems()
+                        : v.getConfigMap() != null ? v.getConfigMap().getItems() : null;
+                Set<String> paths = new java.util.HashSet<>();
+                for (KeyToPath i : items == null ? List.<KeyToPath>of() : items) {
+                    if (!relative(i.getPath()) || !paths.add(i.getPath())) {
+                        p.add(where + ": volume " + v.getName() + " item path " + i.getPath()
+                                + " is not a unique relative path");
+                    }
+                    if (i.getMode() != null && (i.getMode() < 0 || i.getMode() > 0777)) {
+                        p.add(where + ": volume " + v.getName() + " item mode " + i.getMode() + " is not 0..0777");
+                    }
+                }
+            }
+        }
+        for (Container c : s.getContainers()) {
+            Set<String> mountPaths = new java.util.HashSet<>();
+            for (VolumeMount m : c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts()) {
+                if (!names.contains(m.getName())) {
+                    p.add(where + " container " + c.getName() + ": volumeMount " + m.getName() + " names no volume");
+                }
+                if (m.getMountPath() == null || !m.getMountPath().startsWith("/") || !mountPaths.add(m.getMountPath())) {
+                    p.add(where + " container " + c.getName() + ": mountPath " + m.getMountPath()
+                            + " is not a unique absolute path");
+                }
+                if (m.getSubPath() != null && !m.getSubPath().isEmpty() && !relative(m.getSubPath())) {
+                    p.add(where + " container " + c.getName() + ": subPath " + m.getSubPath() + " is not relative");
+                }
+            }
+        }
+    }
+
+    private static boolean relative(String path) {
+        return path != null && !path.isEmpty() && !path.startsWith("/")
+                && java.util.Arrays.stream(path.split("/")).noneMatch(".."::equals);
     }
 
     private static void metadata(ObjectMeta m, String where, List<String> p) {
@@ -138,6 +218,7 @@ public final class KubernetesObjectCheck {
             p.add(where + ": containers is required");
             return;
         }
+        volumes(s, where, p);
         if (s.getTerminationGracePeriodSeconds() != null && s.getTerminationGracePeriodSeconds() < 0) {
             p.add(where + ": terminationGracePeriodSeconds is negative");
         }

@@ -92,5 +92,12 @@ class PodSettingsTest {
                 List.of(new ContainerSettings.DeviceRequest("nvidia", -1, List.of(), List.of("gpu"), Map.of())));
         assertThatThrownBy(() -> deployment(service(List.of(), settings(null, all))))
                 .hasMessageContaining("GPUs need a count");
+
+        ServiceSpec everything = service(List.of(
+                new ServiceWiring.Mount(ServiceWiring.Mount.Type.BIND, "/etc/app", "/config", true, 0)),
+                settings("postgres", all));
+        assertThat(DeploymentManifests.refusals(everything)).as("asked at deploy, before anything is stored")
+                .extracting(p -> p.path()).containsExactly("services.db.volumes", "services.db.user",
+                        "services.db.deploy.resources.reservations.devices");
     }
 }

@@ -135,4 +135,30 @@ class SwarmServiceSpecsTest {
         assertThat(a).hasSizeLessThanOrEqualTo(63).startsWith("slipway-a-rather-long");
         assertThat(a).isNotEqualTo(b);
     }
+
+    @Test
+    void whatTasksWouldStartWithoutIsRefusedNamingIt() throws Exception {
+        io.jenkins.plugins.slipway.runner.compose.AppSpec spec = new ComposeParser().parse("""
+                services:
+                  web:
+                    image: web:1
+                    configs: [site]
+                    tmpfs: [/cache]
+                  db:
+                    image: db:1
+                    volumes: ["data:/var/lib/db"]
+                  plain:
+                    image: plain:1
+                volumes:
+                  data: {}
+                configs:
+                  site: {content: "listen 80"}
+                """, Map.of()).spec();
+
+        assertThat(SwarmServiceSpecs.refusals(spec)).extracting(p -> p.path())
+                .as("configs are Swarm configs, not refused").containsExactlyInAnyOrder("volumes.data",
+                        "services.web.volumes", "services.db.volumes");
+        assertThat(SwarmServiceSpecs.refusals(spec)).allSatisfy(p -> assertThat(p.message()).contains("--engine swarm")
+                .doesNotContain("listen 80"));
+    }
 }

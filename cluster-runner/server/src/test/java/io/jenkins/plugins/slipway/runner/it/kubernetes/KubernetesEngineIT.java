@@ -1,25 +1,37 @@
 package io.jenkins.plugins.slipway.runner.it.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import io.jenkins.plugins.slipway.runner.client.RunnerException;
 import io.jenkins.plugins.slipway.runner.it.Apps;
 import io.jenkins.plugins.slipway.runner.it.Http;
 import io.jenkins.plugins.slipway.runner.it.RunnerProcess;
+import io.jenkins.plugins.slipway.runner.it.SecretsUsed;
 import io.jenkins.plugins.slipway.runner.it.gray.GrayApps;
 import io.jenkins.plugins.slipway.runner.it.gray.GrayLoad;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -306,6 +318,179 @@ class KubernetesEngineIT {
         assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
                 .extracting(t -> t.getTopologyKey()).containsExactly("kubernetes.io/hostname");
         client.deleteApp(app);
+    }
+
+    @Test
+    void aFileTheEngineCannotRunIsRefusedAtDeployAndNothingIsWritten() {
+        String app = "k-refused";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(app, cluster.image("v1"), 1, port, "strategy: rolling\n").replace(
+                "      replicas: 1\n", "      replicas: 1\n"
+                        + "      placement:\n"
+                        + "        constraints: [\"node.id == 2x7ql\", \"node.labels.zone == b\"]\n");
+        assertThat(compose).contains("node.id");
+        List<String> before = cluster.objects();
+
+        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(compose, Map.of(), null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error().problems()).extracting(ApiError.Problem::path)
+                            .containsExactly("services." + app + ".deploy.placement.constraints[0]");
+                    assertThat(e.error().problems().get(0).message()).contains("node.id");
+                });
+        assertThat(client.apps()).extracting(AppStatus::name).doesNotContain(app);
+        assertThat(cluster.objects()).as("objects after a refused deploy").isEqualTo(before);
+    }
+
+    /**
+     * Secrets and configs as a Secret and a ConfigMap per service revision, mounted file by file; a changed secret
+     * is a new revision whose pods mount the new value; the app's deletion takes them all. No value reaches the
+     * runner's log, its answers or its data dir in the open.
+     */
+    @Test
+    void secretsAndConfigsAreMountedFromASecretAndAConfigMap() throws Exception {
+        String app = "k-files";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String password = SecretsUsed.record("k8s-db-pw-" + UUID.randomUUID());
+        String apiKey = SecretsUsed.record("k8s-api-key-" + UUID.randomUUID());
+        String compose = compose(app, cluster.image("v1"), 2, port, "strategy: rolling\n").replace(
+                "    stop_grace_period: 1s\n", """
+                    stop_grace_period: 1s
+                    secrets:
+                      - db_password
+                      - {source: api_key, target: keys/api.key, mode: 0400}
+                    configs:
+                      - {source: site, target: /etc/site/site.conf, mode: "0440"}
+                """) + """
+                secrets:
+                  db_password: {environment: DB_PASSWORD}
+                  api_key: {environment: API_KEY}
+                configs:
+                  site: {content: "listen 8080"}
+                """;
+        List<String> answers = new ArrayList<>();
+        String first = deployFiles(app, compose, Map.of("db_password", password, "api_key", apiKey), answers);
+
+        Deployment d = deploymentsOf(app).get(0);
+        String name = d.getMetadata().getName();
+        Secret secret = cluster.client().secrets().inNamespace(cluster.namespace()).withName(name).get();
+        assertThat(secret).as("Secret " + name).isNotNull();
+        assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "slipway")
+                .containsEntry("app.kubernetes.io/part-of", app).containsEntry("io.slipway.revision", "1");
+        assertThat(decoded(secret)).containsExactly(Map.entry("api_key", apiKey), Map.entry("db_password", password));
+        ConfigMap config = cluster.client().configMaps().inNamespace(cluster.namespace()).withName(name).get();
+        assertThat(config.getData()).containsExactly(Map.entry("site", "listen 8080"));
+        assertThat(config.getMetadata().getLabels()).containsEntry("app.kubernetes.io/part-of", app);
+
+        io.fabric8.kubernetes.api.model.PodSpec pod = d.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).extracting(v -> v.getName() + " <- " + (v.getSecret() != null
+                ? "Secret " + v.getSecret().getSecretName() : "ConfigMap " + v.getConfigMap().getName()))
+                .containsExactly("secrets <- Secret " + name, "configs <- ConfigMap " + name);
+        assertThat(pod.getVolumes().get(0).getSecret().getItems()).extracting(i -> i.getKey() + " "
+                + Integer.toOctalString(i.getMode())).containsExactly("db_password 444", "api_key 400");
+        assertThat(pod.getVolumes().get(1).getConfigMap().getItems()).extracting(i -> i.getKey() + " "
+                + Integer.toOctalString(i.getMode())).containsExactly("site 440");
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .extracting(m -> m.getName() + " -> " + m.getMountPath() + (m.getReadOnly() ? " ro" : ""))
+                .containsExactly("secrets -> /run/secrets/db_password ro", "secrets -> /run/secrets/keys/api.key ro",
+                        "configs -> /etc/site/site.conf ro");
+
+        String changed = SecretsUsed.record("k8s-db-pw-" + UUID.randomUUID());
+        deployFiles(app, compose, Map.of("db_password", changed, "api_key", apiKey), answers);
+        assertThat(client.app(app).revision()).as("a changed secret is a new revision").isEqualTo(2);
+        awaitOnly(app, cluster.image("v1"), 2);
+        Deployment second = deploymentsOf(app).get(0);
+        assertThat(second.getMetadata().getLabels()).containsEntry("io.slipway.revision", "2");
+        Secret rolled = cluster.client().secrets().inNamespace(cluster.namespace())
+                .withName(second.getMetadata().getName()).get();
+        assertThat(decoded(rolled)).containsEntry("db_password", changed);
+        await("the Secret and ConfigMap of revision 1 go with its Deployment").atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.client().secrets().inNamespace(cluster.namespace()).withName(name).get() == null
+                        && cluster.client().configMaps().inNamespace(cluster.namespace()).withName(name).get() == null);
+
+        answers.add(api("/api/v1/apps"));
+        answers.add(api("/api/v1/apps/" + app));
+        answers.add(api("/api/v1/releases/" + first));
+        answers.add(api("/api/v1/releases/" + first + "/events"));
+        answers.add(api("/api/v1/releases/" + first + "/plan"));
+        answers.add(runner.logText());
+        assertThat(runner.logText()).contains("Created Secret " + name);
+        List<String> values = List.of(password, apiKey, changed);
+        for (String text : answers) {
+            for (String value : values) {
+                assertThat(text.contains(value)).as("a secret value in: "
+                        + text.substring(0, Math.min(200, text.length()))).isFalse();
+            }
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(runner.dataDir())) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                values.forEach(v -> assertThat(bytes.contains(v)).as(f + " holds a secret value").isFalse());
+            }
+        }
+
+        client.deleteApp(app);
+        await("no object of " + app + " left").atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.objects().stream().noneMatch(o -> o.contains(app)));
+    }
+
+    /**
+     * A service writing to a named volume: its claim is ReadWriteOnce, so more than one replica is refused at deploy,
+     * and the plan and the release say it runs one; the claim goes with the app when asked.
+     */
+    @Test
+    void aServiceWritingToANamedVolumeRunsOneReplica() {
+        String app = "k-stateful";
+        int port = RunnerProcess.freePort(22100, 22299);
+        String compose = compose(app, cluster.image("v1"), 2, port, "strategy: rolling\n").replace(
+                "    stop_grace_period: 1s\n", "    stop_grace_period: 1s\n    volumes: [\"data:/var/lib/data\"]\n")
+                + "volumes:\n  data: {}\n";
+
+        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(compose, Map.of(), null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
+                            .asString().startsWith("services." + app + ".deploy.replicas: 2 replicas refused on the"
+                                    + " kubernetes engine: it writes to named volume data, a ReadWriteOnce");
+                });
+        assertThat(client.apps()).extracting(AppStatus::name).doesNotContain(app);
+
+        String one = compose.replace("replicas: 2", "replicas: 1");
+        Map<String, Object> plan = client.validate(app, new DeployRequest(one, Map.of(), null));
+        assertThat(String.valueOf(plan.get("services"))).contains(app + ": one replica on the kubernetes engine,"
+                + " because it writes to named volume data");
+        firstRelease(app, one);
+        io.fabric8.kubernetes.api.model.PodSpec pod = deploymentsOf(app).get(0).getSpec().getTemplate().getSpec();
+        String claim = pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        assertThat(cluster.client().persistentVolumeClaims().inNamespace(cluster.namespace()).withName(claim).get()
+                .getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+
+        client.deleteApp(app, true);
+        await("no object of " + app + " left").atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.objects().stream().noneMatch(o -> o.contains(app)));
+    }
+
+    /** Deploys with the secret values given and waits for the release to succeed; returns its id. */
+    private static String deployFiles(String app, String compose, Map<String, String> secrets, List<String> answers) {
+        Map<String, byte[]> bytes = new java.util.TreeMap<>();
+        secrets.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        DeployResponse r = client.deploy(app, new DeployRequest(compose, Map.of(), null, bytes, Map.of(), Map.of()));
+        answers.add(String.valueOf(r));
+        ReleaseStatus s = Apps.awaitEnd(client, r.release(), Duration.ofSeconds(180));
+        assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
+        return r.release();
+    }
+
+    private static Map<String, String> decoded(Secret secret) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        secret.getData().forEach((k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    private static String api(String path) throws Exception {
+        java.net.http.HttpResponse<String> rsp = Http.send("GET", runner.url() + path, runner.token(), null);
+        assertThat(rsp.statusCode()).as(path + ": " + rsp.body()).isEqualTo(200);
+        return rsp.body();
     }
 
     @Test

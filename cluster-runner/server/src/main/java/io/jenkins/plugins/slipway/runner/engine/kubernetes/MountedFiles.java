@@ -1,0 +1,167 @@
+package io.jenkins.plugins.slipway.runner.engine.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.compose.FileMount;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.FileValues;
+import io.jenkins.plugins.slipway.runner.engine.Labels;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A service's Compose {@code secrets} and {@code configs} at one revision: one {@code Secret} holding the values of
+ * its secrets and one {@code ConfigMap} holding its configs, both named as the set's Deployment. A changed value
+ * changes the service's spec (its digest is in it), so it is a new revision with a new Deployment and new objects,
+ * and the pods roll as for any other change; the objects of a revision never change (they are {@code immutable}).
+ * Each mount is one item of the pod's {@code secrets} or {@code configs} volume with the Compose {@code mode},
+ * mounted by {@code subPath} at exactly the Compose {@code target}, read-only, so that the rest of the target's
+ * directory in the image stays as it is.
+ * <p>
+ * The values come from the runner's store ({@link FileValues}) when the objects are created and go nowhere else:
+ * not into labels, annotations, logs or the engine's error messages.
+ */
+final class MountedFiles {
+    static final String SECRETS_VOLUME = "secrets";
+    static final String CONFIGS_VOLUME = "configs";
+
+    private MountedFiles() {
+    }
+
+    /**
+     * What a mount asks that Kubernetes cannot do: files of a Secret or ConfigMap volume belong to root (the
+     * kubelet gives a pod's volumes one group, {@code fsGroup}, for every volume at once), so an owner other than
+     * 0:0 is refused rather than mounted with the wrong owner.
+     */
+    static List<ApiError.Problem> problems(ServiceSpec s) {
+        List<ApiError.Problem> out = new ArrayList<>();
+        Map<FileMount.Kind, Integer> index = new LinkedHashMap<>();
+        for (FileMount m : s.files()) {
+            int i = index.merge(m.kind(), 1, Integer::sum) - 1;
+            if (m.uid() != 0 || m.gid() != 0) {
+                out.add(new ApiError.Problem("services." + s.name() + "." + m.kind().key() + "[" + i + "]",
+                        m.source() + " asks for owner " + m.uid() + ":" + m.gid() + ", but Kubernetes mounts Secret"
+                                + " and ConfigMap files owned by root (0:0); drop uid and gid, and give a mode the"
+                                + " service's user can read (the default 0444 is readable by all)"));
+            }
+        }
+        return out;
+    }
+
+    /** The set's Secret, or null when the service mounts no secret. */
+    static Secret secret(String runnerId, String namespace, ReplicaSetSpec set, FileValues values) {
+        Map<String, String> data = new TreeMap<>();
+        for (FileMount m : mounts(set.spec(), FileMount.Kind.SECRET)) {
+            data.put(m.source(), Base64.getEncoder().encodeToString(values.value(set.app(), set.revision(), m)));
+        }
+        if (data.isEmpty()) {
+            return null;
+        }
+        return new SecretBuilder().withMetadata(metadata(runnerId, namespace, set)).withType("Opaque")
+                .withImmutable(true).withData(data).build();
+    }
+
+    /** The set's ConfigMap, or null when the service mounts no config. Text as {@code data}, other bytes binary. */
+    static ConfigMap configMap(String runnerId, String namespace, ReplicaSetSpec set, FileValues values) {
+        Map<String, String> text = new TreeMap<>();
+        Map<String, String> binary = new TreeMap<>();
+        for (FileMount m : mounts(set.spec(), FileMount.Kind.CONFIG)) {
+            byte[] value = values.value(set.app(), set.revision(), m);
+            String utf8 = utf8(value);
+            if (utf8 != null) {
+                text.put(m.source(), utf8);
+            } else {
+                binary.put(m.source(), Base64.getEncoder().encodeToString(value));
+            }
+        }
+        if (text.isEmpty() && binary.isEmpty()) {
+            return null;
+        }
+        return new ConfigMapBuilder().withMetadata(metadata(runnerId, namespace, set)).withImmutable(true)
+                .withData(text.isEmpty() ? null : text).withBinaryData(binary.isEmpty() ? null : binary).build();
+    }
+
+    /**
+     * Adds the pod's {@code secrets} and {@code configs} volumes (from the objects named {@code name}) and a
+     * read-only mount of each file at its target.
+     */
+    static void apply(String name, ServiceSpec s, PodSpecBuilder pod, ContainerBuilder c) {
+        for (FileMount.Kind kind : FileMount.Kind.values()) {
+            List<FileMount> mounts = mounts(s, kind);
+            if (mounts.isEmpty()) {
+                continue;
+            }
+            String volume = kind == FileMount.Kind.SECRET ? SECRETS_VOLUME : CONFIGS_VOLUME;
+            List<KeyToPath> items = new ArrayList<>();
+            for (int i = 0; i < mounts.size(); i++) {
+                FileMount m = mounts.get(i);
+                // One item per mount: a source mounted twice, with two modes, is two files.
+                String path = i + "-" + m.source();
+                items.add(new KeyToPathBuilder().withKey(m.source()).withMode(m.mode()).withPath(path).build());
+                c.addToVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(m.target())
+                        .withSubPath(path).withReadOnly(true).build());
+            }
+            VolumeBuilder v = new VolumeBuilder().withName(volume);
+            if (kind == FileMount.Kind.SECRET) {
+                v.withNewSecret().withSecretName(name).withItems(items).endSecret();
+            } else {
+                v.withNewConfigMap().withName(name).withItems(items).endConfigMap();
+            }
+            pod.addToVolumes(v.build());
+        }
+    }
+
+    /** Whether a Deployment's pods mount a Secret or a ConfigMap of the set (so that they go with it). */
+    static boolean mountsFiles(PodSpec pod) {
+        return pod != null && pod.getVolumes() != null && pod.getVolumes().stream().map(Volume::getName)
+                .anyMatch(n -> n.equals(SECRETS_VOLUME) || n.equals(CONFIGS_VOLUME));
+    }
+
+    private static List<FileMount> mounts(ServiceSpec s, FileMount.Kind kind) {
+        return s.files().stream().filter(m -> m.kind() == kind).toList();
+    }
+
+    private static ObjectMeta metadata(String runnerId, String namespace, ReplicaSetSpec set) {
+        Map<String, String> labels = new LinkedHashMap<>(
+                DeploymentManifests.selector(runnerId, set.app(), set.service(), set.revision()));
+        labels.put(DeploymentManifests.NAME, KubernetesNames.labelValue(set.service()));
+        labels.put(DeploymentManifests.PART_OF, set.app());
+        labels.put(DeploymentManifests.MANAGED_BY, DeploymentManifests.MANAGER);
+        return new ObjectMetaBuilder()
+                .withName(KubernetesNames.deployment(set.app(), set.service(), set.revision(), runnerId))
+                .withNamespace(namespace).withLabels(labels)
+                .withAnnotations(Map.of(Labels.SERVICE, set.service())).build();
+    }
+
+    /** The bytes as text when they are valid UTF-8, else null. */
+    private static String utf8(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.jenkins.plugins.slipway.runner.release;
+
+import io.jenkins.plugins.slipway.runner.client.ApiError;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.OneShot;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine in use makes of a Compose file that parsed, asked before anything of a deploy is stored: what it
+ * cannot run as written (the deploy is a 400 naming each key and service, rather than a 202 whose release fails
+ * later) and what it reads but does not apply (warnings in the answer).
+ */
+public final class EngineFit {
+    /** Runs everything and warns of nothing: for a deployer built without an engine (tests). */
+    public static final EngineFit ANY = new EngineFit(null);
+
+    private final Engine engine;
+    /** Why the engine cannot run one-shot services (release hooks); null when it can. */
+    private final String noTasks;
+
+    private EngineFit(Engine engine) {
+        this.engine = engine;
+        this.noTasks = engine == null ? null : noTasks(engine);
+    }
+
+    /** What {@code engine} says; it is asked whether it runs tasks once, here. */
+    public static EngineFit of(Engine engine) {
+        return new EngineFit(engine);
+    }
+
+    /**
+     * What in {@code spec} the engine cannot run, each with its field path: the engine's own
+     * {@link Engine#refusals}, and one-shot services on an engine without tasks.
+     */
+    public List<ApiError.Problem> refusals(AppSpec spec) {
+        if (engine == null) {
+            return List.of();
+        }
+        List<ApiError.Problem> out = new ArrayList<>(engine.refusals(spec));
+        engine.oneReplicaOnly(spec).forEach((service, why) -> {
+            int replicas = spec.services().get(service).replicas();
+            if (replicas > 1) {
+                out.add(new ApiError.Problem("services." + service + ".deploy.replicas", replicas + " replicas"
+                        + " refused on the " + engine.name() + " engine: " + why + "; run 1 replica"));
+            }
+        });
+        if (noTasks != null) {
+            spec.services().values().stream().filter(s -> s.oneShot() != null).forEach(s -> out.add(
+                    new ApiError.Problem("services." + s.name()
+                            + (s.oneShot().when() == OneShot.When.BEFORE_DEPENDANTS ? "" : ".x-slipway.task"),
+                            s.name() + " runs once per release as a task (" + s.oneShot().when().composeName()
+                                    + "), but " + noTasks)));
+        }
+        return out;
+    }
+
+    /**
+     * The rules the engine adds to services, by service, for the plan and the release's first event: a service
+     * pinned to one replica, and why.
+     */
+    public Map<String, String> rules(AppSpec spec) {
+        if (engine == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        engine.oneReplicaOnly(spec).forEach((service, why) -> out.put(service, service + ": one replica on the "
+                + engine.name() + " engine, because " + why));
+        return out;
+    }
+
+    /** What the engine reads but does not apply, as "path: reason": placement on an engine of one node. */
+    public List<String> warnings(AppSpec spec) {
+        if (engine == null || engine.capabilities().placement()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (ServiceSpec s : spec.services().values()) {
+            if (s.placement().choosesNodes()) {
+                out.add("services." + s.name() + ".deploy.placement: ignored: the " + engine.name()
+                        + " engine has one node, where every replica runs (--engine swarm or kubernetes place"
+                        + " replicas on nodes)");
+            }
+        }
+        return out;
+    }
+
+    private static String noTasks(Engine engine) {
+        try {
+            engine.tasks();
+            return null;
+        } catch (EngineException e) {
+            return e.getMessage();
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -110,13 +111,15 @@ final class AutoscaleReader {
                 return;
             }
             JsonNode given = keys.get(key);
-            if (given != null && !given.asText().equals(value)) {
+            if (given != null && !given.asText().equals(value.trim())) {
                 p.error(at, "says " + value + " but " + where.get(key) + " says " + given.asText()
                         + "; give the value once");
                 return;
             }
             if (given == null) {
-                keys.put(key, TextNode.valueOf(value));
+                // Label values are text; a count must read as the number the key takes.
+                keys.put(key, value.matches("\\d{1,9}") ? IntNode.valueOf(Integer.parseInt(value))
+                        : TextNode.valueOf(value));
                 where.put(key, at);
             }
         });
@@ -137,8 +140,7 @@ final class AutoscaleReader {
         JsonNode min = keys.get("min");
         if (min != null && number(min) != null && number(min) == 0) {
             p.error(where.get("min"), "0 (scale to zero) is not supported yet; use min: 1");
-            keys.remove("min");
-            keys.put("min", TextNode.valueOf("1"));
+            keys.put("min", IntNode.valueOf(1));
         }
     }
 

@@ -5,7 +5,8 @@
 # are saturated, as they are on a machine under stress, where one busybox replica answers about 60 req/s). At t0 a paced load of RATE req/s starts (bench/autoscale/load.py,
 # loopback only, bounded in count and time). Printed, from t0:
 #   decided   the first Autoscaled event (its message has the figures)
-#   serving   the app status shows the decided count ready (the router sends traffic to ready replicas only)
+#   first     the first added replica ready, so in the route (the router sends traffic to ready replicas only)
+#   serving   the app status shows the decided count ready
 #   back      after the load ends, the count is back at 1 (the window was shortened to 5 s)
 # Goal: serving within 5 s of the step (Kubernetes' HPA alone syncs every 15 s).
 set -euo pipefail
@@ -85,6 +86,7 @@ serving() { # the decided count (above 1) all ready
   local s; s=$(web)
   [ "$(jq '.autoscale.desired' <<<"$s")" -gt 1 ] && [ "$(jq '.replicas.ready' <<<"$s")" -ge "$(jq '.autoscale.desired' <<<"$s")" ]
 }
+first_new() { [ "$(web | jq '.replicas.ready')" -ge 2 ]; }
 back() { [ "$(web | jq '.replicas.desired')" = 1 ] && [ "$(web | jq '.replicas.ready')" = 1 ]; }
 
 t0=$(now)
@@ -93,6 +95,8 @@ LOAD_PID=$!
 status_on_failure() { echo "bench: app status: $(web)" >&2; }
 wait_until 30 "an Autoscaled event" decided || { status_on_failure; exit 1; }
 t_decided=$(now)
+wait_until 30 "a second replica ready" first_new || { status_on_failure; exit 1; }
+t_first=$(now)
 wait_until 30 "the decided replicas ready" serving || { status_on_failure; exit 1; }
 t_serving=$(now)
 ready=$(web | jq '.replicas.ready')
@@ -104,6 +108,7 @@ t_back=$(now)
 echo "autoscale benchmark ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the end; shared machine)"
 echo "load step to $RATE req/s (target 50 per replica): $(cat "$WORK/load.txt")"
 echo "first decision:           $(ms "$t0" "$t_decided") ms after the step"
+echo "first new replica ready:  $(ms "$t0" "$t_first") ms after the step"
 echo "decided replicas serving: $(ms "$t0" "$t_serving") ms after the step ($ready ready)"
 echo "back at 1 replica:        $(ms "$t_end" "$t_back") ms after the load ended (scale-down window 5 s)"
 echo "events:"

@@ -116,8 +116,14 @@ public final class Autoscaler implements AutoCloseable {
             return;
         }
         Optional<AppSpec> spec = specs.spec(app.name(), app.revision());
+        // Most apps size nothing: they cost one cached spec lookup a pass, no database call.
+        if (spec.isEmpty() || spec.get().services().values().stream().allMatch(s -> s.autoscale() == null)) {
+            tracked.remove(app.name());
+            heldFor.remove(app.name());
+            return;
+        }
         RevisionRecord serving = db.tx(c -> apps.revision(c, app.name(), app.revision())).orElse(null);
-        if (spec.isEmpty() || serving == null) {
+        if (serving == null) {
             return;
         }
         Map<String, Tracked> services = tracked.computeIfAbsent(app.name(), k -> new ConcurrentHashMap<>());

@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.access.Role;
 import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
 import io.jenkins.plugins.slipway.runner.audit.AuditLog;
+import io.jenkins.plugins.slipway.runner.autoscale.Autoscaler;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
@@ -130,6 +131,8 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets,
                 EngineFit.of(engine));
         ActualWeights actualWeights = new ActualWeights(routes);
+        Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events);
+        closeables.push(autoscaler);
         closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,
@@ -137,12 +140,13 @@ public final class RunnerService implements AutoCloseable {
         api = new ApiServer(o.server(), access);
         api.beforeChange(new DataDisk(o.dataDir(), DataDisk.RESERVE_BYTES)::requireRoom);
         Endpoints.install(api, db, apps, releases, specs, observed, events, routes, deployer, controller, reconciler,
-                actualWeights, tokens, audit, tasks);
+                actualWeights, tokens, audit, tasks, autoscaler);
         closeables.push(api);
         // Before any release pass: a hook's task must not be taken for one a previous run left behind.
         tasks.start();
         reconciler.start();
         controller.start();
+        autoscaler.start();
         api.start();
         LOG.info("Slipway runner listening on {}://{}:{} (engine {}, data {}) in {} ms", o.server().scheme(), o.host(),
                 api.port(),

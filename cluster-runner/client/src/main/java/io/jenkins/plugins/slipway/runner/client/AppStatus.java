@@ -18,13 +18,21 @@ public record AppStatus(String name, int revision, List<ServiceStatus> services,
      * @param actualWeights percent of the route's requests each revision answered over the last minute, as the
      *                      router counted them; empty when it answered none (or for a runner that does not say)
      * @param replicaSets   each revision that has replicas now, oldest first, with the health of each replica
+     * @param autoscale     the autoscaler's current figures; null for a service without {@code x-slipway.autoscale}
      */
     public record ServiceStatus(String name, Replicas replicas, Map<String, String> images, Route route,
                                 Map<String, Integer> weights, Map<String, Integer> actualWeights,
-                                List<ReplicaSetStatus> replicaSets) {
+                                List<ReplicaSetStatus> replicaSets, Autoscaling autoscale) {
         public ServiceStatus {
             actualWeights = actualWeights == null ? Map.of() : actualWeights;
             replicaSets = replicaSets == null ? List.of() : List.copyOf(replicaSets);
+        }
+
+        /** A status of a service that is not autoscaled (or of a runner that does not say). */
+        public ServiceStatus(String name, Replicas replicas, Map<String, String> images, Route route,
+                             Map<String, Integer> weights, Map<String, Integer> actualWeights,
+                             List<ReplicaSetStatus> replicaSets) {
+            this(name, replicas, images, route, weights, actualWeights, replicaSets, null);
         }
 
         /** A status without measured shares nor replica sets. */
@@ -55,6 +63,20 @@ public record AppStatus(String name, int revision, List<ServiceStatus> services,
      *               {@code unhealthy}
      */
     public record ReplicaStatus(String name, String health) {
+    }
+
+    /**
+     * What the autoscaler last measured and decided for a service.
+     *
+     * @param current  replicas the service was set to have when it last decided
+     * @param desired  replicas it decided on
+     * @param measured per target key ({@code requestsPerSecond}, {@code inFlight}), the value per ready replica over
+     *                 the last few seconds; empty before the first measure
+     * @param targets  per target key, the value per replica the file asks for
+     * @param held     why it makes no decision now (a release in progress), or null
+     */
+    public record Autoscaling(int min, int max, int current, int desired, Map<String, Double> measured,
+                              Map<String, Double> targets, String held) {
     }
 
     /** Replica counts of the revision that serves. */

@@ -26,6 +26,11 @@ public final class EventTypes {
     public static final String RELEASE_ROLLED_BACK = "ReleaseRolledBack";
     public static final String RELEASE_ABORTED = "ReleaseAborted";
 
+    /** The autoscaler changed a service's replicas; the event has the measures beside the targets. */
+    public static final String AUTOSCALED = "Autoscaled";
+    /** The autoscaler makes no decision for an app while a release of it is in progress. */
+    public static final String AUTOSCALE_HELD = "AutoscaleHeld";
+
     /** Types after which the stream ends. */
     public static final Set<String> TERMINAL =
             Set.of(RELEASE_SUCCEEDED, RELEASE_FAILED, RELEASE_ROLLED_BACK, RELEASE_ABORTED);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.api;
 
+import io.jenkins.plugins.slipway.runner.autoscale.Autoscaler;
 import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
@@ -26,8 +27,11 @@ final class AppStatusView {
     private final ObservedState observed;
     private final RouteSync routes;
     private final ActualWeights actual;
+    private final Autoscaler autoscaler;
 
-    AppStatusView(SpecCache specs, ObservedState observed, RouteSync routes, ActualWeights actual) {
+    AppStatusView(SpecCache specs, ObservedState observed, RouteSync routes, ActualWeights actual,
+                  Autoscaler autoscaler) {
+        this.autoscaler = autoscaler;
         this.specs = specs;
         this.observed = observed;
         this.routes = routes;
@@ -63,9 +67,22 @@ final class AppStatusView {
             services.add(new AppStatus.ServiceStatus(service, new AppStatus.Replicas(desired, (int) ready), images,
                     route, routes.weights(app.name(), service),
                     route == null ? Map.of() : actual.lastMinute(app.name(), service),
-                    replicaSets(app.name(), service, sets)));
+                    replicaSets(app.name(), service, sets),
+                    svc == null || svc.autoscale() == null ? null : autoscaling(app.name(), service, svc)));
         }
         return new AppStatus(app.name(), app.revision(), services, app.currentRelease());
+    }
+
+    /** The autoscaler's figures, or the policy alone before its first pass over the service. */
+    private AppStatus.Autoscaling autoscaling(String app, String service, ServiceSpec svc) {
+        AppStatus.Autoscaling figures = autoscaler.status(app, service);
+        if (figures != null) {
+            return figures;
+        }
+        Map<String, Double> targets = new java.util.LinkedHashMap<>();
+        svc.autoscale().targets().forEach((t, goal) -> targets.put(t.key(), goal));
+        return new AppStatus.Autoscaling(svc.autoscale().min(), svc.autoscale().max(), -1, -1, Map.of(), targets,
+                null);
     }
 
     /** The desired sets of one service, oldest revision first, with what the engine runs of each. */

@@ -1,11 +1,14 @@
 package io.jenkins.plugins.slipway.runner.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.slipway.runner.autoscale.Autoscaler;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
+import io.jenkins.plugins.slipway.runner.compose.Autoscale;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
 import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
 import io.jenkins.plugins.slipway.runner.release.ReleaseController;
@@ -37,9 +40,14 @@ final class AppsApi {
     private final ReleaseController controller;
     private final Reconciler reconciler;
     private final AppStatusView view;
+    private final SpecCache specs;
+    private final Autoscaler autoscaler;
 
     AppsApi(Database db, AppRepository apps, ReleaseRepository releases, Deployer deployer,
-            ReleaseController controller, Reconciler reconciler, AppStatusView view) {
+            ReleaseController controller, Reconciler reconciler, AppStatusView view, SpecCache specs,
+            Autoscaler autoscaler) {
+        this.specs = specs;
+        this.autoscaler = autoscaler;
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -56,6 +64,7 @@ final class AppsApi {
         server.route("DELETE", APP, this::delete);
         server.route("POST", APP + "/rollback", this::rollback);
         server.route("POST", APP + "/scale", this::scale);
+        server.route("GET", APP + "/events", this::events);
     }
 
     private static String appName(Exchange ex) {
@@ -228,6 +237,12 @@ final class AppsApi {
             throw new ApiException(400, new ApiError("invalid scale request", List.of(new ApiError.Problem("service",
                     "app " + a.name() + " has no service " + service + "; it has " + serving.serviceRevisions().keySet()))));
         }
+        Autoscale bounds = specs.service(a.name(), a.revision(), service).map(s -> s.autoscale()).orElse(null);
+        if (bounds != null && (n.asInt() < bounds.min() || n.asInt() > bounds.max())) {
+            throw new ApiException(400, new ApiError("invalid scale request", List.of(new ApiError.Problem("replicas",
+                    "service " + service + " is autoscaled within min " + bounds.min() + " and max " + bounds.max()
+                    + " (x-slipway.autoscale); got " + n.asInt()))));
+        }
         db.tx(c -> {
             List<ReplicaSet> sets = new ArrayList<>(apps.replicaSets(c, a.name()));
             sets.replaceAll(s -> s.service().equals(service) && s.revision() == rev ? s.withReplicas(n.asInt()) : s);
@@ -236,5 +251,20 @@ final class AppsApi {
         });
         reconciler.trigger();
         ex.json(200, status(a));
+    }
+
+    /** {@code GET .../events?after=N}: the app's own events (autoscaling decisions), oldest first, as JSON. */
+    private void events(Exchange ex) throws IOException {
+        AppRecord a = find(appName(ex));
+        String after = ex.query("after");
+        long from;
+        try {
+            from = after == null ? 0 : Long.parseLong(after);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, new ApiError("invalid events request", List.of(new ApiError.Problem("after",
+                    "must be an event number, got \"" + (after.length() > 20 ? after.substring(0, 20) + "..." : after)
+                            + "\""))));
+        }
+        ex.json(200, Map.of("app", a.name(), "events", autoscaler.events(a.name(), from)));
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.api;
 
+import io.jenkins.plugins.slipway.runner.autoscale.Autoscaler;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.routing.Router;
@@ -30,9 +31,10 @@ final class MetricsApi {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    MetricsApi(Router router, ObservedState observed, Database db, ReleaseRepository releases) {
+    MetricsApi(Router router, ObservedState observed, Database db, ReleaseRepository releases, Autoscaler autoscaler) {
         registry.register(router.metrics());
         registry.register(new RunnerGauges(observed, db, releases));
+        registry.register(new AutoscaleGauges(autoscaler));
         JvmMetrics.builder().register(registry);
     }
 
@@ -44,6 +46,35 @@ final class MetricsApi {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         writer.write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
         return out.toByteArray();
+    }
+
+    /** The autoscaler's last figures per autoscaled service: replicas set and decided, measures and targets. */
+    private record AutoscaleGauges(Autoscaler autoscaler) implements MultiCollector {
+        @Override
+        public MetricSnapshots collect() {
+            GaugeSnapshot.Builder current = GaugeSnapshot.builder().name("slipway_autoscale_current_replicas")
+                    .help("Replicas an autoscaled service was set to have at the autoscaler's last pass.");
+            GaugeSnapshot.Builder desired = GaugeSnapshot.builder().name("slipway_autoscale_desired_replicas")
+                    .help("Replicas the autoscaler decided on at its last pass.");
+            GaugeSnapshot.Builder measured = GaugeSnapshot.builder().name("slipway_autoscale_measured_per_replica")
+                    .help("Measured value per ready replica, by target (requestsPerSecond, inFlight).");
+            GaugeSnapshot.Builder target = GaugeSnapshot.builder().name("slipway_autoscale_target_per_replica")
+                    .help("Target value per replica, by target.");
+            autoscaler.all().forEach((app, services) -> services.forEach((service, a) -> {
+                Labels labels = Labels.of("app", app, "service", service);
+                if (a.current() >= 0) {
+                    current.dataPoint(point(labels, a.current()));
+                    desired.dataPoint(point(labels, a.desired()));
+                }
+                a.measured().forEach((key, v) -> measured.dataPoint(point(labels.add("target", key), v)));
+                a.targets().forEach((key, v) -> target.dataPoint(point(labels.add("target", key), v)));
+            }));
+            return MetricSnapshots.of(current.build(), desired.build(), measured.build(), target.build());
+        }
+
+        private static GaugeDataPointSnapshot point(Labels labels, double value) {
+            return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+        }
     }
 
     /** What the runner keeps: apps, their replicas by readiness, releases under way, heap in use. */

@@ -10,7 +10,8 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code scale}: the replica count of one service of the serving revision, as {@code docker service scale}. */
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sets the replica count of a service of the app's serving revision (0-100). Refused while",
-                "a release of the app is in progress."})
+                "a release of the app is in progress, and outside min..max for a service with",
+                "x-slipway.autoscale (the autoscaler goes on from the count set)."})
 final class ScaleCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "APP", description = "App name.")
     String app;

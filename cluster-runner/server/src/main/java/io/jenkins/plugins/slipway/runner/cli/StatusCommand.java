@@ -9,8 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code status}: an app's revision, services and current release. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Prints an app's revision, each service's replicas, route, weights and images, and its"
-                + " current release.")
+        description = "Prints an app's revision, each service's replicas, route, weights and images, the"
+                + " autoscaler's figures, and its current release.")
 final class StatusCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "APP", description = "App name.")
     String app;
@@ -25,6 +25,9 @@ final class StatusCommand extends ClientCommand {
                     + (svc.route() == null ? "" : ", route 127.0.0.1:" + svc.route().port() + " -> " + svc.route().targetPort())
                     + (svc.weights().isEmpty() ? "" : ", weights " + svc.weights())
                     + ", images " + svc.images());
+            if (svc.autoscale() != null) {
+                out.println("    " + autoscale(svc.autoscale()));
+            }
         }
         if (s.currentRelease() != null) {
             ReleaseStatus r = client.release(s.currentRelease());
@@ -32,5 +35,20 @@ final class StatusCommand extends ClientCommand {
                     + (r.message() == null ? "" : " - " + r.message()));
         }
         return 0;
+    }
+
+    /** "autoscale 1..5: 1 -> 3, requestsPerSecond 142.0 per replica (target 50.0)". */
+    static String autoscale(AppStatus.Autoscaling a) {
+        StringBuilder b = new StringBuilder("autoscale " + a.min() + ".." + a.max());
+        if (a.current() >= 0) {
+            b.append(": ").append(a.current()).append(" -> ").append(a.desired());
+        }
+        a.targets().forEach((key, goal) -> b.append(", ").append(key).append(' ')
+                .append(a.measured().containsKey(key) ? a.measured().get(key) + " per replica" : "not measured yet")
+                .append(" (target ").append(goal).append(')'));
+        if (a.held() != null) {
+            b.append("; held: ").append(a.held());
+        }
+        return b.toString();
     }
 }

@@ -47,7 +47,7 @@ public final class ComposeParser {
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
-    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes", "task");
+    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes", "task", "autoscale");
     private static final Set<String> ROUTE = Set.of("port", "targetPort", "healthPath", "healthTimeout");
     /**
      * A reconcile pass waits for its readiness probes before it acts, so one hanging replica with a long probe
@@ -128,6 +128,7 @@ public final class ComposeParser {
         if (services != null) {
             specs = new OneShotReader(p).apply(specs, services);
         }
+        autoscaledServicesRouted(specs, p);
         if (!p.errors.isEmpty()) {
             throw new ComposeException(p.errors);
         }
@@ -196,6 +197,7 @@ public final class ComposeParser {
         ReleaseSpec release = new ReleaseSpec.Rolling();
         OneShot oneShot = null;
         JsonNode x = n.get("x-slipway");
+        Autoscale autoscale = new AutoscaleReader(p).read(x != null && x.isObject() ? x : null, labels, replicas, path);
         if (x != null && mapping(x, path + ".x-slipway", p)) {
             unknownKeys(x, path + ".x-slipway", XSLIPWAY, p);
             oneShot = new OneShotReader(p).task(x, path);
@@ -230,7 +232,24 @@ public final class ComposeParser {
         update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
         return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
                 replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path),
-                FileMounts.mounts(name, n, root, files, inputs, p), placement, oneShot);
+                FileMounts.mounts(name, n, root, files, inputs, p), placement, oneShot, autoscale);
+    }
+
+    /** The autoscaler measures what the runner's router forwards: a service it sizes runs and takes routed traffic. */
+    private static void autoscaledServicesRouted(Map<String, ServiceSpec> specs, Problems p) {
+        specs.forEach((name, s) -> {
+            if (s.autoscale() == null) {
+                return;
+            }
+            String at = "services." + name + ".x-slipway.autoscale";
+            if (s.oneShot() != null) {
+                p.error(at, "a task (x-slipway.task, or a dependency completed before its dependants) runs once"
+                        + " and cannot be autoscaled");
+            } else if (s.route() == null) {
+                p.error(at, "needs x-slipway.route: requestsPerSecond and inFlight are measured by the runner's"
+                        + " router on the service's route");
+            }
+        });
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -343,7 +362,7 @@ public final class ComposeParser {
                 duration(n.get("monitor"), path + ".monitor", p, d.monitor()));
     }
 
-    private static void unknownKeys(JsonNode n, String path, Set<String> known, Problems p) {
+    static void unknownKeys(JsonNode n, String path, Set<String> known, Problems p) {
         unknownKeys(n, path, known, p, Map.of(), Map.of());
     }
 

@@ -22,13 +22,14 @@ import java.util.Map;
  * @param files          the secrets and configs mounted into each replica (names, targets and digests, no values)
  * @param placement      {@code deploy.placement} and {@code deploy.resources.reservations}; never null
  * @param oneShot        null for a service kept running; else when in each release it runs once as a task
+ * @param autoscale      {@code x-slipway.autoscale}; null for a service kept at its replicas
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
                           Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
                           RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
                           Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings,
-                          List<FileMount> files, Placement placement, OneShot oneShot) {
+                          List<FileMount> files, Placement placement, OneShot oneShot, Autoscale autoscale) {
 
     public ServiceSpec {
         files = files == null ? List.of() : List.copyOf(files);
@@ -43,14 +44,14 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                        Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings,
                        List<FileMount> files, Placement placement) {
         this(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas, memoryBytes, nanoCpus,
-                restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, files, placement, null);
+                restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, files, placement, null, null);
     }
 
     /** This service run once per release as {@code runs} says; every other component kept. */
     public ServiceSpec withOneShot(OneShot runs) {
         return new ServiceSpec(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas,
                 memoryBytes, nanoCpus, restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, files,
-                placement, runs);
+                placement, runs, autoscale);
     }
 
     /** A service mounting no secret or config, placed anywhere. */
@@ -61,7 +62,7 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                        Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings) {
         this(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas, memoryBytes, nanoCpus,
                 restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, List.of(), Placement.ANYWHERE,
-                null);
+                null, null);
     }
 
     /** A service on its app's default network, mounting nothing, with the image's container settings. */

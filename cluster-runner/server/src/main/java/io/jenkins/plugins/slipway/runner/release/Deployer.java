@@ -390,10 +390,10 @@ public final class Deployer {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : StartOrder.of(spec.services(), spec.services().keySet())) {
             ServiceSpec s = spec.services().get(name);
-            // A service kept running hashes as it did before one-shot services existed, so that upgrading the
-            // runner starts no release of an unchanged file.
-            StringBuilder text = new StringBuilder(s.oneShot() == null ? s.toString().replace(", oneShot=null]", "]")
-                    : s.toString());
+            // A service kept running at fixed replicas hashes as it did before one-shot services and autoscaling
+            // existed, so that upgrading the runner starts no release of an unchanged file.
+            String plain = s.autoscale() == null ? s.toString().replace(", autoscale=null]", "]") : s.toString();
+            StringBuilder text = new StringBuilder(s.oneShot() == null ? plain.replace(", oneShot=null]", "]") : plain);
             s.wiring().dependsOn().forEach((dependency, d) -> {
                 if (d.restart() && out.containsKey(dependency)) {
                     text.append(" restarts with ").append(dependency).append(' ').append(out.get(dependency));

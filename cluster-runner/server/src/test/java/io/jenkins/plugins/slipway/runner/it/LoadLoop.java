@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A bounded request loop against a route on 127.0.0.1: at most {@code maxRequests} and {@code maxTime}, stops
- * by itself. Counts answers by body and every failure (no answer or not 200).
+ * by itself. Counts answers by body and every failure (no answer or not 200). As fast as the route answers, or
+ * {@link #paced paced} to a steady rate.
  */
 public final class LoadLoop implements AutoCloseable {
     private final Thread[] threads;
@@ -20,12 +21,33 @@ public final class LoadLoop implements AutoCloseable {
     private int requests;
 
     public LoadLoop(int routePort, int parallel, int maxRequests, Duration maxTime) {
+        this(routePort, parallel, 0, maxRequests, maxTime);
+    }
+
+    /**
+     * A loop sending about {@code perSecond} requests a second in all (fewer when the answers are slower than
+     * that), so that a measured rate is the one the test chose whatever the machine's speed.
+     */
+    public static LoadLoop paced(int routePort, int parallel, int perSecond, int maxRequests, Duration maxTime) {
+        return new LoadLoop(routePort, parallel, perSecond, maxRequests, maxTime);
+    }
+
+    private LoadLoop(int routePort, int parallel, int perSecond, int maxRequests, Duration maxTime) {
+        long every = perSecond <= 0 ? 0 : 1_000_000_000L * parallel / perSecond;
         long deadline = System.nanoTime() + maxTime.toNanos();
         String url = "http://127.0.0.1:" + routePort + "/";
         threads = new Thread[parallel];
         for (int t = 0; t < parallel; t++) {
+            long offset = every * t / parallel;
             threads[t] = new Thread(() -> {
+                long next = System.nanoTime() + offset;
                 while (!stop.get() && System.nanoTime() < deadline) {
+                    // Pacing the load, not waiting for a condition: each thread keeps its own slot.
+                    for (long wait = next - System.nanoTime(); every > 0 && wait > 0 && !stop.get();
+                         wait = next - System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    next = Math.max(next + every, System.nanoTime() - every);
                     synchronized (this) {
                         if (requests >= maxRequests) {
                             return;

@@ -1,0 +1,315 @@
+package io.jenkins.plugins.slipway.runner.autoscale;
+
+import io.jenkins.plugins.slipway.runner.client.AppStatus;
+import io.jenkins.plugins.slipway.runner.client.EventTypes;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.Autoscale;
+import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
+import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
+import io.jenkins.plugins.slipway.runner.store.AppRecord;
+import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRecord;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import io.jenkins.plugins.slipway.runner.store.ReplicaSet;
+import io.jenkins.plugins.slipway.runner.store.RevisionRecord;
+import io.jenkins.plugins.slipway.runner.traffic.RouteSync;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sizes the services that have {@code x-slipway.autoscale}: once a second it reads each one's load from the router
+ * (requests per second and requests in flight of the revision that serves), asks the service's {@link ServiceScaler}
+ * for a count, and writes a new count as {@code POST /scale} does (the replica set in the store, then a reconcile
+ * pass, which starts or drains replicas and syncs the route). Every change is an event of the app's stream
+ * ({@link #stream}) with the measures beside the targets.
+ * <p>
+ * It never fights a release: while a release of the app is in progress it decides nothing (one
+ * {@code AutoscaleHeld} event says so), and it starts again from the counts the release left.
+ */
+public final class Autoscaler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
+    /** How often it measures and decides: fast enough to have new replicas serving within seconds of a load step. */
+    static final Duration PERIOD = Duration.ofSeconds(1);
+    /** The span a rate is measured over: long enough to smooth one pass's jitter, short enough to follow a step. */
+    static final Duration MEASURE_WINDOW = Duration.ofSeconds(3);
+
+    private final Database db;
+    private final AppRepository apps;
+    private final ReleaseRepository releases;
+    private final SpecCache specs;
+    private final ObservedState observed;
+    private final RouteSync routes;
+    private final Reconciler reconciler;
+    private final EventLog events;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "slipway-autoscaler");
+        t.setDaemon(true);
+        return t;
+    });
+    /** By app, then service: the scaler and load of the revision that serves. */
+    private final Map<String, Map<String, Tracked>> tracked = new ConcurrentHashMap<>();
+    /** By app: the release it holds for, so that it says so once per release. */
+    private final Map<String, String> heldFor = new ConcurrentHashMap<>();
+
+    public Autoscaler(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
+                      ObservedState observed, RouteSync routes, Reconciler reconciler, EventLog events) {
+        this.db = db;
+        this.apps = apps;
+        this.releases = releases;
+        this.specs = specs;
+        this.observed = observed;
+        this.routes = routes;
+        this.reconciler = reconciler;
+        this.events = events;
+    }
+
+    /** The id under which an app's autoscaling events are stored and read ({@code GET /api/v1/apps/{app}/events}). */
+    public static String stream(String app) {
+        return "app:" + app;
+    }
+
+    public void start() {
+        loop.scheduleWithFixedDelay(this::passQuietly, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A scheduled task that throws is never run again: one failed pass must not end autoscaling. */
+    private void passQuietly() {
+        try {
+            pass(System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.warn("Autoscaling pass failed: {}", e.toString());
+        }
+    }
+
+    void pass(long nanos) {
+        List<AppRecord> all = db.tx(apps::all);
+        tracked.keySet().retainAll(all.stream().map(AppRecord::name).toList());
+        for (AppRecord app : all) {
+            try {
+                app(app, nanos);
+            } catch (RuntimeException e) {
+                LOG.warn("Autoscaling {} failed: {}", app.name(), e.toString());
+            }
+        }
+    }
+
+    private void app(AppRecord app, long nanos) {
+        if (app.revision() == 0) {
+            return;
+        }
+        Optional<AppSpec> spec = specs.spec(app.name(), app.revision());
+        // Most apps size nothing: they cost one cached spec lookup a pass, no database call.
+        if (spec.isEmpty() || spec.get().services().values().stream().allMatch(s -> s.autoscale() == null)) {
+            tracked.remove(app.name());
+            heldFor.remove(app.name());
+            return;
+        }
+        RevisionRecord serving = db.tx(c -> apps.revision(c, app.name(), app.revision())).orElse(null);
+        if (serving == null) {
+            return;
+        }
+        Map<String, Tracked> services = tracked.computeIfAbsent(app.name(), k -> new ConcurrentHashMap<>());
+        services.keySet().retainAll(spec.get().services().keySet());
+        ReleaseRecord release = inProgress(app);
+        List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, app.name()));
+        for (ServiceSpec service : spec.get().services().values()) {
+            Integer revision = serving.serviceRevisions().get(service.name());
+            if (service.autoscale() == null || revision == null) {
+                services.remove(service.name());
+                continue;
+            }
+            Tracked t = services.compute(service.name(), (k, old) -> old != null && old.revision == revision
+                    && old.scaler.policy().equals(service.autoscale()) ? old : new Tracked(revision, service.autoscale()));
+            Optional<ReplicaSet> set = sets.stream()
+                    .filter(s -> s.service().equals(service.name()) && s.revision() == revision).findFirst();
+            if (set.isEmpty()) {
+                continue;
+            }
+            sample(app.name(), service.name(), revision, t, nanos);
+            if (release != null) {
+                t.held = "release " + release.id() + " is " + release.phase();
+                continue;
+            }
+            t.held = null;
+            decide(app.name(), service.name(), t, set.get(), nanos);
+        }
+        hold(app.name(), release, services);
+    }
+
+    /** The app's release when one is in progress, else null. */
+    private ReleaseRecord inProgress(AppRecord app) {
+        if (app.currentRelease() == null) {
+            return null;
+        }
+        ReleaseRecord r = db.tx(c -> releases.find(c, app.currentRelease())).orElse(null);
+        return r != null && !r.phase().isTerminal() ? r : null;
+    }
+
+    private void hold(String app, ReleaseRecord release, Map<String, Tracked> services) {
+        if (release == null) {
+            heldFor.remove(app);
+            return;
+        }
+        if (services.isEmpty() || release.id().equals(heldFor.put(app, release.id()))) {
+            return;
+        }
+        String names = String.join(", ", new TreeMap<>(services).keySet());
+        record(app, EventTypes.AUTOSCALE_HELD, names + ": autoscaling holds while release " + release.id() + " is "
+                + release.phase() + "; it goes on from the counts the release leaves",
+                Map.of("release", release.id(), "services", List.copyOf(new TreeMap<>(services).keySet())));
+    }
+
+    private void sample(String app, String service, int revision, Tracked t, long nanos) {
+        String route = RouteSync.routeName(app, service);
+        long requests = routes.router().snapshot(route, String.valueOf(revision)).requests();
+        int inFlight = 0;
+        for (ObservedReplica r : observed.replicas(app, service, revision)) {
+            inFlight += routes.inFlight(app, service, r.replica().id());
+        }
+        t.load.add(nanos, requests, inFlight);
+    }
+
+    private void decide(String app, String service, Tracked t, ReplicaSet set, long nanos) {
+        int ready = (int) observed.replicas(app, service, set.revision()).stream()
+                .filter(ObservedReplica::healthy).count();
+        List<Measurement> measures = new ArrayList<>();
+        Map<String, Double> measured = new LinkedHashMap<>();
+        if (t.load.measured() && ready > 0) {
+            for (Map.Entry<Autoscale.Target, Double> target : t.scaler.policy().targets().entrySet()) {
+                double total = switch (target.getKey()) {
+                    case REQUESTS_PER_SECOND -> t.load.requestsPerSecond();
+                    case IN_FLIGHT -> t.load.inFlight();
+                    // The parser refuses them: no engine reports container stats to the autoscaler yet.
+                    case CPU_PERCENT, MEMORY_PERCENT -> throw new IllegalStateException(
+                            target.getKey().key() + " is not measured");
+                };
+                Measurement m = new Measurement(target.getKey(), total / ready, target.getValue());
+                measures.add(m);
+                measured.put(target.getKey().key(), round(m.perReplica()));
+            }
+        }
+        Decision d = t.scaler.decide(TimeUnit.NANOSECONDS.toMillis(nanos), set.replicas(), ready, measures);
+        t.figures = new Figures(d.from(), d.to(), measured);
+        if (d.changes() && write(app, service, set, d.to())) {
+            reconciler.trigger();
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("service", service);
+            data.put("from", d.from());
+            data.put("to", d.to());
+            data.put("recommended", d.recommended());
+            data.put("ready", ready);
+            data.put("target", d.reason().target().key());
+            data.put("measured", round(d.reason().perReplica()));
+            data.put("goal", d.reason().goal());
+            data.put("measures", measured);
+            if (d.limitedBy() != null) {
+                data.put("limitedBy", d.limitedBy());
+            }
+            record(app, EventTypes.AUTOSCALED, d.describe(service), data);
+        }
+    }
+
+    /**
+     * Sets the serving replica set's count, unless a release started or someone scaled it since it was read: the
+     * next pass decides again from what is stored then.
+     */
+    private boolean write(String app, String service, ReplicaSet read, int replicas) {
+        return db.tx(c -> {
+            AppRecord now = apps.find(c, app).orElse(null);
+            if (now == null) {
+                return false;
+            }
+            if (now.currentRelease() != null && releases.find(c, now.currentRelease())
+                    .map(r -> !r.phase().isTerminal()).orElse(false)) {
+                return false;
+            }
+            List<ReplicaSet> sets = new ArrayList<>(apps.replicaSets(c, app));
+            if (!sets.contains(read)) {
+                return false;
+            }
+            sets.replaceAll(s -> s.equals(read) ? s.withReplicas(replicas) : s);
+            apps.saveReplicaSets(c, app, sets);
+            return true;
+        });
+    }
+
+    private void record(String app, String type, String message, Map<String, Object> data) {
+        events.append(stream(app), app, type, Phase.Succeeded, message, data);
+    }
+
+    /** The app's autoscaling events after sequence {@code after}, oldest first. */
+    public List<ReleaseEvent> events(String app, long after) {
+        return events.since(stream(app), app, after);
+    }
+
+    /** The figures of an autoscaled service for the app status; null for a service it does not size. */
+    public AppStatus.Autoscaling status(String app, String service) {
+        Tracked t = tracked.getOrDefault(app, Map.of()).get(service);
+        if (t == null) {
+            return null;
+        }
+        Autoscale policy = t.scaler.policy();
+        Map<String, Double> targets = new LinkedHashMap<>();
+        policy.targets().forEach((target, goal) -> targets.put(target.key(), goal));
+        Figures f = t.figures;
+        return new AppStatus.Autoscaling(policy.min(), policy.max(), f == null ? -1 : f.current(),
+                f == null ? -1 : f.desired(), f == null ? Map.of() : f.measured(), targets, t.held);
+    }
+
+    /** Every autoscaled service's figures, by app and service, for {@code /metrics}. */
+    public Map<String, Map<String, AppStatus.Autoscaling>> all() {
+        Map<String, Map<String, AppStatus.Autoscaling>> out = new TreeMap<>();
+        tracked.forEach((app, services) -> services.keySet().forEach(service -> {
+            AppStatus.Autoscaling s = status(app, service);
+            if (s != null) {
+                out.computeIfAbsent(app, k -> new TreeMap<>()).put(service, s);
+            }
+        }));
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+
+    /** The last decision's figures. */
+    private record Figures(int current, int desired, Map<String, Double> measured) {
+    }
+
+    /** What the autoscaler keeps of one service: its revision's scaler and load, the last figures. */
+    private static final class Tracked {
+        final int revision;
+        final ServiceScaler scaler;
+        final LoadSamples load = new LoadSamples(MEASURE_WINDOW.toNanos());
+        volatile Figures figures;
+        volatile String held;
+
+        Tracked(int revision, Autoscale policy) {
+            this.revision = revision;
+            this.scaler = new ServiceScaler(policy);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.jenkins.plugins.slipway.runner.compose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code x-slipway.autoscale} and its aliases, Alibaba Cloud's {@code aliyun.auto_scaling.*} labels, into an
+ * {@link Autoscale}. A key given both ways must agree; every bad value is reported with its path.
+ */
+final class AutoscaleReader {
+    static final String LABEL_PREFIX = "aliyun.auto_scaling.";
+    /** Each alias label and the {@code x-slipway.autoscale} key it stands for (docs/compose-extensions.md). */
+    static final Map<String, String> ALIASES = Map.of(
+            "min_instances", "min",
+            "max_instances", "max",
+            "step", "step",
+            "max_cpu", "cpuPercent",
+            "min_cpu", "cpuPercent");
+    private static final Set<String> KEYS = Set.of("min", "max", "requestsPerSecond", "inFlight", "cpuPercent",
+            "memoryPercent", "scaleUp", "scaleDown", "idleAfter");
+    private static final Set<String> BEHAVIOR = Set.of("stabilizationWindow", "step", "period");
+    private static final Pattern PERCENT = Pattern.compile("(\\d{1,4})%");
+    /** HPA's bounds: a stabilization window of at most an hour, a period of at most half an hour. */
+    private static final Duration MAX_WINDOW = Duration.ofHours(1);
+    private static final Duration MAX_PERIOD = Duration.ofMinutes(30);
+    private static final double MAX_TARGET = 1_000_000;
+
+    private final Problems p;
+
+    AutoscaleReader(Problems p) {
+        this.p = p;
+    }
+
+    /** The service's policy, or null when it asks for none. */
+    Autoscale read(JsonNode x, Map<String, String> labels, int replicas, String path) {
+        JsonNode n = x == null ? null : x.get("autoscale");
+        String at = path + ".x-slipway.autoscale";
+        Map<String, JsonNode> keys = new LinkedHashMap<>();
+        Map<String, String> where = new LinkedHashMap<>();
+        if (n != null && !n.isNull() && ComposeParser.mapping(n, at, p)) {
+            ComposeParser.unknownKeys(n, at, KEYS, p);
+            n.fields().forEachRemaining(e -> {
+                if (KEYS.contains(e.getKey())) {
+                    keys.put(e.getKey(), e.getValue());
+                    where.put(e.getKey(), at + "." + e.getKey());
+                }
+            });
+        }
+        aliases(labels, path + ".labels", keys, where);
+        if (keys.isEmpty()) {
+            return null;
+        }
+        refuseUnsupported(keys, where);
+        int min = ComposeParser.wholeNumber(keys.get("min"), where.getOrDefault("min", at + ".min"), p, 1,
+                ComposeParser.MAX_REPLICAS, 1);
+        if (!keys.containsKey("max")) {
+            p.error(at + ".max", "is required: the most replicas the autoscaler may run");
+        }
+        int max = ComposeParser.wholeNumber(keys.get("max"), where.getOrDefault("max", at + ".max"), p, 1,
+                ComposeParser.MAX_REPLICAS, min);
+        if (min > max) {
+            p.error(where.getOrDefault("min", at + ".min"), "must be at most max (" + max + "), got " + min);
+        } else if (replicas < min || replicas > max) {
+            p.error(path + ".deploy.replicas", "is the count the autoscaler starts from and must be within min.."
+                    + "max (" + min + ".." + max + "), got " + replicas);
+        }
+        Map<Autoscale.Target, Double> targets = new EnumMap<>(Autoscale.Target.class);
+        for (Autoscale.Target t : Autoscale.Target.values()) {
+            JsonNode v = keys.get(t.key());
+            if (v != null) {
+                Double d = positive(v, where.get(t.key()));
+                if (d != null) {
+                    targets.put(t, d);
+                }
+            }
+        }
+        if (java.util.Arrays.stream(Autoscale.Target.values()).noneMatch(t -> keys.containsKey(t.key()))) {
+            p.error(at, "needs at least one target: requestsPerSecond or inFlight (per replica)");
+        }
+        Autoscale.Step aliasStep = keys.containsKey("step") ? step(keys.get("step"), where.get("step")) : null;
+        Autoscale.Behavior up = behavior(keys.get("scaleUp"), at + ".scaleUp", Autoscale.Behavior.UP, aliasStep);
+        Autoscale.Behavior down = behavior(keys.get("scaleDown"), at + ".scaleDown", Autoscale.Behavior.DOWN, aliasStep);
+        return new Autoscale(min, max, targets, up, down);
+    }
+
+    /** Adds the alias labels to {@code keys}; a key given both ways must have the same value. */
+    private void aliases(Map<String, String> labels, String path, Map<String, JsonNode> keys, Map<String, String> where) {
+        labels.forEach((label, value) -> {
+            if (!label.startsWith(LABEL_PREFIX)) {
+                return;
+            }
+            String name = label.substring(LABEL_PREFIX.length());
+            String at = path + "." + label;
+            String key = ALIASES.get(name);
+            if (key == null) {
+                p.error(at, "is not an autoscaling label the runner knows; it knows " + LABEL_PREFIX + "{"
+                        + String.join(",", new java.util.TreeSet<>(ALIASES.keySet())) + "}");
+                return;
+            }
+            if (key.equals("cpuPercent")) {
+                keys.put(key, TextNode.valueOf(value));
+                where.put(key, at);
+                return;
+            }
+            JsonNode given = keys.get(key);
+            if (given != null && !given.asText().equals(value.trim())) {
+                p.error(at, "says " + value + " but " + where.get(key) + " says " + given.asText()
+                        + "; give the value once");
+                return;
+            }
+            if (given == null) {
+                // Label values are text; a count must read as the number the key takes.
+                keys.put(key, value.matches("\\d{1,9}") ? IntNode.valueOf(Integer.parseInt(value))
+                        : TextNode.valueOf(value));
+                where.put(key, at);
+            }
+        });
+    }
+
+    /** Keys the runner reads but cannot honour yet: refused, never ignored. */
+    private void refuseUnsupported(Map<String, JsonNode> keys, Map<String, String> where) {
+        for (String k : new String[] {"cpuPercent", "memoryPercent"}) {
+            if (keys.containsKey(k)) {
+                p.error(where.get(k), "is not supported yet: no engine of this runner reports container "
+                        + (k.startsWith("cpu") ? "CPU" : "memory") + " use to the autoscaler; use requestsPerSecond"
+                        + " or inFlight");
+            }
+        }
+        if (keys.containsKey("idleAfter")) {
+            p.error(where.get("idleAfter"), "is not supported yet (scale to zero); remove it and keep min >= 1");
+        }
+        JsonNode min = keys.get("min");
+        if (min != null && number(min) != null && number(min) == 0) {
+            p.error(where.get("min"), "0 (scale to zero) is not supported yet; use min: 1");
+            keys.put("min", IntNode.valueOf(1));
+        }
+    }
+
+    private Double positive(JsonNode v, String path) {
+        Double d = number(v);
+        if (d == null || !(d > 0) || d > MAX_TARGET) {
+            p.error(path, "must be a number > 0 and at most " + (long) MAX_TARGET + " (per replica), got "
+                    + ComposeParser.describe(v));
+            return null;
+        }
+        return d;
+    }
+
+    /** A number, written as one or as text (labels are text); null for anything else. */
+    private static Double number(JsonNode v) {
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isTextual()) {
+            try {
+                double d = Double.parseDouble(v.asText().trim());
+                return Double.isFinite(d) ? d : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private Autoscale.Behavior behavior(JsonNode n, String path, Autoscale.Behavior dflt, Autoscale.Step aliasStep) {
+        Autoscale.Step step = aliasStep == null ? dflt.step() : aliasStep;
+        if (n == null || n.isNull()) {
+            return new Autoscale.Behavior(dflt.stabilizationWindow(), step, dflt.period());
+        }
+        if (!ComposeParser.mapping(n, path, p)) {
+            return dflt;
+        }
+        ComposeParser.unknownKeys(n, path, BEHAVIOR, p);
+        Duration window = bounded(n.get("stabilizationWindow"), path + ".stabilizationWindow",
+                dflt.stabilizationWindow(), Duration.ZERO, MAX_WINDOW);
+        Duration period = bounded(n.get("period"), path + ".period", dflt.period(), Duration.ofSeconds(1), MAX_PERIOD);
+        if (n.has("step")) {
+            if (aliasStep != null) {
+                p.error(path + ".step", "is also given by the label " + LABEL_PREFIX + "step; give it once");
+            }
+            step = step(n.get("step"), path + ".step");
+        }
+        return new Autoscale.Behavior(window, step, period);
+    }
+
+    private Duration bounded(JsonNode n, String path, Duration dflt, Duration least, Duration most) {
+        Duration d = ComposeParser.duration(n, path, p, dflt);
+        if (n != null && (d.compareTo(least) < 0 || d.compareTo(most) > 0)) {
+            p.error(path, "must be a duration from " + least.toSeconds() + "s to " + most.toSeconds() + "s, got "
+                    + ComposeParser.describe(n));
+            return dflt;
+        }
+        return d;
+    }
+
+    /** A whole number of replicas ({@code 2}) or a percent of the count ({@code "50%"}). */
+    private Autoscale.Step step(JsonNode n, String path) {
+        if (n.isTextual()) {
+            Matcher m = PERCENT.matcher(n.asText().trim());
+            if (m.matches() && Integer.parseInt(m.group(1)) >= 1 && Integer.parseInt(m.group(1)) <= 1000) {
+                return Autoscale.Step.percent(Integer.parseInt(m.group(1)));
+            }
+        }
+        Double d = number(n);
+        if (d != null && d >= 1 && d <= ComposeParser.MAX_REPLICAS && d == Math.floor(d)) {
+            return Autoscale.Step.replicas(d.intValue());
+        }
+        p.error(path, "must be a whole number of replicas (1-" + ComposeParser.MAX_REPLICAS + ") or a percent like"
+                + " \"50%\" (1-1000%), got " + ComposeParser.describe(n));
+        return null;
+    }
+}

@@ -1,0 +1,169 @@
+package io.jenkins.plugins.slipway.runner.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@code x-slipway.autoscale} and its {@code aliyun.auto_scaling.*} aliases: what is read, what is refused. */
+class AutoscaleParseTest {
+    private final ComposeParser parser = new ComposeParser(Set.of("rolling", "canary", "blueGreen"));
+
+    private static String web(String autoscale) {
+        return web("", autoscale);
+    }
+
+    private static String web(String extra, String autoscale) {
+        return """
+                services:
+                  web:
+                    image: web:1
+                %s
+                    x-slipway:
+                      route: {port: 8000, targetPort: 8080}
+                %s
+                """.formatted(extra, autoscale.isEmpty() ? "" : "      autoscale: " + autoscale);
+    }
+
+    private Autoscale policy(String yaml) throws ComposeException {
+        return parser.parse(yaml, Map.of()).spec().services().get("web").autoscale();
+    }
+
+    private List<String> problems(String yaml) {
+        try {
+            parser.parse(yaml, Map.of());
+        } catch (ComposeException e) {
+            return e.problems().stream().map(p -> p.path() + ": " + p.message()).toList();
+        }
+        throw new AssertionError("accepted: " + yaml);
+    }
+
+    @Test
+    void theDefaultsAreHpas() throws Exception {
+        Autoscale a = policy(web("{min: 1, max: 5, requestsPerSecond: 50}"));
+
+        assertThat(a.min()).isEqualTo(1);
+        assertThat(a.max()).isEqualTo(5);
+        assertThat(a.targets()).isEqualTo(Map.of(Autoscale.Target.REQUESTS_PER_SECOND, 50.0));
+        assertThat(a.scaleUp()).isEqualTo(Autoscale.Behavior.UP);
+        assertThat(a.scaleDown()).isEqualTo(Autoscale.Behavior.DOWN);
+        assertThat(a.scaleDown().stabilizationWindow()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    void behaviorsStepsAndSeveralTargetsAreRead() throws Exception {
+        Autoscale a = policy(web("{min: 1, max: 10, requestsPerSecond: 50, inFlight: 4, scaleUp: {step: 2,"
+                + " period: 5s}, scaleDown: {stabilizationWindow: 3s, step: \"50%\", period: 10s}}"));
+
+        assertThat(a.targets()).containsEntry(Autoscale.Target.IN_FLIGHT, 4.0).hasSize(2);
+        assertThat(a.scaleUp()).isEqualTo(new Autoscale.Behavior(Duration.ZERO, Autoscale.Step.replicas(2),
+                Duration.ofSeconds(5)));
+        assertThat(a.scaleDown()).isEqualTo(new Autoscale.Behavior(Duration.ofSeconds(3), Autoscale.Step.percent(50),
+                Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void everyBadValueIsNamedWithItsPath() {
+        assertThat(problems(web("{min: 4, max: 2, requestsPerSecond: -1, inFlight: abc, scaleUp: {period: 0s,"
+                + " step: \"0%\", jump: 1}, scaleDown: {stabilizationWindow: 2h}}")))
+                .containsExactlyInAnyOrder(
+                        "services.web.x-slipway.autoscale.min: must be at most max (2), got 4",
+                        "services.web.x-slipway.autoscale.requestsPerSecond: must be a number > 0 and at most 1000000"
+                                + " (per replica), got -1",
+                        "services.web.x-slipway.autoscale.inFlight: must be a number > 0 and at most 1000000"
+                                + " (per replica), got \"abc\"",
+                        "services.web.x-slipway.autoscale.scaleUp.period: must be a duration from 1s to 1800s, got"
+                                + " \"0s\"",
+                        "services.web.x-slipway.autoscale.scaleUp.step: must be a whole number of replicas (1-100) or"
+                                + " a percent like \"50%\" (1-1000%), got \"0%\"",
+                        "services.web.x-slipway.autoscale.scaleUp.jump: is not supported by the runner",
+                        "services.web.x-slipway.autoscale.scaleDown.stabilizationWindow: must be a duration from 0s"
+                                + " to 3600s, got \"2h\"");
+    }
+
+    @Test
+    void maxAndATargetAreRequiredAndTheStartingCountIsWithinBounds() {
+        assertThat(problems(web("    deploy: {replicas: 7}", "{min: 2}"))).containsExactlyInAnyOrder(
+                "services.web.x-slipway.autoscale.max: is required: the most replicas the autoscaler may run",
+                "services.web.x-slipway.autoscale: needs at least one target: requestsPerSecond or inFlight"
+                        + " (per replica)",
+                "services.web.deploy.replicas: is the count the autoscaler starts from and must be within min..max"
+                        + " (2..2), got 7");
+    }
+
+    @Test
+    void whatCannotBeHonouredYetIsRefusedNotIgnored() {
+        assertThat(problems(web("{min: 0, max: 3, idleAfter: 5m, cpuPercent: 70, memoryPercent: 80}")))
+                .containsExactlyInAnyOrder(
+                        "services.web.x-slipway.autoscale.min: 0 (scale to zero) is not supported yet; use min: 1",
+                        "services.web.x-slipway.autoscale.idleAfter: is not supported yet (scale to zero); remove it"
+                                + " and keep min >= 1",
+                        "services.web.x-slipway.autoscale.cpuPercent: is not supported yet: no engine of this runner"
+                                + " reports container CPU use to the autoscaler; use requestsPerSecond or inFlight",
+                        "services.web.x-slipway.autoscale.memoryPercent: is not supported yet: no engine of this"
+                                + " runner reports container memory use to the autoscaler; use requestsPerSecond or"
+                                + " inFlight");
+    }
+
+    @Test
+    void anAutoscaledServiceTakesRoutedTrafficAndIsNoTask() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: web:1
+                    x-slipway:
+                      autoscale: {max: 3, requestsPerSecond: 10}
+                  job:
+                    image: web:1
+                    x-slipway:
+                      task: {when: beforeRelease}
+                      autoscale: {max: 3, requestsPerSecond: 10}
+                """)).containsExactlyInAnyOrder(
+                "services.web.x-slipway.autoscale: needs x-slipway.route: requestsPerSecond and inFlight are measured"
+                        + " by the runner's router on the service's route",
+                "services.job.x-slipway.autoscale: a task (x-slipway.task, or a dependency completed before its"
+                        + " dependants) runs once and cannot be autoscaled");
+    }
+
+    @Test
+    void alibabaLabelsAreAliases() throws Exception {
+        Autoscale a = policy(web(String.join("\n",
+                "    labels:",
+                "      aliyun.auto_scaling.min_instances: \"2\"",
+                "      aliyun.auto_scaling.max_instances: \"6\"",
+                "      aliyun.auto_scaling.step: \"2\"",
+                "    deploy: {replicas: 2}"), "{requestsPerSecond: 100}"));
+
+        assertThat(a.min()).isEqualTo(2);
+        assertThat(a.max()).isEqualTo(6);
+        assertThat(a.scaleUp().step()).isEqualTo(Autoscale.Step.replicas(2));
+        assertThat(a.scaleDown().step()).isEqualTo(Autoscale.Step.replicas(2));
+    }
+
+    @Test
+    void anAliasDisagreeingWithTheKeyOrUnknownOrCpuIsRefused() {
+        assertThat(problems(web(String.join("\n",
+                "    labels:",
+                "      aliyun.auto_scaling.max_instances: \"6\"",
+                "      aliyun.auto_scaling.max_cpu: \"70\"",
+                "      aliyun.auto_scaling.cooldown: \"60\"",
+                "    deploy: {replicas: 1}"), "{max: 5, requestsPerSecond: 100}")))
+                .containsExactlyInAnyOrder(
+                        "services.web.labels.aliyun.auto_scaling.max_instances: says 6 but"
+                                + " services.web.x-slipway.autoscale.max says 5; give the value once",
+                        "services.web.labels.aliyun.auto_scaling.max_cpu: is not supported yet: no engine of this"
+                                + " runner reports container CPU use to the autoscaler; use requestsPerSecond or"
+                                + " inFlight",
+                        "services.web.labels.aliyun.auto_scaling.cooldown: is not an autoscaling label the runner"
+                                + " knows; it knows aliyun.auto_scaling.{max_cpu,max_instances,min_cpu,min_instances,"
+                                + "step}");
+    }
+
+    @Test
+    void aServiceWithoutAutoscaleHasNone() throws Exception {
+        assertThat(policy(web(""))).isNull();
+    }
+}

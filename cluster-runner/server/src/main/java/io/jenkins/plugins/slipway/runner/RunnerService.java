@@ -133,6 +133,8 @@ public final class RunnerService implements AutoCloseable {
         ActualWeights actualWeights = new ActualWeights(routes);
         Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events);
         closeables.push(autoscaler);
+        // A request held on the route of a service at zero wakes it (scale to zero).
+        routes.router().onHeld(autoscaler::wake);
         closeables.push(actualWeights);
         AuditLog audit = new AuditLog(db);
         AccessPolicy access = new AccessPolicy(tokens, audit,

@@ -52,6 +52,9 @@ public interface Router extends AutoCloseable {
      */
     void onHeld(Consumer<String> listener);
 
+    /** Requests held right now on a route at zero, waiting for a backend; 0 for an unknown route. */
+    int held(String routeName);
+
     /** Cumulative figures of one revision on one route; an empty snapshot for an unknown route or revision. */
     MetricsSnapshot snapshot(String routeName, String revision);
 

@@ -10,6 +10,7 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
+import io.jenkins.plugins.slipway.runner.release.spec.Durations;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
@@ -50,6 +51,8 @@ public final class Autoscaler implements AutoCloseable {
     static final Duration PERIOD = Duration.ofSeconds(1);
     /** The span a rate is measured over: long enough to smooth one pass's jitter, short enough to follow a step. */
     static final Duration MEASURE_WINDOW = Duration.ofSeconds(3);
+    /** How often a service woken from zero is looked at again until its route has a backend. */
+    private static final Duration WAKE_POLL = Duration.ofMillis(50);
 
     private final Database db;
     private final AppRepository apps;
@@ -146,9 +149,14 @@ public final class Autoscaler implements AutoCloseable {
             sample(app.name(), service.name(), revision, t, nanos);
             if (release != null) {
                 t.held = "release " + release.id() + " is " + release.phase();
+                // Idleness counts from the end of a release: the replicas it started are new, not idle.
+                t.activeAt = nanos;
                 continue;
             }
             t.held = null;
+            if (service.autoscale().scalesToZero() && idle(app.name(), service.name(), t, set.get(), nanos)) {
+                continue;
+            }
             decide(app.name(), service.name(), t, set.get(), nanos);
         }
         hold(app.name(), release, services);
@@ -185,6 +193,114 @@ public final class Autoscaler implements AutoCloseable {
             inFlight += routes.inFlight(app, service, r.replica().id());
         }
         t.load.add(nanos, requests, inFlight);
+        if (requests != t.lastRequests || inFlight > 0) {
+            t.lastRequests = requests;
+            t.activeAt = nanos;
+        }
+    }
+
+    /**
+     * Scale to zero: a service with {@code idleAfter} that has had no request for that long stops all its
+     * replicas; one already at zero is left there (its route holds the next request, which {@link #wake}s it).
+     *
+     * @return true when the service is at zero now, so the load has nothing to decide
+     */
+    private boolean idle(String app, String service, Tracked t, ReplicaSet set, long nanos) {
+        if (set.replicas() == 0) {
+            t.figures = new Figures(0, 0, Map.of());
+            return true;
+        }
+        long ready = observed.replicas(app, service, set.revision()).stream().filter(ObservedReplica::healthy).count();
+        if (ready < set.replicas() || routes.router().held(RouteSync.routeName(app, service)) > 0) {
+            // Starting (woken, or replacing a replica) or with requests held: busy, whatever the count says.
+            t.activeAt = nanos;
+            return false;
+        }
+        Duration idleAfter = t.scaler.policy().idleAfter();
+        if (nanos - t.activeAt < idleAfter.toNanos() || !write(app, service, set, 0)) {
+            return false;
+        }
+        reconciler.trigger();
+        t.figures = new Figures(set.replicas(), 0, Map.of());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("service", service);
+        data.put("from", set.replicas());
+        data.put("to", 0);
+        data.put("idleAfter", idleAfter.toString());
+        record(app, EventTypes.AUTOSCALED, service + ": " + set.replicas() + " → 0 replicas, no request for "
+                + Durations.human(idleAfter) + " (idleAfter); its route holds the next request while a replica starts",
+                data);
+        return true;
+    }
+
+    /**
+     * A request waits on the route of a service at zero ({@link io.jenkins.plugins.slipway.runner.routing.Router#onHeld}):
+     * starts its replicas again, {@code deploy.replicas} of them as a release would, within min..max. Called on the
+     * router's threads; the work is done on the autoscaler's own.
+     */
+    public void wake(String route) {
+        long heldAt = System.nanoTime();
+        loop.execute(() -> {
+            try {
+                wakeNow(route, heldAt);
+            } catch (RuntimeException e) {
+                LOG.warn("Waking {} failed: {}", route, e.toString());
+            }
+        });
+    }
+
+    private void wakeNow(String route, long heldAt) {
+        int slash = route.indexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        String app = route.substring(0, slash);
+        String service = route.substring(slash + 1);
+        AppRecord record = db.tx(c -> apps.find(c, app)).orElse(null);
+        RevisionRecord serving = record == null ? null : db.tx(c -> apps.revision(c, app, record.revision())).orElse(null);
+        Integer revision = serving == null ? null : serving.serviceRevisions().get(service);
+        ServiceSpec spec = revision == null ? null : specs.service(app, revision, service).orElse(null);
+        if (spec == null || spec.autoscale() == null || !spec.autoscale().scalesToZero()) {
+            return;
+        }
+        ReplicaSet set = db.tx(c -> apps.replicaSets(c, app)).stream()
+                .filter(s -> s.service().equals(service) && s.revision() == revision).findFirst().orElse(null);
+        if (set == null || set.replicas() > 0) {
+            return;
+        }
+        int to = Math.max(spec.autoscale().floor(), Math.min(spec.autoscale().max(), spec.replicas()));
+        if (!write(app, service, set, to)) {
+            return;
+        }
+        Tracked t = tracked.getOrDefault(app, Map.of()).get(service);
+        if (t != null) {
+            t.activeAt = System.nanoTime();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("service", service);
+        data.put("from", 0);
+        data.put("to", to);
+        record(app, EventTypes.AUTOSCALED, service + ": 0 → " + to + " replicas"
+                + ", a request is waiting on its route (held there while the replica starts)", data);
+        followWake(route, heldAt);
+    }
+
+    /**
+     * Until the woken route has a backend, asks for a reconcile pass every {@link #WAKE_POLL}: the replica is a
+     * backend as soon as a pass sees it answer, and the held requests go on at once, rather than at the next
+     * one-second pass. Bounded by {@link RouteSync#HOLD}'s timeout, after which the held requests are answered anyway.
+     */
+    private void followWake(String route, long heldAt) {
+        reconciler.trigger();
+        boolean served = routes.router().spec(route).map(r -> !r.backends().isEmpty()).orElse(true);
+        if (served) {
+            LOG.info("Route {} serves again {} ms after its first held request", route,
+                    (System.nanoTime() - heldAt) / 1_000_000);
+            return;
+        }
+        if (System.nanoTime() - heldAt < RouteSync.HOLD.timeout().toNanos()) {
+            loop.schedule(() -> followWake(route, heldAt), WAKE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void decide(String app, String service, Tracked t, ReplicaSet set, long nanos) {
@@ -306,6 +422,9 @@ public final class Autoscaler implements AutoCloseable {
         final LoadSamples load = new LoadSamples(MEASURE_WINDOW.toNanos());
         volatile Figures figures;
         volatile String held;
+        /** The router's request count at the last sample, and when the service last had a request (nanoTime). */
+        long lastRequests = -1;
+        volatile long activeAt = System.nanoTime();
 
         Tracked(int revision, Autoscale policy) {
             this.revision = revision;

@@ -92,9 +92,9 @@ public final class ServiceScaler {
         if (next > policy.max()) {
             next = policy.max();
             limitedBy = "max " + policy.max();
-        } else if (next < policy.min()) {
-            next = policy.min();
-            limitedBy = "min " + policy.min();
+        } else if (next < policy.floor()) {
+            next = policy.floor();
+            limitedBy = "min " + policy.floor();
         }
         if (next != current) {
             changes.addLast(new Timed(nowMillis, next - current));

@@ -11,10 +11,32 @@ import java.util.Map;
  * @param targets   the measured value per replica each target aims at; at least one
  * @param scaleUp   how fast it may grow; {@link Behavior#UP} unless the file says otherwise
  * @param scaleDown how fast it may shrink; {@link Behavior#DOWN} unless the file says otherwise
+ * @param idleAfter with {@code min} 0: how long without a request before the service's replicas all stop (scale to
+ *                  zero); its route then holds the next requests while a replica starts. Null when it never goes
+ *                  to zero
  */
-public record Autoscale(int min, int max, Map<Target, Double> targets, Behavior scaleUp, Behavior scaleDown) {
+public record Autoscale(int min, int max, Map<Target, Double> targets, Behavior scaleUp, Behavior scaleDown,
+                        Duration idleAfter) {
     public Autoscale {
         targets = Map.copyOf(targets);
+    }
+
+    /** A policy that never scales to zero. */
+    public Autoscale(int min, int max, Map<Target, Double> targets, Behavior scaleUp, Behavior scaleDown) {
+        this(min, max, targets, scaleUp, scaleDown, null);
+    }
+
+    /**
+     * The fewest replicas the load may bring a serving service to: {@code min}, but at least 1, since going to zero
+     * is decided by idleness ({@code idleAfter}), not by a measured load.
+     */
+    public int floor() {
+        return Math.max(1, min);
+    }
+
+    /** True when the service stops all its replicas after {@link #idleAfter} without a request. */
+    public boolean scalesToZero() {
+        return idleAfter != null;
     }
 
     /** What the autoscaler measures per replica. */

@@ -59,8 +59,9 @@ final class AutoscaleReader {
             return null;
         }
         refuseUnsupported(keys, where);
-        int min = ComposeParser.wholeNumber(keys.get("min"), where.getOrDefault("min", at + ".min"), p, 1,
+        int min = ComposeParser.wholeNumber(keys.get("min"), where.getOrDefault("min", at + ".min"), p, 0,
                 ComposeParser.MAX_REPLICAS, 1);
+        Duration idleAfter = idleAfter(keys, where, at, min, replicas, path);
         if (!keys.containsKey("max")) {
             p.error(at + ".max", "is required: the most replicas the autoscaler may run");
         }
@@ -88,7 +89,42 @@ final class AutoscaleReader {
         Autoscale.Step aliasStep = keys.containsKey("step") ? step(keys.get("step"), where.get("step")) : null;
         Autoscale.Behavior up = behavior(keys.get("scaleUp"), at + ".scaleUp", Autoscale.Behavior.UP, aliasStep);
         Autoscale.Behavior down = behavior(keys.get("scaleDown"), at + ".scaleDown", Autoscale.Behavior.DOWN, aliasStep);
-        return new Autoscale(min, max, targets, up, down);
+        return new Autoscale(min, max, targets, up, down, idleAfter);
+    }
+
+    /** The shortest and longest idle time before a scale to zero. */
+    private static final Duration MIN_IDLE = Duration.ofSeconds(1);
+    private static final Duration MAX_IDLE = Duration.ofDays(7);
+
+    /** {@code idleAfter}, which goes with {@code min: 0} and only with it; null when absent. */
+    private Duration idleAfter(Map<String, JsonNode> keys, Map<String, String> where, String at, int min, int replicas,
+                               String path) {
+        JsonNode n = keys.get("idleAfter");
+        if (n == null || n.isNull()) {
+            if (min == 0) {
+                p.error(where.getOrDefault("min", at + ".min"), "0 scales the service to zero, which needs idleAfter"
+                        + " (how long without a request before its replicas stop), e.g. idleAfter: 5m");
+            }
+            return null;
+        }
+        Duration d = ComposeParser.duration(n, where.get("idleAfter"), p, null);
+        if (d == null) {
+            return null;
+        }
+        if (d.compareTo(MIN_IDLE) < 0 || d.compareTo(MAX_IDLE) > 0) {
+            p.error(where.get("idleAfter"), "must be from 1s to 7d, got " + ComposeParser.describe(n));
+            return null;
+        }
+        if (min != 0) {
+            p.error(where.get("idleAfter"), "scales the service to zero after that long without a request, which"
+                    + " needs min: 0; got min " + min);
+            return null;
+        }
+        if (replicas < 1) {
+            p.error(path + ".deploy.replicas", "must be at least 1 with min: 0: a release starts the new revision"
+                    + " with it, and the service goes to zero after idleAfter without a request");
+        }
+        return d;
     }
 
     /** Adds the alias labels to {@code keys}; a key given both ways must have the same value. */
@@ -133,14 +169,6 @@ final class AutoscaleReader {
                         + (k.startsWith("cpu") ? "CPU" : "memory") + " use to the autoscaler; use requestsPerSecond"
                         + " or inFlight");
             }
-        }
-        if (keys.containsKey("idleAfter")) {
-            p.error(where.get("idleAfter"), "is not supported yet (scale to zero); remove it and keep min >= 1");
-        }
-        JsonNode min = keys.get("min");
-        if (min != null && number(min) != null && number(min) == 0) {
-            p.error(where.get("min"), "0 (scale to zero) is not supported yet; use min: 1");
-            keys.put("min", IntNode.valueOf(1));
         }
     }
 

@@ -7,6 +7,7 @@ import io.jenkins.plugins.slipway.runner.mesh.InternalRouting;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.reconcile.Routes;
 import io.jenkins.plugins.slipway.runner.routing.Backend;
+import io.jenkins.plugins.slipway.runner.routing.Hold;
 import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.MatchRule;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteSync implements Routes {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSync.class);
+    /**
+     * How the route of a service that scales to zero holds requests while a replica starts: up to 1000 at once
+     * (the next gets 503 with Retry-After), each for up to 60 s (docs/compose-extensions.md, scale to zero).
+     */
+    public static final Hold HOLD = new Hold(1000, java.time.Duration.ofSeconds(60));
 
     private final Router router;
     private final SpecCache specs;
@@ -91,8 +97,11 @@ public final class RouteSync implements Routes {
             String name = routeName(app, e.getKey());
             wanted.add(name);
             ReleaseRouting extra = releaseRouting.get(name);
+            ServiceSpec service = routed.get(e.getKey());
+            boolean scalesToZero = service.autoscale() != null && service.autoscale().scalesToZero();
             apply(spec(name, route.get(), e.getValue(), observed, extra)
-                    .withInternal(listeners.getOrDefault(e.getKey(), List.of())));
+                    .withInternal(listeners.getOrDefault(e.getKey(), List.of()))
+                    .withHold(scalesToZero ? HOLD : null));
             if (extra != null && extra.previewPort() != null) {
                 String preview = previewRouteName(app, e.getKey());
                 wanted.add(preview);

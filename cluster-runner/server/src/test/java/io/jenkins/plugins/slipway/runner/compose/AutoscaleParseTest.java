@@ -96,16 +96,42 @@ class AutoscaleParseTest {
 
     @Test
     void whatCannotBeHonouredYetIsRefusedNotIgnored() {
-        assertThat(problems(web("{min: 0, max: 3, idleAfter: 5m, cpuPercent: 70, memoryPercent: 80}")))
+        assertThat(problems(web("{min: 1, max: 3, cpuPercent: 70, memoryPercent: 80}")))
                 .containsExactlyInAnyOrder(
-                        "services.web.x-slipway.autoscale.min: 0 (scale to zero) is not supported yet; use min: 1",
-                        "services.web.x-slipway.autoscale.idleAfter: is not supported yet (scale to zero); remove it"
-                                + " and keep min >= 1",
                         "services.web.x-slipway.autoscale.cpuPercent: is not supported yet: no engine of this runner"
                                 + " reports container CPU use to the autoscaler; use requestsPerSecond or inFlight",
                         "services.web.x-slipway.autoscale.memoryPercent: is not supported yet: no engine of this"
                                 + " runner reports container memory use to the autoscaler; use requestsPerSecond or"
                                 + " inFlight");
+    }
+
+    @Test
+    void minZeroWithIdleAfterScalesToZero() throws Exception {
+        Autoscale a = policy(web("{min: 0, max: 3, requestsPerSecond: 50, idleAfter: 5m}"));
+
+        assertThat(a.min()).isZero();
+        assertThat(a.floor()).as("the load never takes it below 1; idleness does").isEqualTo(1);
+        assertThat(a.idleAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(a.scalesToZero()).isTrue();
+        assertThat(policy(web("{min: 1, max: 3, requestsPerSecond: 50}")).scalesToZero()).isFalse();
+    }
+
+    @Test
+    void scaleToZeroNeedsBothMinZeroAndIdleAfterAndOneReplicaToReleaseWith() {
+        assertThat(problems(web("{min: 0, max: 3, requestsPerSecond: 50}"))).containsExactly(
+                "services.web.x-slipway.autoscale.min: 0 scales the service to zero, which needs idleAfter (how long"
+                        + " without a request before its replicas stop), e.g. idleAfter: 5m");
+        assertThat(problems(web("{min: 1, max: 3, requestsPerSecond: 50, idleAfter: 5m}"))).containsExactly(
+                "services.web.x-slipway.autoscale.idleAfter: scales the service to zero after that long without a"
+                        + " request, which needs min: 0; got min 1");
+        assertThat(problems(web("{min: 0, max: 3, requestsPerSecond: 50, idleAfter: 500ms}"))).containsExactly(
+                "services.web.x-slipway.autoscale.idleAfter: must be from 1s to 7d, got \"500ms\"");
+        assertThat(problems(web("{min: 0, max: 3, requestsPerSecond: 50, idleAfter: soon}")))
+                .anySatisfy(p -> assertThat(p).startsWith("services.web.x-slipway.autoscale.idleAfter: must be a"
+                        + " duration"));
+        assertThat(problems(web("    deploy: {replicas: 0}", "{min: 0, max: 3, requestsPerSecond: 50, idleAfter: 5m}")))
+                .containsExactly("services.web.deploy.replicas: must be at least 1 with min: 0: a release starts the"
+                        + " new revision with it, and the service goes to zero after idleAfter without a request");
     }
 
     @Test

@@ -68,6 +68,11 @@ class ActualWeightsTest {
         public void onHeld(java.util.function.Consumer<String> listener) {
         }
 
+        @Override
+        public int held(String routeName) {
+            return 0;
+        }
+
         private final Map<String, Long> requests = new HashMap<>();
 
         void add(String revision, long n) {

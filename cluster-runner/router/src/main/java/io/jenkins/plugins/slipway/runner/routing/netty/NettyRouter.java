@@ -320,8 +320,8 @@ public final class NettyRouter implements Router {
         }
     }
 
-    /** Requests held on a route, for the tests of this package. */
-    int heldCount(String routeName) {
+    @Override
+    public int held(String routeName) {
         RouteServer r = routes.get(routeName);
         return r == null ? 0 : r.heldCount();
     }

@@ -548,7 +548,7 @@ class NettyRouterTest {
         }
         // What the runner does when told: start a replica, then route to it.
         assertThat(woken.get(30, TimeUnit.SECONDS)).isEqualTo(ROUTE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> router.heldCount(ROUTE) == 50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.held(ROUTE) == 50);
         TestBackend started = backend("started");
         router.apply(route(List.of(spec(started, "1")), Map.of("1", 100), List.of(), false).withHold(hold));
 
@@ -557,7 +557,7 @@ class NettyRouterTest {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).isEqualTo("started");
         }
-        assertThat(router.heldCount(ROUTE)).isZero();
+        assertThat(router.held(ROUTE)).isZero();
         assertThat(notices).isNotEmpty().containsOnly(ROUTE);
         assertThat(router.snapshot(ROUTE, "1").requests()).isEqualTo(50);
     }
@@ -570,7 +570,7 @@ class NettyRouterTest {
             held.add(http.sendAsync(HttpRequest.newBuilder(uri("/")).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> router.heldCount(ROUTE) == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.held(ROUTE) == 2);
 
         HttpResponse<String> third = get("/");
         assertThat(third.statusCode()).isEqualTo(503);
@@ -594,7 +594,7 @@ class NettyRouterTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(res.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(res.body()).contains("did not start a replica within 300 ms");
-        assertThat(router.heldCount(ROUTE)).isZero();
+        assertThat(router.held(ROUTE)).isZero();
         assertThat(router.snapshot(ROUTE, "").failures()).as("counted as failed, as a 502 for want of a backend is").isEqualTo(1);
     }
 

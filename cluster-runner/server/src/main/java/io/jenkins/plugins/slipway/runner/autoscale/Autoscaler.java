@@ -151,6 +151,8 @@ public final class Autoscaler implements AutoCloseable {
                 t.held = "release " + release.id() + " is " + release.phase();
                 // Idleness counts from the end of a release: the replicas it started are new, not idle.
                 t.activeAt = nanos;
+                // And the count it leaves is the autoscaler's to go on from, not a scale by hand.
+                t.seen = set.get().replicas();
                 continue;
             }
             t.held = null;
@@ -304,6 +306,12 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     private void decide(String app, String service, Tracked t, ReplicaSet set, long nanos) {
+        long nowMillis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (t.seen >= 0 && set.replicas() != t.seen) {
+            // Scaled by hand (POST /scale, the CLI) since the last pass: the count goes on from there.
+            t.scaler.setByHand(nowMillis, set.replicas());
+        }
+        t.seen = set.replicas();
         int ready = (int) observed.replicas(app, service, set.revision()).stream()
                 .filter(ObservedReplica::healthy).count();
         List<Measurement> measures = new ArrayList<>();
@@ -325,6 +333,7 @@ public final class Autoscaler implements AutoCloseable {
         Decision d = t.scaler.decide(TimeUnit.NANOSECONDS.toMillis(nanos), set.replicas(), ready, measures);
         t.figures = new Figures(d.from(), d.to(), measured);
         if (d.changes() && write(app, service, set, d.to())) {
+            t.seen = d.to();
             reconciler.trigger();
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("service", service);
@@ -424,6 +433,8 @@ public final class Autoscaler implements AutoCloseable {
         volatile String held;
         /** The router's request count at the last sample, and when the service last had a request (nanoTime). */
         long lastRequests = -1;
+        /** The count the last pass saw or wrote, to tell a scale by hand from its own; -1 before the first. */
+        int seen = -1;
         volatile long activeAt = System.nanoTime();
 
         Tracked(int revision, Autoscale policy) {

@@ -39,6 +39,14 @@ public final class ServiceScaler {
     }
 
     /**
+     * A count set by hand ({@code POST /scale}, the CLI): kept as a recommendation of that moment, so the scale-down
+     * window holds it for its length as it holds a measured peak, and the load takes over from it.
+     */
+    public void setByHand(long nowMillis, int count) {
+        recommendations.addLast(new Timed(nowMillis, count));
+    }
+
+    /**
      * Decides the count at {@code nowMillis}.
      *
      * @param current  replicas the service is set to have

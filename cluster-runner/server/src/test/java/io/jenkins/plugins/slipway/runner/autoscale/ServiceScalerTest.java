@@ -57,6 +57,18 @@ class ServiceScalerTest {
     }
 
     @Test
+    void aCountSetByHandIsHeldByTheScaleDownWindowThenTheLoadTakesOver() {
+        ServiceScaler s = scaler(1, 5, Behavior.UP, new Behavior(Duration.ofSeconds(300), Step.percent(100),
+                Duration.ofSeconds(15)));
+        assertThat(s.decide(0, 1, 1, List.of(rps(0))).to()).isEqualTo(1);
+
+        s.setByHand(1_000, 3);
+        assertThat(s.decide(2_000, 3, 1, List.of(rps(0))).to()).as("within the window").isEqualTo(3);
+        assertThat(s.decide(200_000, 3, 3, List.of(rps(0))).to()).isEqualTo(3);
+        assertThat(s.decide(302_000, 3, 3, List.of(rps(0))).to()).as("the window has passed").isEqualTo(1);
+    }
+
+    @Test
     void theLargestTargetWins() {
         Decision d = defaults(1, 10).decide(0, 2, 2, List.of(rps(60), inFlight(12)));
 

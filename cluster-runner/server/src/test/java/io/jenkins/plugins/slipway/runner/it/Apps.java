@@ -2,10 +2,15 @@ package io.jenkins.plugins.slipway.runner.it;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Compose files and waits shared by the ITs. */
@@ -50,5 +55,16 @@ public final class Apps {
 
     public static boolean succeeded(ReleaseStatus s) {
         return s.phase() == Phase.Succeeded;
+    }
+
+    /** The app's own events ({@code GET /api/v1/apps/{app}/events}: autoscaling), oldest first. */
+    public static List<JsonNode> appEvents(RunnerProcess runner, String app) throws Exception {
+        HttpResponse<String> rsp = Http.send("GET", runner.url() + "/api/v1/apps/" + app + "/events", runner.token(), null);
+        if (rsp.statusCode() != 200) {
+            throw new AssertionError("GET events of " + app + ": " + rsp.statusCode() + " " + rsp.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        new ObjectMapper().readTree(rsp.body()).path("events").forEach(out::add);
+        return out;
     }
 }

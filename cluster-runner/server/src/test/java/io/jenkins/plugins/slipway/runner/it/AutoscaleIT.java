@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.slipway.runner.client.AppStatus;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
@@ -35,7 +34,6 @@ class AutoscaleIT {
     private static final String APP = "it-autoscale";
     /** Its own app: a count set through the API is where a later release of the app starts from. */
     private static final String BOUNDED = "it-autoscale-api";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Four times the target of 50 per replica: HPA asks for 4 replicas. */
     private static final int LOAD_PER_SECOND = 200;
     private static RunnerFixture fixture;
@@ -151,12 +149,7 @@ class AutoscaleIT {
     }
 
     private static List<JsonNode> events() throws Exception {
-        HttpResponse<String> rsp = Http.send("GET", fixture.runner().url() + "/api/v1/apps/" + APP + "/events",
-                fixture.runner().token(), null);
-        assertThat(rsp.statusCode()).as(rsp.body()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        JSON.readTree(rsp.body()).path("events").forEach(out::add);
-        return out;
+        return Apps.appEvents(fixture.runner(), APP);
     }
 
     private static String metrics() throws Exception {

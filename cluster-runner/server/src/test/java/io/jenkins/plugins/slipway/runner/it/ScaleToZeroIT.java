@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleToZeroIT {
     private static final String APP = "it-zero";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FIRST_REQUESTS = 50;
     private static RunnerFixture fixture;
     private static RunnerClient client;
@@ -107,11 +105,6 @@ class ScaleToZeroIT {
     }
 
     private static List<JsonNode> events() throws Exception {
-        HttpResponse<String> rsp = Http.send("GET", fixture.runner().url() + "/api/v1/apps/" + APP + "/events",
-                fixture.runner().token(), null);
-        assertThat(rsp.statusCode()).as(rsp.body()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        JSON.readTree(rsp.body()).path("events").forEach(out::add);
-        return out;
+        return Apps.appEvents(fixture.runner(), APP);
     }
 }

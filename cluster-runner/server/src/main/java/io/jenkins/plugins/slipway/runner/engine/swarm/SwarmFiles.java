@@ -7,11 +7,7 @@ import io.jenkins.plugins.slipway.runner.compose.FileMount;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,18 +90,10 @@ final class SwarmFiles {
      */
     String name(String app, FileMount m) {
         String identity = m.digest() != null ? m.digest() : "inline:" + m.content();
-        String hash = sha(runnerId + "\n" + app + "\n" + m.kind().key() + "\n" + m.source() + "\n" + identity)
+        String hash = SwarmServiceSpecs.sha(runnerId + "\n" + app + "\n" + m.kind().key() + "\n" + m.source() + "\n" + identity)
                 .substring(0, 12);
         String base = ("slipway-" + app + "-" + m.source()).replaceAll("[^A-Za-z0-9_.-]", "-");
         base = base.substring(0, Math.min(base.length(), MAX_NAME - 13));
         return base + "-" + hash;
-    }
-
-    private static String sha(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -218,7 +218,8 @@ final class SwarmServiceSpecs {
         }
     }
 
-    private static String sha(String s) {
+    /** SHA-256 of {@code s} in hex. */
+    static String sha(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

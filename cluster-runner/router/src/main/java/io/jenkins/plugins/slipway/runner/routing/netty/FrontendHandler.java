@@ -238,7 +238,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** A route at zero: the request waits for the replica its arrival starts, unless the route holds enough. */
     private void hold(Hold hold) {
         if (!route.takeHeldSlot(hold.maxHeld())) {
-            table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
             respondRetryLater(hold, "Slipway router: route " + route.name() + " is starting and already holds "
                     + hold.maxHeld() + " requests; ask again in " + hold.retryAfterSeconds() + " s\n");
             return;
@@ -283,7 +282,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             stopQueueing();
             Hold hold = table.spec.hold();
             if (held && hold != null) {
-                table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
                 respondRetryLater(hold, "Slipway router: route " + route.name() + " did not start a replica within "
                         + hold.timeout().toMillis() + " ms; ask again in " + hold.retryAfterSeconds() + " s\n");
             } else {
@@ -567,8 +565,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         respond(st, text, 0);
     }
 
-    /** 503 with Retry-After: the route is scaled to zero and could not take this request now. */
+    /** 503 with Retry-After, counted as a failed request: the route is at zero and could not take this one now. */
     private void respondRetryLater(Hold hold, String text) {
+        table.metricsOf(selection).record(selection.lane, 0, System.nanoTime() - startNanos);
         respond(HttpResponseStatus.SERVICE_UNAVAILABLE, text, hold.retryAfterSeconds());
     }
 

@@ -131,7 +131,8 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets,
                 EngineFit.of(engine));
         ActualWeights actualWeights = new ActualWeights(routes);
-        Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events);
+        Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events,
+                controller::resize);
         closeables.push(autoscaler);
         // A request held on the route of a service at zero wakes it (scale to zero).
         routes.router().onHeld(autoscaler::wake);

@@ -17,6 +17,11 @@ public final class EventTypes {
     public static final String REPLICA_UNHEALTHY = "ReplicaUnhealthy";
     public static final String REPLICA_STOPPED = "ReplicaStopped";
     public static final String TRAFFIC_SHIFTED = "TrafficShifted";
+    /**
+     * The autoscaler resized a service during its canary: the stable revision runs the new total, the canary its
+     * weight's share of it.
+     */
+    public static final String RELEASE_SCALED = "ReleaseScaled";
     public static final String ANALYSIS_MEASURED = "AnalysisMeasured";
     public static final String RELEASE_PAUSED = "ReleasePaused";
     public static final String RELEASE_RESUMED = "ReleaseResumed";

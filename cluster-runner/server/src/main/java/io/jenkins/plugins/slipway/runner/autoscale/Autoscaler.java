@@ -13,6 +13,9 @@ import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.release.spec.Durations;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedState;
 import io.jenkins.plugins.slipway.runner.reconcile.Reconciler;
+import io.jenkins.plugins.slipway.runner.release.GrayService;
+import io.jenkins.plugins.slipway.runner.release.ReleaseProgress;
+import io.jenkins.plugins.slipway.runner.release.canary.CanaryStrategy;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * pass, which starts or drains replicas and syncs the route). Every change is an event of the app's stream
  * ({@link #stream}) with the measures beside the targets.
  * <p>
- * It never fights a release: while a release of the app is in progress it decides nothing (one
- * {@code AutoscaleHeld} event says so), and it starts again from the counts the release left.
+ * It never fights a release. During a canary it sizes the service as a whole from the load of both revisions and
+ * asks the release to resize ({@link CanaryResizer}): the release pass scales the stable revision to the new total
+ * and the canary to its weight's share of it. During any other release, a rollback, or a canary's final promotion it
+ * decides nothing (one {@code AutoscaleHeld} event says so), and it starts again from the counts the release left.
  */
 public final class Autoscaler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
@@ -51,6 +57,8 @@ public final class Autoscaler implements AutoCloseable {
     static final Duration PERIOD = Duration.ofSeconds(1);
     /** The span a rate is measured over: long enough to smooth one pass's jitter, short enough to follow a step. */
     static final Duration MEASURE_WINDOW = Duration.ofSeconds(3);
+    /** How long a resize asked of a canary may take to show in the release before it is asked again. */
+    private static final Duration RESIZE_WAIT = Duration.ofSeconds(5);
     /** How often a service woken from zero is looked at again until its route has a backend. */
     private static final Duration WAKE_POLL = Duration.ofMillis(50);
 
@@ -62,6 +70,7 @@ public final class Autoscaler implements AutoCloseable {
     private final RouteSync routes;
     private final Reconciler reconciler;
     private final EventLog events;
+    private final CanaryResizer resizer;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-autoscaler");
         t.setDaemon(true);
@@ -73,7 +82,8 @@ public final class Autoscaler implements AutoCloseable {
     private final Map<String, String> heldFor = new ConcurrentHashMap<>();
 
     public Autoscaler(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
-                      ObservedState observed, RouteSync routes, Reconciler reconciler, EventLog events) {
+                      ObservedState observed, RouteSync routes, Reconciler reconciler, EventLog events,
+                      CanaryResizer resizer) {
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -82,6 +92,13 @@ public final class Autoscaler implements AutoCloseable {
         this.routes = routes;
         this.reconciler = reconciler;
         this.events = events;
+        this.resizer = resizer;
+    }
+
+    /** Asks a canary in progress to resize a service: the release pass carries it out (ReleaseController#resize). */
+    @FunctionalInterface
+    public interface CanaryResizer {
+        void resize(String releaseId, String service, int replicas);
     }
 
     /** The id under which an app's autoscaling events are stored and read ({@code GET /api/v1/apps/{app}/events}). */
@@ -132,15 +149,25 @@ public final class Autoscaler implements AutoCloseable {
         Map<String, Tracked> services = tracked.computeIfAbsent(app.name(), k -> new ConcurrentHashMap<>());
         services.keySet().retainAll(spec.get().services().keySet());
         ReleaseRecord release = inProgress(app);
+        ReleaseProgress progress = release == null ? null : ReleaseProgress.read(release.state());
         List<ReplicaSet> sets = db.tx(c -> apps.replicaSets(c, app.name()));
+        List<String> held = new ArrayList<>();
         for (ServiceSpec service : spec.get().services().values()) {
             Integer revision = serving.serviceRevisions().get(service.name());
             if (service.autoscale() == null || revision == null) {
                 services.remove(service.name());
                 continue;
             }
+            GrayService canary = resizableCanary(release, progress, service.name());
+            // A canary's load is both revisions' and is kept apart from the load of one revision before or after.
+            Integer stable = canary == null ? null : canary.from();
             Tracked t = services.compute(service.name(), (k, old) -> old != null && old.revision == revision
-                    && old.scaler.policy().equals(service.autoscale()) ? old : new Tracked(revision, service.autoscale()));
+                    && Objects.equals(old.stable, stable) && old.scaler.policy().equals(service.autoscale())
+                    ? old : new Tracked(revision, stable, service.autoscale()));
+            if (canary != null) {
+                resizeCanary(app.name(), service.name(), release, canary, t, nanos);
+                continue;
+            }
             Optional<ReplicaSet> set = sets.stream()
                     .filter(s -> s.service().equals(service.name()) && s.revision() == revision).findFirst();
             if (set.isEmpty()) {
@@ -148,6 +175,7 @@ public final class Autoscaler implements AutoCloseable {
             }
             sample(app.name(), service.name(), revision, t, nanos);
             if (release != null) {
+                held.add(service.name());
                 t.held = "release " + release.id() + " is " + release.phase();
                 // Idleness counts from the end of a release: the replicas it started are new, not idle.
                 t.activeAt = nanos;
@@ -161,7 +189,70 @@ public final class Autoscaler implements AutoCloseable {
             }
             decide(app.name(), service.name(), t, set.get(), nanos);
         }
-        hold(app.name(), release, services);
+        hold(app.name(), release, held);
+    }
+
+    /**
+     * The service as a canary in progress replaces it, when the autoscaler may resize it through the release: the
+     * canary goes forward (no rollback, not the final promotion) and replaces the service. Null otherwise.
+     */
+    private static GrayService resizableCanary(ReleaseRecord release, ReleaseProgress progress, String service) {
+        if (release == null || !release.strategy().equals(CanaryStrategy.NAME)
+                || (release.phase() != Phase.Progressing && release.phase() != Phase.Paused)
+                || progress.rollback != null || progress.finishing != null || progress.services == null) {
+            return null;
+        }
+        return progress.services.stream().filter(s -> s.replaced() && s.service().equals(service)).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * Sizes a service during its canary from the route's load on both revisions: the total is the count the service
+     * has at full traffic, the stable revision's, so the load per replica is the route's divided among the stable
+     * replicas that are ready (the canary's share of replicas follows its share of traffic, so its replicas carry as
+     * much each). A change is asked of the release, which scales both revisions in its next pass, at once.
+     */
+    private void resizeCanary(String app, String service, ReleaseRecord release, GrayService canary, Tracked t,
+                              long nanos) {
+        t.held = null;
+        // Replicas a release starts are not idle ones.
+        t.activeAt = nanos;
+        String route = RouteSync.routeName(app, service);
+        long requests = 0;
+        int inFlight = 0;
+        for (int revision : List.of(canary.from(), canary.to())) {
+            requests += routes.router().snapshot(route, String.valueOf(revision)).requests();
+            for (ObservedReplica r : observed.replicas(app, service, revision)) {
+                inFlight += routes.inFlight(app, service, r.replica().id());
+            }
+        }
+        t.load.add(nanos, requests, inFlight);
+        int current = canary.replicas();
+        long nowMillis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (t.seen >= 0 && t.seen != current && nanos - t.askedAt < RESIZE_WAIT.toNanos()) {
+            return; // the release has not carried out the last resize yet
+        }
+        if (t.seen < 0) {
+            t.scaler.setByHand(nowMillis, current);
+        }
+        t.seen = current;
+        int ready = (int) Math.min(current, observed.replicas(app, service, canary.from()).stream()
+                .filter(ObservedReplica::healthy).count());
+        Map<String, Double> measured = new LinkedHashMap<>();
+        Decision d = t.scaler.decide(nowMillis, current, ready, measures(t, ready, measured));
+        t.figures = new Figures(d.from(), d.to(), measured);
+        if (!d.changes()) {
+            return;
+        }
+        t.seen = d.to();
+        t.askedAt = nanos;
+        resizer.resize(release.id(), service, d.to());
+        int weight = release.canaryWeight();
+        Map<String, Object> data = decisionData(service, d, ready, measured);
+        data.put("release", release.id());
+        data.put("canaryWeight", weight);
+        record(app, EventTypes.AUTOSCALED, d.describe(service) + "; release " + release.id() + " is a canary at "
+                + weight + "%: the stable revision runs " + d.to() + ", the canary its share", data);
     }
 
     /** The app's release when one is in progress, else null. */
@@ -173,7 +264,7 @@ public final class Autoscaler implements AutoCloseable {
         return r != null && !r.phase().isTerminal() ? r : null;
     }
 
-    private void hold(String app, ReleaseRecord release, Map<String, Tracked> services) {
+    private void hold(String app, ReleaseRecord release, List<String> services) {
         if (release == null) {
             heldFor.remove(app);
             return;
@@ -181,10 +272,11 @@ public final class Autoscaler implements AutoCloseable {
         if (services.isEmpty() || release.id().equals(heldFor.put(app, release.id()))) {
             return;
         }
-        String names = String.join(", ", new TreeMap<>(services).keySet());
-        record(app, EventTypes.AUTOSCALE_HELD, names + ": autoscaling holds while release " + release.id() + " is "
-                + release.phase() + "; it goes on from the counts the release leaves",
-                Map.of("release", release.id(), "services", List.copyOf(new TreeMap<>(services).keySet())));
+        List<String> names = services.stream().sorted().toList();
+        record(app, EventTypes.AUTOSCALE_HELD, String.join(", ", names) + ": autoscaling holds while release "
+                + release.id() + " is " + release.phase() + (release.strategy().equals(CanaryStrategy.NAME)
+                ? " and not a canary going forward" : "") + "; it goes on from the counts the release leaves",
+                Map.of("release", release.id(), "services", names));
     }
 
     private void sample(String app, String service, int revision, Tracked t, long nanos) {
@@ -307,49 +399,63 @@ public final class Autoscaler implements AutoCloseable {
 
     private void decide(String app, String service, Tracked t, ReplicaSet set, long nanos) {
         long nowMillis = TimeUnit.NANOSECONDS.toMillis(nanos);
-        if (t.seen >= 0 && set.replicas() != t.seen) {
-            // Scaled by hand (POST /scale, the CLI) since the last pass: the count goes on from there.
+        if (t.seen < 0 || set.replicas() != t.seen) {
+            // Scaled by hand (POST /scale, the CLI) since the last pass, or found so (after a release, a restart):
+            // the count goes on from there, and the scale-down window holds it as it holds a measured peak.
             t.scaler.setByHand(nowMillis, set.replicas());
         }
         t.seen = set.replicas();
         int ready = (int) observed.replicas(app, service, set.revision()).stream()
                 .filter(ObservedReplica::healthy).count();
-        List<Measurement> measures = new ArrayList<>();
         Map<String, Double> measured = new LinkedHashMap<>();
-        if (t.load.measured() && ready > 0) {
-            for (Map.Entry<Autoscale.Target, Double> target : t.scaler.policy().targets().entrySet()) {
-                double total = switch (target.getKey()) {
-                    case REQUESTS_PER_SECOND -> t.load.requestsPerSecond();
-                    case IN_FLIGHT -> t.load.inFlight();
-                    // The parser refuses them: no engine reports container stats to the autoscaler yet.
-                    case CPU_PERCENT, MEMORY_PERCENT -> throw new IllegalStateException(
-                            target.getKey().key() + " is not measured");
-                };
-                Measurement m = new Measurement(target.getKey(), total / ready, target.getValue());
-                measures.add(m);
-                measured.put(target.getKey().key(), round(m.perReplica()));
-            }
-        }
-        Decision d = t.scaler.decide(TimeUnit.NANOSECONDS.toMillis(nanos), set.replicas(), ready, measures);
+        Decision d = t.scaler.decide(nowMillis, set.replicas(), ready, measures(t, ready, measured));
         t.figures = new Figures(d.from(), d.to(), measured);
         if (d.changes() && write(app, service, set, d.to())) {
             t.seen = d.to();
             reconciler.trigger();
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("service", service);
-            data.put("from", d.from());
-            data.put("to", d.to());
-            data.put("recommended", d.recommended());
-            data.put("ready", ready);
-            data.put("target", d.reason().target().key());
-            data.put("measured", round(d.reason().perReplica()));
-            data.put("goal", d.reason().goal());
-            data.put("measures", measured);
-            if (d.limitedBy() != null) {
-                data.put("limitedBy", d.limitedBy());
-            }
-            record(app, EventTypes.AUTOSCALED, d.describe(service), data);
+            record(app, EventTypes.AUTOSCALED, d.describe(service), decisionData(service, d, ready, measured));
         }
+    }
+
+    /**
+     * The load per ready replica for each target of the policy; none until the load has been measured over a window
+     * or while no replica is ready. Puts each figure, rounded, in {@code measured} for the status and the events.
+     */
+    private static List<Measurement> measures(Tracked t, int ready, Map<String, Double> measured) {
+        List<Measurement> measures = new ArrayList<>();
+        if (!t.load.measured() || ready <= 0) {
+            return measures;
+        }
+        for (Map.Entry<Autoscale.Target, Double> target : t.scaler.policy().targets().entrySet()) {
+            double total = switch (target.getKey()) {
+                case REQUESTS_PER_SECOND -> t.load.requestsPerSecond();
+                case IN_FLIGHT -> t.load.inFlight();
+                // The parser refuses them: no engine reports container stats to the autoscaler yet.
+                case CPU_PERCENT, MEMORY_PERCENT -> throw new IllegalStateException(
+                        target.getKey().key() + " is not measured");
+            };
+            Measurement m = new Measurement(target.getKey(), total / ready, target.getValue());
+            measures.add(m);
+            measured.put(target.getKey().key(), round(m.perReplica()));
+        }
+        return measures;
+    }
+
+    private static Map<String, Object> decisionData(String service, Decision d, int ready, Map<String, Double> measured) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("service", service);
+        data.put("from", d.from());
+        data.put("to", d.to());
+        data.put("recommended", d.recommended());
+        data.put("ready", ready);
+        data.put("target", d.reason().target().key());
+        data.put("measured", round(d.reason().perReplica()));
+        data.put("goal", d.reason().goal());
+        data.put("measures", measured);
+        if (d.limitedBy() != null) {
+            data.put("limitedBy", d.limitedBy());
+        }
+        return data;
     }
 
     /**
@@ -427,18 +533,26 @@ public final class Autoscaler implements AutoCloseable {
     /** What the autoscaler keeps of one service: its revision's scaler and load, the last figures. */
     private static final class Tracked {
         final int revision;
+        /** During a canary, the stable revision whose load counts with {@code revision}'s; null otherwise. */
+        final Integer stable;
         final ServiceScaler scaler;
         final LoadSamples load = new LoadSamples(MEASURE_WINDOW.toNanos());
         volatile Figures figures;
         volatile String held;
         /** The router's request count at the last sample, and when the service last had a request (nanoTime). */
         long lastRequests = -1;
-        /** The count the last pass saw or wrote, to tell a scale by hand from its own; -1 before the first. */
+        /**
+         * The count the last pass saw or wrote (during a canary: asked of the release), to tell a scale by hand from
+         * its own; -1 before the first.
+         */
         int seen = -1;
+        /** When the last resize was asked of a canary (nanoTime). */
+        long askedAt;
         volatile long activeAt = System.nanoTime();
 
-        Tracked(int revision, Autoscale policy) {
+        Tracked(int revision, Integer stable, Autoscale policy) {
             this.revision = revision;
+            this.stable = stable;
             this.scaler = new ServiceScaler(policy);
         }
     }

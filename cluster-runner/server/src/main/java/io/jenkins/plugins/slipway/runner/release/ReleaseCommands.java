@@ -15,9 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * carries them out (started at once). The API checks them against the stored release first ({@code 409} when
  * they do not apply); the pass checks again against the status it works on, since the release may have moved
  * on in between.
+ * <p>
+ * The autoscaler's resizes of a canary in progress wait here too: only the release pass writes a release's replica
+ * sets (it saves them once per pass, so a write from outside would be overwritten), so the autoscaler asks and the
+ * pass carries it out.
  */
 public final class ReleaseCommands {
     private final Map<String, Request> pending = new ConcurrentHashMap<>();
+    /** By release, then service: the total replicas the autoscaler asks for. */
+    private final Map<String, Map<String, Integer>> resizes = new ConcurrentHashMap<>();
 
     /**
      * A command and, for an abort, why.
@@ -54,5 +60,16 @@ public final class ReleaseCommands {
     /** The command waiting for the release, removed; null when none. */
     public Request take(String releaseId) {
         return pending.remove(releaseId);
+    }
+
+    /** Queues a resize of {@code service} to {@code replicas} in all; a later one for the service replaces it. */
+    public void resize(String releaseId, String service, int replicas) {
+        resizes.computeIfAbsent(releaseId, k -> new ConcurrentHashMap<>()).put(service, replicas);
+    }
+
+    /** The resizes waiting for the release, by service, removed; empty when none. */
+    public Map<String, Integer> takeResizes(String releaseId) {
+        Map<String, Integer> taken = resizes.remove(releaseId);
+        return taken == null ? Map.of() : Map.copyOf(taken);
     }
 }

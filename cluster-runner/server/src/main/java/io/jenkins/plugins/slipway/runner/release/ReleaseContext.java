@@ -45,6 +45,8 @@ public final class ReleaseContext {
     private final Function<String, RouteSync.RouteFailure> routeFailures;
     /** The command asked through the API that this pass carries out, or null. */
     private final ReleaseCommands.Request command;
+    /** The autoscaler's resizes this pass carries out (a canary's total replicas, by service); empty when none. */
+    private Map<String, Integer> resizes = Map.of();
     private final long now;
 
     private Phase phase;
@@ -151,6 +153,16 @@ public final class ReleaseContext {
     /** The promote, pause or resume asked in this pass, or null (an abort is {@link #abortReason()}). */
     public Command command() {
         return command == null || command.command() == Command.Abort ? null : command.command();
+    }
+
+    /** Sets the autoscaler's resizes this pass carries out. */
+    void resizes(Map<String, Integer> resizes) {
+        this.resizes = Map.copyOf(resizes);
+    }
+
+    /** The autoscaler's resizes asked since the last pass: total replicas, by service. */
+    public Map<String, Integer> resizes() {
+        return resizes;
     }
 
     public long now() {

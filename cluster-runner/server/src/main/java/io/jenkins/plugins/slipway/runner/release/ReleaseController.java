@@ -120,6 +120,15 @@ public final class ReleaseController implements AutoCloseable {
         loop.execute(() -> passOne(releaseId));
     }
 
+    /**
+     * Queues the autoscaler's resize of a canary in progress ({@link ReleaseCommands#resize}) and starts a pass of
+     * that release at once, which scales both revisions.
+     */
+    public void resize(String releaseId, String service, int replicas) {
+        commands.resize(releaseId, service, replicas);
+        loop.execute(() -> passOne(releaseId));
+    }
+
     private void passOne(String releaseId) {
         if (!reconciler.adopted()) {
             return; // the command waits for the first pass after adoption
@@ -176,6 +185,7 @@ public final class ReleaseController implements AutoCloseable {
         ReleaseCommands.Request command = commands.take(r.id());
         ReleaseContext ctx = new ReleaseContext(r, from, to, toSpec, sets, progress, observed, events, command,
                 System.currentTimeMillis(), routes::failure);
+        ctx.resizes(commands.takeResizes(r.id()));
         ctx.startFailures(reconciler::startFailure);
         ctx.runnerStartedAt(startedAt);
         if (hooks.reconcileBefore(ctx)) {

@@ -95,6 +95,52 @@ class GrayStrategiesTest {
     }
 
     @Test
+    void theAutoscalersResizeScalesBothRevisionsKeepingTheCanarysShareAndARollbackKeepsTheStableCount()
+            throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", CANARY), app("v2", CANARY))) {
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.replicas("web")).isEqualTo(Map.of(1, 4, 2, 1));
+
+            h.commands.resize(h.release.id(), "web", 8);
+            h.pass();
+            assertThat(h.replicas("web")).as("8 at full traffic: 8 stable, 25% of 8 canary").isEqualTo(Map.of(1, 8, 2, 2));
+            assertThat(h.weights("web")).isEqualTo(Map.of(1, 75, 2, 25));
+            assertThat(h.replicas("api")).as("a service the autoscaler did not resize").isEqualTo(Map.of(1, 2, 2, 1));
+            assertThat(h.release.phase()).as("a resize is not a promote").isEqualTo(Phase.Paused);
+            assertThat(h.lines()).contains("ReleaseScaled web: scaled with the load from 4 to 8 replicas at full traffic:"
+                    + " 8 stable, 2 canary at 25%");
+
+            h.commands.request(h.release.id(), Command.Promote);
+            h.passUntil(Phase.Paused, 200);
+            assertThat(h.release.canaryWeight()).isEqualTo(50);
+            assertThat(h.replicas("web")).as("the next step plans from the new total").isEqualTo(Map.of(1, 8, 2, 4));
+
+            h.commands.resize(h.release.id(), "web", 6);
+            h.pass();
+            assertThat(h.replicas("web")).as("down with the load too").isEqualTo(Map.of(1, 6, 2, 3));
+
+            h.abort = "test";
+            h.pass();
+            h.passUntil(Phase.Aborted, 200);
+            assertThat(h.replicas("web")).as("the rollback restores the resized stable count, not the first one")
+                    .isEqualTo(Map.of(1, 6));
+            assertThat(h.replicas("api")).isEqualTo(Map.of(1, 2));
+        }
+    }
+
+    @Test
+    void theFinalPromotionRunsTheNewRevisionAtTheResizedTotal() throws Exception {
+        try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", CANARY), app("v2", CANARY))) {
+            h.passUntil(Phase.Paused, 200);
+            h.commands.resize(h.release.id(), "web", 5);
+            h.commands.request(h.release.id(), Command.PromoteFull);
+            h.passUntil(Phase.Succeeded, 200);
+            assertThat(h.replicas("web")).isEqualTo(Map.of(2, 5));
+            assertThat(h.weights("web")).isEqualTo(Map.of(2, 100));
+        }
+    }
+
+    @Test
     void pauseByHandHoldsAndResumeGoesOnWhilePromoteFullSkipsEverything() throws Exception {
         try (ReleaseHarness h = new ReleaseHarness(dir, app("v1", CANARY), app("v2", CANARY))) {
             h.commands.request(h.release.id(), Command.Pause);

@@ -124,6 +124,7 @@ final class ReleaseHarness implements AutoCloseable {
                 : commands.take(release.id());
         ReleaseContext ctx = new ReleaseContext(release, from, to, toSpec, sets, progress, observed, events, command, now,
                 routeFailures);
+        ctx.resizes(commands.takeResizes(release.id()));
         abort = null;
         strategy.reconcile(ctx);
         // As the controller does: the pass's events are recorded with its status.

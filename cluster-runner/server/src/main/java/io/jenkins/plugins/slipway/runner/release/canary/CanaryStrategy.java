@@ -32,7 +32,7 @@ import java.util.function.ToIntFunction;
  * in the release state, so a runner killed mid-canary resumes at the same step and weight.
  * <p>
  * The pass reads as Argo Rollouts' canary reconcile: rollback in progress, abort, commands, routing (match rules,
- * sticky), then the planner's steps.
+ * sticky), the autoscaler's resizes ({@link CanaryResizes}), then the planner's steps.
  */
 public final class CanaryStrategy extends GrayStrategy {
     public static final String NAME = ReleaseSpec.CANARY;
@@ -59,6 +59,7 @@ public final class CanaryStrategy extends GrayStrategy {
                 return;
             }
         }
+        CanaryResizes.apply(ctx);
         follow(ctx, MAX_ACTIONS, () -> CanaryPlanner.next(context(ctx, spec, analyses)),
                 action -> perform(ctx, spec, analyses, action));
     }

@@ -13,7 +13,9 @@ AREAS = [
     ("runner", "Runner: 10 replicas against the docker CLI, memory (issue 3)"),
     ("router", "Router: throughput and added latency against nginx, weight changes (issues 3 and 4)"),
     ("gray", "Gray releases: from promote to the new weight served (issue 4)"),
+    ("swarm", "Swarm: rolling update of 10 replicas and a worker failure, Slipway vs `docker service update` (issue 9)"),
     ("autoscale", "Autoscaling: from a load step to the new replicas serving (issue 12)"),
+    ("scale-to-zero", "Scale to zero: the cold start of a held request against `docker run` (issue 12)"),
 ]
 SUMMARY = (ROOT / "bench" / "SUMMARY.md").read_text()
 

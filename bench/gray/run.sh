@@ -86,3 +86,12 @@ wait_until 120 "release $R2 (v2) paused at step 2" phase_is "$R2" Paused 2
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1)"
 java "$ROOT/bench/gray/PromoteLatency.java" "http://127.0.0.1:$API_PORT" "$TOKEN" "$R2" "$ROUTE_PORT" "$N"
+# The runner's own share of each promote: from the API call's arrival to the pass's routes applied in the router
+# (ReleaseController logs it per command); the rest of the time above is the HTTP call and the detection window.
+grep -a "promote in force in the router" "$WORK/runner.log" | sed -E 's/.* ([0-9.]+) ms after it was asked/\1/' |
+  python3 -c 'import sys, statistics
+v = sorted(float(x) for x in sys.stdin if x.strip())
+if v:
+    p95 = v[min(len(v) - 1, int(round(0.95 * len(v) + 0.5)) - 1)]
+    print("runner: promote asked -> in force in the router, %d promotes: median %.1f ms, p95 %.1f ms, max %.1f ms"
+          % (len(v), statistics.median(v), p95, v[-1]))'

@@ -28,9 +28,13 @@ public final class ReleaseCommands {
     /**
      * A command and, for an abort, why.
      *
-     * @param reason the abort's reason as a person gave it; null for the other commands
+     * @param reason  the abort's reason as a person gave it; null for the other commands
+     * @param askedAt when it was asked ({@link System#nanoTime()}), to log how long it took to be in force
      */
-    public record Request(Command command, String reason) {
+    public record Request(Command command, String reason, long askedAt) {
+        public Request(Command command, String reason) {
+            this(command, reason, System.nanoTime());
+        }
     }
 
     /**

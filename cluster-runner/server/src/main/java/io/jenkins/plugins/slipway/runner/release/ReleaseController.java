@@ -195,8 +195,12 @@ public final class ReleaseController implements AutoCloseable {
 
         ReleaseRecord updated = r.with(ctx.phase(), ctx.step(), ctx.canaryWeight(), ctx.message(), progress.write());
         // Status, desired state and the pass's events in one transaction: a failed save loses none of the events
-        // and the next pass, starting from the old status again, does not repeat them.
-        List<ReleaseEvent> recorded = db.tx(c -> {
+        // and the next pass, starting from the old status again, does not repeat them. A pass that changed nothing
+        // (a paused release, one waiting for health) writes nothing: each commit reaches the disk, and the passes
+        // that run several times a second would otherwise hold the loop (and a promote queued behind them).
+        boolean changed = !updated.equals(r) || ctx.setsChanged() || ctx.serveRevisionChange() != null
+                || !ctx.pendingEvents().isEmpty();
+        List<ReleaseEvent> recorded = !changed ? List.of() : db.tx(c -> {
             releases.save(c, updated);
             if (ctx.setsChanged()) {
                 apps.saveReplicaSets(c, r.app(), ctx.sets());
@@ -213,6 +217,11 @@ public final class ReleaseController implements AutoCloseable {
         // A pass may change match rules or the preview route without changing a set; an unchanged route is not
         // applied again.
         routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
+        if (command != null) {
+            // How long a person waits for a promote or an abort to reach the router: bench/gray reads this line.
+            LOG.info("Release {}: {} in force in the router {} ms after it was asked", r.id(), command.command().verb(),
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - command.askedAt()) / 1e6));
+        }
         events.publish(recorded);
         if (ctx.setsChanged()) {
             reconciler.trigger();

@@ -70,6 +70,9 @@ public final class DemoAppFixture implements AutoCloseable {
             runner.deleteApps(apps);
         } finally {
             runner.close();
+            // Once more with the runner stopped: one that had not removed every container in time may have started
+            // a replacement after deleteApps removed what was left, and the next test class must find none.
+            RunnerProcess.removeAppContainers(apps);
             DockerFixture.removeImages(repository);
         }
     }

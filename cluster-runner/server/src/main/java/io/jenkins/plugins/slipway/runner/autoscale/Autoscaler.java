@@ -59,8 +59,21 @@ public final class Autoscaler implements AutoCloseable {
     static final Duration MEASURE_WINDOW = Duration.ofSeconds(3);
     /** How long a resize asked of a canary may take to show in the release before it is asked again. */
     private static final Duration RESIZE_WAIT = Duration.ofSeconds(5);
-    /** How often a service woken from zero is looked at again until its route has a backend. */
-    private static final Duration WAKE_POLL = Duration.ofMillis(50);
+    /**
+     * How often a service woken from zero asks for a reconcile pass until its route has a backend: a pass admits a
+     * replica as soon as its probe answers, rather than at the reconciler's next one-second pass, and requests wait.
+     */
+    private static final Duration FOLLOW_POLL = Duration.ofMillis(50);
+    /**
+     * The same for a scale-up, less often: nobody waits on it (the replicas that run serve meanwhile), and under the
+     * load that caused it, passes many times a second would take CPU from the containers starting.
+     */
+    private static final Duration SCALE_UP_POLL = Duration.ofMillis(200);
+    /**
+     * How long a scale-up is followed at most: a replica that takes longer is admitted by the ordinary passes, and a
+     * replica that never answers does not keep the reconciler running many passes a second.
+     */
+    private static final Duration FOLLOW_LIMIT = Duration.ofSeconds(10);
 
     private final Database db;
     private final AppRepository apps;
@@ -380,7 +393,7 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     /**
-     * Until the woken route has a backend, asks for a reconcile pass every {@link #WAKE_POLL}: the replica is a
+     * Until the woken route has a backend, asks for a reconcile pass every {@link #FOLLOW_POLL}: the replica is a
      * backend as soon as a pass sees it answer, and the held requests go on at once, rather than at the next
      * one-second pass. Bounded by {@link RouteSync#HOLD}'s timeout, after which the held requests are answered anyway.
      */
@@ -393,7 +406,7 @@ public final class Autoscaler implements AutoCloseable {
             return;
         }
         if (System.nanoTime() - heldAt < RouteSync.HOLD.timeout().toNanos()) {
-            loop.schedule(() -> followWake(route, heldAt), WAKE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(() -> followWake(route, heldAt), FOLLOW_POLL.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -412,8 +425,21 @@ public final class Autoscaler implements AutoCloseable {
         t.figures = new Figures(d.from(), d.to(), measured);
         if (d.changes() && write(app, service, set, d.to())) {
             t.seen = d.to();
-            reconciler.trigger();
             record(app, EventTypes.AUTOSCALED, d.describe(service), decisionData(service, d, ready, measured));
+            followScaleUp(app, service, set.revision(), d.to(), System.nanoTime());
+        }
+    }
+
+    /**
+     * Asks for a reconcile pass now and, while the service has fewer ready replicas than {@code to}, again every
+     * {@link #SCALE_UP_POLL} (for {@link #FOLLOW_LIMIT} at most): the new replicas serve soon after they answer.
+     */
+    private void followScaleUp(String app, String service, int revision, int to, long since) {
+        reconciler.trigger();
+        long ready = observed.replicas(app, service, revision).stream().filter(ObservedReplica::healthy).count();
+        if (ready < to && System.nanoTime() - since < FOLLOW_LIMIT.toNanos()) {
+            loop.schedule(() -> followScaleUp(app, service, revision, to, since), SCALE_UP_POLL.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 

@@ -16,9 +16,18 @@ package io.jenkins.plugins.slipway.runner.compose;
  * @param digest  keyed hash of the value; for an inline config ({@code content:}) null, the content is here
  * @param content an inline config's text ({@code configs.NAME.content}, which the Compose file holds in the
  *                open anyway); null for every other source
+ * @param external the name of a secret or config that exists on the engine already ({@code external: true}, named
+ *                 by {@code name:} or else by the source), which the runner mounts but neither holds, creates nor
+ *                 removes; null for a value the runner holds
  */
 public record FileMount(Kind kind, String source, String target, int uid, int gid, int mode, String digest,
-                        String content) {
+                        String content, String external) {
+
+    /** A mount of a value the runner holds. */
+    public FileMount(Kind kind, String source, String target, int uid, int gid, int mode, String digest,
+                     String content) {
+        this(kind, source, target, uid, gid, mode, digest, content, null);
+    }
 
     /** The two top-level sections a mount comes from. */
     public enum Kind {
@@ -48,6 +57,7 @@ public record FileMount(Kind kind, String source, String target, int uid, int gi
     @Override
     public String toString() {
         return kind.key + ":" + source + "->" + target + "[" + uid + ":" + gid + " " + Integer.toOctalString(mode)
-                + (digest == null ? "" : " " + digest) + (content == null ? "" : " inline " + content.hashCode()) + "]";
+                + (digest == null ? "" : " " + digest) + (content == null ? "" : " inline " + content.hashCode())
+                + (external == null ? "" : " external " + external) + "]";
     }
 }

@@ -25,6 +25,8 @@ final class FileMounts {
     private static final Set<String> MOUNT = Set.of("source", "target", "uid", "gid", "mode");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int DEFAULT_MODE = 0444;
+    /** The source kind of a definition with {@code external: true}. */
+    private static final String EXTERNAL = "external";
 
     private FileMounts() {
     }
@@ -77,11 +79,8 @@ final class FileMounts {
                         + " the runner knows; refused rather than ignored");
             }
         }
-        if (d.path("external").asBoolean(false)) {
-            p.error(path + ".external", "external " + kind.key() + " live in a Swarm or Kubernetes cluster; this"
-                    + " engine has none: give the value with file:, environment:"
-                    + (kind == FileMount.Kind.SECRET ? " or x-slipway.credentialsId:" : " or content:"));
-            return null;
+        if (d.has("external")) {
+            return external(d, path, p);
         }
         JsonNode x = d.get("x-slipway");
         boolean credential = false;
@@ -128,6 +127,39 @@ final class FileMounts {
                     + " and sends it as " + kind.key() + "." + name + " in the request");
         }
         return source;
+    }
+
+    /**
+     * {@code external: true}: the object exists on the engine already (a Swarm secret made with {@code docker secret
+     * create}), under {@code name:} or else the definition's own name; the runner takes no value for it. Whether the
+     * engine in use has such objects is the engine's to say at deploy.
+     */
+    private static String external(JsonNode d, String path, Problems p) {
+        if (!d.get("external").isBoolean()) {
+            p.error(path + ".external", "must be true or false");
+            return null;
+        }
+        if (!d.get("external").asBoolean()) {
+            p.error(path + ".external", "false says nothing: give the value with file: or environment: instead");
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        for (String key : List.of("file", "environment", "content", "x-slipway")) {
+            if (d.has(key)) {
+                values.add(key);
+            }
+        }
+        if (!values.isEmpty()) {
+            p.error(path, "is external, so the engine holds its value: " + String.join(" and ", values)
+                    + " would give another; give either external: true or a value");
+            return null;
+        }
+        if (d.has("name") && (!d.get("name").isTextual() || !NAME.matcher(d.get("name").asText()).matches())) {
+            p.error(path + ".name", "must be the name of the existing object: letters, digits, '.', '_' or '-'"
+                    + " (at most 64)");
+            return null;
+        }
+        return EXTERNAL;
     }
 
     /** A service's {@code secrets:} and {@code configs:}, in file order, secrets first. */
@@ -196,8 +228,13 @@ final class FileMounts {
             return null;
         }
         String where = target(target, source, kind, path + ".target", p);
-        String content = "content".equals(kind == FileMount.Kind.SECRET ? sources.secrets().get(source)
-                : sources.configs().get(source)) ? root.path(kind.key()).path(source).path("content").asText() : null;
+        String sourceKind = kind == FileMount.Kind.SECRET ? sources.secrets().get(source) : sources.configs().get(source);
+        JsonNode definition = root.path(kind.key()).path(source);
+        if (EXTERNAL.equals(sourceKind)) {
+            return new FileMount(kind, source, where, uid, gid, mode, null, null,
+                    definition.path("name").asText(source));
+        }
+        String content = "content".equals(sourceKind) ? definition.path("content").asText() : null;
         return new FileMount(kind, source, where, uid, gid, mode, content == null ? inputs.digests(kind).get(source) : null,
                 content);
     }

@@ -81,7 +81,9 @@ class FileMountsTest {
                 secrets:
                   db_password: {file: ./db_password.txt}
                   api_key: {file: a, environment: B}
-                  ext: {external: true}
+                  ext: {external: true, file: ./x}
+                  off: {external: false}
+                  badname: {external: true, name: "../x"}
                 configs:
                   c: {x-slipway: {credentialsId: x}}
                 """;
@@ -90,9 +92,31 @@ class FileMountsTest {
         assertThatThrownBy(() -> parser.parse(bad, Map.of(), sent))
                 .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
                         .extracting(ApiError.Problem::path).containsExactlyInAnyOrder(
-                                "secrets.db_password", "secrets.api_key", "secrets.ext.external", "secrets.stray",
+                                "secrets.db_password", "secrets.api_key", "secrets.ext", "secrets.off.external",
+                                "secrets.badname.name", "secrets.stray",
                                 "configs.c.x-slipway.credentialsId", "configs.c",
                                 "services.web.env_file", "services.web.secrets[1]"));
+    }
+
+    @Test
+    void anExternalSecretOrConfigIsMountedByTheNameOfTheObjectTheEngineHoldsWithNoValueTaken() throws Exception {
+        String app = """
+                services:
+                  web:
+                    image: busybox
+                    secrets: [{source: db_password, mode: 0400}]
+                    configs: [{source: site, target: /etc/site.conf}]
+                secrets:
+                  db_password: {external: true, name: shop_db_password_v3}
+                configs:
+                  site: {external: true}
+                """;
+        ServiceSpec web = parser.parse(app, Map.of(), FileInputs.NONE).spec().services().get("web");
+
+        assertThat(web.files()).containsExactly(
+                new FileMount(FileMount.Kind.SECRET, "db_password", "/run/secrets/db_password", 0, 0, 0400, null, null,
+                        "shop_db_password_v3"),
+                new FileMount(FileMount.Kind.CONFIG, "site", "/etc/site.conf", 0, 0, 0444, null, null, "site"));
     }
 
     @Test

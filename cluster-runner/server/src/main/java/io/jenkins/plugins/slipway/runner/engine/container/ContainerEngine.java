@@ -1,11 +1,14 @@
 package io.jenkins.plugins.slipway.runner.engine.container;
 
+import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.AppResourcesUnion;
+import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.CallsByName;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
+import io.jenkins.plugins.slipway.runner.engine.ExternalFiles;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
@@ -120,6 +123,12 @@ public final class ContainerEngine implements Engine {
     @Override
     public Capabilities capabilities() {
         return runtime.capabilities();
+    }
+
+    /** External secrets and configs: a container engine keeps none of its own to mount. */
+    @Override
+    public List<ApiError.Problem> refusals(AppSpec spec) {
+        return ExternalFiles.refusals(spec, "the " + name() + " engine keeps no secrets or configs of its own");
     }
 
     @Override

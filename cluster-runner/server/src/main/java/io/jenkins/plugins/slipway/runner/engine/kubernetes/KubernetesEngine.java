@@ -21,6 +21,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.ExternalFiles;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
@@ -198,6 +199,8 @@ public final class KubernetesEngine implements Engine {
     public List<ApiError.Problem> refusals(AppSpec spec) {
         List<ApiError.Problem> out = new ArrayList<>();
         spec.services().values().forEach(s -> out.addAll(DeploymentManifests.refusals(s)));
+        out.addAll(ExternalFiles.refusals(spec, "the kubernetes engine does not mount Secrets or ConfigMaps it did not"
+                + " make yet"));
         return out;
     }
 

@@ -158,31 +158,34 @@ final class SwarmClient implements AutoCloseable {
 
     /** The id of the Swarm secret named {@code name}, created with {@code value} unless it exists. */
     String ensureSecret(String name, Map<String, String> labels, byte[] value) {
-        try {
-            for (com.github.dockerjava.api.model.Secret s : docker.listSecretsCmd().withNameFilter(List.of(name)).exec()) {
-                if (s.getSpec() != null && name.equals(s.getSpec().getName())) {
-                    return s.getId();
-                }
-            }
-        } catch (RuntimeException e) {
-            throw new EngineException("listing Swarm secrets failed: " + DockerContainers.reason(e), e);
-        }
-        return createFile("/secrets/create", "secret", name, labels, value);
+        return secretId(name).orElseGet(() -> createFile("/secrets/create", "secret", name, labels, value));
     }
 
     /** The id of the Swarm config named {@code name}, created with {@code value} unless it exists. */
     String ensureConfig(String name, Map<String, String> labels, byte[] value) {
+        return configId(name).orElseGet(() -> createFile("/configs/create", "config", name, labels, value));
+    }
+
+    /** The id of the Swarm secret named exactly {@code name} (the name filter also matches a prefix), if any. */
+    java.util.Optional<String> secretId(String name) {
         try {
-            for (com.github.dockerjava.api.model.Config c : docker.listConfigsCmd()
-                    .withFilters(Map.of("name", List.of(name))).exec()) {
-                if (c.getSpec() != null && name.equals(c.getSpec().getName())) {
-                    return c.getId();
-                }
-            }
+            return docker.listSecretsCmd().withNameFilter(List.of(name)).exec().stream()
+                    .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName()))
+                    .map(com.github.dockerjava.api.model.Secret::getId).findFirst();
+        } catch (RuntimeException e) {
+            throw new EngineException("listing Swarm secrets failed: " + DockerContainers.reason(e), e);
+        }
+    }
+
+    /** The id of the Swarm config named exactly {@code name}, if any. */
+    java.util.Optional<String> configId(String name) {
+        try {
+            return docker.listConfigsCmd().withFilters(Map.of("name", List.of(name))).exec().stream()
+                    .filter(c -> c.getSpec() != null && name.equals(c.getSpec().getName()))
+                    .map(com.github.dockerjava.api.model.Config::getId).findFirst();
         } catch (RuntimeException e) {
             throw new EngineException("listing Swarm configs failed: " + DockerContainers.reason(e), e);
         }
-        return createFile("/configs/create", "config", name, labels, value);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.ContainerSpecConfig;
 import com.github.dockerjava.api.model.ContainerSpecFile;
 import com.github.dockerjava.api.model.ContainerSpecSecret;
 import io.jenkins.plugins.slipway.runner.compose.FileMount;
+import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -52,11 +53,15 @@ final class SwarmFiles {
         List<ContainerSpecSecret> secrets = new ArrayList<>();
         List<ContainerSpecConfig> configs = new ArrayList<>();
         for (FileMount m : files) {
+            ContainerSpecFile file = new ContainerSpecFile().withName(m.target()).withUid(String.valueOf(m.uid()))
+                    .withGid(String.valueOf(m.gid())).withMode((long) m.mode());
+            if (m.external() != null) {
+                external(m, file, secrets, configs);
+                continue;
+            }
             String name = name(set.app(), m);
             Map<String, String> labels = labels(set.app());
             labels.put(FILE_LABEL, m.kind().key() + "." + m.source());
-            ContainerSpecFile file = new ContainerSpecFile().withName(m.target()).withUid(String.valueOf(m.uid()))
-                    .withGid(String.valueOf(m.gid())).withMode((long) m.mode());
             if (m.kind() == FileMount.Kind.SECRET) {
                 String id = swarm.ensureSecret(name, labels, values.value(set.app(), set.revision(), m));
                 secrets.add(new ContainerSpecSecret().withSecretId(id).withSecretName(name).withFile(file));
@@ -66,6 +71,26 @@ final class SwarmFiles {
             }
         }
         return new Mounts(secrets, configs);
+    }
+
+    /**
+     * An {@code external: true} secret or config: one the swarm has already (made with {@code docker secret create}),
+     * mounted by its id; the runner never creates, labels nor removes it. One that does not exist fails the start
+     * with what to do, as {@code docker stack deploy} does.
+     */
+    private void external(FileMount m, ContainerSpecFile file, List<ContainerSpecSecret> secrets,
+                          List<ContainerSpecConfig> configs) {
+        String name = m.external();
+        boolean secret = m.kind() == FileMount.Kind.SECRET;
+        String id = (secret ? swarm.secretId(name) : swarm.configId(name)).orElseThrow(() -> new EngineException(
+                "external " + (secret ? "secret " : "config ") + name + " (" + m.kind().key() + "." + m.source()
+                        + ") does not exist on the swarm: make it first, e.g. docker " + (secret ? "secret" : "config")
+                        + " create " + name + " FILE", null));
+        if (secret) {
+            secrets.add(new ContainerSpecSecret().withSecretId(id).withSecretName(name).withFile(file));
+        } else {
+            configs.add(new ContainerSpecConfig().withConfigID(id).withConfigName(name).withFile(file));
+        }
     }
 
     /**

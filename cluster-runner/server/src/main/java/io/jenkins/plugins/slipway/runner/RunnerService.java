@@ -115,6 +115,9 @@ public final class RunnerService implements AutoCloseable {
         InternalRouting internal = new InternalRouting(engine::networkAddresses, InternalRouting.DNS_PORT);
         closeables.push(internal);
         RouteSync routes = new RouteSync(router, specs, o.host(), internal);
+        if (engine instanceof KubernetesEngine kubernetes) {
+            routes.use(kubernetes.gatewayApiRouter());
+        }
         Reconciler reconciler = new Reconciler(db, apps, specs, engine, observed, routes);
         closeables.push(reconciler);
         Strategies strategies = Strategies.defaults();

@@ -47,7 +47,8 @@ public final class ComposeParser {
     private static final Set<String> HEALTH = Set.of("test", "interval", "timeout", "retries", "start_period", "disable");
     private static final Set<String> RESTART = Set.of("condition", "delay", "max_attempts", "window");
     private static final Set<String> UPDATE = Set.of("parallelism", "delay", "order", "failure_action", "monitor");
-    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes", "task", "autoscale");
+    private static final Set<String> XSLIPWAY = Set.of("route", "release", "sharedVolumes", "task", "autoscale",
+            "kubernetes");
     private static final Set<String> ROUTE = Set.of("port", "targetPort", "healthPath", "healthTimeout");
     /**
      * A reconcile pass waits for its readiness probes before it acts, so one hanging replica with a long probe
@@ -230,9 +231,13 @@ public final class ComposeParser {
         }
         ServiceWiring wiring = new WiringReader(p).wiring(name, n, path);
         update = RevisionOverlap.apply(path, wiring, update, release, replicas, p);
-        return new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
+        KubernetesTrafficReader kubernetes = new KubernetesTrafficReader(p);
+        ServiceSpec spec = new ServiceSpec(name, image, command, entrypoint, env, List.copyOf(ports), health, labels,
                 replicas, memory, nanoCpus, restart, update, grace, route, release, wiring, settings.settings(n, path),
-                FileMounts.mounts(name, n, root, files, inputs, p), placement, oneShot, autoscale);
+                FileMounts.mounts(name, n, root, files, inputs, p), placement, oneShot, autoscale,
+                kubernetes.read(x != null && x.isObject() ? x : null, path));
+        kubernetes.gatewayLimits(spec, path);
+        return spec;
     }
 
     /** The autoscaler measures what the runner's router forwards: a service it sizes runs and takes routed traffic. */

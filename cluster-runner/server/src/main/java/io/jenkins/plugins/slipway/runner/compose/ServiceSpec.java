@@ -23,17 +23,31 @@ import java.util.Map;
  * @param placement      {@code deploy.placement} and {@code deploy.resources.reservations}; never null
  * @param oneShot        null for a service kept running; else when in each release it runs once as a task
  * @param autoscale      {@code x-slipway.autoscale}; null for a service kept at its replicas
+ * @param kubernetes     {@code x-slipway.kubernetes}; null when the file has none (the runner's router)
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
                           Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
                           RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
                           Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings,
-                          List<FileMount> files, Placement placement, OneShot oneShot, Autoscale autoscale) {
+                          List<FileMount> files, Placement placement, OneShot oneShot, Autoscale autoscale,
+                          KubernetesTraffic kubernetes) {
 
     public ServiceSpec {
         files = files == null ? List.of() : List.copyOf(files);
         placement = placement == null ? Placement.ANYWHERE : placement;
+    }
+
+    /** A service without {@code x-slipway.kubernetes}. */
+    public ServiceSpec(String name, String image, List<String> command, List<String> entrypoint,
+                       Map<String, String> environment, List<Integer> ports, Healthcheck healthcheck,
+                       Map<String, String> labels, int replicas, long memoryBytes, long nanoCpus,
+                       RestartPolicy restartPolicy, UpdateConfig updateConfig, Duration stopGrace,
+                       Route route, ReleaseSpec release, ServiceWiring wiring, ContainerSettings settings,
+                       List<FileMount> files, Placement placement, OneShot oneShot, Autoscale autoscale) {
+        this(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas, memoryBytes, nanoCpus,
+                restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, files, placement, oneShot,
+                autoscale, null);
     }
 
     /** A service kept running. */
@@ -51,7 +65,12 @@ public record ServiceSpec(String name, String image, List<String> command, List<
     public ServiceSpec withOneShot(OneShot runs) {
         return new ServiceSpec(name, image, command, entrypoint, environment, ports, healthcheck, labels, replicas,
                 memoryBytes, nanoCpus, restartPolicy, updateConfig, stopGrace, route, release, wiring, settings, files,
-                placement, runs, autoscale);
+                placement, runs, autoscale, kubernetes);
+    }
+
+    /** Whether a Gateway ({@code trafficRouter: gateway-api}), not the runner's router, carries the route's traffic. */
+    public boolean routedByGateway() {
+        return kubernetes != null && kubernetes.gatewayApi();
     }
 
     /** A service mounting no secret or config, placed anywhere. */

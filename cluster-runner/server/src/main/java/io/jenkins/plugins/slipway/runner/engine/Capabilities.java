@@ -13,6 +13,15 @@ package io.jenkins.plugins.slipway.runner.engine;
  * @param placement    the engine chooses a node for each replica and honours {@code deploy.placement} (constraints,
  *                     spread preferences, {@code max_replicas_per_node}); when false it has one node, where every
  *                     replica runs, and a file's placement is ignored with a warning naming the engine
+ * @param kubernetesTraffic the engine writes Kubernetes objects and honours {@code x-slipway.kubernetes} (a
+ *                     service's traffic through a Gateway API HTTPRoute); when false a file with that key is
+ *                     refused, naming it, rather than deployed without what it asks
  */
-public record Capabilities(boolean restarts, boolean reschedules, boolean healthChecks, boolean placement) {
+public record Capabilities(boolean restarts, boolean reschedules, boolean healthChecks, boolean placement,
+                           boolean kubernetesTraffic) {
+
+    /** An engine that writes no Kubernetes object (Docker, Swarm). */
+    public Capabilities(boolean restarts, boolean reschedules, boolean healthChecks, boolean placement) {
+        this(restarts, reschedules, healthChecks, placement, false);
+    }
 }

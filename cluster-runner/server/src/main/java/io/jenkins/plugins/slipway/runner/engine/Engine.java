@@ -131,6 +131,14 @@ public interface Engine extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * As {@link #refusals(AppSpec)}, knowing the size of each secret and config value the deploy brings (an engine
+     * whose objects have a size limit refuses a file that would exceed it).
+     */
+    default List<ApiError.Problem> refusals(AppSpec spec, FileSizes sizes) {
+        return refusals(spec);
+    }
+
     @Override
     void close();
 }

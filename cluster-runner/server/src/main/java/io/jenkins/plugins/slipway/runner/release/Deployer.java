@@ -12,12 +12,14 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.ComposeParser;
 import io.jenkins.plugins.slipway.runner.compose.FileInputs;
+import io.jenkins.plugins.slipway.runner.compose.FileMount;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
 import io.jenkins.plugins.slipway.runner.compose.RevisionOverlap;
 import io.jenkins.plugins.slipway.runner.compose.StartOrder;
 import io.jenkins.plugins.slipway.runner.compose.ParsedCompose;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.FileSizes;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
 import io.jenkins.plugins.slipway.runner.secrets.SecretStore;
@@ -259,7 +261,7 @@ public final class Deployer {
         FileInputs inputs = secrets == null ? new FileInputs(Map.of(), Map.of(), files.envFiles()) : secrets.inputs(files);
         ParsedCompose parsed = parser.parse(compose, images, inputs);
         List<ApiError.Problem> refused = new ArrayList<>(hostAccess.check(parsed.spec()));
-        refused.addAll(fit.refusals(parsed.spec()));
+        refused.addAll(fit.refusals(parsed.spec(), sizes(files)));
         if (!refused.isEmpty()) {
             throw new ComposeException(refused);
         }
@@ -270,6 +272,17 @@ public final class Deployer {
         List<String> warnings = new ArrayList<>(parsed.warnings());
         warnings.addAll(engineWarnings);
         return new ParsedCompose(parsed.spec(), warnings);
+    }
+
+    /** The size of each mounted value: as it came with the deploy, or an inline config's content. */
+    private static FileSizes sizes(DeployFiles files) {
+        return mount -> {
+            byte[] value = (mount.kind() == FileMount.Kind.SECRET ? files.secrets() : files.configs()).get(mount.source());
+            if (value != null) {
+                return value.length;
+            }
+            return mount.content() == null ? 0 : mount.content().getBytes(StandardCharsets.UTF_8).length;
+        };
     }
 
     private AppSpec currentSpecOf(RevisionRecord current, String app) {
@@ -390,9 +403,10 @@ public final class Deployer {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : StartOrder.of(spec.services(), spec.services().keySet())) {
             ServiceSpec s = spec.services().get(name);
-            // A service kept running at fixed replicas hashes as it did before one-shot services and autoscaling
-            // existed, so that upgrading the runner starts no release of an unchanged file.
-            String plain = s.autoscale() == null ? s.toString().replace(", autoscale=null]", "]") : s.toString();
+            // A service kept running at fixed replicas hashes as it did before one-shot services, autoscaling and
+            // x-slipway.kubernetes existed, so that upgrading the runner starts no release of an unchanged file.
+            String described = s.kubernetes() == null ? s.toString().replace(", kubernetes=null]", "]") : s.toString();
+            String plain = s.autoscale() == null ? described.replace(", autoscale=null]", "]") : described;
             StringBuilder text = new StringBuilder(s.oneShot() == null ? plain.replace(", oneShot=null]", "]") : plain);
             s.wiring().dependsOn().forEach((dependency, d) -> {
                 if (d.restart() && out.containsKey(dependency)) {

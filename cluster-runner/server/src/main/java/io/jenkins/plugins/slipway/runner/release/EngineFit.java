@@ -6,6 +6,7 @@ import io.jenkins.plugins.slipway.runner.compose.OneShot;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
+import io.jenkins.plugins.slipway.runner.engine.FileSizes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +40,26 @@ public final class EngineFit {
      * {@link Engine#refusals}, and one-shot services on an engine without tasks.
      */
     public List<ApiError.Problem> refusals(AppSpec spec) {
+        return refusals(spec, FileSizes.UNKNOWN);
+    }
+
+    /**
+     * As {@link #refusals(AppSpec)}, with the sizes of the secret and config values the deploy brings; also
+     * {@code x-slipway.kubernetes} on an engine that writes no Kubernetes object.
+     */
+    public List<ApiError.Problem> refusals(AppSpec spec, FileSizes sizes) {
         if (engine == null) {
             return List.of();
         }
-        List<ApiError.Problem> out = new ArrayList<>(engine.refusals(spec));
+        List<ApiError.Problem> out = new ArrayList<>(engine.refusals(spec, sizes));
+        if (!engine.capabilities().kubernetesTraffic()) {
+            spec.services().values().stream().filter(s -> s.kubernetes() != null).forEach(s -> out.add(
+                    new ApiError.Problem("services." + s.name() + ".x-slipway.kubernetes", "is refused on the "
+                            + engine.name() + " engine: it says how a Kubernetes cluster carries the service's"
+                            + " traffic (trafficRouter " + s.kubernetes().trafficRouter() + "), and the "
+                            + engine.name() + " engine writes no Kubernetes object; remove the key, or serve with"
+                            + " --engine kubernetes")));
+        }
         engine.oneReplicaOnly(spec).forEach((service, why) -> {
             int replicas = spec.services().get(service).replicas();
             if (replicas > 1) {

@@ -245,8 +245,10 @@ public final class GrayRelease {
         Map<String, List<io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.Endpoint>> replicas = newReplicas(ctx);
         for (GrayService c : replaced(ctx)) {
             ServiceSpec spec = spec(ctx, c.service());
+            // A Gateway's traffic never reaches the runner's router: no route of its to read figures from.
+            boolean onRouter = spec.route() != null && !spec.routedByGateway();
             String route = routeOverride.getOrDefault(c.service(),
-                    spec.route() == null ? null : RouteSync.routeName(ctx.app(), c.service()));
+                    onRouter ? RouteSync.routeName(ctx.app(), c.service()) : null);
             targets.add(new io.jenkins.plugins.slipway.runner.analysis.ReleaseContext.ServiceTarget(
                     c.service(), route, replicas.get(c.service())));
         }

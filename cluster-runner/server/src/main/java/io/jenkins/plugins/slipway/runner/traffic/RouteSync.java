@@ -1,5 +1,6 @@
 package io.jenkins.plugins.slipway.runner.traffic;
 
+import io.jenkins.plugins.slipway.runner.compose.KubernetesTraffic;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * alone while enough of its revision is healthy and uses it when most of it looks unhealthy (panic mode), so
  * probes slowed down by a busy machine never empty a route nor silently drop a revision with weight. A replica
  * that was never ready (still starting) is not a backend yet.
+ * <p>
+ * A service whose file chose another router ({@code x-slipway.kubernetes.trafficRouter}, a {@link TrafficRouter}
+ * registered with {@link #use}) gets no route here: each pass hands it, with its sets and its release's match rules,
+ * to that router instead.
  */
 public final class RouteSync implements Routes {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSync.class);
@@ -55,6 +60,10 @@ public final class RouteSync implements Routes {
     private final Map<String, RouteFailure> failures = new ConcurrentHashMap<>();
     /** What a canary or blue-green release adds to a service's route, by route name; set by its strategy. */
     private final Map<String, ReleaseRouting> releaseRouting = new ConcurrentHashMap<>();
+    /** The other routers a service may choose ({@code x-slipway.kubernetes.trafficRouter}), by name. */
+    private final Map<String, TrafficRouter> others = new ConcurrentHashMap<>();
+    /** Services whose router is not registered here, by route name: warned about once. */
+    private final Set<String> warnedUnrouted = ConcurrentHashMap.newKeySet();
 
     public RouteSync(Router router, SpecCache specs, String bindHost) {
         this(router, specs, bindHost, null);
@@ -75,6 +84,11 @@ public final class RouteSync implements Routes {
         return router;
     }
 
+    /** Lets services choose {@code other} ({@code x-slipway.kubernetes.trafficRouter: NAME}) instead of this router. */
+    public void use(TrafficRouter other) {
+        others.put(other.name(), other);
+    }
+
     /** Route name of a service: {@code shop/web}. */
     public static String routeName(String app, String service) {
         return app + "/" + service;
@@ -88,6 +102,7 @@ public final class RouteSync implements Routes {
         Set<String> wanted = new java.util.HashSet<>();
         Map<String, ServiceSpec> routed = new LinkedHashMap<>();
         byService.forEach((service, serviceSets) -> routed(app, service, serviceSets).ifPresent(s -> routed.put(service, s)));
+        handOver(app, routed, byService, observed);
         Map<String, List<InternalListener>> listeners = internal == null ? Map.of() : internal.sync(app, routed);
         for (Map.Entry<String, List<ReplicaSet>> e : byService.entrySet()) {
             Optional<ServiceSpec.Route> route = Optional.ofNullable(routed.get(e.getKey())).map(ServiceSpec::route);
@@ -116,6 +131,52 @@ public final class RouteSync implements Routes {
         }
         // A route that never listened and is no longer wanted (a preview after a rollback) has nothing to report.
         failures.keySet().removeIf(name -> name.startsWith(app + "/") && !wanted.contains(name));
+    }
+
+    /**
+     * Takes out of {@code routed} the services whose newest routed revision chose another router, and has each
+     * registered router sync the app's services that chose it (none, for one the app no longer uses, so that it
+     * removes what it made). One router failing leaves the others, and this router's routes, as they are.
+     */
+    private void handOver(String app, Map<String, ServiceSpec> routed, Map<String, List<ReplicaSet>> byService,
+                          List<ObservedReplica> observed) {
+        Map<String, List<ServiceTraffic>> byRouter = new HashMap<>();
+        others.keySet().forEach(name -> byRouter.put(name, new ArrayList<>()));
+        for (Map.Entry<String, ServiceSpec> e : List.copyOf(routed.entrySet())) {
+            String chosen = e.getValue().kubernetes() == null ? null : e.getValue().kubernetes().trafficRouter();
+            if (chosen == null || chosen.equals(KubernetesTraffic.RUNNER)) {
+                continue;
+            }
+            routed.remove(e.getKey());
+            String name = routeName(app, e.getKey());
+            List<ServiceTraffic> mine = byRouter.get(chosen);
+            if (mine == null) {
+                // Refused at deploy on an engine without it; a revision stored before a restart on another engine.
+                if (warnedUnrouted.add(name)) {
+                    LOG.warn("Route {}: trafficRouter {} is not available with this engine; the service gets no"
+                            + " routed traffic", name, chosen);
+                }
+                continue;
+            }
+            List<ReplicaSet> sets = byService.get(e.getKey());
+            mine.add(new ServiceTraffic(e.getKey(), e.getValue(), sets, liveMatches(releaseRouting.get(name), sets)));
+        }
+        byRouter.forEach((router, services) -> {
+            try {
+                others.get(router).sync(app, services, observed);
+            } catch (RuntimeException ex) {
+                LOG.warn("App {}: the {} router could not apply its routes: {}", app, router, ex.getMessage());
+            }
+        });
+    }
+
+    /** The rules of a release whose revision is (still) in the desired state: another would send requests nowhere. */
+    private static List<MatchRule> liveMatches(ReleaseRouting extra, List<ReplicaSet> sets) {
+        if (extra == null) {
+            return List.of();
+        }
+        return extra.matches().stream().filter(m -> sets.stream()
+                .anyMatch(s -> String.valueOf(s.revision()).equals(m.revision()) && s.replicas() > 0)).toList();
     }
 
     private void apply(RouteSpec spec) {
@@ -200,12 +261,31 @@ public final class RouteSync implements Routes {
         if (internal != null) {
             internal.removeApp(app);
         }
+        for (TrafficRouter other : others.values()) {
+            try {
+                other.removeApp(app);
+            } catch (RuntimeException ex) {
+                LOG.warn("App {}: the {} router could not remove its routes: {}", app, other.name(), ex.getMessage());
+            }
+        }
     }
 
-    /** Weights in force on a route, by revision; empty when the route is not applied. */
+    /**
+     * Weights in force on a route, by revision, whichever router applied them; empty when the route is not
+     * applied.
+     */
     public Map<String, Integer> weights(String app, String service) {
         RouteSpec spec = applied.get(routeName(app, service));
-        return spec == null ? Map.of() : new TreeMap<>(spec.weights());
+        if (spec != null) {
+            return new TreeMap<>(spec.weights());
+        }
+        for (TrafficRouter other : others.values()) {
+            Map<String, Integer> w = other.weights(app, service);
+            if (!w.isEmpty()) {
+                return new TreeMap<>(w);
+            }
+        }
+        return Map.of();
     }
 
     /** Why the route named {@code routeName} (a service's, or its preview) does not listen, or null. */
@@ -225,14 +305,9 @@ public final class RouteSync implements Routes {
         String service = name.substring(name.indexOf('/') + 1);
         Set<String> matched = new java.util.HashSet<>();
         List<MatchRule> matches = new ArrayList<>();
-        if (extra != null) {
-            for (MatchRule m : extra.matches()) {
-                // A rule whose revision is not (or no longer) in the desired state would send requests nowhere.
-                if (sets.stream().anyMatch(s -> String.valueOf(s.revision()).equals(m.revision()) && s.replicas() > 0)) {
-                    matches.add(m);
-                    matched.add(m.revision());
-                }
-            }
+        for (MatchRule m : liveMatches(extra, sets)) {
+            matches.add(m);
+            matched.add(m.revision());
         }
         List<Backend> backends = new ArrayList<>();
         Map<Integer, Integer> routableCount = new HashMap<>();

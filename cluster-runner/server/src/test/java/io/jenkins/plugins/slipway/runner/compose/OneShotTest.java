@@ -177,6 +177,6 @@ class OneShotTest {
     void aServiceKeptRunningHashesAsBeforeOneShotServicesExisted() throws Exception {
         // The deployer drops these suffixes from the text it hashes: an unchanged file starts no release after an upgrade.
         assertThat(parser.parse("services: {web: {image: web:1}}", Map.of()).spec().services().get("web").toString())
-                .endsWith(", oneShot=null, autoscale=null]");
+                .endsWith(", oneShot=null, autoscale=null, kubernetes=null]");
     }
 }

@@ -160,4 +160,36 @@ class EngineFitTest {
                     .parse(PLACED, Map.of(), DeployFiles.NONE).warnings()).as(name).isEmpty();
         }
     }
+
+    /** A file asking for a Gateway is refused, naming the key, by an engine that writes no Kubernetes object. */
+    @Test
+    void xSlipwayKubernetesIsRefusedByTheDockerAndSwarmEngines() throws Exception {
+        String compose = """
+                services:
+                  web:
+                    image: web:1
+                    x-slipway:
+                      route: {port: 8000, targetPort: 8080}
+                      kubernetes: {trafficRouter: gateway-api, gateway: {name: shared}}
+                  api: {image: api:1}
+                """;
+        for (FakeEngine engine : List.of(new FakeEngine("docker", ONE_NODE, spec -> List.of(), null),
+                new FakeEngine("swarm", CLUSTER, spec -> List.of(), null))) {
+            Deployer deployer = deployer(engine);
+            assertThatThrownBy(() -> deployer.deploy("shop", compose, Map.of(), null))
+                    .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                            .extracting(p -> p.path() + ": " + p.message())
+                            .containsExactly("services.web.x-slipway.kubernetes: is refused on the " + engine.name()
+                                    + " engine: it says how a Kubernetes cluster carries the service's traffic"
+                                    + " (trafficRouter gateway-api), and the " + engine.name() + " engine writes no"
+                                    + " Kubernetes object; remove the key, or serve with --engine kubernetes"));
+            assertThatThrownBy(() -> deployer.parse(compose, Map.of(), DeployFiles.NONE))
+                    .isInstanceOf(ComposeException.class);
+        }
+        java.util.Optional<io.jenkins.plugins.slipway.runner.store.AppRecord> app = db.tx(c -> apps.find(c, "shop"));
+        assertThat(app).isEmpty();
+        Capabilities kubernetes = new Capabilities(true, true, true, true, true);
+        assertThat(deployer(new FakeEngine("kubernetes", kubernetes, spec -> List.of(), null))
+                .deploy("shop", compose, Map.of(), null).release()).isNotNull();
+    }
 }

@@ -122,4 +122,85 @@ class RouteSyncTest {
         assertThat(healthById()).containsExactlyInAnyOrderEntriesOf(Map.of("c11", false));
         assertThat(route().weights()).isEqualTo(Map.of("1", 100));
     }
+
+    /** Records what the router it stands for was asked. */
+    private static final class RecordingRouter implements TrafficRouter {
+        final List<String> calls = new java.util.ArrayList<>();
+
+        @Override
+        public String name() {
+            return "gateway-api";
+        }
+
+        @Override
+        public void sync(String app, List<ServiceTraffic> services, List<ObservedReplica> observed) {
+            services.forEach(t -> calls.add("sync " + app + " " + t.service() + " " + t.sets().stream()
+                    .map(r -> r.revision() + ":" + r.weight()).toList() + " " + t.matches().stream()
+                    .map(m -> m.name() + "->" + m.revision()).toList()));
+            if (services.isEmpty()) {
+                calls.add("sync " + app + " none");
+            }
+        }
+
+        @Override
+        public Map<String, Integer> weights(String app, String service) {
+            return "web".equals(service) ? Map.of("1", 100) : Map.of();
+        }
+
+        @Override
+        public void removeApp(String app) {
+            calls.add("remove " + app);
+        }
+    }
+
+    /**
+     * A service that chose another router is handed to it with its sets and its release's match rules, and gets no
+     * route on the runner's router; the app's other services keep theirs.
+     */
+    @Test
+    void aServiceThatChoseAnotherRouterIsHandedToItAndNotRoutedHere() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String compose = """
+                services:
+                  web:
+                    image: img
+                    x-slipway:
+                      route: {port: 9, targetPort: 8080}
+                      kubernetes: {trafficRouter: gateway-api, gateway: {name: shared}}
+                  api:
+                    image: img
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080}
+                """.formatted(port);
+        AppRepository apps = new AppRepository();
+        db.tx(c -> {
+            apps.save(c, new AppRecord("gw", 1, 1, null));
+            apps.saveRevision(c, new RevisionRecord("gw", 1, compose, Map.of(), "h1", Map.of("web", 1, "api", 1), null));
+            return null;
+        });
+        RouteSync routes = new RouteSync(router, new SpecCache(db, apps), "127.0.0.1");
+        RecordingRouter gateway = new RecordingRouter();
+        routes.use(gateway);
+        routes.releaseRouting("gw", "web", new RouteSync.ReleaseRouting(List.of(
+                new io.jenkins.plugins.slipway.runner.routing.MatchRule(
+                        io.jenkins.plugins.slipway.runner.routing.MatchRule.Kind.HEADER, "X-Canary", "always", "1"),
+                new io.jenkins.plugins.slipway.runner.routing.MatchRule(
+                        io.jenkins.plugins.slipway.runner.routing.MatchRule.Kind.HEADER, "X-Old", "yes", "7")),
+                false, null, null));
+
+        routes.sync("gw", List.of(new ReplicaSet("gw", "web", 1, 1, 100), new ReplicaSet("gw", "api", 1, 1, 100)),
+                List.of());
+
+        assertThat(gateway.calls).containsExactly("sync gw web [1:100] [X-Canary->1]");
+        assertThat(router.spec(RouteSync.routeName("gw", "web"))).as("no route on the runner's router").isEmpty();
+        assertThat(router.spec(RouteSync.routeName("gw", "api"))).isPresent();
+        assertThat(routes.weights("gw", "web")).as("as the other router applied them").isEqualTo(Map.of("1", 100));
+
+        routes.removeApp("gw");
+        assertThat(gateway.calls).endsWith("sync gw none", "remove gw");
+        assertThat(router.spec(RouteSync.routeName("gw", "api"))).isEmpty();
+    }
 }

@@ -22,10 +22,12 @@ import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.ExternalFiles;
+import io.jenkins.plugins.slipway.runner.engine.FileSizes;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import io.jenkins.plugins.slipway.runner.traffic.TrafficRouter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -97,6 +99,8 @@ public final class KubernetesEngine implements Engine {
     private final Set<String> warnedInternal = ConcurrentHashMap.newKeySet();
     /** Each app's networks and volumes as last prepared: the claims its pods mount. */
     private final Map<String, AppResources> prepared = new ConcurrentHashMap<>();
+    /** Routes the services that ask for it through the user's Gateway ({@code trafficRouter: gateway-api}). */
+    private final GatewayApiRouter gatewayApi;
 
     /** An engine for apps without secrets, or with inline configs only. */
     public KubernetesEngine(KubernetesClient client, String runnerId) {
@@ -117,6 +121,7 @@ public final class KubernetesEngine implements Engine {
         this.values = values;
         this.namespace = client.getNamespace();
         this.runnerId = runnerId;
+        this.gatewayApi = new GatewayApiRouter(client, namespace, runnerId);
         ResourceEventHandler<HasMetadata> wake = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata obj) {
@@ -183,10 +188,21 @@ public final class KubernetesEngine implements Engine {
         return "kubernetes";
     }
 
-    /** Kubernetes restarts containers, reschedules pods off lost nodes, runs the probes and places pods on nodes. */
+    /**
+     * Kubernetes restarts containers, reschedules pods off lost nodes, runs the probes and places pods on nodes; a
+     * service may send its traffic through a Gateway ({@link GatewayApiRouter}).
+     */
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, true, true, true);
+        return new Capabilities(true, true, true, true, true);
+    }
+
+    /**
+     * The router of the services whose traffic a Gateway carries ({@code x-slipway.kubernetes.trafficRouter:
+     * gateway-api}), in this engine's namespace and with its runner id.
+     */
+    public TrafficRouter gatewayApiRouter() {
+        return gatewayApi;
     }
 
     /** The namespace the runner's objects live in. */
@@ -201,6 +217,14 @@ public final class KubernetesEngine implements Engine {
         spec.services().values().forEach(s -> out.addAll(DeploymentManifests.refusals(s)));
         out.addAll(ExternalFiles.refusals(spec, "the kubernetes engine does not mount Secrets or ConfigMaps it did not"
                 + " make yet"));
+        return out;
+    }
+
+    /** As above, and services whose secrets or configs would not fit one Secret or ConfigMap. */
+    @Override
+    public List<ApiError.Problem> refusals(AppSpec spec, FileSizes sizes) {
+        List<ApiError.Problem> out = new ArrayList<>(refusals(spec));
+        spec.services().values().forEach(s -> out.addAll(MountedFiles.sizeProblems(s, sizes)));
         return out;
     }
 
@@ -270,6 +294,12 @@ public final class KubernetesEngine implements Engine {
                 Thread.currentThread().interrupt();
                 throw new EngineException("interrupted while waiting for the pods of app " + app + " to go", e);
             }
+        }
+        try {
+            // Normally gone already (the routes go first when an app is deleted); left by a runner stopped between.
+            gatewayApi.removeApp(app);
+        } catch (KubernetesClientException e) {
+            LOG.warn("Removing the HTTPRoutes of app {}: {}", app, e.getMessage());
         }
         try {
             // One by one, by name: the Role grants delete, not deletecollection.

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.FileMount;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.FileSizes;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -65,6 +66,37 @@ final class MountedFiles {
                         m.source() + " asks for owner " + m.uid() + ":" + m.gid() + ", but Kubernetes mounts Secret"
                                 + " and ConfigMap files owned by root (0:0); drop uid and gid, and give a mode the"
                                 + " service's user can read (the default 0444 is readable by all)"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The most a Secret or a ConfigMap may hold: the API server adds up the bytes of its values (not the keys, not
+     * base64) and refuses more than 1 MiB ({@code MaxSecretSize} in Kubernetes' validation, for both kinds).
+     */
+    static final long MAX_OBJECT_BYTES = 1024 * 1024;
+
+    /**
+     * A service whose secrets (or configs) add up to more than {@link #MAX_OBJECT_BYTES}: its one Secret (or
+     * ConfigMap) would be refused when its first replica is created, so the deploy is refused instead, naming the
+     * service, the object and each value's size. A value mounted twice is stored once.
+     */
+    static List<ApiError.Problem> sizeProblems(ServiceSpec s, FileSizes sizes) {
+        List<ApiError.Problem> out = new ArrayList<>();
+        for (FileMount.Kind kind : FileMount.Kind.values()) {
+            Map<String, Long> bySource = new TreeMap<>();
+            mounts(s, kind).forEach(m -> bySource.putIfAbsent(m.source(), sizes.bytes(m)));
+            long total = bySource.values().stream().mapToLong(Long::longValue).sum();
+            if (total > MAX_OBJECT_BYTES) {
+                String object = kind == FileMount.Kind.SECRET ? "Secret" : "ConfigMap";
+                String each = bySource.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " bytes")
+                        .collect(java.util.stream.Collectors.joining(", "));
+                out.add(new ApiError.Problem("services." + s.name() + "." + kind.key(), "service " + s.name()
+                        + " mounts " + total + " bytes of " + kind.key() + " (" + each + "), which the engine keeps"
+                        + " in one " + object + " per revision, and Kubernetes refuses a " + object + " over "
+                        + MAX_OBJECT_BYTES + " bytes (1 MiB); mount fewer or smaller " + kind.key()
+                        + " in this service, or split it"));
             }
         }
         return out;

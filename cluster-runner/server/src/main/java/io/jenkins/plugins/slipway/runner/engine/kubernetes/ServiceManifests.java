@@ -59,6 +59,33 @@ final class ServiceManifests {
                 .build();
     }
 
+    /**
+     * The Service of one revision of a service, for a Gateway's backendRefs ({@link GatewayApiRouter}): named and
+     * selecting as the revision's Deployment, so it reaches that revision's ready pods and no other, on the
+     * route's target port. The service's annotation keeps it while the service runs; the router removes it once
+     * the revision has left the route.
+     */
+    static Service revision(String runnerId, String namespace, String app, String service, int revision, int port) {
+        Map<String, String> labels = new LinkedHashMap<>(DeploymentManifests.selector(runnerId, app, service, revision));
+        labels.put(DeploymentManifests.NAME, KubernetesNames.labelValue(service));
+        labels.put(DeploymentManifests.PART_OF, app);
+        labels.put(DeploymentManifests.MANAGED_BY, DeploymentManifests.MANAGER);
+        labels.put(HttpRouteManifests.TRAFFIC, HttpRouteManifests.GATEWAY_API);
+        return new ServiceBuilder()
+                .withNewMetadata()
+                    .withName(KubernetesNames.deployment(app, service, revision, runnerId))
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .addToAnnotations(Labels.SERVICE, service)
+                .endMetadata()
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(DeploymentManifests.selector(runnerId, app, service, revision))
+                    .withPorts(ports(List.of(port)))
+                .endSpec()
+                .build();
+    }
+
     /** One TCP port per container port, in order, named as the container's. */
     static List<ServicePort> ports(Collection<Integer> ports) {
         return new TreeSet<>(ports).stream()

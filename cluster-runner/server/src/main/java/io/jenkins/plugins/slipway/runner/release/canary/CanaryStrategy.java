@@ -64,8 +64,15 @@ public final class CanaryStrategy extends GrayStrategy {
                 action -> perform(ctx, spec, analyses, action));
     }
 
-    /** Match rules and sticky sessions of the lead's spec on the route of every replaced service. */
+    /**
+     * Match rules and sticky sessions of the lead's spec on the route of every replaced service, until the new
+     * revision has all the traffic: then they have ended ({@link #endRoutingAndAnalyses}), and setting them again
+     * while the stable replicas stop would leave them on the route after the release.
+     */
     private void reconcileRouting(ReleaseContext ctx, ReleaseSpec.Canary spec) {
+        if (ctx.progress().finishing != null) {
+            return;
+        }
         for (GrayService c : GrayRelease.replaced(ctx)) {
             ServiceSpec service = GrayRelease.spec(ctx, c.service());
             if (service.route() == null || (spec.match().isEmpty() && !spec.sticky())) {

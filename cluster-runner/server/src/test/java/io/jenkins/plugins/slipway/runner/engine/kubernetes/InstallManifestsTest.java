@@ -64,6 +64,9 @@ class InstallManifestsTest {
                 "services:get", "services:list", "services:watch", "services:create", "services:patch",
                 "services:delete",
                 "secrets:get", "secrets:list", "secrets:create", "secrets:delete",
-                "configmaps:get", "configmaps:list", "configmaps:create", "configmaps:delete");
+                "configmaps:get", "configmaps:list", "configmaps:create", "configmaps:delete",
+                "gateway.networking.k8s.io/httproutes:get", "gateway.networking.k8s.io/httproutes:list",
+                "gateway.networking.k8s.io/httproutes:create", "gateway.networking.k8s.io/httproutes:update",
+                "gateway.networking.k8s.io/httproutes:delete");
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.slipway.runner.engine.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,6 +13,20 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.compose.ComposeException;
+import io.jenkins.plugins.slipway.runner.compose.HostAccess;
+import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.events.EventLog;
+import io.jenkins.plugins.slipway.runner.release.Deployer;
+import io.jenkins.plugins.slipway.runner.release.EngineFit;
+import io.jenkins.plugins.slipway.runner.release.Strategies;
+import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
+import io.jenkins.plugins.slipway.runner.secrets.SecretStore;
+import io.jenkins.plugins.slipway.runner.store.AppRepository;
+import io.jenkins.plugins.slipway.runner.store.Database;
+import io.jenkins.plugins.slipway.runner.store.ReleaseRepository;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import io.jenkins.plugins.slipway.runner.release.spec.ReleaseSpec;
@@ -75,5 +90,47 @@ class KubernetesEngineTest {
         assertThat(reader.configMaps().list().getItems()).extracting(s -> s.getMetadata().getName())
                 .containsExactly(liveName);
         reader.close();
+    }
+
+    /**
+     * A deploy whose secrets would make a Secret over the API server's 1 MiB is a 400 at deploy, through the engine's
+     * refusals (EngineFit), naming the service, each secret and its size; nothing is stored, nothing written.
+     */
+    @Test
+    void secretsOverOneMebibyteInOneServiceAreRefusedAtDeploy(@TempDir Path dir) throws Exception {
+        String compose = """
+                services:
+                  web:
+                    image: web:1
+                    secrets: [cert_chain, keystore, dump]
+                  api:
+                    image: api:1
+                    secrets: [cert_chain]
+                secrets:
+                  cert_chain: {environment: CERTS}
+                  keystore: {environment: KEYSTORE}
+                  dump: {environment: DUMP}
+                """;
+        DeployFiles files = new DeployFiles(Map.of("cert_chain", new byte[400 * 1024], "keystore",
+                new byte[400 * 1024], "dump", new byte[300 * 1024]), Map.of(), Map.of());
+        AppRepository apps = new AppRepository();
+        ReleaseRepository releases = new ReleaseRepository();
+        try (Database db = Database.open(dir); KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
+            Deployer deployer = new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
+                    Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+
+            assertThatThrownBy(() -> deployer.deploy("shop", compose, Map.of(), null, files))
+                    .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                            .extracting(p -> p.path() + ": " + p.message())
+                            .containsExactly("services.web.secrets: service web mounts 1126400 bytes of secrets"
+                                    + " (cert_chain 409600 bytes, dump 307200 bytes, keystore 409600 bytes), which the"
+                                    + " engine keeps in one Secret per revision, and Kubernetes refuses a Secret over"
+                                    + " 1048576 bytes (1 MiB); mount fewer or smaller secrets in this service, or"
+                                    + " split it"));
+            assertThatThrownBy(() -> deployer.parse(compose, Map.of(), files)).isInstanceOf(ComposeException.class);
+            java.util.Optional<io.jenkins.plugins.slipway.runner.store.AppRecord> app = db.tx(c -> apps.find(c, "shop"));
+            assertThat(app).as("the app, after a refused deploy").isEmpty();
+        }
+        assertThat(server.createClient().secrets().list().getItems()).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -13,9 +14,13 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -32,8 +37,10 @@ import java.util.regex.Pattern;
  * one the Kubernetes model (fabric8's, generated from the OpenAPI schema) knows, and the rules the schema alone
  * does not carry hold (apimachinery's validation: names, label keys and values, a Deployment's selector present
  * and matching its template, port names as IANA service names of at most 15 characters, probes with exactly one
- * handler, quantities that parse, volume mounts naming a volume, Secret and ConfigMap keys). The ITs run it on
- * every object written to the mock API server.
+ * handler, quantities that parse, volume mounts naming a volume, Secret and ConfigMap keys, Service names, and an
+ * HTTPRoute's limits and enums from the Gateway API CRD, whose fields fabric8's Gateway API model knows as it knows
+ * the core ones). The ITs run it on every object written to the mock API server; an object of a kind without a
+ * model here is itself a problem, so that nothing written goes unchecked.
  */
 public final class KubernetesObjectCheck {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -42,6 +49,10 @@ public final class KubernetesObjectCheck {
     private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern IANA_SVC_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
     private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+    private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern HOSTNAME =
+            Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+\\-.^_`|~]+");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
 
     private KubernetesObjectCheck() {
@@ -75,6 +86,12 @@ public final class KubernetesObjectCheck {
             if (secret.getData() != null) {
                 secret.getData().forEach((k, v) -> base64(v, where + " data." + k, p));
             }
+        } else if (o instanceof Service svc) {
+            service(svc, where, p);
+        } else if (o instanceof HTTPRoute route) {
+            httpRoute(route, where, p);
+        } else if (o instanceof GenericKubernetesResource) {
+            p.add(where + ": no model of " + o.getApiVersion() + " " + o.getKind() + " to check it against");
         } else if (o instanceof ConfigMap map) {
             dataKeys(map.getData(), where + " data", p);
             dataKeys(map.getBinaryData(), where + " binaryData", p);
@@ -86,6 +103,99 @@ public final class KubernetesObjectCheck {
             }
         }
         return p;
+    }
+
+    /** A Service's name is an RFC 1035 label (it becomes a DNS name); its ports are 1..65535. */
+    private static void service(Service svc, String where, List<String> p) {
+        String name = svc.getMetadata() == null ? null : svc.getMetadata().getName();
+        if (name != null && (name.length() > 63 || !DNS_1035.matcher(name).matches())) {
+            p.add(where + ": a Service's name must be a DNS-1035 label (a letter first, at most 63)");
+        }
+        if (svc.getSpec() != null && svc.getSpec().getPorts() != null) {
+            svc.getSpec().getPorts().forEach(port -> {
+                if (port.getPort() == null || port.getPort() < 1 || port.getPort() > 65535) {
+                    p.add(where + ": port " + port.getPort() + " is not a port");
+                }
+            });
+        }
+    }
+
+    /**
+     * What the Gateway API CRD (v1, standard channel) validates beyond the fields the model knows: at least one
+     * parentRef, at most 16 rules, 8 matches per rule, 16 headers per match and 16 backendRefs per rule, weights
+     * 0..1000000, a Service backend with a port, paths starting with "/", and the enum values of match types.
+     */
+    private static void httpRoute(HTTPRoute route, String where, List<String> p) {
+        var spec = route.getSpec();
+        if (spec == null) {
+            p.add(where + ": spec is required");
+            return;
+        }
+        if (spec.getParentRefs() == null || spec.getParentRefs().isEmpty() || spec.getParentRefs().size() > 32) {
+            p.add(where + ": spec.parentRefs needs 1 to 32 entries");
+        } else {
+            spec.getParentRefs().forEach(ref -> {
+                if (ref.getName() == null || ref.getName().isEmpty() || ref.getName().length() > 253) {
+                    p.add(where + ": a parentRef needs a name");
+                }
+            });
+        }
+        if (spec.getHostnames() != null) {
+            spec.getHostnames().forEach(h -> {
+                if (!HOSTNAME.matcher(h).matches()) {
+                    p.add(where + ": hostname " + h + " is not a Gateway API Hostname");
+                }
+            });
+        }
+        var rules = spec.getRules() == null ? List.<HTTPRouteRule>of() : spec.getRules();
+        if (rules.size() > 16) {
+            p.add(where + ": at most 16 rules, has " + rules.size());
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            HTTPRouteRule rule = rules.get(i);
+            String at = where + " rules[" + i + "]";
+            if (rule.getMatches() != null) {
+                if (rule.getMatches().size() > 8) {
+                    p.add(at + ": at most 8 matches");
+                }
+                rule.getMatches().forEach(m -> {
+                    if (m.getPath() != null && (!Set.of("Exact", "PathPrefix", "RegularExpression")
+                            .contains(m.getPath().getType()) || m.getPath().getValue() == null
+                            || !m.getPath().getValue().startsWith("/"))) {
+                        p.add(at + ": path match " + m.getPath().getType() + " " + m.getPath().getValue()
+                                + " is not a type and an absolute path");
+                    }
+                    if (m.getHeaders() != null) {
+                        if (m.getHeaders().size() > 16) {
+                            p.add(at + ": at most 16 header matches");
+                        }
+                        m.getHeaders().forEach(h -> {
+                            if (h.getName() == null || !HEADER_NAME.matcher(h.getName()).matches()
+                                    || !Set.of("Exact", "RegularExpression").contains(h.getType())
+                                    || h.getValue() == null || h.getValue().isEmpty() || h.getValue().length() > 4096) {
+                                p.add(at + ": header match " + h.getName() + " " + h.getType() + " is not valid");
+                            }
+                        });
+                    }
+                });
+            }
+            var backends = rule.getBackendRefs() == null ? List.<HTTPBackendRef>of() : rule.getBackendRefs();
+            if (backends.size() > 16) {
+                p.add(at + ": at most 16 backendRefs");
+            }
+            backends.forEach(b -> {
+                if (b.getWeight() != null && (b.getWeight() < 0 || b.getWeight() > 1_000_000)) {
+                    p.add(at + ": backendRef weight " + b.getWeight() + " is not 0..1000000");
+                }
+                boolean service = b.getKind() == null || "Service".equals(b.getKind());
+                if (service && (b.getPort() == null || b.getPort() < 1 || b.getPort() > 65535)) {
+                    p.add(at + ": backendRef " + b.getName() + " to a Service needs a port");
+                }
+                if (b.getName() == null || b.getName().isEmpty() || b.getName().length() > 253) {
+                    p.add(at + ": a backendRef needs a name");
+                }
+            });
+        }
     }
 
     private static void dataKeys(Map<String, String> data, String where, List<String> p) {

@@ -111,4 +111,28 @@ class MountedFilesTest {
                 .asString().startsWith("services.web.secrets[1]: api_key asks for owner 1000:1000")
                 .contains("owned by root");
     }
+
+    /** The API server's limit, 1 MiB of values per object, each value counted once however often it is mounted. */
+    @Test
+    void aServiceWhoseSecretsOrConfigsExceedOneObjectIsRefusedNamingEachValueAndItsSize() {
+        List<FileMount> files = List.of(
+                new FileMount(FileMount.Kind.SECRET, "tls_key", "/run/secrets/tls.key", 0, 0, 0400, "hmac:1", null),
+                new FileMount(FileMount.Kind.SECRET, "tls_key", "/etc/tls/key.pem", 0, 0, 0400, "hmac:1", null),
+                new FileMount(FileMount.Kind.SECRET, "dump", "/run/secrets/dump", 0, 0, 0400, "hmac:2", null),
+                new FileMount(FileMount.Kind.CONFIG, "nginx", "/etc/nginx/nginx.conf", 0, 0, 0444, null, "x"));
+        Map<String, Long> sizes = Map.of("tls_key", 600_000L, "dump", 500_000L, "nginx", 1L);
+        ServiceSpec s = service(files);
+
+        assertThat(MountedFiles.sizeProblems(s, m -> sizes.get(m.source())))
+                .extracting(p -> p.path() + ": " + p.message())
+                .containsExactly("services.web.secrets: service web mounts 1100000 bytes of secrets (dump 500000 bytes,"
+                        + " tls_key 600000 bytes), which the engine keeps in one Secret per revision, and Kubernetes"
+                        + " refuses a Secret over 1048576 bytes (1 MiB); mount fewer or smaller secrets in this"
+                        + " service, or split it");
+        Map<String, Long> fits = Map.of("tls_key", 548_576L, "dump", 500_000L, "nginx", 1_048_576L);
+        assertThat(MountedFiles.sizeProblems(s, m -> fits.get(m.source()))).as("exactly 1 MiB each").isEmpty();
+        Map<String, Long> bigConfig = Map.of("tls_key", 1L, "dump", 1L, "nginx", 1_048_577L);
+        assertThat(MountedFiles.sizeProblems(s, m -> bigConfig.get(m.source())))
+                .extracting(p -> p.path()).containsExactly("services.web.configs");
+    }
 }

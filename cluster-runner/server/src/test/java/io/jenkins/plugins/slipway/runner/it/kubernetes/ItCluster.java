@@ -76,6 +76,14 @@ abstract class ItCluster implements AutoCloseable {
         c.secrets().inNamespace(ns).list().getItems().forEach(s -> all.add("Secret/" + s.getMetadata().getName()));
         c.persistentVolumeClaims().inNamespace(ns).list().getItems()
                 .forEach(s -> all.add("PersistentVolumeClaim/" + s.getMetadata().getName()));
+        try {
+            c.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(ns).list()
+                    .getItems().forEach(r -> all.add("HTTPRoute/" + r.getMetadata().getName()));
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e; // a real cluster without Gateway API has no HTTPRoute to list
+            }
+        }
         return all;
     }
 

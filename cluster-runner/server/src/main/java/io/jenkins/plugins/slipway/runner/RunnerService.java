@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
 import io.jenkins.plugins.slipway.runner.audit.AuditLog;
 import io.jenkins.plugins.slipway.runner.autoscale.Autoscaler;
+import io.jenkins.plugins.slipway.runner.autoscale.ResourceSamples;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
@@ -131,7 +132,8 @@ public final class RunnerService implements AutoCloseable {
         Deployer deployer = new Deployer(db, apps, releases, specs, events, strategies, o.hostAccess(), secrets,
                 EngineFit.of(engine));
         ActualWeights actualWeights = new ActualWeights(routes);
-        Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events);
+        Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events,
+                ResourceSamples.of(engine));
         closeables.push(autoscaler);
         // A request held on the route of a service at zero wakes it (scale to zero).
         routes.router().onHeld(autoscaler::wake);

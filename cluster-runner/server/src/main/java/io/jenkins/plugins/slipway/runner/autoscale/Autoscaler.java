@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.Autoscale;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.release.spec.Durations;
@@ -37,10 +38,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sizes the services that have {@code x-slipway.autoscale}: once a second it reads each one's load from the router
- * (requests per second and requests in flight of the revision that serves), asks the service's {@link ServiceScaler}
- * for a count, and writes a new count as {@code POST /scale} does (the replica set in the store, then a reconcile
- * pass, which starts or drains replicas and syncs the route). Every change is an event of the app's stream
- * ({@link #stream}) with the measures beside the targets.
+ * (requests per second and requests in flight of the revision that serves) and, for {@code cpuPercent} and
+ * {@code memoryPercent}, its replicas' use from the engine's stats ({@link ResourceSamples}), asks the service's
+ * {@link ServiceScaler} for a count, and writes a new count as {@code POST /scale} does (the replica set in the
+ * store, then a reconcile pass, which starts or drains replicas and syncs the route). Every change is an event of
+ * the app's stream ({@link #stream}) with the measures beside the targets.
  * <p>
  * It never fights a release: while a release of the app is in progress it decides nothing (one
  * {@code AutoscaleHeld} event says so), and it starts again from the counts the release left.
@@ -62,6 +64,8 @@ public final class Autoscaler implements AutoCloseable {
     private final RouteSync routes;
     private final Reconciler reconciler;
     private final EventLog events;
+    /** The CPU and memory use of the replicas, for cpuPercent and memoryPercent targets. */
+    private final ResourceSamples resources;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-autoscaler");
         t.setDaemon(true);
@@ -73,7 +77,8 @@ public final class Autoscaler implements AutoCloseable {
     private final Map<String, String> heldFor = new ConcurrentHashMap<>();
 
     public Autoscaler(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
-                      ObservedState observed, RouteSync routes, Reconciler reconciler, EventLog events) {
+                      ObservedState observed, RouteSync routes, Reconciler reconciler, EventLog events,
+                      ResourceSamples resources) {
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -82,6 +87,7 @@ public final class Autoscaler implements AutoCloseable {
         this.routes = routes;
         this.reconciler = reconciler;
         this.events = events;
+        this.resources = resources;
     }
 
     /** The id under which an app's autoscaling events are stored and read ({@code GET /api/v1/apps/{app}/events}). */
@@ -312,18 +318,21 @@ public final class Autoscaler implements AutoCloseable {
             t.scaler.setByHand(nowMillis, set.replicas());
         }
         t.seen = set.replicas();
-        int ready = (int) observed.replicas(app, service, set.revision()).stream()
-                .filter(ObservedReplica::healthy).count();
+        List<Replica> readyReplicas = observed.replicas(app, service, set.revision()).stream()
+                .filter(ObservedReplica::healthy).map(ObservedReplica::replica).toList();
+        int ready = readyReplicas.size();
+        ResourceSamples.Usage usage = resources.usage(app, specs.service(app, set.revision(), service).orElse(null),
+                readyReplicas, nanos);
         List<Measurement> measures = new ArrayList<>();
         Map<String, Double> measured = new LinkedHashMap<>();
-        if (t.load.measured() && ready > 0) {
+        // A target without a figure yet (a stats reading behind) keeps the count: no decision on part of the targets.
+        if (t.load.measured() && ready > 0 && usage.complete(t.scaler.policy())) {
             for (Map.Entry<Autoscale.Target, Double> target : t.scaler.policy().targets().entrySet()) {
                 double total = switch (target.getKey()) {
                     case REQUESTS_PER_SECOND -> t.load.requestsPerSecond();
                     case IN_FLIGHT -> t.load.inFlight();
-                    // The parser refuses them: no engine reports container stats to the autoscaler yet.
-                    case CPU_PERCENT, MEMORY_PERCENT -> throw new IllegalStateException(
-                            target.getKey().key() + " is not measured");
+                    // The mean over the ready replicas with a figure, as a total over all of them.
+                    case CPU_PERCENT, MEMORY_PERCENT -> usage.percent(target.getKey()) * ready;
                 };
                 Measurement m = new Measurement(target.getKey(), total / ready, target.getValue());
                 measures.add(m);
@@ -418,6 +427,7 @@ public final class Autoscaler implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        resources.close();
     }
 
     /** The last decision's figures. */

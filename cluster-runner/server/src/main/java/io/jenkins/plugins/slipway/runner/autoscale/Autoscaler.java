@@ -321,7 +321,7 @@ public final class Autoscaler implements AutoCloseable {
         List<Replica> readyReplicas = observed.replicas(app, service, set.revision()).stream()
                 .filter(ObservedReplica::healthy).map(ObservedReplica::replica).toList();
         int ready = readyReplicas.size();
-        ResourceSamples.Usage usage = resources.usage(app, specs.service(app, set.revision(), service).orElse(null),
+        ResourceSamples.Usage usage = resources.usage(specs.service(app, set.revision(), service).orElse(null),
                 readyReplicas, nanos);
         List<Measurement> measures = new ArrayList<>();
         Map<String, Double> measured = new LinkedHashMap<>();

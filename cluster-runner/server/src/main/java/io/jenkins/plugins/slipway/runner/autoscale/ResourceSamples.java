@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CPU and memory use of the ready replicas of services autoscaled on {@code cpuPercent} or {@code memoryPercent},
- * read from the engine's stats ({@link Engine#stats()}) on a thread of its own, so that a slow engine delays the
- * figures, never the autoscaler's pass. Each {@link #usage} asks for one reading of each ready replica, unless the
- * last round for that service is still going: at most one reading per replica per pass, each bounded by the
- * engine's own deadline.
+ * read from the engine's stats ({@link Engine#stats()}) on threads of their own ({@link #READERS}), so that a slow
+ * engine delays the figures, never the autoscaler's pass. Each {@link #usage} asks for one reading of each ready
+ * replica, unless the last one of that replica is still under way: at most one reading per replica per pass and
+ * {@link #READERS} at once, each bounded by the engine's own deadline.
  * <p>
  * CPU is cumulative, so a replica's figure is the rise of its counters over the last {@link #WINDOW} (as
  * {@link LoadSamples} measures a rate); a replica read once so far has no CPU figure yet and is left out of the mean.
@@ -34,21 +34,31 @@ public final class ResourceSamples implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceSamples.class);
     /** The span a CPU figure is measured over: as the router's rates. */
     static final Duration WINDOW = Autoscaler.MEASURE_WINDOW;
-    /** Readings older than this are not used: the reader is stuck, and an old figure must not decide. */
-    static final Duration STALE = Duration.ofSeconds(10);
+    /**
+     * Readings older than this are not used: the reader is stuck, and an old figure must not decide. Longer than a
+     * round of readings of the most replicas a service may have (100 at {@link #READERS} at once, about a second
+     * each at worst).
+     */
+    static final Duration STALE = Duration.ofSeconds(15);
     /** A reading slower than this is logged: the cost of stats is part of the autoscaler's cost. */
     private static final Duration SLOW = Duration.ofSeconds(1);
+    /**
+     * Readings made at once. Docker 20.10 answers a one-shot reading at its stats collector's next tick: up to a
+     * second of waiting (0.98 s median beside a load average of 13 on 2 cores), for a few milliseconds of the
+     * daemon's CPU. The readers mostly wait, so several at once keep a service of many replicas fresh.
+     */
+    static final int READERS = 8;
 
     /** Null when the engine does not report stats (the deployer refuses the targets there). */
     private final ReplicaStats stats;
-    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService reader = Executors.newFixedThreadPool(READERS, r -> {
         Thread t = new Thread(r, "slipway-autoscaler-stats");
         t.setDaemon(true);
         return t;
     });
     /** By replica id: its readings of the last window. */
     private final Map<String, Readings> byReplica = new ConcurrentHashMap<>();
-    /** The services ("app/service") whose round of readings is queued or running. */
+    /** The replicas (ids) whose reading is queued or under way. */
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
 
     ResourceSamples(ReplicaStats stats) {
@@ -70,43 +80,39 @@ public final class ResourceSamples implements AutoCloseable {
      *
      * @param nanos now, as {@link System#nanoTime()}
      */
-    Usage usage(String app, ServiceSpec service, List<Replica> ready, long nanos) {
+    Usage usage(ServiceSpec service, List<Replica> ready, long nanos) {
         Autoscale policy = service == null ? null : service.autoscale();
         if (stats == null || policy == null
                 || policy.targets().keySet().stream().noneMatch(Autoscale.Target::fromEngineStats)) {
             return Usage.NONE;
         }
-        String key = app + "/" + service.name();
-        if (reading.add(key)) {
-            try {
-                reader.execute(() -> readAll(key, ready));
-            } catch (RejectedExecutionException e) {
-                reading.remove(key);
+        for (Replica r : ready) {
+            if (reading.add(r.id())) {
+                try {
+                    reader.execute(() -> read(r));
+                } catch (RejectedExecutionException e) {
+                    reading.remove(r.id());
+                }
             }
         }
+        // Replicas gone or no longer ready: their readings are of no more use.
+        byReplica.values().removeIf(rs -> rs.latestAt() < nanos - STALE.toNanos());
         return mean(ready, service.nanoCpus(), service.memoryBytes(), nanos);
     }
 
-    /** One round: a reading of each replica, one after the other. */
-    private void readAll(String key, List<Replica> ready) {
+    private void read(Replica r) {
+        long start = System.nanoTime();
         try {
-            for (Replica r : ready) {
-                long start = System.nanoTime();
-                try {
-                    UsageSample s = stats.read(r);
-                    long end = System.nanoTime();
-                    byReplica.computeIfAbsent(r.id(), k -> new Readings()).add(end, s);
-                    if (end - start > SLOW.toNanos()) {
-                        LOG.info("Reading the stats of {} took {} ms", r.name(), (end - start) / 1_000_000);
-                    }
-                } catch (EngineException e) {
-                    LOG.debug("{}", e.getMessage());
-                }
+            UsageSample s = stats.read(r);
+            long end = System.nanoTime();
+            byReplica.computeIfAbsent(r.id(), k -> new Readings()).add(end, s);
+            if (end - start > SLOW.toNanos()) {
+                LOG.info("Reading the stats of {} took {} ms", r.name(), (end - start) / 1_000_000);
             }
-            long now = System.nanoTime();
-            byReplica.values().removeIf(rs -> rs.latestAt() < now - STALE.toNanos());
+        } catch (EngineException e) {
+            LOG.debug("{}", e.getMessage());
         } finally {
-            reading.remove(key);
+            reading.remove(r.id());
         }
     }
 

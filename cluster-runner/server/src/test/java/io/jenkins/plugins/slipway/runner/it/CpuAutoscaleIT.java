@@ -26,13 +26,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A service autoscaled on {@code cpuPercent} of its {@code limits.cpus} on the Docker engine: idle at 1 replica; a
- * busy loop in every ready replica (a {@code docker exec}, as if requests kept each one busy) takes the mean to
- * about 100% of the limit, so it scales out to its max of 3; once the loops stop it goes back to 1 after the
- * (shortened) scale-down window. The events carry the measured CPU beside the target.
+ * busy loop in every running replica (a {@code docker exec}, as if requests kept each one busy) takes the mean
+ * towards 100% of the limit, so it scales out; once the loops stop it goes back to 1 after the (shortened)
+ * scale-down window. The events carry the measured CPU beside the target.
  * <p>
  * Each loop is a busybox shell spinning until a file appears, under busybox {@code timeout}, so it ends even if the
- * test dies. On a machine busy with other work a loop may get less than its quarter of a CPU; with every replica
- * busy the mean stays far above the 50% target, so the count does not swing back while it runs.
+ * test dies. On a machine busy with other work a loop gets less than its quarter of a CPU (beside another IT and
+ * a load average of 20, about 60% of it): the mean may then hover near the target and the count swing between 2
+ * and 3, so the test asserts the first scale-out and the last scale-in, not the count in between.
  */
 class CpuAutoscaleIT {
     private static final String APP = "it-autoscale-cpu";
@@ -71,7 +72,7 @@ class CpuAutoscaleIT {
                         max: 3
                         cpuPercent: 50
                         memoryPercent: 90
-                        scaleDown: {stabilizationWindow: 4s}
+                        scaleDown: {stabilizationWindow: 10s}
                 """.formatted(image, routePort);
     }
 
@@ -97,24 +98,22 @@ class CpuAutoscaleIT {
                     });
             System.out.printf("CpuAutoscaleIT: desired %d %.1f s after the loop started; %s%n",
                     web().replicas().desired(), (System.nanoTime() - rise) / 1e9, lastScaled().path("message").asText());
-            await("3 replicas (the max) ready with every replica spinning").atMost(Duration.ofSeconds(90))
+            measureStatsCalls(burning);
+            // The loops stop while it runs more than one replica, so that the scale-in follows the stop.
+            await("2 replicas or more with every replica spinning").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
                         burnInEveryRunningReplica(burning);
-                        return web().replicas().ready() == 3;
+                        return web().replicas().desired() >= 2;
                     });
-            System.out.printf("CpuAutoscaleIT: 3 ready %.1f s after the first loop started; figures %s; %s;"
-                            + " load average %s%n", (System.nanoTime() - rise) / 1e9, web().autoscale().measured(),
-                    lastScaled().path("message").asText(), CpuHog.loadAverage());
-            measureStatsCalls(burning);
+            System.out.printf("CpuAutoscaleIT: %d replicas %.1f s after the first loop started; figures %s; %s;"
+                            + " load average %s%n", web().replicas().desired(), (System.nanoTime() - rise) / 1e9,
+                    web().autoscale().measured(), lastScaled().path("message").asText(), CpuHog.loadAverage());
         } finally {
-            for (String id : burning) {
-                Docker.run("exec", id, "/bin/busybox", "touch", STOP_FILE);
-            }
+            stopBurning(burning);
         }
-        int afterBurn = scaledEvents().size();
         long stopped = System.nanoTime();
 
-        await("back to 1 replica after the loops stopped and the 4 s window passed").atMost(Duration.ofSeconds(60))
+        await("back to 1 replica after the loops stopped and the 10 s window passed").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> web().replicas().desired() == 1 && web().replicas().ready() == 1);
         System.out.printf("CpuAutoscaleIT: back to 1 %.1f s after the loops stopped; %s%n",
@@ -129,9 +128,8 @@ class CpuAutoscaleIT {
         assertThat(up.path("data").path("measures").path("cpuPercent").asDouble())
                 .isEqualTo(up.path("data").path("measured").asDouble());
         assertThat(up.path("data").path("measures").path("memoryPercent").asDouble()).isBetween(0.0, 50.0);
-        List<JsonNode> afterStop = scaled.subList(afterBurn, scaled.size());
-        assertThat(afterStop).as("scale-down events after the loops stopped").isNotEmpty();
-        JsonNode down = afterStop.get(afterStop.size() - 1);
+        JsonNode down = scaled.get(scaled.size() - 1);
+        assertThat(down.path("data").path("to").asInt()).isEqualTo(1);
         assertThat(down.path("message").asText())
                 .matches("web: [23] → 1 replicas, [0-9.]+ % of the (CPU|memory) limit per replica < (50|90) target.*");
         assertThat(down.path("data").path("measures").path("cpuPercent").asDouble()).isLessThan(45);
@@ -153,6 +151,22 @@ class CpuAutoscaleIT {
         }
     }
 
+    /** Ends every loop; a replica the runner replaced or stopped meanwhile took its loop with it. */
+    private static void stopBurning(Set<String> burning) throws Exception {
+        Set<String> running = Set.copyOf(Docker.run("ps", "-q", "--no-trunc", "--filter",
+                "label=io.slipway.app=" + APP, "--filter", "status=running").lines().toList());
+        for (String id : burning) {
+            if (running.contains(id)) {
+                try {
+                    Docker.run("exec", id, "/bin/busybox", "touch", STOP_FILE);
+                } catch (java.io.IOException e) {
+                    // Stopped between the list and the exec: its loop ended with it.
+                    System.out.printf("CpuAutoscaleIT: %s gone before its loop was stopped: %s%n", id, e.getMessage());
+                }
+            }
+        }
+    }
+
     /**
      * The cost of one stats reading as the runner makes it (one-shot, through its own client), while every
      * replica spins and the machine does whatever else it does.
@@ -163,16 +177,21 @@ class CpuAutoscaleIT {
         try {
             ReplicaStats stats = docker.stats();
             List<Long> micros = new ArrayList<>();
-            for (int round = 0; round < 10; round++) {
+            for (int round = 0; round < 5; round++) {
                 for (String id : ids) {
                     Replica r = new Replica(id, id.substring(0, 12), Map.of(Labels.APP, APP), Replica.State.RUNNING,
                             0, Replica.Health.NONE, "local", Map.of());
                     long t0 = System.nanoTime();
-                    stats.read(r);
+                    try {
+                        stats.read(r);
+                    } catch (io.jenkins.plugins.slipway.runner.engine.EngineException e) {
+                        continue; // a replica the runner stopped meanwhile
+                    }
                     micros.add((System.nanoTime() - t0) / 1000);
                 }
             }
             List<Long> sorted = micros.stream().sorted().toList();
+            assertThat(sorted).as("stats readings").isNotEmpty();
             System.out.printf("CpuAutoscaleIT: a stats reading took %.1f ms median, %.1f ms at most (%d readings of"
                             + " %d replicas, first one included); load average %s%n",
                     sorted.get(sorted.size() / 2) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0, sorted.size(),

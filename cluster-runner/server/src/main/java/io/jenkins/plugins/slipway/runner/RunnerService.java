@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.analysis.WebhookPolicy;
 import io.jenkins.plugins.slipway.runner.api.ApiServer;
 import io.jenkins.plugins.slipway.runner.audit.AuditLog;
 import io.jenkins.plugins.slipway.runner.autoscale.Autoscaler;
+import io.jenkins.plugins.slipway.runner.autoscale.ResourceSamples;
 import io.jenkins.plugins.slipway.runner.api.Endpoints;
 import io.jenkins.plugins.slipway.runner.api.ServerOptions;
 import io.jenkins.plugins.slipway.runner.compose.HostAccess;
@@ -135,7 +136,7 @@ public final class RunnerService implements AutoCloseable {
                 EngineFit.of(engine));
         ActualWeights actualWeights = new ActualWeights(routes);
         Autoscaler autoscaler = new Autoscaler(db, apps, releases, specs, observed, routes, reconciler, events,
-                controller::resize);
+                controller::resize, ResourceSamples.of(engine));
         closeables.push(autoscaler);
         // A request held on the route of a service at zero wakes it (scale to zero).
         routes.router().onHeld(autoscaler::wake);

@@ -57,7 +57,8 @@ final class MetricsApi {
             GaugeSnapshot.Builder desired = GaugeSnapshot.builder().name("slipway_autoscale_desired_replicas")
                     .help("Replicas the autoscaler decided on at its last pass.");
             GaugeSnapshot.Builder measured = GaugeSnapshot.builder().name("slipway_autoscale_measured_per_replica")
-                    .help("Measured value per ready replica, by target (requestsPerSecond, inFlight).");
+                    .help("Measured value per ready replica, by target (requestsPerSecond, inFlight,"
+                            + " cpuPercent, memoryPercent).");
             GaugeSnapshot.Builder target = GaugeSnapshot.builder().name("slipway_autoscale_target_per_replica")
                     .help("Target value per replica, by target.");
             autoscaler.all().forEach((app, services) -> services.forEach((service, a) -> {

@@ -8,6 +8,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.Autoscale;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.events.EventLog;
 import io.jenkins.plugins.slipway.runner.reconcile.ObservedReplica;
 import io.jenkins.plugins.slipway.runner.release.spec.Durations;
@@ -41,10 +42,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sizes the services that have {@code x-slipway.autoscale}: once a second it reads each one's load from the router
- * (requests per second and requests in flight of the revision that serves), asks the service's {@link ServiceScaler}
- * for a count, and writes a new count as {@code POST /scale} does (the replica set in the store, then a reconcile
- * pass, which starts or drains replicas and syncs the route). Every change is an event of the app's stream
- * ({@link #stream}) with the measures beside the targets.
+ * (requests per second and requests in flight of the revision that serves) and, for {@code cpuPercent} and
+ * {@code memoryPercent}, its replicas' use from the engine's stats ({@link ResourceSamples}), asks the service's
+ * {@link ServiceScaler} for a count, and writes a new count as {@code POST /scale} does (the replica set in the
+ * store, then a reconcile pass, which starts or drains replicas and syncs the route). Every change is an event of
+ * the app's stream ({@link #stream}) with the measures beside the targets.
  * <p>
  * It never fights a release. During a canary it sizes the service as a whole from the load of both revisions and
  * asks the release to resize ({@link CanaryResizer}): the release pass scales the stable revision to the new total
@@ -84,6 +86,8 @@ public final class Autoscaler implements AutoCloseable {
     private final Reconciler reconciler;
     private final EventLog events;
     private final CanaryResizer resizer;
+    /** The CPU and memory use of the replicas, for cpuPercent and memoryPercent targets. */
+    private final ResourceSamples resources;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slipway-autoscaler");
         t.setDaemon(true);
@@ -96,7 +100,7 @@ public final class Autoscaler implements AutoCloseable {
 
     public Autoscaler(Database db, AppRepository apps, ReleaseRepository releases, SpecCache specs,
                       ObservedState observed, RouteSync routes, Reconciler reconciler, EventLog events,
-                      CanaryResizer resizer) {
+                      CanaryResizer resizer, ResourceSamples resources) {
         this.db = db;
         this.apps = apps;
         this.releases = releases;
@@ -106,6 +110,7 @@ public final class Autoscaler implements AutoCloseable {
         this.reconciler = reconciler;
         this.events = events;
         this.resizer = resizer;
+        this.resources = resources;
     }
 
     /** Asks a canary in progress to resize a service: the release pass carries it out (ReleaseController#resize). */
@@ -251,8 +256,15 @@ public final class Autoscaler implements AutoCloseable {
         t.seen = current;
         int ready = (int) Math.min(current, observed.replicas(app, service, canary.from()).stream()
                 .filter(ObservedReplica::healthy).count());
+        // CPU and memory are a mean per replica: over the ready replicas of both revisions.
+        List<Replica> both = new ArrayList<>();
+        for (int revision : List.of(canary.from(), canary.to())) {
+            observed.replicas(app, service, revision).stream().filter(ObservedReplica::healthy)
+                    .map(ObservedReplica::replica).forEach(both::add);
+        }
+        ResourceSamples.Usage usage = resources.usage(specs.service(app, canary.to(), service).orElse(null), both, nanos);
         Map<String, Double> measured = new LinkedHashMap<>();
-        Decision d = t.scaler.decide(nowMillis, current, ready, measures(t, ready, measured));
+        Decision d = t.scaler.decide(nowMillis, current, ready, measures(t, ready, usage, measured));
         t.figures = new Figures(d.from(), d.to(), measured);
         if (!d.changes()) {
             return;
@@ -418,10 +430,13 @@ public final class Autoscaler implements AutoCloseable {
             t.scaler.setByHand(nowMillis, set.replicas());
         }
         t.seen = set.replicas();
-        int ready = (int) observed.replicas(app, service, set.revision()).stream()
-                .filter(ObservedReplica::healthy).count();
+        List<Replica> readyReplicas = observed.replicas(app, service, set.revision()).stream()
+                .filter(ObservedReplica::healthy).map(ObservedReplica::replica).toList();
+        int ready = readyReplicas.size();
+        ResourceSamples.Usage usage = resources.usage(specs.service(app, set.revision(), service).orElse(null),
+                readyReplicas, nanos);
         Map<String, Double> measured = new LinkedHashMap<>();
-        Decision d = t.scaler.decide(nowMillis, set.replicas(), ready, measures(t, ready, measured));
+        Decision d = t.scaler.decide(nowMillis, set.replicas(), ready, measures(t, ready, usage, measured));
         t.figures = new Figures(d.from(), d.to(), measured);
         if (d.changes() && write(app, service, set, d.to())) {
             t.seen = d.to();
@@ -447,18 +462,19 @@ public final class Autoscaler implements AutoCloseable {
      * The load per ready replica for each target of the policy; none until the load has been measured over a window
      * or while no replica is ready. Puts each figure, rounded, in {@code measured} for the status and the events.
      */
-    private static List<Measurement> measures(Tracked t, int ready, Map<String, Double> measured) {
+    private static List<Measurement> measures(Tracked t, int ready, ResourceSamples.Usage usage,
+                                              Map<String, Double> measured) {
         List<Measurement> measures = new ArrayList<>();
-        if (!t.load.measured() || ready <= 0) {
+        // A target without a figure yet (a stats reading behind) keeps the count: no decision on part of the targets.
+        if (!t.load.measured() || ready <= 0 || !usage.complete(t.scaler.policy())) {
             return measures;
         }
         for (Map.Entry<Autoscale.Target, Double> target : t.scaler.policy().targets().entrySet()) {
             double total = switch (target.getKey()) {
                 case REQUESTS_PER_SECOND -> t.load.requestsPerSecond();
                 case IN_FLIGHT -> t.load.inFlight();
-                // The parser refuses them: no engine reports container stats to the autoscaler yet.
-                case CPU_PERCENT, MEMORY_PERCENT -> throw new IllegalStateException(
-                        target.getKey().key() + " is not measured");
+                // The mean over the ready replicas with a figure, as a total over all of them.
+                case CPU_PERCENT, MEMORY_PERCENT -> usage.percent(target.getKey()) * ready;
             };
             Measurement m = new Measurement(target.getKey(), total / ready, target.getValue());
             measures.add(m);
@@ -550,6 +566,7 @@ public final class Autoscaler implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        resources.close();
     }
 
     /** The last decision's figures. */

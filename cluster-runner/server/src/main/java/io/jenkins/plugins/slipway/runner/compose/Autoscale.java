@@ -45,10 +45,13 @@ public record Autoscale(int min, int max, Map<Target, Double> targets, Behavior 
         REQUESTS_PER_SECOND("requestsPerSecond", "req/s"),
         /** Requests being forwarded at once to the revision's replicas, divided by its ready replicas. */
         IN_FLIGHT("inFlight", "requests in flight"),
-        /** CPU use in percent of the limit; no engine reports it to the autoscaler yet, so the parser refuses it. */
-        CPU_PERCENT("cpuPercent", "% CPU"),
-        /** Memory use in percent of the limit; refused by the parser as {@link #CPU_PERCENT} is. */
-        MEMORY_PERCENT("memoryPercent", "% memory");
+        /**
+         * CPU use in percent of the service's {@code deploy.resources.limits.cpus} (required with it), from the
+         * engine's stats, averaged over the ready replicas.
+         */
+        CPU_PERCENT("cpuPercent", "% of the CPU limit"),
+        /** Memory use in percent of {@code deploy.resources.limits.memory} (required with it), as CPU is. */
+        MEMORY_PERCENT("memoryPercent", "% of the memory limit");
 
         private final String key;
         private final String unit;
@@ -66,6 +69,11 @@ public record Autoscale(int min, int max, Map<Target, Double> targets, Behavior 
         /** How a figure of it reads: "142 req/s". */
         public String unit() {
             return unit;
+        }
+
+        /** True for the targets read from the engine's container stats rather than from the router. */
+        public boolean fromEngineStats() {
+            return this == CPU_PERCENT || this == MEMORY_PERCENT;
         }
     }
 

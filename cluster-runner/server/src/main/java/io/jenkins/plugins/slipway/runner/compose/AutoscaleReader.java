@@ -34,13 +34,26 @@ final class AutoscaleReader {
     private static final double MAX_TARGET = 1_000_000;
 
     private final Problems p;
+    /** {@code aliyun.auto_scaling.min_cpu} and where it was given; null when it was not. */
+    private String minCpu;
+    private String minCpuAt;
 
     AutoscaleReader(Problems p) {
         this.p = p;
     }
 
+    /**
+     * The service's {@code deploy.resources.limits}: what {@code cpuPercent} and {@code memoryPercent} are percents
+     * of.
+     *
+     * @param nanoCpus    {@code limits.cpus} in billionths of a CPU, 0 for none
+     * @param memoryBytes {@code limits.memory}, 0 for none
+     */
+    record Limits(long nanoCpus, long memoryBytes) {
+    }
+
     /** The service's policy, or null when it asks for none. */
-    Autoscale read(JsonNode x, Map<String, String> labels, int replicas, String path) {
+    Autoscale read(JsonNode x, Map<String, String> labels, int replicas, Limits limits, String path) {
         JsonNode n = x == null ? null : x.get("autoscale");
         String at = path + ".x-slipway.autoscale";
         Map<String, JsonNode> keys = new LinkedHashMap<>();
@@ -56,9 +69,9 @@ final class AutoscaleReader {
         }
         aliases(labels, path + ".labels", keys, where);
         if (keys.isEmpty()) {
+            minCpu(null, null);
             return null;
         }
-        refuseUnsupported(keys, where);
         int min = ComposeParser.wholeNumber(keys.get("min"), where.getOrDefault("min", at + ".min"), p, 0,
                 ComposeParser.MAX_REPLICAS, 1);
         Duration idleAfter = idleAfter(keys, where, at, min, replicas, path);
@@ -84,8 +97,11 @@ final class AutoscaleReader {
             }
         }
         if (java.util.Arrays.stream(Autoscale.Target.values()).noneMatch(t -> keys.containsKey(t.key()))) {
-            p.error(at, "needs at least one target: requestsPerSecond or inFlight (per replica)");
+            p.error(at, "needs at least one target: requestsPerSecond, inFlight (per replica), cpuPercent or"
+                    + " memoryPercent (of the limit)");
         }
+        limitsGiven(targets, where, limits, path);
+        minCpu(targets.get(Autoscale.Target.CPU_PERCENT), where.get("cpuPercent"));
         Autoscale.Step aliasStep = keys.containsKey("step") ? step(keys.get("step"), where.get("step")) : null;
         Autoscale.Behavior up = behavior(keys.get("scaleUp"), at + ".scaleUp", Autoscale.Behavior.UP, aliasStep);
         Autoscale.Behavior down = behavior(keys.get("scaleDown"), at + ".scaleDown", Autoscale.Behavior.DOWN, aliasStep);
@@ -141,9 +157,9 @@ final class AutoscaleReader {
                         + String.join(",", new java.util.TreeSet<>(ALIASES.keySet())) + "}");
                 return;
             }
-            if (key.equals("cpuPercent")) {
-                keys.put(key, TextNode.valueOf(value));
-                where.put(key, at);
+            if (name.equals("min_cpu")) {
+                minCpu = value;
+                minCpuAt = at;
                 return;
             }
             JsonNode given = keys.get(key);
@@ -161,14 +177,55 @@ final class AutoscaleReader {
         });
     }
 
-    /** Keys the runner reads but cannot honour yet: refused, never ignored. */
-    private void refuseUnsupported(Map<String, JsonNode> keys, Map<String, String> where) {
-        for (String k : new String[] {"cpuPercent", "memoryPercent"}) {
-            if (keys.containsKey(k)) {
-                p.error(where.get(k), "is not supported yet: no engine of this runner reports container "
-                        + (k.startsWith("cpu") ? "CPU" : "memory") + " use to the autoscaler; use requestsPerSecond"
-                        + " or inFlight");
-            }
+    /**
+     * {@code cpuPercent} and {@code memoryPercent} are percents of the service's limits, as {@code docker stats}
+     * shows them: the limit is what the engine enforces (a replica at 100% of its CPU limit is throttled), where
+     * Compose's reservations are hints the Docker engine does not enforce. As HPA refuses a utilization target
+     * without a request, a target without its limit is refused.
+     */
+    private void limitsGiven(Map<Autoscale.Target, Double> targets, Map<String, String> where, Limits limits,
+                             String path) {
+        if (targets.containsKey(Autoscale.Target.CPU_PERCENT) && limits.nanoCpus() <= 0) {
+            p.error(where.get("cpuPercent"), "is a percent of the CPU limit, and service " + service(path)
+                    + " has none: set " + path + ".deploy.resources.limits.cpus (e.g. \"0.5\")");
+        }
+        if (targets.containsKey(Autoscale.Target.MEMORY_PERCENT) && limits.memoryBytes() <= 0) {
+            p.error(where.get("memoryPercent"), "is a percent of the memory limit, and service " + service(path)
+                    + " has none: set " + path + ".deploy.resources.limits.memory (e.g. 256M)");
+        }
+    }
+
+    /** 70 for 70.0, 72.5 as it is. */
+    private static String figure(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** "services.web" → "web". */
+    private static String service(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * Alibaba's {@code min_cpu} is the CPU under which it scales in, beside {@code max_cpu} above which it scales
+     * out. HPA has one target with a tolerance instead: the runner aims at {@code max_cpu} and scales in once the
+     * figure is more than 10% under it. So {@code min_cpu} is checked (a number under {@code max_cpu}) and a warning
+     * says it is not a threshold of its own, rather than being dropped silently.
+     */
+    private void minCpu(Double cpuPercent, String cpuAt) {
+        if (minCpu == null) {
+            return;
+        }
+        Double min = number(TextNode.valueOf(minCpu));
+        if (cpuPercent == null) {
+            p.error(minCpuAt, "goes with " + LABEL_PREFIX + "max_cpu (or x-slipway.autoscale.cpuPercent), the CPU"
+                    + " the autoscaler aims at; give it");
+        } else if (min == null || min < 0 || min >= cpuPercent) {
+            p.error(minCpuAt, "must be a number from 0 to under " + figure(cpuPercent) + " (" + cpuAt
+                    + "), got " + minCpu);
+        } else {
+            p.warn(minCpuAt, "is not a threshold of its own: the autoscaler aims at cpuPercent "
+                    + figure(cpuPercent) + " as Kubernetes' HPA does, and scales in once the figure is"
+                    + " more than 10% under it");
         }
     }
 

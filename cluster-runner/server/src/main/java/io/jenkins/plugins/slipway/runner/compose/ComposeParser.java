@@ -198,7 +198,8 @@ public final class ComposeParser {
         ReleaseSpec release = new ReleaseSpec.Rolling();
         OneShot oneShot = null;
         JsonNode x = n.get("x-slipway");
-        Autoscale autoscale = new AutoscaleReader(p).read(x != null && x.isObject() ? x : null, labels, replicas, path);
+        Autoscale autoscale = new AutoscaleReader(p).read(x != null && x.isObject() ? x : null, labels, replicas,
+                new AutoscaleReader.Limits(nanoCpus, memory), path);
         if (x != null && mapping(x, path + ".x-slipway", p)) {
             unknownKeys(x, path + ".x-slipway", XSLIPWAY, p);
             oneShot = new OneShotReader(p).task(x, path);
@@ -251,8 +252,8 @@ public final class ComposeParser {
                 p.error(at, "a task (x-slipway.task, or a dependency completed before its dependants) runs once"
                         + " and cannot be autoscaled");
             } else if (s.route() == null) {
-                p.error(at, "needs x-slipway.route: requestsPerSecond and inFlight are measured by the runner's"
-                        + " router on the service's route");
+                p.error(at, "needs x-slipway.route: the runner's router measures the service's traffic and sends it"
+                        + " to the replicas the autoscaler starts");
             }
         });
     }

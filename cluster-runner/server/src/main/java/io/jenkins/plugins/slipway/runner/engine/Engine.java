@@ -115,6 +115,16 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * Reads its replicas' CPU and memory use, for autoscaling on {@code cpuPercent} and {@code memoryPercent}.
+     * Asked once when the runner starts: an engine that cannot makes the deployer refuse those targets.
+     *
+     * @throws EngineException when this engine does not report them (the message says why)
+     */
+    default ReplicaStats stats() {
+        throw new EngineException("the " + name() + " engine does not report its replicas' CPU and memory use", null);
+    }
+
+    /**
      * The services of {@code spec} this engine runs as one replica at most, each with why (a read-write volume that
      * one node at a time can mount); empty when none is. A deploy with more replicas of one is refused, and the
      * plan and the release's first event say why.

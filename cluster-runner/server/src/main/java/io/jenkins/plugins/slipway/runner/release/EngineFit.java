@@ -2,6 +2,7 @@ package io.jenkins.plugins.slipway.runner.release;
 
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
+import io.jenkins.plugins.slipway.runner.compose.Autoscale;
 import io.jenkins.plugins.slipway.runner.compose.OneShot;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
@@ -24,20 +25,24 @@ public final class EngineFit {
     private final Engine engine;
     /** Why the engine cannot run one-shot services (release hooks); null when it can. */
     private final String noTasks;
+    /** Why the engine cannot report replicas' CPU and memory use (cpuPercent, memoryPercent); null when it can. */
+    private final String noStats;
 
     private EngineFit(Engine engine) {
         this.engine = engine;
         this.noTasks = engine == null ? null : noTasks(engine);
+        this.noStats = engine == null ? null : noStats(engine);
     }
 
-    /** What {@code engine} says; it is asked whether it runs tasks once, here. */
+    /** What {@code engine} says; it is asked whether it runs tasks and reports stats once, here. */
     public static EngineFit of(Engine engine) {
         return new EngineFit(engine);
     }
 
     /**
      * What in {@code spec} the engine cannot run, each with its field path: the engine's own
-     * {@link Engine#refusals}, and one-shot services on an engine without tasks.
+     * {@link Engine#refusals}, one-shot services on an engine without tasks, and autoscaling on CPU or memory on an
+     * engine without stats.
      */
     public List<ApiError.Problem> refusals(AppSpec spec) {
         return refusals(spec, FileSizes.UNKNOWN);
@@ -74,6 +79,14 @@ public final class EngineFit {
                             s.name() + " runs once per release as a task (" + s.oneShot().when().composeName()
                                     + "), but " + noTasks)));
         }
+        if (noStats != null) {
+            spec.services().values().stream().filter(s -> s.autoscale() != null).forEach(s -> s.autoscale().targets()
+                    .keySet().stream().filter(Autoscale.Target::fromEngineStats).forEach(t -> out.add(
+                            new ApiError.Problem("services." + s.name() + ".x-slipway.autoscale." + t.key(),
+                                    t.key() + " of service " + s.name() + " refused on the " + engine.name()
+                                            + " engine: " + noStats.replaceFirst("^the \\S+ engine ", "it ")
+                                            + "; use requestsPerSecond or inFlight"))));
+        }
         return out;
     }
 
@@ -105,6 +118,15 @@ public final class EngineFit {
             }
         }
         return out;
+    }
+
+    private static String noStats(Engine engine) {
+        try {
+            engine.stats();
+            return null;
+        } catch (EngineException e) {
+            return e.getMessage();
+        }
     }
 
     private static String noTasks(Engine engine) {

@@ -88,21 +88,37 @@ class AutoscaleParseTest {
     void maxAndATargetAreRequiredAndTheStartingCountIsWithinBounds() {
         assertThat(problems(web("    deploy: {replicas: 7}", "{min: 2}"))).containsExactlyInAnyOrder(
                 "services.web.x-slipway.autoscale.max: is required: the most replicas the autoscaler may run",
-                "services.web.x-slipway.autoscale: needs at least one target: requestsPerSecond or inFlight"
-                        + " (per replica)",
+                "services.web.x-slipway.autoscale: needs at least one target: requestsPerSecond, inFlight (per"
+                        + " replica), cpuPercent or memoryPercent (of the limit)",
                 "services.web.deploy.replicas: is the count the autoscaler starts from and must be within min..max"
                         + " (2..2), got 7");
     }
 
+    private static final String LIMITS = "    deploy: {resources: {limits: {cpus: \"0.25\", memory: 64M}}}";
+
     @Test
-    void whatCannotBeHonouredYetIsRefusedNotIgnored() {
+    void cpuAndMemoryTargetsArePercentsOfTheLimits() throws Exception {
+        Autoscale a = policy(web(LIMITS, "{min: 1, max: 3, cpuPercent: 50, memoryPercent: \"80\"}"));
+
+        assertThat(a.targets()).isEqualTo(Map.of(Autoscale.Target.CPU_PERCENT, 50.0,
+                Autoscale.Target.MEMORY_PERCENT, 80.0));
+    }
+
+    @Test
+    void aCpuOrMemoryTargetWithoutItsLimitIsRefusedNamingTheServiceAndKey() {
         assertThat(problems(web("{min: 1, max: 3, cpuPercent: 70, memoryPercent: 80}")))
                 .containsExactlyInAnyOrder(
-                        "services.web.x-slipway.autoscale.cpuPercent: is not supported yet: no engine of this runner"
-                                + " reports container CPU use to the autoscaler; use requestsPerSecond or inFlight",
-                        "services.web.x-slipway.autoscale.memoryPercent: is not supported yet: no engine of this"
-                                + " runner reports container memory use to the autoscaler; use requestsPerSecond or"
-                                + " inFlight");
+                        "services.web.x-slipway.autoscale.cpuPercent: is a percent of the CPU limit, and service web"
+                                + " has none: set services.web.deploy.resources.limits.cpus (e.g. \"0.5\")",
+                        "services.web.x-slipway.autoscale.memoryPercent: is a percent of the memory limit, and"
+                                + " service web has none: set services.web.deploy.resources.limits.memory (e.g. 256M)");
+        assertThat(problems(web("    deploy: {resources: {limits: {memory: 64M}}}", "{max: 3, cpuPercent: 70,"
+                + " memoryPercent: 80}"))).containsExactly("services.web.x-slipway.autoscale.cpuPercent: is a"
+                + " percent of the CPU limit, and service web has none: set"
+                + " services.web.deploy.resources.limits.cpus (e.g. \"0.5\")");
+        assertThat(problems(web(LIMITS, "{max: 3, cpuPercent: 0}"))).containsExactly(
+                "services.web.x-slipway.autoscale.cpuPercent: must be a number > 0 and at most 1000000 (per"
+                        + " replica), got 0");
     }
 
     @Test
@@ -148,8 +164,8 @@ class AutoscaleParseTest {
                       task: {when: beforeRelease}
                       autoscale: {max: 3, requestsPerSecond: 10}
                 """)).containsExactlyInAnyOrder(
-                "services.web.x-slipway.autoscale: needs x-slipway.route: requestsPerSecond and inFlight are measured"
-                        + " by the runner's router on the service's route",
+                "services.web.x-slipway.autoscale: needs x-slipway.route: the runner's router measures the"
+                        + " service's traffic and sends it to the replicas the autoscaler starts",
                 "services.job.x-slipway.autoscale: a task (x-slipway.task, or a dependency completed before its"
                         + " dependants) runs once and cannot be autoscaled");
     }
@@ -170,19 +186,57 @@ class AutoscaleParseTest {
     }
 
     @Test
-    void anAliasDisagreeingWithTheKeyOrUnknownOrCpuIsRefused() {
+    void alibabaCpuLabelsAimAtMaxCpuAndWarnThatMinCpuIsNoThresholdOfItsOwn() throws Exception {
+        String yaml = web(String.join("\n",
+                "    labels:",
+                "      aliyun.auto_scaling.max_instances: \"4\"",
+                "      aliyun.auto_scaling.max_cpu: \"70\"",
+                "      aliyun.auto_scaling.min_cpu: \"20\"",
+                "    deploy: {replicas: 1, resources: {limits: {cpus: \"1\"}}}"), "");
+        ParsedCompose parsed = parser.parse(yaml, Map.of());
+
+        assertThat(parsed.spec().services().get("web").autoscale().targets())
+                .isEqualTo(Map.of(Autoscale.Target.CPU_PERCENT, 70.0));
+        assertThat(parsed.warnings()).contains("services.web.labels.aliyun.auto_scaling.min_cpu: is not a threshold"
+                + " of its own: the autoscaler aims at cpuPercent 70 as Kubernetes' HPA does, and scales in once the"
+                + " figure is more than 10% under it");
+    }
+
+    @Test
+    void alibabaCpuLabelsAreCheckedAsTheKeyIs() {
+        assertThat(problems(web(String.join("\n",
+                "    labels:",
+                "      aliyun.auto_scaling.max_cpu: \"70\"",
+                "      aliyun.auto_scaling.min_cpu: \"80\"",
+                "    deploy: {replicas: 1}"), "{max: 5}"))).containsExactlyInAnyOrder(
+                "services.web.labels.aliyun.auto_scaling.max_cpu: is a percent of the CPU limit, and service web"
+                        + " has none: set services.web.deploy.resources.limits.cpus (e.g. \"0.5\")",
+                "services.web.labels.aliyun.auto_scaling.min_cpu: must be a number from 0 to under 70"
+                        + " (services.web.labels.aliyun.auto_scaling.max_cpu), got 80");
+        assertThat(problems(web(String.join("\n",
+                "    labels:",
+                "      aliyun.auto_scaling.min_cpu: \"20\"",
+                "    deploy: {replicas: 1}"), "{max: 5, requestsPerSecond: 10}"))).containsExactly(
+                "services.web.labels.aliyun.auto_scaling.min_cpu: goes with aliyun.auto_scaling.max_cpu (or"
+                        + " x-slipway.autoscale.cpuPercent), the CPU the autoscaler aims at; give it");
+        assertThat(problems(web(String.join("\n",
+                "    labels:",
+                "      aliyun.auto_scaling.max_cpu: \"60\"",
+                "    deploy: {replicas: 1, resources: {limits: {cpus: \"1\"}}}"), "{max: 5, cpuPercent: 50}")))
+                .containsExactly("services.web.labels.aliyun.auto_scaling.max_cpu: says 60 but"
+                        + " services.web.x-slipway.autoscale.cpuPercent says 50; give the value once");
+    }
+
+    @Test
+    void anAliasDisagreeingWithTheKeyOrUnknownIsRefused() {
         assertThat(problems(web(String.join("\n",
                 "    labels:",
                 "      aliyun.auto_scaling.max_instances: \"6\"",
-                "      aliyun.auto_scaling.max_cpu: \"70\"",
                 "      aliyun.auto_scaling.cooldown: \"60\"",
                 "    deploy: {replicas: 1}"), "{max: 5, requestsPerSecond: 100}")))
                 .containsExactlyInAnyOrder(
                         "services.web.labels.aliyun.auto_scaling.max_instances: says 6 but"
                                 + " services.web.x-slipway.autoscale.max says 5; give the value once",
-                        "services.web.labels.aliyun.auto_scaling.max_cpu: is not supported yet: no engine of this"
-                                + " runner reports container CPU use to the autoscaler; use requestsPerSecond or"
-                                + " inFlight",
                         "services.web.labels.aliyun.auto_scaling.cooldown: is not an autoscaling label the runner"
                                 + " knows; it knows aliyun.auto_scaling.{max_cpu,max_instances,min_cpu,min_instances,"
                                 + "step}");

@@ -18,6 +18,8 @@ public final class FakeEngine implements Engine {
     private final Function<AppSpec, List<ApiError.Problem>> refusals;
     private final String noTasks;
     private Function<AppSpec, Map<String, String>> oneReplicaOnly = spec -> Map.of();
+    /** Null: it reports no stats, as {@link Engine#stats()} says by default. */
+    private ReplicaStats stats;
 
     /**
      * @param noTasks why it runs no tasks; null when it runs them
@@ -34,6 +36,17 @@ public final class FakeEngine implements Engine {
     public FakeEngine withOneReplicaOnly(Function<AppSpec, Map<String, String>> pins) {
         this.oneReplicaOnly = pins;
         return this;
+    }
+
+    /** The same engine, reporting replicas' use through {@code stats}. */
+    public FakeEngine withStats(ReplicaStats stats) {
+        this.stats = stats;
+        return this;
+    }
+
+    @Override
+    public ReplicaStats stats() {
+        return stats == null ? Engine.super.stats() : stats;
     }
 
     @Override

@@ -192,4 +192,39 @@ class EngineFitTest {
         assertThat(deployer(new FakeEngine("kubernetes", kubernetes, spec -> List.of(), null))
                 .deploy("shop", compose, Map.of(), null).release()).isNotNull();
     }
+
+    private static final String CPU_SCALED = """
+            services:
+              web:
+                image: web:1
+                deploy:
+                  resources: {limits: {cpus: "0.5", memory: 64M}}
+                x-slipway:
+                  route: {port: 8000, targetPort: 8080}
+                  autoscale: {max: 3, cpuPercent: 60, memoryPercent: 80, requestsPerSecond: 10}
+            """;
+
+    @Test
+    void autoscalingOnCpuOrMemoryIsRefusedNamingAnEngineWithoutStats() {
+        Deployer deployer = deployer(new FakeEngine("swarm", CLUSTER, spec -> List.of(), null));
+
+        assertThatThrownBy(() -> deployer.parse(CPU_SCALED, Map.of(), DeployFiles.NONE))
+                .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.path() + ": " + p.message()).containsExactlyInAnyOrder(
+                                "services.web.x-slipway.autoscale.cpuPercent: cpuPercent of service web refused on"
+                                        + " the swarm engine: it does not report its replicas' CPU and memory use;"
+                                        + " use requestsPerSecond or inFlight",
+                                "services.web.x-slipway.autoscale.memoryPercent: memoryPercent of service web"
+                                        + " refused on the swarm engine: it does not report its replicas' CPU and"
+                                        + " memory use; use requestsPerSecond or inFlight"));
+    }
+
+    @Test
+    void anEngineWithStatsTakesCpuAndMemoryTargets() throws Exception {
+        FakeEngine engine = new FakeEngine("docker", ONE_NODE, spec -> List.of(), null)
+                .withStats(replica -> new io.jenkins.plugins.slipway.runner.engine.UsageSample(0, 0, 1, 0));
+
+        assertThat(deployer(engine).parse(CPU_SCALED, Map.of(), DeployFiles.NONE).spec().services().get("web")
+                .autoscale().targets()).hasSize(3);
+    }
 }

@@ -14,6 +14,7 @@ import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
 import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import io.jenkins.plugins.slipway.runner.engine.TaskSpec;
 import io.jenkins.plugins.slipway.runner.store.Database;
@@ -173,6 +174,12 @@ public final class ContainerEngine implements Engine {
                 return plain.removeAll();
             }
         };
+    }
+
+    /** The runtime reads its own containers: a replica here is one container. */
+    @Override
+    public ReplicaStats stats() {
+        return runtime.stats();
     }
 
     @Override

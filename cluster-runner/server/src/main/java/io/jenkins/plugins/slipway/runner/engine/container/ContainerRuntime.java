@@ -5,6 +5,7 @@ import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
 import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,16 @@ public interface ContainerRuntime extends AutoCloseable {
      * null for another driver, a network without an IPv4 gateway, or none of that name.
      */
     NetworkAddress networkAddress(String name);
+
+    /**
+     * Reads its containers' CPU and memory use ({@link io.jenkins.plugins.slipway.runner.engine.Engine#stats()}).
+     *
+     * @throws EngineException when this runtime does not report them
+     */
+    default ReplicaStats stats() {
+        throw new EngineException("the " + name() + " runtime does not report its containers' CPU and memory use",
+                null);
+    }
 
     /**
      * Runs one-shot containers (tasks) labelled as this runner's.

@@ -26,6 +26,7 @@ import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.NetworkAddress;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
 import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import io.jenkins.plugins.slipway.runner.engine.container.ContainerRuntime;
 import io.jenkins.plugins.slipway.runner.engine.container.ReplicaSpec;
@@ -57,6 +58,8 @@ public final class DockerContainers implements ContainerRuntime {
     private static final Duration PULL_DEADLINE = Duration.ofMinutes(5);
     /** The longest a task's log stream may stay silent; the runner caps a task's timeout below it. */
     public static final Duration TASK_STREAM_DEADLINE = Duration.ofHours(25);
+    /** The longest one stats reading may take before the autoscaler goes on without it. */
+    static final Duration STATS_DEADLINE = Duration.ofSeconds(5);
 
     private final DockerClient docker;
     private final DefaultDockerClientConfig config;
@@ -64,6 +67,8 @@ public final class DockerContainers implements ContainerRuntime {
     /** Made on first use, with the client for task log streams. */
     private DockerTasks tasks;
     private DockerClient streams;
+    /** Made on first use, with its own short-deadline client: see {@link #stats()}. */
+    private ApacheDockerHttpClient statsHttp;
     /** The daemon's name, as {@code docker info} says it: the node every replica runs on. */
     private volatile String node = "local";
 
@@ -78,14 +83,17 @@ public final class DockerContainers implements ContainerRuntime {
     }
 
     private DockerClient client(int maxConnections, Duration responseTimeout) {
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        return DockerClientImpl.getInstance(config, http(maxConnections, responseTimeout));
+    }
+
+    private ApacheDockerHttpClient http(int maxConnections, Duration responseTimeout) {
+        return new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(maxConnections)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(responseTimeout)
                 .build();
-        return DockerClientImpl.getInstance(config, http);
     }
 
     /**
@@ -113,6 +121,18 @@ public final class DockerContainers implements ContainerRuntime {
             tasks = new DockerTasks(docker, streams, runnerId, this::pull);
         }
         return tasks;
+    }
+
+    /**
+     * Container stats through a client of their own: a reading answers in milliseconds, so its deadline is
+     * {@link #STATS_DEADLINE}, not the control client's 45 s, and its few connections never queue behind a pull.
+     */
+    @Override
+    public synchronized ReplicaStats stats() {
+        if (statsHttp == null) {
+            statsHttp = http(4, STATS_DEADLINE);
+        }
+        return new DockerStats(statsHttp);
     }
 
     /** Fails fast with a clear message when the daemon is not there. */
@@ -500,6 +520,9 @@ public final class DockerContainers implements ContainerRuntime {
             synchronized (this) {
                 if (streams != null) {
                     streams.close();
+                }
+                if (statsHttp != null) {
+                    statsHttp.close();
                 }
             }
         } catch (IOException e) {

@@ -27,6 +27,7 @@ import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
 import io.jenkins.plugins.slipway.runner.traffic.TrafficRouter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,6 +204,13 @@ public final class KubernetesEngine implements Engine {
      */
     public TrafficRouter gatewayApiRouter() {
         return gatewayApi;
+    }
+
+    /** None yet: pods' use is in the metrics API (metrics.k8s.io, metrics-server), which this engine does not read. */
+    @Override
+    public ReplicaStats stats() {
+        throw new EngineException("the kubernetes engine does not report its replicas' CPU and memory use: it does"
+                + " not read the metrics API (metrics.k8s.io) yet", null);
     }
 
     /** The namespace the runner's objects live in. */

@@ -12,6 +12,7 @@ import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -145,6 +146,17 @@ public final class SwarmEngine implements Engine {
                 throw new EngineException("interrupted while waiting for the services of " + app + " to go", e);
             }
         }
+    }
+
+    /**
+     * None: the manager's API reads the stats of containers on its own node only, and a service's tasks run on
+     * any node; a figure of the manager's tasks alone would size the service on a part of it.
+     */
+    @Override
+    public ReplicaStats stats() {
+        throw new EngineException("the swarm engine does not report its replicas' CPU and memory use: the manager's"
+                + " API reads the stats of containers on its own node only, and the tasks run on other nodes too",
+                null);
     }
 
     /** What of the app model the tasks would start without ({@link SwarmServiceSpecs#refusals}). */

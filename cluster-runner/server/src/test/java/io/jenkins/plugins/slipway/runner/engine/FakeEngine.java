@@ -18,6 +18,7 @@ public final class FakeEngine implements Engine {
     private final Function<AppSpec, List<ApiError.Problem>> refusals;
     private final String noTasks;
     private Function<AppSpec, Map<String, String>> oneReplicaOnly = spec -> Map.of();
+    private java.util.function.BiFunction<String, AppSpec, Map<String, String>> pins = (app, spec) -> Map.of();
 
     /**
      * @param noTasks why it runs no tasks; null when it runs them
@@ -34,6 +35,17 @@ public final class FakeEngine implements Engine {
     public FakeEngine withOneReplicaOnly(Function<AppSpec, Map<String, String>> pins) {
         this.oneReplicaOnly = pins;
         return this;
+    }
+
+    /** The same engine, pinning services to nodes as {@code pins} says (by app and spec). */
+    public FakeEngine withPins(java.util.function.BiFunction<String, AppSpec, Map<String, String>> pins) {
+        this.pins = pins;
+        return this;
+    }
+
+    @Override
+    public Map<String, String> pins(String app, AppSpec spec) {
+        return pins.apply(app, spec);
     }
 
     @Override

@@ -394,7 +394,7 @@ class SwarmEngineIT {
                   web:
                     image: %s
                     stop_grace_period: 2s
-                    command: ["sh", "-c", "echo \\"revision $$REV on $$NODE\\" >> /www/data/log.txt && exec /bin/busybox httpd -f -p 8080 -h /www"]
+                    command: ["sh", "-c", "echo \\"revision $REV on $NODE\\" >> /www/data/log.txt && exec /bin/busybox httpd -f -p 8080 -h /www"]
                     environment:
                       REV: "%%d"
                       NODE: "{{.Node.Hostname}}"

@@ -179,8 +179,9 @@ final class SwarmVolumes {
         }
         if (record && !d.labels().isEmpty()) {
             swarm.relabelNode(d.node().id(), d.labels(), List.of());
-            LOG.info("App {}: named volume(s) {} of service {} pinned to node {} ({})", app, d.labels().values(),
-                    s.name(), d.node().hostname(), d.node().id());
+            LOG.info("App {}: volume(s) {} of service {} pinned to node {} ({})", app, d.labels().keySet().stream()
+                    .map(label -> label.substring(PIN_LABEL.length())).toList(), s.name(), d.node().hostname(),
+                    d.node().id());
         }
         return new Pin(d.node().id(), d.node().hostname(), d.node().ready(), d.volume(), record || !d.chosenNow());
     }

@@ -411,12 +411,15 @@ final class SwarmClient implements AutoCloseable {
         return out;
     }
 
-    private static Task task(JsonNode t) {
+    /** A task of {@code GET /tasks}. */
+    static Task task(JsonNode t) {
         JsonNode status = t.path("Status");
         Map<Integer, Integer> ports = new HashMap<>();
         for (JsonNode p : status.path("PortStatus").path("Ports")) {
             if ("host".equals(p.path("PublishMode").asText()) && p.path("PublishedPort").asInt() > 0) {
-                ports.put(p.path("TargetPort").asInt(), p.path("PublishedPort").asInt());
+                // A node's engine binds a host-mode port once for IPv4 (listed first) and once for IPv6, and may give
+                // the two different numbers; the router reaches the node at its IPv4 address, so the first one.
+                ports.putIfAbsent(p.path("TargetPort").asInt(), p.path("PublishedPort").asInt());
             }
         }
         Instant created;

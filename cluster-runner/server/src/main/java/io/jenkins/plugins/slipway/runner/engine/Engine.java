@@ -134,6 +134,15 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * Where this engine pins services of {@code spec} deployed as {@code app}, each with why, as the plan and the
+     * deploy's warnings say it ("web: pinned to node n2 ... because of named volume data"); empty when it pins none.
+     * Reads only: a node it would choose is not recorded here. Never fails: what it cannot find out is in the text.
+     */
+    default Map<String, String> pins(String app, AppSpec spec) {
+        return Map.of();
+    }
+
+    /**
      * What in {@code spec} this engine cannot run as written, each with its field path and why (a deploy with any
      * is refused before anything is stored); empty when it runs all of it.
      */

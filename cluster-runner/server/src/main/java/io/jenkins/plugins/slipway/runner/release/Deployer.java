@@ -123,6 +123,9 @@ public final class Deployer {
         Map<String, String> serviceHashes = serviceHashes(parsed.spec());
         String appHash = hash(new TreeMap<>(serviceHashes).toString());
         Map<String, String> imageOverrides = images == null ? Map.of() : new TreeMap<>(images);
+        // Asked before the transaction: the engine may have to ask its cluster where a service will run.
+        Map<String, String> engineRules = fit.rules(app, parsed.spec());
+        List<String> pinWarnings = fit.pinWarnings(app, parsed.spec());
 
         List<String> strategyWarnings = new ArrayList<>();
         List<ReleaseEvent> started = new ArrayList<>();
@@ -135,7 +138,9 @@ public final class Deployer {
             RevisionRecord current = existing.isEmpty() || existing.get().revision() == 0 ? null
                     : apps.revision(c, app, existing.get().revision()).orElse(null);
             if (current != null && current.specHash().equals(appHash)) {
-                return new DeployResponse(app, current.revision(), null, parsed.warnings());
+                List<String> warnings = new ArrayList<>(parsed.warnings());
+                warnings.addAll(pinWarnings);
+                return new DeployResponse(app, current.revision(), null, warnings);
             }
             if (running != null && !running.phase().isTerminal()) {
                 return new Busy("release " + running.id() + " of " + app + " is still " + running.phase()
@@ -201,7 +206,7 @@ public final class Deployer {
             }
             releases.save(c, release);
             apps.save(c, new AppRecord(app, revision, revision, id));
-            started.addAll(events.record(c, id, app, List.of(startedEvent(release, orderAndRules(parsed.spec(), changes)))));
+            started.addAll(events.record(c, id, app, List.of(startedEvent(release, orderAndRules(parsed.spec(), changes, engineRules)))));
             return release;
         });
         if (result instanceof ComposeException invalid) {
@@ -217,12 +222,13 @@ public final class Deployer {
         events.publish(started);
         List<String> warnings = new ArrayList<>(parsed.warnings());
         warnings.addAll(strategyWarnings);
+        warnings.addAll(pinWarnings);
         return new DeployResponse(app, release.toRevision(), release.id(), warnings);
     }
 
     /** The plan of a file {@link #parse} accepted, with the rules the engine in use adds. */
     public AppPlan plan(String app, String compose, ParsedCompose parsed) {
-        return AppPlan.of(app, compose, parsed, fit.rules(parsed.spec()));
+        return AppPlan.of(app, compose, parsed, fit.rules(app, parsed.spec()));
     }
 
     /** Deploys a stored revision again (a rollback), with the values sealed with it. */
@@ -303,10 +309,9 @@ public final class Deployer {
 
     /**
      * For the release's first event: the order services start in and what each waits for, and which volume
-     * rule applies to each service that has one, the engine's included.
+     * rule applies to each service that has one, the engine's included ({@link EngineFit#rules}).
      */
-    private String orderAndRules(AppSpec spec, List<ServiceChange> changes) {
-        Map<String, String> engineRules = fit.rules(spec);
+    private String orderAndRules(AppSpec spec, List<ServiceChange> changes, Map<String, String> engineRules) {
         StringBuilder b = new StringBuilder();
         List<String> order = changes.stream().filter(ch -> ch.toRevision() != null).map(ServiceChange::service).toList();
         if (order.size() > 1) {

@@ -91,16 +91,27 @@ public final class EngineFit {
     }
 
     /**
-     * The rules the engine adds to services, by service, for the plan and the release's first event: a service
-     * pinned to one replica, and why.
+     * The rules the engine adds to services of {@code spec} deployed as {@code app}, by service, for the plan and
+     * the release's first event: a service held to one replica, and why; a service pinned to a node, and why.
      */
-    public Map<String, String> rules(AppSpec spec) {
+    public Map<String, String> rules(String app, AppSpec spec) {
         if (engine == null) {
             return Map.of();
         }
         Map<String, String> out = new LinkedHashMap<>();
         engine.oneReplicaOnly(spec).forEach((service, why) -> out.put(service, service + ": one replica on the "
                 + engine.name() + " engine, because " + why));
+        engine.pins(app, spec).forEach((service, pin) -> out.merge(service, pin, (a, b) -> a + "; " + b));
+        return out;
+    }
+
+    /** Where the engine pins services of {@code app}, as deploy warnings: "services.web.volumes: web: pinned to ...". */
+    public List<String> pinWarnings(String app, AppSpec spec) {
+        if (engine == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        engine.pins(app, spec).forEach((service, pin) -> out.add("services." + service + ".volumes: " + pin));
         return out;
     }
 

@@ -20,6 +20,7 @@ public final class FakeEngine implements Engine {
     private Function<AppSpec, Map<String, String>> oneReplicaOnly = spec -> Map.of();
     /** Null: it reports no stats, as {@link Engine#stats()} says by default. */
     private ReplicaStats stats;
+    private java.util.function.BiFunction<String, AppSpec, Map<String, String>> pins = (app, spec) -> Map.of();
 
     /**
      * @param noTasks why it runs no tasks; null when it runs them
@@ -44,9 +45,20 @@ public final class FakeEngine implements Engine {
         return this;
     }
 
+    /** The same engine, pinning services to nodes as {@code pins} says (by app and spec). */
+    public FakeEngine withPins(java.util.function.BiFunction<String, AppSpec, Map<String, String>> pins) {
+        this.pins = pins;
+        return this;
+    }
+
     @Override
     public ReplicaStats stats() {
         return stats == null ? Engine.super.stats() : stats;
+    }
+
+    @Override
+    public Map<String, String> pins(String app, AppSpec spec) {
+        return pins.apply(app, spec);
     }
 
     @Override

@@ -145,6 +145,37 @@ class EngineFitTest {
     }
 
     @Test
+    void aServicePinnedToANodeIsInTheDeploysWarningsThePlanAndTheReleasesFirstEvent() throws Exception {
+        FakeEngine engine = new FakeEngine("swarm", CLUSTER, spec -> List.of(), null)
+                .withPins((app, spec) -> spec.services().containsKey("db")
+                        ? Map.of("db", "db: pinned to node n2 (node.id == x2) because of named volume data of " + app)
+                        : Map.of());
+        Deployer deployer = deployer(engine);
+        String compose = """
+                services:
+                  db:
+                    image: db:1
+                    volumes: ["data:/var/lib/db:ro"]
+                    deploy: {replicas: 2}
+                volumes:
+                  data: {}
+                """;
+
+        io.jenkins.plugins.slipway.runner.compose.AppPlan plan = deployer.plan("shop", compose,
+                deployer.parse(compose, Map.of(), DeployFiles.NONE));
+        assertThat(plan.services().get(0).volumeRule())
+                .isEqualTo("db: pinned to node n2 (node.id == x2) because of named volume data of shop");
+        DeployResponse r = deployer.deploy("shop", compose, Map.of(), null);
+        assertThat(r.warnings()).containsExactly(
+                "services.db.volumes: db: pinned to node n2 (node.id == x2) because of named volume data of shop");
+        String started = new EventLog(db, releases).since(r.release(), "shop", 0).get(0).message();
+        assertThat(started).contains("db: pinned to node n2 (node.id == x2) because of named volume data of shop");
+        assertThat(deployer.deploy("shop", compose, Map.of(), null).warnings()).as("an unchanged deploy says it too")
+                .containsExactly("services.db.volumes: db: pinned to node n2 (node.id == x2) because of named"
+                        + " volume data of shop");
+    }
+
+    @Test
     void placementIsIgnoredWithAWarningNamingAnEngineOfOneNode() throws Exception {
         DeployResponse r = deployer(new FakeEngine("docker", ONE_NODE, spec -> List.of(), null))
                 .deploy("shop", PLACED, Map.of(), null);

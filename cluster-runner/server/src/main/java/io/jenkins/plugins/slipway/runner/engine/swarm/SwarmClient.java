@@ -41,8 +41,20 @@ final class SwarmClient implements AutoCloseable {
     private final DockerHttpClient http;
     private final DockerClient docker;
 
-    /** A node as the router needs it: its name, the address its host-mode ports answer on, and whether it is up. */
-    record Node(String id, String hostname, String address, boolean ready) {
+    /**
+     * A node as the router needs it (its name, the address its host-mode ports answer on, whether it is up) and
+     * as a placement constraint reads it (role, labels, platform).
+     *
+     * @param active       availability {@code active}: it takes new tasks (not paused or drained)
+     * @param labels       the node's labels ({@code node.labels.*}), Slipway's volume pins among them
+     * @param engineLabels the labels of its Docker engine ({@code engine.labels.*})
+     */
+    record Node(String id, String hostname, String address, boolean ready, String role, boolean active,
+                Map<String, String> labels, Map<String, String> engineLabels, String os, String arch) {
+        Node {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            engineLabels = engineLabels == null ? Map.of() : Map.copyOf(engineLabels);
+        }
     }
 
     SwarmClient(String dockerHost) {
@@ -267,10 +279,73 @@ final class SwarmClient implements AutoCloseable {
             }
             boolean ready = n.getStatus() != null && n.getStatus().getState() != null
                     && n.getStatus().getState().name().equalsIgnoreCase("ready");
-            String hostname = n.getDescription() == null ? n.getId() : n.getDescription().getHostname();
-            out.put(n.getId(), new Node(n.getId(), hostname, address, ready));
+            var description = n.getDescription();
+            String hostname = description == null ? n.getId() : description.getHostname();
+            var spec = n.getSpec();
+            String role = spec == null || spec.getRole() == null ? "" : spec.getRole().name().toLowerCase(java.util.Locale.ROOT);
+            boolean active = spec != null && spec.getAvailability() != null
+                    && spec.getAvailability().name().equalsIgnoreCase("active");
+            var platform = description == null ? null : description.getPlatform();
+            out.put(n.getId(), new Node(n.getId(), hostname, address, ready, role, active,
+                    spec == null ? null : spec.getLabels(),
+                    description == null || description.getEngine() == null ? null : description.getEngine().getLabels(),
+                    platform == null ? null : platform.getOs(), platform == null ? null : platform.getArchitecture()));
         }
         return out;
+    }
+
+    /** The id of the node whose engine the runner talks to (a manager). */
+    String localNodeId() {
+        try {
+            var swarm = docker.infoCmd().exec().getSwarm();
+            return swarm == null || swarm.getNodeID() == null ? "" : swarm.getNodeID();
+        } catch (RuntimeException e) {
+            throw new EngineException("reading the manager's node id failed: " + DockerContainers.reason(e), e);
+        }
+    }
+
+    /**
+     * Adds and removes labels of a node, keeping its role, availability and other labels. The manager refuses an
+     * update made on an older version of the node (another update came between): read again and retried.
+     */
+    void relabelNode(String nodeId, Map<String, String> add, java.util.Collection<String> remove) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                SwarmNode node = docker.listSwarmNodesCmd().withIdFilter(List.of(nodeId)).exec().stream()
+                        .filter(n -> nodeId.equals(n.getId())).findFirst().orElse(null);
+                if (node == null) {
+                    return; // the node left the swarm: nothing to label
+                }
+                var spec = node.getSpec();
+                Map<String, String> labels = new HashMap<>(spec.getLabels() == null ? Map.of() : spec.getLabels());
+                labels.putAll(add);
+                remove.forEach(labels::remove);
+                docker.updateSwarmNodeCmd().withSwarmNodeId(nodeId).withVersion(node.getVersion().getIndex())
+                        .withSwarmNodeSpec(spec.withLabels(labels)).exec();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 3) {
+                    throw new EngineException("labelling node " + nodeId + " failed: " + DockerContainers.reason(e), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes a volume of the manager's own engine; a worker's volumes are not reachable through the manager's
+     * API. Answers false while a container (a task being stopped) still uses it.
+     */
+    boolean removeLocalVolume(String name) {
+        try {
+            docker.removeVolumeCmd(name).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return true;
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw new EngineException("removing volume " + name + " failed: " + DockerContainers.reason(e), e);
+        }
     }
 
     /**
@@ -339,12 +414,15 @@ final class SwarmClient implements AutoCloseable {
         return out;
     }
 
-    private static Task task(JsonNode t) {
+    /** A task of {@code GET /tasks}. */
+    static Task task(JsonNode t) {
         JsonNode status = t.path("Status");
         Map<Integer, Integer> ports = new HashMap<>();
         for (JsonNode p : status.path("PortStatus").path("Ports")) {
             if ("host".equals(p.path("PublishMode").asText()) && p.path("PublishedPort").asInt() > 0) {
-                ports.put(p.path("TargetPort").asInt(), p.path("PublishedPort").asInt());
+                // A node's engine binds a host-mode port once for IPv4 (listed first) and once for IPv6, and may give
+                // the two different numbers; the router reaches the node at its IPv4 address, so the first one.
+                ports.putIfAbsent(p.path("TargetPort").asInt(), p.path("PublishedPort").asInt());
             }
         }
         Instant created;

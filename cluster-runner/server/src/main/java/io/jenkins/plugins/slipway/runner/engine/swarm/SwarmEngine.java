@@ -56,6 +56,7 @@ public final class SwarmEngine implements Engine {
     private final SwarmClient swarm;
     private final SwarmNetworks networks;
     private final SwarmFiles files;
+    private final SwarmVolumes volumes;
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "slipway-swarm-op");
         t.setDaemon(true);
@@ -77,6 +78,7 @@ public final class SwarmEngine implements Engine {
         this.swarm = new SwarmClient(dockerHost);
         this.networks = new SwarmNetworks(runnerId, swarm);
         this.files = new SwarmFiles(runnerId, swarm, values);
+        this.volumes = new SwarmVolumes(runnerId, swarm);
     }
 
     /** Fails fast, with what to do, when the engine is not a Swarm manager. */
@@ -128,7 +130,8 @@ public final class SwarmEngine implements Engine {
                     if (!kept.isEmpty()) {
                         LOG.warn("App {}: the swarm kept {}", app, String.join(", ", kept));
                     }
-                    return List.of();
+                    // Kept, as on the Docker engine, unless asked: the node labels go with them, not before.
+                    return volumes ? this.volumes.remove(app, deadline) : List.of();
                 }
             } catch (EngineException e) {
                 if (System.nanoTime() - deadline > 0) {
@@ -165,10 +168,22 @@ public final class SwarmEngine implements Engine {
         return SwarmServiceSpecs.refusals(spec);
     }
 
-    /** None: this engine refuses named volumes ({@link #refusals}). */
+    /** The app's named volumes whose node the swarm remembers ({@link SwarmVolumes}). */
     @Override
     public List<String> volumes(String app) {
-        return List.of();
+        return volumes.names(app);
+    }
+
+    /** Services that write to a named volume, which lives on one node ({@link SwarmVolumes#oneReplicaOnly}). */
+    @Override
+    public Map<String, String> oneReplicaOnly(AppSpec spec) {
+        return SwarmVolumes.oneReplicaOnly(spec);
+    }
+
+    /** Services pinned to the node their named volumes live on ({@link SwarmVolumes#rules}). */
+    @Override
+    public Map<String, String> pins(String app, AppSpec spec) {
+        return volumes.rules(app, spec);
     }
 
     @Override
@@ -229,8 +244,10 @@ public final class SwarmEngine implements Engine {
             if (joins == null) {
                 return; // its networks are not there: startFailure says why
             }
+            AppResources resources = networks.of(set.app());
             runAsync(name, () -> {
-                swarm.create(SwarmServiceSpecs.of(runnerId, set, joins, files.mounts(set)));
+                swarm.create(SwarmServiceSpecs.of(runnerId, set, joins, files.mounts(set),
+                        volumes.place(set.app(), set.spec(), resources)));
                 LOG.info("Created Swarm service {} ({} replicas)", name, set.replicas());
             });
             return;
@@ -239,8 +256,11 @@ public final class SwarmEngine implements Engine {
         if (now != set.replicas()) {
             runAsync(name, () -> {
                 // The same secrets and configs (named for their content): a scale must not replace the tasks.
+                // The same mounts and the constraints it was made with (its volumes' node included): a scale
+                // never moves a service, whatever the nodes' labels say now.
                 com.github.dockerjava.api.model.ServiceSpec spec = SwarmServiceSpecs.of(runnerId, set, networksOf(service),
-                        files.mounts(set));
+                        files.mounts(set), new SwarmVolumes.Placed(mountsOf(service), null));
+                spec.getTaskTemplate().getPlacement().withConstraints(constraintsOf(service));
                 // The manager pinned the image to its digest at creation: the same reference, or Swarm would
                 // see a new task spec and replace every task instead of scaling.
                 spec.getTaskTemplate().getContainerSpec().withImage(imageOf(service));
@@ -389,6 +409,17 @@ public final class SwarmEngine implements Engine {
                 task == null || task.getNetworks() == null ? s.getSpec().getNetworks() : task.getNetworks();
         return attached == null ? List.of() : attached.stream()
                 .map(com.github.dockerjava.api.model.NetworkAttachmentConfig::getTarget).toList();
+    }
+
+    private static List<com.github.dockerjava.api.model.Mount> mountsOf(Service s) {
+        var container = s.getSpec().getTaskTemplate().getContainerSpec();
+        return container.getMounts() == null ? List.of() : container.getMounts();
+    }
+
+    private static List<String> constraintsOf(Service s) {
+        var task = s.getSpec().getTaskTemplate();
+        return task == null || task.getPlacement() == null || task.getPlacement().getConstraints() == null ? List.of()
+                : task.getPlacement().getConstraints();
     }
 
     private static long replicas(Service s) {

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * An app's networks on a swarm: attachable overlay networks spanning the nodes, named and labelled as on the
  * Docker engine, created before the app's services and removed with the app. Services join them with DNS round
  * robin and their service name as alias, so the services of an app find each other by name (a virtual IP would
- * need IPVS, docs/swarm.md). Named volumes are refused for now: a stateful service must be pinned to the node
- * holding its data, which this engine does not do yet.
+ * need IPVS, docs/swarm.md). The resources prepared last are also what the app's named volumes are made with
+ * ({@link SwarmVolumes}): a volume needs nothing before its first task, whose node's engine makes it.
  */
 final class SwarmNetworks {
     private static final String OVERLAY = "overlay";
@@ -33,11 +33,6 @@ final class SwarmNetworks {
             return;
         }
         try {
-            if (!resources.volumes().isEmpty()) {
-                String key = resources.volumes().keySet().iterator().next();
-                throw new EngineException("named volumes (volumes." + key + ") are not supported by --engine swarm"
-                        + " yet: a stateful service would have to be pinned to the node that holds its data", null);
-            }
             resources.networks().forEach((key, n) -> {
                 String name = name(app, key, n);
                 if (n.external()) {

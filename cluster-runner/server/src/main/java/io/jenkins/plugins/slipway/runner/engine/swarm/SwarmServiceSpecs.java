@@ -21,6 +21,7 @@ import com.github.dockerjava.api.model.TaskSpec;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.Placement;
+import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,8 @@ import java.util.Map;
  * replicas and the traffic.
  */
 final class SwarmServiceSpecs {
+    /** The constraint that pins a service to the node its named volumes live on, the node's id following. */
+    static final String PINNED_TO = "node.id == ";
     /** Swarm service names are DNS labels. */
     private static final int MAX_NAME = 63;
 
@@ -47,21 +50,19 @@ final class SwarmServiceSpecs {
     }
 
     /**
-     * What of the app model this engine does not give a task yet, by field path: the service's mounts, and named
-     * volumes (a stateful service would have to be pinned to the node holding its data). Refused at deploy rather
-     * than started without them. Secrets and configs are Swarm secrets and configs ({@link SwarmFiles}).
+     * What of the app model this engine does not give a task, by field path: host paths, which would have to exist
+     * on every node a task may land on. Refused at deploy rather than started without them. Named and anonymous
+     * volumes and tmpfs are mounts ({@link SwarmVolumes}); secrets and configs are Swarm secrets and configs
+     * ({@link SwarmFiles}).
      */
     static List<ApiError.Problem> refusals(AppSpec spec) {
         List<ApiError.Problem> out = new ArrayList<>();
-        spec.resources().volumes().keySet().forEach(key -> out.add(new ApiError.Problem("volumes." + key,
-                "named volumes are not supported by --engine swarm yet: a stateful service would have to be pinned"
-                        + " to the node that holds its data; deploy it with --engine docker or kubernetes")));
         for (io.jenkins.plugins.slipway.runner.compose.ServiceSpec s : spec.services().values()) {
-            String path = "services." + s.name();
-            if (!s.wiring().mounts().isEmpty()) {
-                out.add(new ApiError.Problem(path + ".volumes", "--engine swarm does not mount volumes or tmpfs yet"
-                        + " (its tasks would start without them); deploy it with --engine docker or kubernetes"));
-            }
+            s.wiring().mounts().stream().filter(m -> m.type() == ServiceWiring.Mount.Type.BIND).forEach(m -> out.add(
+                    new ApiError.Problem("services." + s.name() + ".volumes", "host path " + m.source() + " at "
+                            + m.target() + ": --engine swarm does not mount host paths (the path would have to exist,"
+                            + " with the same content, on every node a task may run on); use a named volume, or"
+                            + " deploy it with --engine docker")));
         }
         return out;
     }
@@ -91,6 +92,15 @@ final class SwarmServiceSpecs {
      * @param files    the Swarm secrets and configs its tasks mount ({@link SwarmFiles})
      */
     static ServiceSpec of(String runnerId, ReplicaSetSpec set, List<String> networks, SwarmFiles.Mounts files) {
+        return of(runnerId, set, networks, files, SwarmVolumes.Placed.NONE);
+    }
+
+    /**
+     * @param volumes what its tasks mount, and the node its named volumes live on: a {@code node.id} constraint
+     *                pins its tasks there ({@link SwarmVolumes})
+     */
+    static ServiceSpec of(String runnerId, ReplicaSetSpec set, List<String> networks, SwarmFiles.Mounts files,
+                          SwarmVolumes.Placed volumes) {
         io.jenkins.plugins.slipway.runner.compose.ServiceSpec s = set.spec();
         Map<String, String> labels = new LinkedHashMap<>(s.labels());
         labels.putAll(labels(runnerId, set.app(), set.service(), set.revision()));
@@ -103,6 +113,9 @@ final class SwarmServiceSpecs {
         }
         if (!files.configs().isEmpty()) {
             container.withConfigs(files.configs());
+        }
+        if (!volumes.mounts().isEmpty()) {
+            container.withMounts(volumes.mounts());
         }
         // Swarm's Command is the image's ENTRYPOINT and its Args the CMD.
         if (s.entrypoint() != null) {
@@ -122,7 +135,7 @@ final class SwarmServiceSpecs {
         TaskSpec task = new TaskSpec().withContainerSpec(container)
                 .withRestartPolicy(restartPolicy(s.restartPolicy()))
                 .withResources(resources(s, placement))
-                .withPlacement(placement(placement))
+                .withPlacement(placement(placement, volumes.nodeId()))
                 .withNetworks(networks.stream().map(n -> new NetworkAttachmentConfig().withTarget(n)
                         .withAliases(List.of(set.service()))).toList());
         List<PortConfig> ports = new ArrayList<>();
@@ -176,9 +189,13 @@ final class SwarmServiceSpecs {
         return r;
     }
 
-    private static ServicePlacement placement(Placement p) {
+    private static ServicePlacement placement(Placement p, String pinnedNode) {
         SpreadPlacement out = new SpreadPlacement(p.spreads());
-        out.withConstraints(p.constraints());
+        List<String> constraints = new ArrayList<>(p.constraints());
+        if (pinnedNode != null) {
+            constraints.add(PINNED_TO + pinnedNode);
+        }
+        out.withConstraints(constraints);
         if (p.maxReplicasPerNode() > 0) {
             out.withMaxReplicas(p.maxReplicasPerNode());
         }

@@ -137,16 +137,87 @@ class SwarmServiceSpecsTest {
     }
 
     @Test
-    void whatTasksWouldStartWithoutIsRefusedNamingIt() throws Exception {
+    void namedAndAnonymousVolumesAndTmpfsAreMountsAndAPinnedServiceGetsANodeIdConstraint() throws Exception {
+        io.jenkins.plugins.slipway.runner.compose.AppSpec spec = new ComposeParser().parse("""
+                services:
+                  db:
+                    image: db:1
+                    volumes: ["data:/var/lib/db", "seed:/seed:ro", "/scratch", "nfs:/shared"]
+                    tmpfs: ["/run/db:size=64m"]
+                    deploy:
+                      placement: {constraints: ["node.role == worker"]}
+                volumes:
+                  data:
+                    driver: local
+                    driver_opts: {type: tmpfs, device: tmpfs}
+                    labels: {backup: nightly}
+                  seed: {}
+                  nfs: {external: true, name: cluster-nfs}
+                """, Map.of()).spec();
+        ServiceSpec db = spec.services().get("db");
+        SwarmVolumes.Placed placed = new SwarmVolumes.Placed(
+                SwarmVolumes.mounts("r1", "shop", db, spec.resources()), "node-7");
+        JsonNode task = DOCKER_JAVA.readTree(DOCKER_JAVA.writeValueAsString(SwarmServiceSpecs.of("r1",
+                new ReplicaSetSpec("shop", "db", 2, 1, db), List.of(), SwarmFiles.Mounts.NONE, placed)))
+                .path("TaskTemplate");
+        JsonNode mounts = task.path("ContainerSpec").path("Mounts");
+
+        assertThat(mounts).hasSize(5);
+        JsonNode data = mounts.get(0);
+        assertThat(data.path("Type").asText()).isEqualTo("volume");
+        assertThat(data.path("Source").asText()).as("the name the Docker engine gives it").isEqualTo("slipway-shop-data-r1");
+        assertThat(data.path("Target").asText()).isEqualTo("/var/lib/db");
+        assertThat(data.path("ReadOnly").asBoolean()).isFalse();
+        assertThat(data.path("VolumeOptions").path("DriverConfig").path("Name").asText()).isEqualTo("local");
+        assertThat(data.path("VolumeOptions").path("DriverConfig").path("Options").path("type").asText()).isEqualTo("tmpfs");
+        JsonNode labels = data.path("VolumeOptions").path("Labels");
+        assertThat(labels.path("backup").asText()).isEqualTo("nightly");
+        assertThat(labels.path("io.slipway.runner").asText()).isEqualTo("r1");
+        assertThat(labels.path("io.slipway.app").asText()).isEqualTo("shop");
+        assertThat(labels.path("io.slipway.volume").asText()).isEqualTo("data");
+        JsonNode seed = mounts.get(1);
+        assertThat(seed.path("Source").asText()).isEqualTo("slipway-shop-seed-r1");
+        assertThat(seed.path("ReadOnly").asBoolean()).isTrue();
+        assertThat(seed.path("VolumeOptions").path("DriverConfig").isMissingNode()
+                || seed.path("VolumeOptions").path("DriverConfig").isNull()).as("the node's default driver").isTrue();
+        JsonNode anonymous = mounts.get(2);
+        assertThat(anonymous.path("Type").asText()).isEqualTo("volume");
+        assertThat(anonymous.path("Source").isMissingNode() || anonymous.path("Source").isNull()).isTrue();
+        assertThat(anonymous.path("Target").asText()).isEqualTo("/scratch");
+        JsonNode nfs = mounts.get(3);
+        assertThat(nfs.path("Source").asText()).isEqualTo("cluster-nfs");
+        assertThat(nfs.path("VolumeOptions").isMissingNode() || nfs.path("VolumeOptions").isNull())
+                .as("an external volume is used as it is, never made").isTrue();
+        JsonNode tmpfs = mounts.get(4);
+        assertThat(tmpfs.path("Type").asText()).isEqualTo("tmpfs");
+        assertThat(tmpfs.path("Target").asText()).isEqualTo("/run/db");
+        assertThat(tmpfs.path("TmpfsOptions").path("SizeBytes").asLong()).isEqualTo(64L << 20);
+        assertThat(task.path("Placement").path("Constraints").toString())
+                .isEqualTo("[\"node.role == worker\",\"node.id == node-7\"]");
+    }
+
+    @Test
+    void aSetWithoutVolumesIsPinnedNowhere() throws Exception {
+        ServiceSpec web = new ComposeParser().parse("services: {web: {image: web:1}}", Map.of()).spec().services().get("web");
+        JsonNode task = DOCKER_JAVA.readTree(DOCKER_JAVA.writeValueAsString(SwarmServiceSpecs.of("r1",
+                new ReplicaSetSpec("shop", "web", 1, 2, web), List.of(), SwarmFiles.Mounts.NONE))).path("TaskTemplate");
+        assertThat(task.path("ContainerSpec").path("Mounts").isMissingNode()
+                || task.path("ContainerSpec").path("Mounts").isNull()).isTrue();
+        assertThat(task.path("Placement").path("Constraints").toString()).isIn("[]", "");
+    }
+
+    @Test
+    void hostPathsAreRefusedNamingServiceAndPathAndNothingElseIs() throws Exception {
         io.jenkins.plugins.slipway.runner.compose.AppSpec spec = new ComposeParser().parse("""
                 services:
                   web:
                     image: web:1
                     configs: [site]
                     tmpfs: [/cache]
+                    volumes: ["/srv/site:/site:ro"]
                   db:
                     image: db:1
-                    volumes: ["data:/var/lib/db"]
+                    volumes: ["data:/var/lib/db", "/scratch"]
                   plain:
                     image: plain:1
                 volumes:
@@ -155,10 +226,9 @@ class SwarmServiceSpecsTest {
                   site: {content: "listen 80"}
                 """, Map.of()).spec();
 
-        assertThat(SwarmServiceSpecs.refusals(spec)).extracting(p -> p.path())
-                .as("configs are Swarm configs, not refused").containsExactlyInAnyOrder("volumes.data",
-                        "services.web.volumes", "services.db.volumes");
-        assertThat(SwarmServiceSpecs.refusals(spec)).allSatisfy(p -> assertThat(p.message()).contains("--engine swarm")
-                .doesNotContain("listen 80"));
+        assertThat(SwarmServiceSpecs.refusals(spec)).extracting(p -> p.path() + ": " + p.message()).containsExactly(
+                "services.web.volumes: host path /srv/site at /site: --engine swarm does not mount host paths (the"
+                        + " path would have to exist, with the same content, on every node a task may run on); use a"
+                        + " named volume, or deploy it with --engine docker");
     }
 }

@@ -2,9 +2,12 @@ package io.jenkins.plugins.slipway.runner.it.swarm;
 
 import io.jenkins.plugins.slipway.runner.it.WholeMachine;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.DeployResponse;
+import io.jenkins.plugins.slipway.runner.client.RunnerException;
 import io.jenkins.plugins.slipway.runner.client.EventTypes;
 import io.jenkins.plugins.slipway.runner.client.Phase;
 import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
@@ -36,8 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code serve --engine swarm} on the real three-node swarm of {@code scripts/swarm-up.sh 2}: placement by spread
  * and constraint, a canary under load with its split, a failing version rolled back by analysis, a runner
- * {@code kill -9} in the middle of a canary, and a worker killed under load. The swarm is made once for the class;
- * the worker is killed last.
+ * {@code kill -9} in the middle of a canary, a worker killed under load, secrets and configs, and a named volume
+ * that keeps its node and data across revisions and a runner restart. The swarm is made once for the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @WholeMachine("makes the machine's Docker engine a Swarm manager")
@@ -374,6 +377,136 @@ class SwarmEngineIT {
                 .until(() -> Docker.run("service", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank()
                         && Docker.run("secret", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank()
                         && Docker.run("config", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank());
+    }
+
+    /**
+     * A service writing to a named volume: more than one replica is refused; the first revision's volume is made on a
+     * worker (the manager, which the choice prefers, is drained then), and after a runner {@code kill -9} the
+     * second revision, with the manager active again, runs on that same worker and finds the first one's data.
+     */
+    @Test
+    @Order(7)
+    void aNamedVolumeKeepsItsNodeAndItsDataAcrossRevisionsAndARunnerRestart() throws Exception {
+        String app = "sw-volume";
+        int port = RunnerProcess.freePort(23800, 23899);
+        String compose = """
+                services:
+                  web:
+                    image: %s
+                    stop_grace_period: 2s
+                    command: ["sh", "-c", "echo \\"revision $REV on $NODE\\" >> /www/data/log.txt && exec /bin/busybox httpd -f -p 8080 -h /www"]
+                    environment:
+                      REV: "%%d"
+                      NODE: "{{.Node.Hostname}}"
+                    volumes: ["data:/www/data"]
+                    deploy: {replicas: %%d}
+                    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                volumes:
+                  data:
+                    labels: {purpose: swarm-it}
+                """.formatted(v1, port);
+        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(compose.formatted(1, 2), Map.of(), null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
+                            .asString().startsWith("services.web.deploy.replicas: 2 replicas refused on the swarm"
+                                    + " engine: it writes to named volume data, a local volume that lives on one node");
+                });
+
+        String managerId = Docker.run("info", "--format", "{{.Swarm.NodeID}}").strip();
+        String volume = "slipway-" + app + "-data-";
+        String node;
+        Docker.run("node", "update", "--availability", "drain", managerId);
+        try {
+            // Expected: the first node by id that is ready and takes tasks (worker 1 may be down by now).
+            node = firstReadyActiveNode();
+            long start = System.nanoTime();
+            DeployResponse first = client.deploy(app, new DeployRequest(compose.formatted(1, 1), Map.of(), null));
+            assertThat(first.warnings()).anySatisfy(w -> assertThat(w).startsWith("services.web.volumes: web: pinned"
+                    + " to node " + node + " (node.id == ").contains("because of named volume data"));
+            ReleaseStatus s = Apps.awaitEnd(client, first.release(), RELEASE);
+            assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
+            System.out.printf("SWARM named volume: revision 1 on %s in %.1f s; warning: %s%n", node,
+                    (System.nanoTime() - start) / 1e9, first.warnings());
+        } finally {
+            Docker.run("node", "update", "--availability", "active", managerId);
+        }
+        assertThat(runningNodes(serviceOf(app))).containsExactly(node);
+        assertThat(await("revision 1's line, served from the volume").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).until(() -> get(port, "/data/log.txt"), b -> b.contains("revision 1")))
+                .isEqualTo("revision 1 on " + node + "\n");
+        assertThat(Docker.run("node", "inspect", "--format", "{{json .Spec.Labels}}", node))
+                .contains("\"io.slipway.volume." + volume).contains("/" + app + "/data\"");
+        assertThat(node).as("a worker, the manager being drained").startsWith("slw-w");
+        int worker = Integer.parseInt(node.substring("slw-w".length()));
+        String made = Swarm.worker(worker, "volume", "ls", "-q", "--filter", "label=io.slipway.app=" + app).strip();
+        assertThat(made).as("made by the worker's engine, with the file's labels").startsWith(volume);
+        assertThat(Swarm.worker(worker, "volume", "inspect", "--format", "{{json .Labels}}", made))
+                .contains("\"purpose\":\"swarm-it\"", "\"io.slipway.volume\":\"data\"");
+
+        runner.kill9();
+        runner.launch();
+        client = runner.client();
+        long start = System.nanoTime();
+        DeployResponse second = client.deploy(app, new DeployRequest(compose.formatted(2, 1), Map.of(), null));
+        assertThat(second.warnings()).anySatisfy(w -> assertThat(w).startsWith("services.web.volumes: web: pinned"
+                + " to node " + node + " (node.id == ").contains("which lives on that node"));
+        Map<String, Object> plan = client.validate(app, new DeployRequest(compose.formatted(2, 1), Map.of(), null));
+        assertThat(String.valueOf(plan.get("services"))).contains("web: pinned to node " + node);
+        ReleaseStatus s = Apps.awaitEnd(client, second.release(), RELEASE);
+        assertThat(s.phase()).as(s.message()).isEqualTo(Phase.Succeeded);
+        String service = serviceOf(app);
+        assertThat(service).contains("-web-2-");
+        assertThat(runningNodes(service)).as("the manager fits and is preferred: only the remembered choice keeps it")
+                .containsExactly(node);
+        assertThat(Docker.run("service", "inspect", "--format", "{{json .Spec.TaskTemplate.Placement.Constraints}}",
+                service)).contains("node.id == ");
+        String log = await("revision 2's line after revision 1's").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).until(() -> get(port, "/data/log.txt"), b -> b.contains("revision 2"));
+        assertThat(log).isEqualTo("revision 1 on " + node + "\nrevision 2 on " + node + "\n");
+        System.out.printf("SWARM named volume: revision 2 after a runner kill -9 on %s in %.1f s; the volume holds:%n%s",
+                node, (System.nanoTime() - start) / 1e9, log);
+
+        Map<String, Object> deleted = client.deleteApp(app, true);
+        System.out.println("SWARM named volume: delete with volumes: " + deleted);
+        assertThat(Docker.run("node", "inspect", "--format", "{{json .Spec.Labels}}", node))
+                .as("the node forgets the volume").doesNotContain("io.slipway.volume." + volume);
+        // A worker's volumes are out of the manager's reach (docs/swarm.md): removed on the worker itself.
+        await("the worker's volume removed by hand").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> {
+                    Swarm.worker(worker, "volume", "rm", "-f", made);
+                    return Swarm.worker(worker, "volume", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank();
+                });
+    }
+
+    /** The hostname of the first node by id that is ready and active: where a new volume goes without constraints. */
+    private static String firstReadyActiveNode() throws Exception {
+        List<String> ids = Docker.run("node", "ls", "-q").strip().lines().sorted().toList();
+        for (String id : ids) {
+            String[] n = Docker.run("node", "inspect", "--format",
+                    "{{.Status.State}} {{.Spec.Availability}} {{.Description.Hostname}}", id).strip().split(" ");
+            if (n[0].equals("ready") && n[1].equals("active")) {
+                return n[2];
+            }
+        }
+        throw new AssertionError("no node is ready and active");
+    }
+
+    /** The body of a GET through the route, or "" when it does not answer 200. */
+    private static String get(int port, String path) {
+        try {
+            java.net.http.HttpResponse<String> rsp = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return rsp.statusCode() == 200 ? rsp.body() : "";
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static String canaryApp(String image, int replicas, int port, String release) {

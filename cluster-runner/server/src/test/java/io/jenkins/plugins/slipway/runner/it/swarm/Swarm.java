@@ -80,6 +80,27 @@ public final class Swarm implements AutoCloseable {
     }
 
     /**
+     * Makes a Swarm secret by hand, as a user does before {@code docker stack deploy} (its value through stdin, so it
+     * is in no command line), replacing one of that name left by an earlier run.
+     */
+    public static void createSecret(String name, String value) throws IOException, InterruptedException {
+        try {
+            Docker.run("secret", "rm", name);
+        } catch (IOException none) {
+            // none was left
+        }
+        Process p = new ProcessBuilder("docker", "secret", "create", name, "-").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("docker secret create " + name + " failed: " + out);
+        }
+    }
+
+    /**
      * Fails worker {@code i} as a machine would: {@code kill -9} of its dockerd and its link cut. Its containers go
      * on running, unreachable, as on a partitioned node.
      */

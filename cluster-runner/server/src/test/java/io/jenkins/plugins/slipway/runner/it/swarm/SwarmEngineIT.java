@@ -328,6 +328,10 @@ class SwarmEngineIT {
         String app = "sw-files";
         int port = RunnerProcess.freePort(23700, 23799);
         String password = SecretsUsed.record("sw-" + UUID.randomUUID());
+        // An external secret: made on the swarm by hand, as docker stack deploy users do; the runner only mounts it.
+        String externalName = "it-sw-files-external";
+        String externalValue = SecretsUsed.record("sw-ext-" + UUID.randomUUID());
+        Swarm.createSecret(externalName, externalValue);
         String compose = """
                 services:
                   web:
@@ -340,6 +344,7 @@ class SwarmEngineIT {
                     secrets:
                       - db_password
                       - {source: api_key, target: /etc/api.key, uid: "1000", gid: "1001", mode: 0400}
+                      - {source: shared_token, target: /run/secrets/token}
                     configs:
                       - {source: motd, target: /etc/motd}
                     x-slipway:
@@ -347,9 +352,10 @@ class SwarmEngineIT {
                 secrets:
                   db_password: {file: ./db_password.txt}
                   api_key: {file: ./api.key}
+                  shared_token: {external: true, name: %s}
                 configs:
                   motd: {file: ./motd.txt}
-                """.formatted(v1, Swarm.workerName(2), port);
+                """.formatted(v1, Swarm.workerName(2), port, externalName);
         String id = client.deploy(app, new DeployRequest(compose, Map.of(), null,
                 Map.of("db_password", password.getBytes(StandardCharsets.UTF_8),
                         "api_key", "key-of-the-api".getBytes(StandardCharsets.UTF_8)),
@@ -363,6 +369,7 @@ class SwarmEngineIT {
         assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "stat", "-c", "%a %u %g", "/etc/api.key").strip())
                 .isEqualTo("400 1000 1001");
         assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "cat", "/etc/motd")).isEqualTo("hello from a config\n");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "cat", "/run/secrets/token")).isEqualTo(externalValue);
         // Swarm objects named for their content, labelled, never holding the value in a name or label.
         String secrets = Docker.run("secret", "ls", "--filter", "label=io.slipway.app=" + app, "--format",
                 "{{.Name}} {{.Labels}}");
@@ -377,6 +384,9 @@ class SwarmEngineIT {
                 .until(() -> Docker.run("service", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank()
                         && Docker.run("secret", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank()
                         && Docker.run("config", "ls", "-q", "--filter", "label=io.slipway.app=" + app).isBlank());
+        assertThat(Docker.run("secret", "ls", "-q", "--filter", "name=" + externalName).strip())
+                .as("an external secret is the user's: the app's deletion leaves it").isNotBlank();
+        Docker.run("secret", "rm", externalName);
     }
 
     /**

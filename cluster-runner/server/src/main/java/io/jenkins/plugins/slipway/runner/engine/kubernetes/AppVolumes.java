@@ -5,8 +5,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
-import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
-import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
+import io.jenkins.plugins.slipway.runner.engine.VolumeWriters;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,16 +29,9 @@ final class AppVolumes {
      */
     static Map<String, String> oneReplicaOnly(AppSpec spec) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (ServiceSpec s : spec.services().values()) {
-            s.wiring().mounts().stream()
-                    .filter(m -> m.type() == ServiceWiring.Mount.Type.VOLUME && m.source() != null && !m.readOnly())
-                    .filter(m -> spec.resources().volumes().get(m.source()) == null
-                            || !spec.resources().volumes().get(m.source()).external())
-                    .findFirst()
-                    .ifPresent(m -> out.put(s.name(), "it writes to named volume " + m.source() + ", a ReadWriteOnce"
-                            + " PersistentVolumeClaim that pods on one node only can mount (mount it read-only,"
-                            + " or use an external claim that allows more)"));
-        }
+        VolumeWriters.of(spec).forEach((service, volume) -> out.put(service, "it writes to named volume " + volume
+                + ", a ReadWriteOnce PersistentVolumeClaim that pods on one node only can mount (mount it read-only,"
+                + " or use an external claim that allows more)"));
         return out;
     }
 

@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.Placement;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.VolumeWriters;
 import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
@@ -324,16 +325,9 @@ final class SwarmVolumes {
      */
     static Map<String, String> oneReplicaOnly(AppSpec spec) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (ServiceSpec s : spec.services().values()) {
-            s.wiring().mounts().stream()
-                    .filter(m -> m.type() == ServiceWiring.Mount.Type.VOLUME && m.source() != null && !m.readOnly())
-                    .filter(m -> spec.resources().volumes().get(m.source()) == null
-                            || !spec.resources().volumes().get(m.source()).external())
-                    .findFirst()
-                    .ifPresent(m -> out.put(s.name(), "it writes to named volume " + m.source() + ", a local volume"
-                            + " that lives on one node, where every task of the service is pinned (mount it"
-                            + " read-only, or use an external volume whose driver spans the nodes)"));
-        }
+        VolumeWriters.of(spec).forEach((service, volume) -> out.put(service, "it writes to named volume " + volume
+                + ", a local volume that lives on one node, where every task of the service is pinned (mount it"
+                + " read-only, or use an external volume whose driver spans the nodes)"));
         return out;
     }
 

@@ -65,7 +65,7 @@ final class ReleasesApi {
         ReleaseRecord r = find(ex.param(1));
         long last = lastEventId(ex);
         EventStream stream = ex.eventStream();
-        EventFollower follower = new EventFollower(stream, last);
+        EventFollower follower = new EventFollower(stream, last, after -> events.since(r.id(), r.app(), after));
         AutoCloseable sub = events.follow(r.id(), follower::live);
         stream.onClose(() -> {
             try {

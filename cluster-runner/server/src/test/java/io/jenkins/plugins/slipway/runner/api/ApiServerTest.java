@@ -3,6 +3,8 @@ package io.jenkins.plugins.slipway.runner.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
+import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseEvent;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,6 +31,9 @@ class ApiServerTest {
     private final AtomicReference<EventStream> stream = new AtomicReference<>();
     private final List<String> closes = new CopyOnWriteArrayList<>();
     private final List<EventStream> followers = new CopyOnWriteArrayList<>();
+    private final List<ReleaseEvent> storedEvents = List.of(event(1, "ReleaseStarted"), event(2, "StepStarted"),
+            event(3, "AnalysisMeasured"), event(4, "ReleaseSucceeded"));
+    private final AtomicReference<EventFollower> follower = new AtomicReference<>();
     private ApiServer server;
 
     @BeforeEach
@@ -41,6 +46,12 @@ class ApiServerTest {
         });
         server.route("GET", "/api/v1/followers", ex -> followers.add(ex.eventStream()));
         server.route("GET", "/api/v1/query", ex -> ex.json(200, Map.of("a", String.valueOf(ex.query("a")))));
+        server.route("GET", "/api/v1/release-events", ex -> {
+            EventFollower follower = new EventFollower(ex.eventStream(), 0,
+                    after -> storedEvents.stream().filter(e -> e.id() > after).toList());
+            follower.replay(storedEvents.subList(0, 1), false);
+            this.follower.set(follower);
+        });
         server.route("GET", "/api/v1/stream", ex -> {
             EventStream s = ex.eventStream();
             s.onClose(() -> closes.add("closed"));
@@ -233,6 +244,28 @@ class ApiServerTest {
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !closes.isEmpty());
         assertThat(closes).containsExactly("closed");
+    }
+
+    @Test
+    void anEventPublishedAfterALaterOneStillReachesTheReader() throws Exception {
+        HttpResponse<InputStream> rsp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/v1/release-events")).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> follower.get() != null);
+        // A release pass committed event 2 and is still updating the router when an analysis commits and
+        // publishes event 3; the pass publishes 2 afterwards.
+        follower.get().live(storedEvents.get(2));
+        follower.get().live(storedEvents.get(1));
+        follower.get().live(storedEvents.get(3));
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(rsp.body(), StandardCharsets.UTF_8))) {
+            assertThat(r.lines().filter(l -> l.startsWith("event: ")).toList()).containsExactly(
+                    "event: ReleaseStarted", "event: StepStarted", "event: AnalysisMeasured", "event: ReleaseSucceeded");
+        }
+    }
+
+    private static ReleaseEvent event(long id, String type) {
+        return new ReleaseEvent(id, type, "r1", "app", "2026-12-02T00:00:00Z",
+                type.equals("ReleaseSucceeded") ? Phase.Succeeded : Phase.Progressing, type, Map.of());
     }
 
     @Test

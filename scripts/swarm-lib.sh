@@ -49,6 +49,18 @@ unlock_engine() {
   flock -u 9; exec 9>&-
 }
 
+# Starts a long-lived command (run it with `&`) with no inherited descriptor above 2. Whoever ran the script
+# under `flock /tmp/slipway-it.lock ...` passed the lock's descriptor down: a daemon that kept it would hold the IT
+# lock for as long as it runs, and a script that died before swarm-down.sh would leave the lock taken.
+detached() {
+  local fd
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec nohup "$@"
+}
+
 manager_state() { docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null; }
 manager_addr() { docker info --format '{{.Swarm.NodeAddr}}' 2>/dev/null; }
 

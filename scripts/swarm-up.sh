@@ -61,7 +61,7 @@ registry_answers() { curl -fsS --max-time 2 "http://$1:$SWARM_REGISTRY_PORT/v2/"
 if ! registry_answers "$SWARM_MANAGER_ADDR"; then
   log "registry on $SWARM_MANAGER_ADDR:$SWARM_REGISTRY_PORT"
   registry_config "$SWARM_RUN/registry.yml" "$SWARM_MANAGER_ADDR"
-  nohup docker-registry serve "$SWARM_RUN/registry.yml" >"$SWARM_RUN/registry.log" 2>&1 </dev/null &
+  detached docker-registry serve "$SWARM_RUN/registry.yml" >"$SWARM_RUN/registry.log" 2>&1 </dev/null &
   echo $! >"$SWARM_RUN/registry.pid"
   wait_for 20 "registry on the bridge (see $SWARM_RUN/registry.log)" registry_answers "$SWARM_MANAGER_ADDR"
 fi
@@ -113,7 +113,7 @@ start_worker() { # start_worker I: namespace, link, registry and dockerd of work
   if ! nsenter --net="/var/run/netns/$name" curl -fsS --max-time 2 "http://127.0.0.1:$SWARM_REGISTRY_PORT/v2/" \
       >/dev/null 2>&1; then
     registry_config "$run/registry.yml" 127.0.0.1
-    nohup nsenter --net="/var/run/netns/$name" docker-registry serve "$run/registry.yml" >"$run/registry.log" 2>&1 </dev/null &
+    detached nsenter --net="/var/run/netns/$name" docker-registry serve "$run/registry.yml" >"$run/registry.log" 2>&1 </dev/null &
     echo $! >"$run/registry.pid"
   fi
 
@@ -127,7 +127,7 @@ start_worker() { # start_worker I: namespace, link, registry and dockerd of work
     fi
     # nsenter --net, not `ip netns exec`: that one remounts /sys, and dockerd would lose the cgroup mount. A UTS
     # namespace of its own gives the node its name in `docker node ls`.
-    nohup nsenter --net="/var/run/netns/$name" unshare --uts sh -c "hostname $name && exec \"\$@\"" sh \
+    detached nsenter --net="/var/run/netns/$name" unshare --uts sh -c "hostname $name && exec \"\$@\"" sh \
       dockerd --host "$(worker_sock "$i")" --data-root "$data" --exec-root "$run/exec" \
       --pidfile "$run/docker.pid" --config-file "$run/daemon.json" --cgroup-parent "/$name" \
       --insecure-registry "$SWARM_MANAGER_ADDR:$SWARM_REGISTRY_PORT" --log-level warn "${gpus[@]}" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side by side on one swarm (scripts/swarm-up.sh 2: the local engine plus two workers), in one run:
-#  1. a rolling update of 10 replicas v1 -> v2: through Slipway (--engine swarm, its rolling defaults), through
+#  1. a rolling update of 10 replicas v1 -> v2: through Slipway (--engine swarm, its rolling defaults: a quarter at a time), through
 #     `docker service update` with Swarm's defaults, and with `--update-parallelism 2 --update-delay 0s`; each
 #     under a load loop counting failed requests (bench/swarm/load.py);
 #  2. a worker killed (kill -9 of its dockerd, its link cut) with 10 replicas spread over the zones: time until
@@ -90,7 +90,9 @@ all_running() { [ "$(docker service ps --filter desired-state=running --format '
 now() { date +%s.%N; }
 secs() { python3 -c "print('%.1f' % ($2 - $1))"; }
 load_start() { rm -f "$WORK/stop"; python3 bench/swarm/load.py "$@" "$WORK/stop" 300 > "$WORK/load.out" & LOAD=$!; sleep 2; }
-load_stop() { touch "$WORK/stop"; wait "$LOAD"; cat "$WORK/load.out"; }
+# Not inside $(...): a subshell cannot wait for the loop, and would read its summary before it is written.
+load_stop() { touch "$WORK/stop"; wait "$LOAD" || true; }
+load_counts() { cat "$WORK/load.out"; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(docker version --format '{{.Server.Version}}')"
 
@@ -100,7 +102,8 @@ wait_until 180 "Slipway release of v1" succeeded "$R1"
 load_start route "http://127.0.0.1:$ROUTE_PORT/"
 t0=$(now); R2="$(deploy "$REG/swarm-bench:v2")"
 wait_until 300 "Slipway rolling update to v2" succeeded "$R2"; t1=$(now)
-echo "rolling 10, Slipway (rolling defaults: 1 at a time, start-first):      $(secs "$t0" "$t1") s, $(load_stop)"
+load_stop
+echo "rolling 10, Slipway (rolling defaults: 25% at a time, start-first):    $(secs "$t0" "$t1") s, $(load_counts)"
 
 cli_rolling() { # label, update options...
   local label=$1; shift
@@ -109,7 +112,8 @@ cli_rolling() { # label, update options...
   wait_until 180 "$CLI running" all_running "$CLI"
   load_start tasks "$CLI"
   t0=$(now); timeout 600 docker service update -q "$@" --image "$REG/swarm-bench:v2" "$CLI" >/dev/null; t1=$(now)
-  echo "rolling 10, docker service update $label $(secs "$t0" "$t1") s, $(load_stop)"
+  load_stop
+  echo "rolling 10, docker service update $label $(secs "$t0" "$t1") s, $(load_counts)"
   docker service rm "$CLI" >/dev/null
   wait_until 60 "$CLI tasks gone" sh -c "[ -z \"\$(docker ps -aq --filter label=com.docker.swarm.service.name=$CLI)\" ]"
 }
@@ -124,7 +128,8 @@ SVC=$(docker service ls -q --filter "label=io.slipway.app=$APP")
 wait_until 60 "worker 1 seen down" sh -c '[ "$(docker node inspect --format "{{.Status.State}}" slw-w1)" = down ]'
 wait_until 120 "Slipway: 10 replicas on the other nodes" running_elsewhere "$SVC"
 wait_until 120 "Slipway: 10 healthy replicas after the kill" healthy 10; t1=$(now)
-echo "worker killed, Slipway: all 10 serving again after                       $(secs "$t0" "$t1") s, $(load_stop)"
+load_stop
+echo "worker killed, Slipway: all 10 serving again after                       $(secs "$t0" "$t1") s, $(load_counts)"
 bash scripts/swarm-up.sh 2 >/dev/null   # the worker back, for Swarm's own turn
 delete_apps "http://127.0.0.1:$API_PORT" "$TOKEN" "$APP" || true
 docker service create -d -q --name "$CLI" --replicas 10 --placement-pref spread=node.labels.zone \
@@ -134,4 +139,5 @@ load_start tasks "$CLI"
 t0=$(now)
 kill -9 "$(cat /run/slw/w1/docker.pid)"; ip link set slw-w1h down
 wait_until 120 "Swarm: 10 tasks running on the other nodes" running_elsewhere "$CLI"; t1=$(now)
-echo "worker killed, Swarm alone: 10 tasks running elsewhere after             $(secs "$t0" "$t1") s, $(load_stop)"
+load_stop
+echo "worker killed, Swarm alone: 10 tasks running elsewhere after             $(secs "$t0" "$t1") s, $(load_counts)"

@@ -343,7 +343,8 @@ public final class ComposeParser {
             return d;
         }
         unknownKeys(n, path, UPDATE, p);
-        int parallelism = wholeNumber(n.get("parallelism"), path + ".parallelism", p, 1, MAX_REPLICAS, d.parallelism());
+        // 0 updates every replica at once, as Swarm reads it.
+        int parallelism = wholeNumber(n.get("parallelism"), path + ".parallelism", p, 0, MAX_REPLICAS, d.parallelism());
         ServiceSpec.UpdateConfig.Order order = d.order();
         String o = text(n, "order", path, p);
         if (o != null) {

@@ -137,9 +137,38 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
         public enum FailureAction { ROLLBACK, PAUSE, CONTINUE }
 
-        /** Slipway's default: one replica at a time, start-first, roll back after 60 s without health. */
-        public static final UpdateConfig DEFAULT =
-                new UpdateConfig(1, Duration.ZERO, Order.START_FIRST, FailureAction.ROLLBACK, Duration.ofSeconds(60));
+        /** {@code parallelism} not given: a quarter of the replicas at a time, as Kubernetes' 25% maxSurge. */
+        public static final int AUTOMATIC = -1;
+        /** {@code parallelism: 0}: every replica at once, as {@code docker service update --update-parallelism 0}. */
+        public static final int ALL_AT_ONCE = 0;
+
+        /**
+         * Slipway's default: a quarter of the replicas at a time (at least one), start-first, roll back after 60 s
+         * without health.
+         */
+        public static final UpdateConfig DEFAULT = new UpdateConfig(AUTOMATIC, Duration.ZERO, Order.START_FIRST,
+                FailureAction.ROLLBACK, Duration.ofSeconds(60));
+
+        /** How many replicas of a service of {@code replicas} one batch replaces. */
+        public int batch(int replicas) {
+            return switch (parallelism) {
+                case AUTOMATIC -> Math.max(1, (replicas + 3) / 4);
+                case ALL_AT_ONCE -> Math.max(1, replicas);
+                default -> parallelism;
+            };
+        }
+
+        /**
+         * The deployer hashes {@link ServiceSpec#toString()} to spot an unchanged deploy: without a parallelism the
+         * form is the one it had when the default was 1, so redeploying an unchanged file after a runner upgrade
+         * starts no release.
+         */
+        @Override
+        public String toString() {
+            return "UpdateConfig[parallelism=" + (parallelism == AUTOMATIC ? "1" : parallelism == ALL_AT_ONCE ? "all"
+                    : String.valueOf(parallelism)) + ", delay=" + delay + ", order=" + order + ", failureAction="
+                    + failureAction + ", monitor=" + monitor + "]";
+        }
     }
 
     /**

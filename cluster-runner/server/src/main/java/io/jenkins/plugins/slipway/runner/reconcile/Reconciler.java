@@ -208,6 +208,9 @@ public final class Reconciler implements AutoCloseable {
 
     private ObservedReplica observe(Replica r, ServiceSpec spec) {
         HealthProbe.Verdict v = probe.check(r, spec);
+        if (!v.healthy()) {
+            LOG.debug("Replica {} of {} not ready: {}", r.displayName(), r.app(), v.detail());
+        }
         Endpoint endpoint = spec == null || spec.route() == null ? null : r.endpoint(spec.route().targetPort());
         return new ObservedReplica(r, v.healthy(), v.detail(), endpoint, v.servedBefore());
     }

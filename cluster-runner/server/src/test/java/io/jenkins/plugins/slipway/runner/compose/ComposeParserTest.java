@@ -74,6 +74,18 @@ class ComposeParserTest {
     }
 
     @Test
+    void parallelismZeroMeansEveryReplicaAtOnceAndNoneMeansAQuarter() throws Exception {
+        ServiceSpec all = parser.parse("services: {web: {image: a, deploy: {replicas: 8, update_config: {parallelism: 0}}}}",
+                Map.of()).spec().services().get("web");
+        assertThat(all.updateConfig().batch(8)).isEqualTo(8);
+        ServiceSpec quarter = parser.parse("services: {web: {image: a, deploy: {replicas: 8}}}", Map.of())
+                .spec().services().get("web");
+        assertThat(quarter.updateConfig().batch(8)).isEqualTo(2);
+        // The form hashed for an unchanged deploy is the one of the old default, parallelism 1.
+        assertThat(quarter.updateConfig().toString()).startsWith("UpdateConfig[parallelism=1, delay=PT0S, order=START_FIRST");
+    }
+
+    @Test
     void imagesOverrideTheFile() throws Exception {
         ParsedCompose parsed = parser.parse("services: {web: {image: a}}", Map.of("web", "b@sha256:1"));
         assertThat(parsed.spec().services().get("web").image()).isEqualTo("b@sha256:1");

@@ -58,6 +58,8 @@ class RollingStrategyTest {
     private long runnerStartedAt;
     private String abort;
     private boolean resume;
+    /** Whether replicas of revision 1 scaled away stay on the engine (stopping, as a Swarm task takes seconds). */
+    private boolean oldLinger;
 
     @BeforeEach
     void open() throws Exception {
@@ -123,6 +125,11 @@ class RollingStrategyTest {
                         : "http probe on :8080 failed: ConnectException", r.endpoint(8080)));
                 containers.add(r);
             }
+            for (int i = s.replicas() + 1; oldLinger && s.revision() == 1 && i <= 3; i++) {
+                containers.add(new Replica("id-1-" + i, Labels.containerName(APP, s.service(), 1, i), Map.of(Labels.APP,
+                        APP, Labels.SERVICE, s.service(), Labels.REVISION, "1", Labels.REPLICA, String.valueOf(i)),
+                        Replica.State.RUNNING, 0, Replica.Health.NONE, "local", Map.of()));
+            }
         }
         observed.put(APP, replicas, containers);
     }
@@ -156,6 +163,30 @@ class RollingStrategyTest {
                 "ReleaseSucceeded release shop-2-abcd succeeded: shop at revision 2");
         assertThat(log()).contains("ReplicaHealthy replica web-2-3 healthy (http probe 200 on :8080 in 3 ms)",
                 "ReplicaStopped replica web-1-1 drained and stopped");
+    }
+
+    @Test
+    void theNextBatchStartsWhileTheReplacedReplicasStopAndTheReleaseEndsWhenTheyAreGone() {
+        oldLinger = true;
+        begin(web(3, Order.START_FIRST, FailureAction.ROLLBACK));
+        for (int i = 0; i < 100 && !log().contains("TrafficShifted traffic web: rev 1 0% / rev 2 100%"); i++) {
+            pass();
+        }
+        assertThat(log()).contains("StepStarted step 3/3: start 3 replicas of web at revision 2, then stop all of web at revision 1")
+                .noneMatch(l -> l.startsWith("ReplicaStopped"));
+        for (int i = 0; i < 20; i++) {
+            pass();
+        }
+        assertThat(release.phase()).isEqualTo(Phase.Progressing);
+        oldLinger = false;
+        runUntil(Phase.Succeeded);
+        List<String> log = log();
+        assertThat(log).filteredOn(l -> l.startsWith("ReplicaStopped")).containsExactlyInAnyOrder(
+                "ReplicaStopped replica web-1-1 drained and stopped", "ReplicaStopped replica web-1-2 drained and stopped",
+                "ReplicaStopped replica web-1-3 drained and stopped");
+        assertThat(log.indexOf("ReplicaStopped replica web-1-1 drained and stopped"))
+                .isLessThan(log.indexOf("ReleaseSucceeded release shop-2-abcd succeeded: shop at revision 2"));
+        assertThat(sets).containsExactly(new ReplicaSet(APP, "web", 2, 3, 100));
     }
 
     @Test

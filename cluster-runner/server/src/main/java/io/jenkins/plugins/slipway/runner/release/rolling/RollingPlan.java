@@ -7,7 +7,10 @@ import io.jenkins.plugins.slipway.runner.compose.ServiceSpec.UpdateConfig.Order;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Pure step planning of a rolling release: batches of {@code parallelism}, service after service. */
+/**
+ * Pure step planning of a rolling release: batches of {@code update_config.parallelism} (a quarter of the replicas
+ * when the file gives none), service after service.
+ */
 public final class RollingPlan {
     private RollingPlan() {
     }
@@ -19,7 +22,7 @@ public final class RollingPlan {
             int newN = c.toRevision() == null ? 0 : c.newReplicas();
             ServiceSpec.UpdateConfig u = c.spec() == null ? ServiceSpec.UpdateConfig.DEFAULT : c.spec().updateConfig();
             // A service with nothing running yet starts all its replicas at once, as Compose does.
-            int p = c.fromRevision() == null ? Math.max(1, newN) : Math.max(1, u.parallelism());
+            int p = c.fromRevision() == null ? Math.max(1, newN) : u.batch(Math.max(newN, oldN));
             Order order = u.order();
             int batches = Math.max(1, Math.max(ceil(newN, p), ceil(oldN, p)));
             for (int k = 1; k <= batches; k++) {

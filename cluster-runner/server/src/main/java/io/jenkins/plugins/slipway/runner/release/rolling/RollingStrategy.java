@@ -81,6 +81,7 @@ public final class RollingStrategy implements Strategy {
             ctx.phase(Phase.Progressing, "progressing");
         }
         List<RollingStep> plan = s.plan;
+        reportStopped(ctx, plan);
         while (s.index < plan.size()) {
             int index = s.index;
             if (!reconcileStep(ctx, plan.get(index), index + 1, plan.size())) {
@@ -88,6 +89,13 @@ public final class RollingStrategy implements Strategy {
             }
             s.index = index + 1;
             s.stage = null;
+        }
+        if (!"settle".equals(s.stage)) {
+            enter(ctx, "settle");
+        }
+        // The release ends when the replaced replicas are gone, as a step with a delay waits for them.
+        if (!stopsSettled(ctx, plan)) {
+            return;
         }
         reconcileFinish(ctx, plan);
     }
@@ -125,25 +133,30 @@ public final class RollingStrategy implements Strategy {
                     return false;
                 }
                 shiftAndShrinkOld(ctx, step, step.newTarget());
+                // The replaced replicas are out of the route now; the engine stops them while the next batch
+                // starts (Swarm takes seconds to shut a task down). A delay between batches waits for them first.
+                if (delay(ctx, step).isZero() || number == total) {
+                    return true;
+                }
                 enter(ctx, "stop");
                 return false;
             }
             case "stop" -> {
-                if (!oldGone(ctx, step)) {
+                if (!stopsSettled(ctx, ctx.progress().plan)) {
                     return false;
-                }
-                Duration delay = step.toRevision() == null ? Duration.ZERO : spec(ctx, step).updateConfig().delay();
-                if (delay.isZero() || number == total) {
-                    return true;
                 }
                 enter(ctx, "delay");
                 return false;
             }
             case "delay" -> {
-                return ctx.now() - s.since >= spec(ctx, step).updateConfig().delay().toMillis();
+                return ctx.now() - s.since >= delay(ctx, step).toMillis();
             }
             default -> throw new IllegalStateException("unknown stage " + stage);
         }
+    }
+
+    private static Duration delay(ReleaseContext ctx, RollingStep step) {
+        return step.toRevision() == null ? Duration.ZERO : spec(ctx, step).updateConfig().delay();
     }
 
     private static void enter(ReleaseContext ctx, String stage) {
@@ -193,38 +206,72 @@ public final class RollingStrategy implements Strategy {
             data.put("weights", w);
             ctx.event(EventTypes.TRAFFIC_SHIFTED, "traffic " + step.service() + ": " + Weights.describe(weights), data);
         }
-        List<String> stopping = new ArrayList<>();
-        ctx.progress().stopping = stopping;
+        // Added to those of earlier batches still stopping; each is announced once the engine no longer has it.
+        List<String> stopping = ctx.progress().stopping();
         if (step.fromRevision() != null) {
-            ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget())
-                    .forEach(r -> stopping.add(r.displayName()));
+            ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget()).stream().map(Replica::displayName)
+                    .filter(name -> !stopping.contains(name)).forEach(stopping::add);
         }
     }
 
+    /** Stop-first: true when the replicas this step let go of (and any still stopping) are gone. */
     private static boolean oldGone(ReleaseContext ctx, RollingStep step) {
-        if (step.fromRevision() == null) {
-            return true;
+        return stopsSettled(ctx, ctx.progress().plan);
+    }
+
+    /**
+     * The replicas of replaced revisions beyond what their sets keep now: those let go of by this batch and by
+     * earlier ones. (On Swarm the engine, not the runner, chooses the task that goes; the replicas are ranked
+     * again at every look, so the ones beyond the set's count are the ones leaving.)
+     */
+    private static List<Replica> stillStopping(ReleaseContext ctx, List<RollingStep> plan) {
+        List<Replica> left = new ArrayList<>();
+        plan.stream().filter(step -> step.fromRevision() != null)
+                .map(step -> Map.entry(step.service(), step.fromRevision())).distinct()
+                .forEach(old -> left.addAll(ctx.leftovers(old.getKey(), old.getValue(),
+                        ctx.set(old.getKey(), old.getValue()).map(ReplicaSet::replicas).orElse(0))));
+        return left;
+    }
+
+    /** Announces the replicas let go of that the engine no longer has. */
+    private static void reportStopped(ReleaseContext ctx, List<RollingStep> plan) {
+        List<String> stopping = ctx.progress().stopping();
+        if (stopping.isEmpty()) {
+            return;
         }
-        List<Replica> left = ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget());
-        boolean overdue = ctx.now() - ctx.progress().since > STOP_LIMIT.toMillis();
-        if (!left.isEmpty() && !overdue) {
-            return false;
-        }
-        for (String name : ctx.progress().stopping()) {
-            if (left.stream().noneMatch(r -> r.displayName().equals(name))) {
+        List<String> left = stillStopping(ctx, plan).stream().map(Replica::displayName).toList();
+        for (String name : List.copyOf(stopping)) {
+            if (!left.contains(name)) {
+                stopping.remove(name);
                 ctx.event(EventTypes.REPLICA_STOPPED, "replica " + name + " drained and stopped",
-                        Map.of("replica", name, "service", step.service()));
+                        Map.of("replica", name, "service", serviceOf(plan, name)));
             }
         }
-        if (!left.isEmpty()) {
-            ctx.message("replicas of " + step.service() + " at revision " + step.fromRevision()
-                    + " still stopping after " + STOP_LIMIT.toMinutes() + " min; going on");
+    }
+
+    /**
+     * True when no replaced replica is left stopping, or when they have been stopping for longer than
+     * {@link #STOP_LIMIT} since the current stage began (then the release goes on and says so).
+     */
+    private static boolean stopsSettled(ReleaseContext ctx, List<RollingStep> plan) {
+        List<Replica> left = stillStopping(ctx, plan);
+        if (left.isEmpty()) {
+            return true;
         }
-        ctx.progress().stopping = null;
-        if (step.oldTarget() == 0) {
-            ctx.removeSet(step.service(), step.fromRevision());
+        if (ctx.now() - ctx.progress().since <= STOP_LIMIT.toMillis()) {
+            return false;
         }
+        ctx.message("replicas " + String.join(", ", left.stream().map(Replica::displayName).toList())
+                + " still stopping after " + STOP_LIMIT.toMinutes() + " min; going on");
+        ctx.progress().stopping().clear();
         return true;
+    }
+
+    /** The service of a replica of a replaced revision, from its name ({@link Labels#replicaName}). */
+    private static String serviceOf(List<RollingStep> plan, String replicaName) {
+        return plan.stream().filter(step -> step.fromRevision() != null
+                        && replicaName.startsWith(step.service() + "-" + step.fromRevision() + "-"))
+                .map(RollingStep::service).findFirst().orElse("");
     }
 
     /** True when the step's new replicas are all healthy; starts the rollback when the monitor window ran out. */

@@ -125,7 +125,7 @@ final class Hostile {
         f.add(new Field(s + ".deploy.restart_policy.max_attempts", List.of("five", -1, 1.5, HUGE, List.of(1), true)));
         f.add(new Field(s + ".deploy.restart_policy.window", NOT_A_DURATION));
         f.add(new Field(s + ".deploy.update_config", NOT_A_MAPPING));
-        f.add(new Field(s + ".deploy.update_config.parallelism", List.of(0, -1, 101, "two", HUGE, 1.5, List.of(1))));
+        f.add(new Field(s + ".deploy.update_config.parallelism", List.of(-1, 101, "two", HUGE, 1.5, List.of(1))));
         f.add(new Field(s + ".deploy.update_config.delay", NOT_A_DURATION));
         f.add(new Field(s + ".deploy.update_config.order", List.of("sideways", 42, Map.of("a", 1), List.of())));
         f.add(new Field(s + ".deploy.update_config.failure_action", List.of("explode", Map.of("a", 1), List.of(), true)));

@@ -34,6 +34,23 @@ class RollingPlanTest {
     }
 
     @Test
+    void withoutParallelismAQuarterOfTheReplicasAtATime() {
+        int automatic = ServiceSpec.UpdateConfig.AUTOMATIC;
+        assertThat(RollingPlan.plan(List.of(change("web", 1, 10, 2, 10, automatic, START)))).containsExactly(
+                new RollingStep("web", 1, 2, 3, 7, START),
+                new RollingStep("web", 1, 2, 6, 4, START),
+                new RollingStep("web", 1, 2, 9, 1, START),
+                new RollingStep("web", 1, 2, 10, 0, START));
+        assertThat(RollingPlan.plan(List.of(change("web", 1, 3, 2, 3, automatic, START)))).hasSize(3);
+    }
+
+    @Test
+    void parallelismZeroReplacesEveryReplicaAtOnce() {
+        assertThat(RollingPlan.plan(List.of(change("web", 1, 4, 2, 4, ServiceSpec.UpdateConfig.ALL_AT_ONCE, START))))
+                .containsExactly(new RollingStep("web", 1, 2, 4, 0, START));
+    }
+
+    @Test
     void parallelismTwoOfFive() {
         assertThat(RollingPlan.plan(List.of(change("web", 1, 5, 2, 5, 2, START)))).containsExactly(
                 new RollingStep("web", 1, 2, 2, 3, START),

@@ -66,6 +66,12 @@ public abstract class GrayStrategy implements Strategy {
                 rollback.begin(ctx, "aborted: " + ctx.abortReason(), true);
                 return;
             }
+            // Weights nothing applies judge nothing: a route that cannot listen, or one its Gateway refused.
+            String routeError = ctx.routeError(GrayRelease.lead(ctx));
+            if (routeError != null) {
+                rollback.begin(ctx, routeError, false);
+                return;
+            }
             if (ctx.phase() == Phase.Pending) {
                 ctx.phase(Phase.Progressing, "progressing");
                 GrayRelease.startAdded(ctx);

@@ -134,10 +134,13 @@ public final class ReleaseContext {
         return startFailures.of(app(), service, revision, index);
     }
 
-    /** Why the route of {@code service} cannot listen, or null. */
+    /**
+     * Why the route of {@code service} is not in force ({@code route of web cannot listen on port 8000: ...}, or the
+     * router it chose refused it), or null.
+     */
     public String routeError(String service) {
         RouteSync.RouteFailure f = routeFailures.apply(RouteSync.routeName(app(), service));
-        return f == null ? null : f.message();
+        return f == null ? null : f.describe(service);
     }
 
     /** Why the preview route of {@code service} (blue-green) cannot listen, or null. */

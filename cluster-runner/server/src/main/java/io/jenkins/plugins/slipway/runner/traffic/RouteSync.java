@@ -211,12 +211,17 @@ public final class RouteSync implements Routes {
     /**
      * Why a route does not listen.
      *
-     * @param port    the port it should listen on
+     * @param port    the port it should listen on; 0 when another router does not carry the route
      * @param message the router's whole message
      * @param cause   the innermost cause alone ({@code bind(..) failed: Address already in use}), for a reason
      *                that names the service and port itself
      */
     public record RouteFailure(int port, String message, String cause) {
+        /** For a release's message: {@code route of web cannot listen on port 8000: ...}. */
+        public String describe(String service) {
+            return port == 0 ? "route of " + service + " not in force: " + message
+                    : "route of " + service + " cannot listen on port " + port + ": " + message;
+        }
     }
 
     /**
@@ -288,9 +293,26 @@ public final class RouteSync implements Routes {
         return Map.of();
     }
 
-    /** Why the route named {@code routeName} (a service's, or its preview) does not listen, or null. */
+    /**
+     * Why the route named {@code routeName} (a service's, or its preview) does not listen, or why the router the
+     * service chose does not carry it ({@link TrafficRouter#problem}, port 0); null when neither.
+     */
     public RouteFailure failure(String routeName) {
-        return failures.get(routeName);
+        RouteFailure own = failures.get(routeName);
+        if (own != null) {
+            return own;
+        }
+        String[] appAndService = routeName.split("/", -1);
+        if (appAndService.length != 2) {
+            return null; // a preview route is always the runner's own
+        }
+        for (TrafficRouter other : others.values()) {
+            String problem = other.problem(appAndService[0], appAndService[1]);
+            if (problem != null) {
+                return new RouteFailure(0, problem, problem);
+            }
+        }
+        return null;
     }
 
     /** The spec of the newest revision of the service that has a route. */

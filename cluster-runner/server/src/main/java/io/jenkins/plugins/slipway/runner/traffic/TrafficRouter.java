@@ -36,6 +36,15 @@ public interface TrafficRouter {
      */
     Map<String, Integer> weights(String app, String service);
 
+    /**
+     * Why the routing of {@code app}'s {@code service} is not in force as written (the thing that carries the
+     * traffic refused it), for a person; null when nothing says so. A release does not go on with weights that
+     * nothing applies.
+     */
+    default String problem(String app, String service) {
+        return null;
+    }
+
     /** Removes everything it made for a deleted app. */
     void removeApp(String app);
 }

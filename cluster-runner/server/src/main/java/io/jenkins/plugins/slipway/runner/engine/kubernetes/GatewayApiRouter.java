@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayApiRouter implements TrafficRouter {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApiRouter.class);
+    /** Syncs come every pass; a route's status is read at most this often (a GET per route). */
+    private static final long STATUS_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -53,6 +55,10 @@ public final class GatewayApiRouter implements TrafficRouter {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     /** The weights each route last got, by app and service, as the status shows them. */
     private final Map<String, Map<String, Map<String, Integer>>> weights = new ConcurrentHashMap<>();
+    /** Why a Gateway does not carry a service's route, by app and service, from the routes' status. */
+    private final Map<String, Map<String, String>> problems = new ConcurrentHashMap<>();
+    /** When each app's routes' status was last read ({@link System#nanoTime()}). */
+    private final Map<String, Long> statusReadAt = new ConcurrentHashMap<>();
     /** Apps whose objects were listed once (after a restart, to adopt what an earlier run wrote). */
     private final Set<String> listed = ConcurrentHashMap.newKeySet();
 
@@ -75,6 +81,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         Map<String, HTTPRoute> wantedRoutes = new LinkedHashMap<>();
         Map<String, Service> wantedServices = new LinkedHashMap<>();
         Map<String, Map<String, Integer>> shownWeights = new ConcurrentHashMap<>();
+        Map<String, String> serviceOfRoute = new LinkedHashMap<>();
         for (ServiceTraffic t : wanted) {
             int port = t.spec().route().targetPort();
             for (ReplicaSet set : t.sets()) {
@@ -86,6 +93,7 @@ public final class GatewayApiRouter implements TrafficRouter {
             Map<Integer, Integer> revisionWeights = HttpRouteManifests.weights(t, observed);
             HTTPRoute route = HttpRouteManifests.route(runnerId, namespace, app, t, revisionWeights);
             wantedRoutes.put(route.getMetadata().getName(), route);
+            serviceOfRoute.put(route.getMetadata().getName(), t.service());
             Map<String, Integer> shown = new TreeMap<>();
             revisionWeights.forEach((revision, w) -> shown.put(String.valueOf(revision), w));
             shownWeights.put(t.service(), shown);
@@ -139,9 +147,45 @@ public final class GatewayApiRouter implements TrafficRouter {
                 }
             }
         }
+        readStatus(app, serviceOfRoute);
         if (wanted.isEmpty() && haveRoutes.isEmpty() && haveServices.isEmpty()) {
             forget(app);
         }
+    }
+
+    @Override
+    public String problem(String app, String service) {
+        return problems.getOrDefault(app, Map.of()).get(service);
+    }
+
+    /** Reads what the Gateways say of the app's routes ({@link HttpRouteStatus}), at most every 2 s. */
+    private void readStatus(String app, Map<String, String> serviceOfRoute) {
+        long now = System.nanoTime();
+        Long last = statusReadAt.get(app);
+        if (last != null && now - last < STATUS_EVERY_NANOS) {
+            return;
+        }
+        statusReadAt.put(app, now);
+        Map<String, String> before = problems.getOrDefault(app, Map.of());
+        Map<String, String> found = new ConcurrentHashMap<>();
+        serviceOfRoute.forEach((route, service) -> {
+            try {
+                String problem = HttpRouteStatus.problem(httpRoutes().withName(route).get());
+                if (problem != null) {
+                    found.put(service, problem);
+                    if (!problem.equals(before.get(service))) {
+                        LOG.warn("App {}: {}", app, problem);
+                    }
+                }
+            } catch (KubernetesClientException e) {
+                // Unread is not accepted: the last verdict stands until the route can be read again.
+                if (before.containsKey(service)) {
+                    found.put(service, before.get(service));
+                }
+                LOG.debug("Reading the status of HTTPRoute {}: {}", route, e.getMessage());
+            }
+        });
+        problems.put(app, found);
     }
 
     @Override
@@ -164,6 +208,8 @@ public final class GatewayApiRouter implements TrafficRouter {
 
     private void forget(String app) {
         weights.remove(app);
+        problems.remove(app);
+        statusReadAt.remove(app);
         routes.remove(app);
         services.remove(app);
         listed.remove(app);

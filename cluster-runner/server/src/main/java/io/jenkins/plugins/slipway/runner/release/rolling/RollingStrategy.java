@@ -282,8 +282,7 @@ public final class RollingStrategy implements Strategy {
         ServiceSpec spec = spec(ctx, step);
         String routeError = ctx.routeError(step.service());
         if (routeError != null && spec.route() != null) {
-            rollback.begin(ctx, "route of " + step.service() + " cannot listen on port " + spec.route().port() + ": "
-                    + routeError, false);
+            rollback.begin(ctx, routeError, false);
             return false;
         }
         List<ObservedReplica> seen = ctx.replicas(step.service(), step.toRevision(), step.newTarget());

@@ -70,7 +70,8 @@ class GatewayApiIT {
      * The route's port is the app's own (ports are an app's across the runner) but never listened on: a Gateway, not
      * the runner's router, carries this traffic.
      */
-    private static final Map<String, Integer> ROUTE_PORTS = Map.of("k-gateway", 25100, "k-gw-refused", 25101);
+    private static final Map<String, Integer> ROUTE_PORTS = Map.of("k-gateway", 25100, "k-gw-refused", 25101,
+            "k-gw-not-accepted", 25102);
 
     private static String compose(String app, String image, String release) {
         return """
@@ -210,6 +211,44 @@ class GatewayApiIT {
         await("no HTTPRoute, Service or any other object of " + app + " left").atMost(Duration.ofSeconds(60))
                 .until(() -> cluster.objects().stream().noneMatch(o -> o.contains(app)));
         assertThat(route(app)).isNull();
+    }
+
+    /**
+     * The Gateway's controller says it does not take the route (here the test writes the status a controller would):
+     * the canary's weights are carried by nothing, so the release rolls back and says which Gateway refused and why.
+     */
+    @Test
+    void aRouteItsGatewayRefusedRollsTheCanaryBack() {
+        String app = "k-gw-not-accepted";
+        ReleaseStatus first = Apps.awaitEnd(client, deploy(app, compose(app, cluster.image("v1"), CANARY)),
+                Duration.ofSeconds(180));
+        assertThat(first.phase()).as(first.message()).isEqualTo(Phase.Succeeded);
+        String id = deploy(app, compose(app, cluster.image("v2"), CANARY));
+        GrayApps.awaitPhase(client, id, Phase.Paused, 2, Duration.ofSeconds(120));
+        awaitWeights(app, Map.of(1, 75, 2, 25));
+
+        HTTPRoute route = route(app);
+        route.setStatus(new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder().addNewParent()
+                .withControllerName("example.com/gateway-controller")
+                .withNewParentRef().withName("shared-gateway").withNamespace("infra").withSectionName("http").endParentRef()
+                .addToConditions(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Accepted")
+                        .withStatus("False").withReason("NotAllowedByListeners")
+                        .withMessage("listener http allows routes from namespace infra only")
+                        .withObservedGeneration(route.getMetadata().getGeneration())
+                        .withLastTransitionTime("2026-12-02T00:00:00Z").build())
+                .endParent().build());
+        cluster.client().resources(HTTPRoute.class).inNamespace(cluster.namespace()).resource(route).updateStatus();
+
+        ReleaseStatus end = Apps.awaitEnd(client, id, Duration.ofSeconds(120));
+        assertThat(end.phase()).as(end.message()).isEqualTo(Phase.RolledBack);
+        assertThat(end.message()).contains("route of " + app + " not in force: HTTPRoute ",
+                ": Gateway infra/shared-gateway did not accept it (NotAllowedByListeners: listener http allows routes"
+                        + " from namespace infra only)");
+        awaitWeights(app, Map.of(1, 100));
+
+        client.deleteApp(app);
+        await("no object of " + app + " left").atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.objects().stream().noneMatch(o -> o.contains(app)));
     }
 
     /** What a Gateway cannot do is a 400 at deploy and at validation, naming the key; nothing is written. */

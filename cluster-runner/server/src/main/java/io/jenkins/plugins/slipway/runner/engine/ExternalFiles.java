@@ -31,7 +31,7 @@ public final class ExternalFiles {
             out.add(new ApiError.Problem(path, "an external " + (secret ? "secret" : "config") + " is one the engine"
                     + " holds already, but " + why + ": give the value with file:, environment:"
                     + (secret ? " or x-slipway.credentialsId:" : " or content:")
-                    + " (the runner then keeps it encrypted and mounts it), or deploy to --engine swarm"));
+                    + " (the runner then keeps it encrypted and mounts it), or deploy to --engine swarm or kubernetes"));
         }
         return out;
     }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.jenkins.plugins.slipway.runner.client.ApiError;
 import io.jenkins.plugins.slipway.runner.compose.AppResources;
+import io.jenkins.plugins.slipway.runner.compose.FileMount;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -66,6 +68,14 @@ final class DeploymentManifests {
      * @throws IllegalArgumentException when the service cannot run on Kubernetes as written (the message says why)
      */
     static Deployment of(String runnerId, String namespace, ReplicaSetSpec set, AppResources resources) {
+        return of(runnerId, namespace, set, resources, FileMount::source);
+    }
+
+    /**
+     * @param externalKey which key of an external Secret or ConfigMap each such mount reads ({@link ExternalObjects})
+     */
+    static Deployment of(String runnerId, String namespace, ReplicaSetSpec set, AppResources resources,
+                         Function<FileMount, String> externalKey) {
         ServiceSpec s = set.spec();
         Map<String, String> selector = selector(runnerId, set.app(), set.service(), set.revision());
         Map<String, String> labels = new LinkedHashMap<>();
@@ -97,13 +107,14 @@ final class DeploymentManifests {
                     .withNewSelector().withMatchLabels(selector).endSelector()
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
-                        .withSpec(podSpec(runnerId, set, resources))
+                        .withSpec(podSpec(runnerId, set, resources, externalKey))
                     .endTemplate()
                 .endSpec()
                 .build();
     }
 
-    private static PodSpec podSpec(String runnerId, ReplicaSetSpec set, AppResources resources) {
+    private static PodSpec podSpec(String runnerId, ReplicaSetSpec set, AppResources resources,
+                                   Function<FileMount, String> externalKey) {
         ServiceSpec s = set.spec();
         List<String> unsupported = PodSettings.unsupported(s.settings());
         if (!unsupported.isEmpty()) {
@@ -121,7 +132,8 @@ final class DeploymentManifests {
                     .collect(Collectors.joining("; ")));
         }
         PodSettings.apply(set.app(), s, resources, runnerId, pod, c);
-        MountedFiles.apply(KubernetesNames.deployment(set.app(), set.service(), set.revision(), runnerId), s, pod, c);
+        MountedFiles.apply(KubernetesNames.deployment(set.app(), set.service(), set.revision(), runnerId), s, pod, c,
+                externalKey);
         NodePlacement.apply("services." + set.service(), s.placement(),
                 selector(runnerId, set.app(), set.service(), set.revision()), pod);
         return pod.withContainers(c.build()).build();

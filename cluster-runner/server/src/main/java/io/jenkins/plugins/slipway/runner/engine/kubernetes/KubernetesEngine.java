@@ -21,7 +21,6 @@ import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.engine.Capabilities;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
-import io.jenkins.plugins.slipway.runner.engine.ExternalFiles;
 import io.jenkins.plugins.slipway.runner.engine.FileSizes;
 import io.jenkins.plugins.slipway.runner.engine.FileValues;
 import io.jenkins.plugins.slipway.runner.engine.Labels;
@@ -77,6 +76,7 @@ public final class KubernetesEngine implements Engine {
     private final String runnerId;
     /** Where the values of the Secrets and ConfigMaps come from, when they are created. */
     private final FileValues values;
+    private final ExternalObjects externalObjects;
     private final SharedIndexInformer<Deployment> deployments;
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Service> services;
@@ -123,6 +123,7 @@ public final class KubernetesEngine implements Engine {
         this.namespace = client.getNamespace();
         this.runnerId = runnerId;
         this.gatewayApi = new GatewayApiRouter(client, namespace, runnerId);
+        this.externalObjects = new ExternalObjects(client, namespace);
         ResourceEventHandler<HasMetadata> wake = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata obj) {
@@ -223,8 +224,7 @@ public final class KubernetesEngine implements Engine {
     public List<ApiError.Problem> refusals(AppSpec spec) {
         List<ApiError.Problem> out = new ArrayList<>();
         spec.services().values().forEach(s -> out.addAll(DeploymentManifests.refusals(s)));
-        out.addAll(ExternalFiles.refusals(spec, "the kubernetes engine does not mount Secrets or ConfigMaps it did not"
-                + " make yet"));
+        out.addAll(externalObjects.problems(spec));
         return out;
     }
 
@@ -467,7 +467,7 @@ public final class KubernetesEngine implements Engine {
         run(name, () -> {
             Deployment d;
             try {
-                d = DeploymentManifests.of(runnerId, namespace, set, prepared.get(set.app()));
+                d = DeploymentManifests.of(runnerId, namespace, set, prepared.get(set.app()), externalObjects.keys());
             } catch (IllegalArgumentException e) {
                 failures.put(name, e.getMessage());
                 throw e;

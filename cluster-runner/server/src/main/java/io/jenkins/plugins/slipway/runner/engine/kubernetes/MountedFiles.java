@@ -30,6 +30,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.TreeMap;
 
 /**
@@ -47,6 +48,8 @@ import java.util.TreeMap;
 final class MountedFiles {
     static final String SECRETS_VOLUME = "secrets";
     static final String CONFIGS_VOLUME = "configs";
+    /** Volumes of external Secrets and ConfigMaps: {@code external-secret-0}, {@code external-config-1}. */
+    static final String EXTERNAL_VOLUME_PREFIX = "external-";
 
     private MountedFiles() {
     }
@@ -86,7 +89,7 @@ final class MountedFiles {
         List<ApiError.Problem> out = new ArrayList<>();
         for (FileMount.Kind kind : FileMount.Kind.values()) {
             Map<String, Long> bySource = new TreeMap<>();
-            mounts(s, kind).forEach(m -> bySource.putIfAbsent(m.source(), sizes.bytes(m)));
+            held(s, kind).forEach(m -> bySource.putIfAbsent(m.source(), sizes.bytes(m)));
             long total = bySource.values().stream().mapToLong(Long::longValue).sum();
             if (total > MAX_OBJECT_BYTES) {
                 String object = kind == FileMount.Kind.SECRET ? "Secret" : "ConfigMap";
@@ -105,7 +108,7 @@ final class MountedFiles {
     /** The set's Secret, or null when the service mounts no secret. */
     static Secret secret(String runnerId, String namespace, ReplicaSetSpec set, FileValues values) {
         Map<String, String> data = new TreeMap<>();
-        for (FileMount m : mounts(set.spec(), FileMount.Kind.SECRET)) {
+        for (FileMount m : held(set.spec(), FileMount.Kind.SECRET)) {
             data.put(m.source(), Base64.getEncoder().encodeToString(values.value(set.app(), set.revision(), m)));
         }
         if (data.isEmpty()) {
@@ -119,7 +122,7 @@ final class MountedFiles {
     static ConfigMap configMap(String runnerId, String namespace, ReplicaSetSpec set, FileValues values) {
         Map<String, String> text = new TreeMap<>();
         Map<String, String> binary = new TreeMap<>();
-        for (FileMount m : mounts(set.spec(), FileMount.Kind.CONFIG)) {
+        for (FileMount m : held(set.spec(), FileMount.Kind.CONFIG)) {
             byte[] value = values.value(set.app(), set.revision(), m);
             String utf8 = utf8(value);
             if (utf8 != null) {
@@ -136,33 +139,52 @@ final class MountedFiles {
     }
 
     /**
-     * Adds the pod's {@code secrets} and {@code configs} volumes (from the objects named {@code name}) and a
-     * read-only mount of each file at its target.
+     * Adds the pod's {@code secrets} and {@code configs} volumes (from the objects named {@code name}), a volume per
+     * external Secret or ConfigMap ({@link ExternalObjects}; {@code externalKey} says which of its keys a mount
+     * reads), and a read-only mount of each file at its target.
      */
-    static void apply(String name, ServiceSpec s, PodSpecBuilder pod, ContainerBuilder c) {
+    static void apply(String name, ServiceSpec s, PodSpecBuilder pod, ContainerBuilder c,
+                      Function<FileMount, String> externalKey) {
+        // Each external object's volume (external-secret-0, external-config-1: volume names are DNS labels, the
+        // object's own name is in the volume's source) with its items, in order of first mount.
+        Map<String, FileMount> externalVolumes = new LinkedHashMap<>();
+        Map<String, List<KeyToPath>> itemsByVolume = new LinkedHashMap<>();
         for (FileMount.Kind kind : FileMount.Kind.values()) {
             List<FileMount> mounts = mounts(s, kind);
-            if (mounts.isEmpty()) {
-                continue;
-            }
-            String volume = kind == FileMount.Kind.SECRET ? SECRETS_VOLUME : CONFIGS_VOLUME;
-            List<KeyToPath> items = new ArrayList<>();
             for (int i = 0; i < mounts.size(); i++) {
                 FileMount m = mounts.get(i);
                 // One item per mount: a source mounted twice, with two modes, is two files.
                 String path = i + "-" + m.source();
-                items.add(new KeyToPathBuilder().withKey(m.source()).withMode(m.mode()).withPath(path).build());
+                String volume;
+                if (m.external() == null) {
+                    volume = kind == FileMount.Kind.SECRET ? SECRETS_VOLUME : CONFIGS_VOLUME;
+                } else {
+                    volume = externalVolumes.entrySet().stream()
+                            .filter(e -> e.getValue().kind() == kind && e.getValue().external().equals(m.external()))
+                            .map(Map.Entry::getKey).findFirst()
+                            .orElse(EXTERNAL_VOLUME_PREFIX + kind.name().toLowerCase(java.util.Locale.ROOT) + "-"
+                                    + externalVolumes.size());
+                    externalVolumes.putIfAbsent(volume, m);
+                }
+                String key = m.external() == null ? m.source() : externalKey.apply(m);
+                itemsByVolume.computeIfAbsent(volume, v -> new ArrayList<>())
+                        .add(new KeyToPathBuilder().withKey(key).withMode(m.mode()).withPath(path).build());
                 c.addToVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(m.target())
                         .withSubPath(path).withReadOnly(true).build());
             }
+        }
+        itemsByVolume.forEach((volume, items) -> {
+            FileMount external = externalVolumes.get(volume);
+            boolean secret = external == null ? volume.equals(SECRETS_VOLUME) : external.kind() == FileMount.Kind.SECRET;
+            String object = external == null ? name : external.external();
             VolumeBuilder v = new VolumeBuilder().withName(volume);
-            if (kind == FileMount.Kind.SECRET) {
-                v.withNewSecret().withSecretName(name).withItems(items).endSecret();
+            if (secret) {
+                v.withNewSecret().withSecretName(object).withItems(items).endSecret();
             } else {
-                v.withNewConfigMap().withName(name).withItems(items).endConfigMap();
+                v.withNewConfigMap().withName(object).withItems(items).endConfigMap();
             }
             pod.addToVolumes(v.build());
-        }
+        });
     }
 
     /** Whether a Deployment's pods mount a Secret or a ConfigMap of the set (so that they go with it). */
@@ -173,6 +195,11 @@ final class MountedFiles {
 
     private static List<FileMount> mounts(ServiceSpec s, FileMount.Kind kind) {
         return s.files().stream().filter(m -> m.kind() == kind).toList();
+    }
+
+    /** The mounts of values the runner holds (not external), which go into the set's own Secret or ConfigMap. */
+    private static List<FileMount> held(ServiceSpec s, FileMount.Kind kind) {
+        return s.files().stream().filter(m -> m.kind() == kind && m.external() == null).toList();
     }
 
     private static ObjectMeta metadata(String runnerId, String namespace, ReplicaSetSpec set) {

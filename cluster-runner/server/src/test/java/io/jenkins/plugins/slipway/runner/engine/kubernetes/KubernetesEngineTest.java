@@ -133,4 +133,68 @@ class KubernetesEngineTest {
         }
         assertThat(server.createClient().secrets().list().getItems()).isEmpty();
     }
+
+    @Test
+    void externalSecretsAndConfigsAreTheOnesInTheNamespaceAndTheirKeyIsChosenOrTheDeployRefused(@TempDir Path dir)
+            throws Exception {
+        String compose = """
+                services:
+                  web:
+                    image: web:1
+                    secrets: [db_password, api_token, tls]
+                    configs: [site, missing_config]
+                secrets:
+                  db_password: {external: true, name: prod-db}
+                  api_token: {external: true}
+                  tls: {external: true, name: prod-tls}
+                configs:
+                  site: {external: true, name: site-conf}
+                  missing_config: {external: true}
+                """;
+        create(new SecretBuilder().withNewMetadata().withName("prod-db").endMetadata()
+                .withData(Map.of("password", "c2VjcmV0")).build());
+        create(new SecretBuilder().withNewMetadata().withName("api_token").endMetadata()
+                .withData(Map.of("api_token", "dA==", "note", "bg==")).build());
+        create(new SecretBuilder().withNewMetadata().withName("prod-tls").endMetadata()
+                .withData(Map.of("tls.crt", "Yw==", "tls.key", "aw==")).build());
+        create(new ConfigMapBuilder().withNewMetadata().withName("site-conf").endMetadata()
+                .withData(Map.of("site.conf", "listen 80;")).build());
+        AppRepository apps = new AppRepository();
+        ReleaseRepository releases = new ReleaseRepository();
+        try (Database db = Database.open(dir); KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
+            Deployer deployer = new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
+                    Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+            String ns = client.getNamespace();
+            assertThatThrownBy(() -> deployer.deploy("shop", compose, Map.of(), null, DeployFiles.NONE))
+                    .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
+                            .extracting(p -> p.path() + ": " + p.message()).containsExactly(
+                                    "secrets.tls.external: Secret prod-tls in namespace " + ns + " has the keys"
+                                            + " [tls.crt, tls.key], none named tls: the file mounted is the key named"
+                                            + " like the secret, or the only key",
+                                    "configs.missing_config.external: no ConfigMap missing_config in namespace " + ns
+                                            + ": make it first (kubectl -n " + ns + " create configmap missing_config"
+                                            + " --from-file=missing_config=FILE), or give the value in the file instead"
+                                            + " of external: true"));
+            String fine = compose.replace("secrets: [db_password, api_token, tls]", "secrets: [db_password, api_token]")
+                    .replace("configs: [site, missing_config]", "configs: [site]");
+            deployer.parse(fine, Map.of(), DeployFiles.NONE);
+
+            // The Deployment mounts each from its own object, by the key chosen; the values stay in the Secrets.
+            ServiceSpec web = deployer.parse(fine, Map.of(), DeployFiles.NONE).spec().services().get("web");
+            Deployment d = DeploymentManifests.of(RUNNER, ns, new ReplicaSetSpec("shop", "web", 1, 1, web), null,
+                    new ExternalObjects(client, ns).keys());
+            assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName() + " "
+                    + (v.getSecret() != null ? "Secret " + v.getSecret().getSecretName() + " " + v.getSecret().getItems()
+                    .stream().map(i -> i.getKey()).toList() : "ConfigMap " + v.getConfigMap().getName() + " "
+                    + v.getConfigMap().getItems().stream().map(i -> i.getKey()).toList()))
+                    .containsExactlyInAnyOrder("external-secret-0 Secret prod-db [password]",
+                            "external-secret-1 Secret api_token [api_token]",
+                            "external-config-2 ConfigMap site-conf [site.conf]");
+            assertThat(KubernetesObjectCheck.problems(io.fabric8.kubernetes.client.utils.Serialization.asJson(d)))
+                    .isEmpty();
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                    .extracting(m -> m.getMountPath() + " <- " + m.getName())
+                    .contains("/run/secrets/db_password <- external-secret-0", "/site <- external-config-2");
+        }
+    }
 }

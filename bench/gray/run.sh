@@ -88,10 +88,20 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1)"
 java "$ROOT/bench/gray/PromoteLatency.java" "http://127.0.0.1:$API_PORT" "$TOKEN" "$R2" "$ROUTE_PORT" "$N"
 # The runner's own share of each promote: from the API call's arrival to the pass's routes applied in the router
 # (ReleaseController logs it per command); the rest of the time above is the HTTP call and the detection window.
-grep -a "promote in force in the router" "$WORK/runner.log" | sed -E 's/.* ([0-9.]+) ms after it was asked/\1/' |
-  python3 -c 'import sys, statistics
-v = sorted(float(x) for x in sys.stdin if x.strip())
+grep -a "promote in force in the router" "$WORK/runner.log" | python3 -c 'import re, sys, statistics
+parts = {"total": [], "waited for the release loop": [], "decided in": [], "saved in": [], "routed in": []}
+for line in sys.stdin:
+    m = re.search(r"in force in the router ([0-9.]+) ms after it was asked \(waited ([0-9.]+) ms for the release loop,"
+                  r" decided in ([0-9.]+) ms, saved in ([0-9.]+) ms, routed in ([0-9.]+) ms\)", line)
+    if m:
+        for key, value in zip(parts, m.groups()):
+            parts[key].append(float(value))
+def p95(v):
+    return v[min(len(v) - 1, int(round(0.95 * len(v) + 0.5)) - 1)]
+v = sorted(parts["total"])
 if v:
-    p95 = v[min(len(v) - 1, int(round(0.95 * len(v) + 0.5)) - 1)]
     print("runner: promote asked -> in force in the router, %d promotes: median %.1f ms, p95 %.1f ms, max %.1f ms"
-          % (len(v), statistics.median(v), p95, v[-1]))'
+          % (len(v), statistics.median(v), p95(v), v[-1]))
+    for key, values in list(parts.items())[1:]:
+        values.sort()
+        print("  of which %s: median %.1f ms, p95 %.1f ms" % (key, statistics.median(values), p95(values)))'

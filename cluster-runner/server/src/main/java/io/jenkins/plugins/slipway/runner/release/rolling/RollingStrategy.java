@@ -121,7 +121,8 @@ public final class RollingStrategy implements Strategy {
         }
         switch (stage) {
             case "stop-first" -> {
-                if (!oldGone(ctx, step)) {
+                // The replicas this step let go of (and any still stopping) must be gone before new ones start.
+                if (!stopsSettled(ctx, ctx.progress().plan)) {
                     return false;
                 }
                 enter(ctx, "start");
@@ -212,11 +213,6 @@ public final class RollingStrategy implements Strategy {
             ctx.leftovers(step.service(), step.fromRevision(), step.oldTarget()).stream().map(Replica::displayName)
                     .filter(name -> !stopping.contains(name)).forEach(stopping::add);
         }
-    }
-
-    /** Stop-first: true when the replicas this step let go of (and any still stopping) are gone. */
-    private static boolean oldGone(ReleaseContext ctx, RollingStep step) {
-        return stopsSettled(ctx, ctx.progress().plan);
     }
 
     /**

@@ -89,10 +89,10 @@ java "$ROOT/bench/gray/PromoteLatency.java" "http://127.0.0.1:$API_PORT" "$TOKEN
 # The runner's own share of each promote: from the API call's arrival to the pass's routes applied in the router
 # (ReleaseController logs it per command); the rest of the time above is the HTTP call and the detection window.
 grep -a "promote in force in the router" "$WORK/runner.log" | python3 -c 'import re, sys, statistics
-parts = {"total": [], "waited for the release loop": [], "decided in": [], "saved in": [], "routed in": []}
+parts = {"total": [], "waited for the release loop": [], "decided in": [], "routed in": [], "then saved in": []}
 for line in sys.stdin:
     m = re.search(r"in force in the router ([0-9.]+) ms after it was asked \(waited ([0-9.]+) ms for the release loop,"
-                  r" decided in ([0-9.]+) ms, saved in ([0-9.]+) ms, routed in ([0-9.]+) ms\)", line)
+                  r" decided in ([0-9.]+) ms, routed in ([0-9.]+) ms; then saved in ([0-9.]+) ms\)", line)
     if m:
         for key, value in zip(parts, m.groups()):
             parts[key].append(float(value))

@@ -1,28 +1,37 @@
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Time from a promote (the API call) to the new canary weight being served, seen from outside: header-free
- * clients poll the route with keep-alive requests, and the new weight counts as served at the send time of the
- * last request of the first window of 10 consecutive answers (sent after the promote) whose share of the new
- * version is past the midpoint between the old and the new weight. The router's smooth weighted round robin
- * gives at most 2 of 10 consecutive requests to a 10% revision and about 5 to a 50% one, so such a window can
- * only come from the new weights. Run by run.sh against a runner it started; only 127.0.0.1.
+ * Time from a promote (the API call) to the new canary weight being served, seen from outside: one client sends
+ * keep-alive requests back to back over one connection, and the new weight counts as served at the send time of the
+ * first answer that the old weights could not have given. That is exact, not statistical, because the router lays
+ * out weights by smooth weighted round robin on each event loop and a connection stays on one loop: at 50% the two
+ * versions alternate, so two v1 answers in a row mean 10%; at 10% the new version answers once in every 10, so two
+ * v2 answers among three in a row mean 50%. Either pair includes an answer routed under the new weights, and its
+ * request was sent no earlier than the window's last one. A reconnect (another loop, another cursor) starts the
+ * window afresh. One sequential client also keeps the driver from loading the machine it measures, which the
+ * earlier driver, eight threads polling flat out and a 10-answer window, did (its floor was 58-72 ms).
+ * Run by run.sh against a runner it started; only 127.0.0.1.
  *
  * Usage: java PromoteLatency.java RUNNER_URL TOKEN RELEASE_ID ROUTE_PORT RUNS
  */
 public class PromoteLatency {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final int WINDOW = 10;
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -37,21 +46,24 @@ public class PromoteLatency {
             int step = field(before, "step");
             // Steps alternate setWeight 10 / pause / setWeight 50 / pause: the next weight is the other one.
             int toWeight = fromWeight == 10 ? 50 : 10;
-            Pollers pollers = new Pollers(port);
-            long t0 = System.nanoTime();
-            HttpResponse<String> rsp = post(url + "/api/v1/releases/" + release + "/promote", token, "{\"full\": false}");
-            if (rsp.statusCode() != 202) {
-                throw new IllegalStateException("promote answered " + rsp.statusCode() + ": " + rsp.body());
+            try (Poller poller = new Poller(port, toWeight == 50)) {
+                poller.awaitFirstAnswer(Duration.ofSeconds(10));
+                long t0 = System.nanoTime();
+                poller.watchFrom(t0);
+                HttpResponse<String> rsp = post(url + "/api/v1/releases/" + release + "/promote", token, "{\"full\": false}");
+                if (rsp.statusCode() != 202) {
+                    throw new IllegalStateException("promote answered " + rsp.statusCode() + ": " + rsp.body());
+                }
+                long served = poller.awaitShift(Duration.ofSeconds(30));
+                if (served < 0) {
+                    throw new IllegalStateException("run " + run + ": weight " + toWeight + "% not seen within 30 s"
+                            + (poller.failure() == null ? "" : " (" + poller.failure() + ")"));
+                }
+                double ms = (served - t0) / 1e6;
+                millis.add(ms);
+                System.out.printf("run %d: %d%% -> %d%% served after %.1f ms (%d answers polled)%n", run, fromWeight,
+                        toWeight, ms, poller.count());
             }
-            long served = pollers.awaitShift(t0, fromWeight, toWeight, Duration.ofSeconds(30));
-            pollers.close();
-            if (served < 0) {
-                throw new IllegalStateException("run " + run + ": weight " + toWeight + "% not seen within 30 s");
-            }
-            double ms = (served - t0) / 1e6;
-            millis.add(ms);
-            System.out.printf("run %d: %d%% -> %d%% served after %.1f ms (%d answers polled)%n", run, fromWeight,
-                    toWeight, ms, pollers.count());
             awaitPause(url, token, release, step + 2);
         }
         Collections.sort(millis);
@@ -60,84 +72,143 @@ public class PromoteLatency {
     }
 
     /**
-     * {@link #THREADS} threads sending keep-alive requests back to back; each answer is kept with the time its
-     * request was sent. Many parallel pollers make consecutive answers close in time, so a window of answers is
-     * a short span.
+     * One thread sending {@code GET /} back to back over one keep-alive connection, watching each answer for the
+     * pattern only the new weights give ({@link PromoteLatency}).
      */
-    static final class Pollers implements AutoCloseable {
-        private static final int THREADS = 8;
-        private final List<long[]> answers = new ArrayList<>();
-        private final Thread[] threads = new Thread[THREADS];
+    static final class Poller implements AutoCloseable {
+        private static final byte[] GET = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        private final int port;
+        private final boolean towardsHalf;
+        private final Thread thread;
+        private final AtomicLong answers = new AtomicLong();
+        /** Send time (System.nanoTime) of the request that revealed the new weights; 0 until then. */
+        private final AtomicLong shiftSentAt = new AtomicLong();
+        private volatile long watchFrom = Long.MAX_VALUE;
         private volatile boolean stop;
+        private volatile String failure;
 
-        Pollers(int port) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                    .timeout(Duration.ofSeconds(5)).build();
-            for (int t = 0; t < THREADS; t++) {
-                threads[t] = new Thread(() -> {
+        Poller(int port, boolean towardsHalf) {
+            this.port = port;
+            this.towardsHalf = towardsHalf;
+            this.thread = new Thread(this::poll, "poller");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void poll() {
+            while (!stop) {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setTcpNoDelay(true);
+                    socket.setSoTimeout(5_000);
+                    InputStream in = new BufferedInputStream(socket.getInputStream());
+                    OutputStream out = socket.getOutputStream();
+                    // Answers of this connection since the promote, newest last: 1 for v2, 0 for v1.
+                    int[] recent = new int[3];
+                    int seen = 0;
                     while (!stop) {
                         long sent = System.nanoTime();
-                        long canary;
-                        try {
-                            canary = HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body().contains("v2") ? 1 : 0;
-                        } catch (IOException e) {
-                            canary = -1;
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        synchronized (answers) {
-                            if (answers.size() < 500_000) {
-                                answers.add(new long[] {sent, canary});
+                        out.write(GET);
+                        out.flush();
+                        Answer a = Answer.read(in);
+                        answers.incrementAndGet();
+                        if (sent >= watchFrom) {
+                            recent[0] = recent[1];
+                            recent[1] = recent[2];
+                            recent[2] = a.body().contains("v2") ? 1 : 0;
+                            seen++;
+                            boolean shifted = towardsHalf
+                                    ? seen >= 3 && recent[0] + recent[1] + recent[2] >= 2
+                                    : seen >= 2 && recent[1] == 0 && recent[2] == 0;
+                            if (shifted) {
+                                shiftSentAt.compareAndSet(0, sent);
+                                return;
                             }
                         }
+                        if (a.closes()) {
+                            break;
+                        }
                     }
-                }, "poller-" + t);
-                threads[t].setDaemon(true);
-                threads[t].start();
+                } catch (IOException e) {
+                    failure = e.toString();
+                }
             }
         }
 
-        int count() {
-            synchronized (answers) {
-                return answers.size();
-            }
-        }
-
-        /**
-         * The send time of the last request of the first window of {@link #WINDOW} answers, all sent after
-         * {@code t0}, whose share of the new version is past the midpoint between the two weights: by then the
-         * router served the new weight. -1 when not seen in time.
-         */
-        long awaitShift(long t0, int from, int to, Duration atMost) throws InterruptedException {
-            double mid = (from + to) / 200.0 * WINDOW;
+        void awaitFirstAnswer(Duration atMost) throws InterruptedException {
             long deadline = System.nanoTime() + atMost.toNanos();
-            int checked = 0;
-            while (System.nanoTime() < deadline) {
-                List<long[]> after;
-                synchronized (answers) {
-                    after = answers.stream().filter(a -> a[0] >= t0).sorted((a, b) -> Long.compare(a[0], b[0])).toList();
+            while (answers.get() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no answer on the route within " + atMost.toSeconds() + " s"
+                            + (failure == null ? "" : ": " + failure));
                 }
-                for (int end = Math.max(WINDOW, checked); end <= after.size(); end++) {
-                    int canary = 0;
-                    for (int i = end - WINDOW; i < end; i++) {
-                        canary += after.get(i)[1] == 1 ? 1 : 0;
-                    }
-                    if (to > from ? canary > mid : canary < mid) {
-                        return after.get(end - 1)[0];
-                    }
-                }
-                checked = Math.max(checked, after.size() - THREADS);
-                Thread.sleep(5); // the driver's own poll of the answers collected, not a wait for the system under test
+                Thread.sleep(1); // the driver waiting for its own client to be going, not for the system under test
             }
-            return -1;
+        }
+
+        /** Watches the answers to requests sent from {@code t0} on (System.nanoTime) for the new weights. */
+        void watchFrom(long t0) {
+            watchFrom = t0;
+        }
+
+        /** The send time of the request that revealed the new weights; -1 when not seen in time. */
+        long awaitShift(Duration atMost) throws InterruptedException {
+            thread.join(atMost.toMillis());
+            long at = shiftSentAt.get();
+            return at == 0 ? -1 : at;
+        }
+
+        long count() {
+            return answers.get();
+        }
+
+        String failure() {
+            return failure;
         }
 
         @Override
         public void close() throws InterruptedException {
             stop = true;
-            for (Thread t : threads) {
-                t.join(10_000);
+            thread.join(10_000);
+        }
+    }
+
+    /** One HTTP/1.1 answer: its body by Content-Length (or to the end, then the connection closes). */
+    record Answer(String body, boolean closes) {
+        static Answer read(InputStream in) throws IOException {
+            String status = line(in);
+            if (!status.startsWith("HTTP/1.1 ")) {
+                throw new IOException("not an HTTP/1.1 answer: " + status);
             }
+            int length = -1;
+            boolean closes = false;
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                String lower = h.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).trim());
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    closes = true;
+                } else if (lower.startsWith("transfer-encoding:")) {
+                    throw new IOException("chunked answers are not read by this driver: " + h);
+                }
+            }
+            byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
+            if (length >= 0 && body.length < length) {
+                throw new IOException("connection closed within the body");
+            }
+            return new Answer(new String(body, StandardCharsets.UTF_8), closes || length < 0);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed within the head");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
         }
     }
 

@@ -85,7 +85,7 @@ R2="$(deploy gray-bench:v2)"
 wait_until 120 "release $R2 (v2) paused at step 2" phase_is "$R2" Paused 2
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1)"
-java "$ROOT/bench/gray/PromoteLatency.java" "http://127.0.0.1:$API_PORT" "$TOKEN" "$R2" "$ROUTE_PORT" "$N"
+java "${DRIVER:-$ROOT/bench/gray/PromoteLatency.java}" "http://127.0.0.1:$API_PORT" "$TOKEN" "$R2" "$ROUTE_PORT" "$N"
 # The runner's own share of each promote: from the API call's arrival to the pass's routes applied in the router
 # (ReleaseController logs it per command); the rest of the time above is the HTTP call and the detection window.
 grep -a "promote in force in the router" "$WORK/runner.log" | python3 -c 'import re, sys, statistics

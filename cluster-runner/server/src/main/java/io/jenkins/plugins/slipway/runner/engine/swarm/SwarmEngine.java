@@ -369,26 +369,38 @@ public final class SwarmEngine implements Engine {
         return new Ranked(members, all);
     }
 
+    /** A task's state ({@code Status.State}, lower case) as a replica's lifecycle. */
+    static Replica.State stateOf(String taskState) {
+        return switch (taskState) {
+            case "running", "starting" -> Replica.State.RUNNING;
+            case "new", "allocated", "pending", "assigned", "accepted", "preparing", "ready" -> Replica.State.CREATED;
+            case "complete", "shutdown", "failed", "rejected", "orphaned", "remove" -> Replica.State.EXITED;
+            default -> Replica.State.OTHER;
+        };
+    }
+
+    /**
+     * The engine's health verdict on a task. With a health check, Swarm holds a task in "starting" until the check
+     * first passes, and a running task passed it. Without one, "starting" only means the node has not yet reported
+     * the started container (and its published port) to the manager: no verdict, the runner's own probe decides.
+     */
+    static Replica.Health healthOf(String taskState, boolean hasHealthcheck) {
+        if (!hasHealthcheck) {
+            return Replica.Health.NONE;
+        }
+        return switch (taskState) {
+            case "running" -> Replica.Health.HEALTHY;
+            case "starting" -> Replica.Health.STARTING;
+            default -> Replica.Health.NONE;
+        };
+    }
+
     private Replica replica(String app, String service, int revision, int index, Task t, SwarmClient.Node node,
                             boolean hasHealthcheck) {
         Map<String, String> labels = new LinkedHashMap<>(SwarmServiceSpecs.labels(runnerId, app, service, revision));
         labels.put(Labels.REPLICA, String.valueOf(index));
-        Replica.State state;
-        Replica.Health health = Replica.Health.NONE;
-        switch (t.state()) {
-            case "running" -> {
-                state = Replica.State.RUNNING;
-                health = hasHealthcheck ? Replica.Health.HEALTHY : Replica.Health.NONE;
-            }
-            // Swarm holds a task in "starting" until its health check first passes.
-            case "starting" -> {
-                state = Replica.State.RUNNING;
-                health = Replica.Health.STARTING;
-            }
-            case "new", "allocated", "pending", "assigned", "accepted", "preparing", "ready" -> state = Replica.State.CREATED;
-            case "complete", "shutdown", "failed", "rejected", "orphaned", "remove" -> state = Replica.State.EXITED;
-            default -> state = Replica.State.OTHER;
-        }
+        Replica.State state = stateOf(t.state());
+        Replica.Health health = healthOf(t.state(), hasHealthcheck);
         Map<Integer, Endpoint> endpoints = new HashMap<>();
         if (node != null && node.address() != null && !node.address().isBlank()) {
             t.ports().forEach((target, published) -> endpoints.put(target, new Endpoint(node.address(), published)));

@@ -24,7 +24,11 @@ DELAY_MS=${DELAY_MS:-10}
 THREADS=${THREADS:-1}            # proxy worker threads: nginx worker_processes, haproxy nbthread, router event loops
 JAVA_OPTS=${JAVA_OPTS:-}         # extra JVM options for the router process (GC experiments)
 ROUTER_SECONDS=${ROUTER_SECONDS:-900}
-P_BACKEND=19101 P_NGINX=19102 P_ROUTER=19103 P_HAPROXY=19104
+# BASELINE_JAVA_OPTS set (even empty: the JVM's defaults): a second router with those JVM options, "slipway-base",
+# runs in the same rounds right after "slipway", to compare JVM settings side by side.
+P_BACKEND=19101 P_NGINX=19102 P_ROUTER=19103 P_HAPROXY=19104 P_BASE=19105
+BASE=${BASELINE_JAVA_OPTS+yes}
+TARGETS="direct nginx haproxy slipway${BASE:+ slipway-base}"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx || ! need haproxy; then
@@ -40,7 +44,7 @@ cleanup() {
   stop_haproxy "$WORK"
 }
 trap cleanup EXIT INT TERM
-for p in $P_BACKEND $P_NGINX $P_ROUTER $P_HAPROXY; do
+for p in $P_BACKEND $P_NGINX $P_ROUTER $P_HAPROXY $P_BASE; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
     echo "port $p on 127.0.0.1 is taken: stop whatever listens there (ss -ltnp) and run again" >&2; exit 1
   fi
@@ -58,6 +62,12 @@ start_haproxy "$WORK" "$THREADS" $P_BACKEND $P_HAPROXY
 java -Xms256m -Xmx256m $JAVA_OPTS -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
   serve "$P_ROUTER" "$P_BACKEND" "$THREADS" "$ROUTER_SECONDS" > "$WORK/router.log" 2>&1 &
 PIDS+=($!)
+if [ -n "$BASE" ]; then
+  java -Xms256m -Xmx256m $BASELINE_JAVA_OPTS -cp "$CP" io.jenkins.plugins.slipway.runner.routing.netty.RouterBench \
+    serve "$P_BASE" "$P_BACKEND" "$THREADS" "$ROUTER_SECONDS" > "$WORK/router-base.log" 2>&1 &
+  PIDS+=($!)
+  wait_port $P_BASE
+fi
 
 wait_port $P_BACKEND; wait_port $P_NGINX; wait_port $P_HAPROXY; wait_port $P_ROUTER
 
@@ -88,7 +98,7 @@ summary() {
   echo "| run | target | median req/s | median p50 ms | median p99 ms |"
   echo "|---|---|---|---|---|"
   for kind in $KINDS; do
-    for t in direct nginx haproxy slipway; do
+    for t in $TARGETS; do
       printf '| %s | %s | %s | %s | %s |\n' "$kind" "$t" \
         "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $3 }' "$WORK/rows.txt" | median)" \
         "$(awk -v k=$kind -v t=$t '$1 == k && $2 == t { print $4 }' "$WORK/rows.txt" | median)" \
@@ -110,17 +120,22 @@ summary() {
   if grep -q '^paced ' "$WORK/rows.txt"; then
     echo "paced p99 (medians): slipway $sp ms, nginx $np ms, haproxy $hp ms;" \
       "slipway / haproxy $(awk -v s="$sp" -v n="$hp" 'BEGIN { printf "%.2f", s / n }')x"
+    if [ -n "$BASE" ]; then
+      local bp; bp=$(awk '$1 == "paced" && $2 == "slipway-base" { print $5 }' "$WORK/rows.txt" | median)
+      echo "paced p99 (medians): slipway-base (JAVA_OPTS '$BASELINE_JAVA_OPTS') $bp ms;" \
+        "slipway-base / haproxy $(awk -v s="$bp" -v n="$hp" 'BEGIN { printf "%.2f", s / n }')x"
+    fi
   fi
 }
 
 echo "== warm-up ($WARMUP per target, 3x for the router)" >&2
 # The router is a long-lived JVM: give its JIT the time nginx does not need, as production would.
-for p in $P_BACKEND $P_NGINX $P_HAPROXY $P_ROUTER $P_ROUTER $P_ROUTER; do
+for p in $P_BACKEND $P_NGINX $P_HAPROXY $P_ROUTER $P_ROUTER $P_ROUTER ${BASE:+$P_BASE $P_BASE $P_BASE}; do
   wrk -t1 -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$p/" > /dev/null
 done
 
 echo
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; proxies: $THREADS worker(s) each"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; proxies: $THREADS worker(s) each; router JVM options [$JAVA_OPTS]${BASE:+, slipway-base: [$BASELINE_JAVA_OPTS]}"
 echo "throughput: wrk -t1 -c$CONNS -d$DURATION; paced: wrk -t1 -c$PACED_CONNS -d$DURATION with ${DELAY_MS} ms between requests per connection"
 echo
 echo "| round | run | target | req/s | p50 ms | p99 ms | errors |"
@@ -131,6 +146,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
     run_wrk nginx $P_NGINX $kind
     run_wrk haproxy $P_HAPROXY $kind
     run_wrk slipway $P_ROUTER $kind
+    if [ -n "$BASE" ]; then run_wrk slipway-base $P_BASE $kind; fi
   done
 done
 echo

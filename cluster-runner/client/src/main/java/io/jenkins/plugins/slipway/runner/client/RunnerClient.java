@@ -97,7 +97,8 @@ public interface RunnerClient extends AutoCloseable {
 
     /**
      * Removes an app; with {@code volumes} also its named volumes and their data (the call then waits for the
-     * replicas to stop). Answers the runner's summary ({@code volumesRemoved} or {@code volumesKept}).
+     * replicas to stop). Answers the runner's summary ({@code volumesRemoved} and {@code volumesLeft}, or
+     * {@code volumesKept}).
      */
     Map<String, Object> deleteApp(String app, boolean volumes);
 

@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.client.DeployResponse;
 import io.jenkins.plugins.slipway.runner.compose.Autoscale;
 import io.jenkins.plugins.slipway.runner.compose.ComposeException;
 import io.jenkins.plugins.slipway.runner.compose.SpecCache;
+import io.jenkins.plugins.slipway.runner.engine.VolumeRemoval;
 import io.jenkins.plugins.slipway.runner.release.Deployer;
 import io.jenkins.plugins.slipway.runner.secrets.DeployFiles;
 import io.jenkins.plugins.slipway.runner.release.ReleaseController;
@@ -126,15 +127,17 @@ final class AppsApi {
 
     /**
      * Deletes the app; its replicas stop, then its networks are removed. Its named volumes stay unless
-     * {@code ?volumes=true}: then the answer waits for the replicas to be gone and lists the volumes removed.
-     * With {@code ?volumes=true}, an app already deleted has its volumes removed.
+     * {@code ?volumes=true}: then the answer waits for the replicas to be gone and lists the volumes removed, and
+     * those the engine could not reach (left, with where and why). With {@code ?volumes=true}, an app already
+     * deleted has its volumes removed.
      */
     private void delete(Exchange ex) throws IOException {
         String name = appName(ex);
         boolean volumes = "true".equals(ex.query("volumes"));
         java.util.Optional<AppRecord> found = db.tx(c -> apps.find(c, name));
         if (found.isEmpty() && volumes) {
-            ex.json(200, Map.of("app", name, "deleted", false, "volumesRemoved", removeResources(name, true)));
+            VolumeRemoval r = removeResources(name);
+            ex.json(200, Map.of("app", name, "deleted", false, "volumesRemoved", r.removed(), "volumesLeft", r.left()));
             return;
         }
         AppRecord a = found.orElseThrow(() -> new ApiException(404, "no app named " + name));
@@ -149,7 +152,8 @@ final class AppsApi {
         deployer.forget(a.name());
         reconciler.trigger();
         if (volumes) {
-            ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesRemoved", removeResources(a.name(), true)));
+            VolumeRemoval r = removeResources(a.name());
+            ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesRemoved", r.removed(), "volumesLeft", r.left()));
             return;
         }
         java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -172,9 +176,9 @@ final class AppsApi {
         }
     }
 
-    private List<String> removeResources(String app, boolean volumes) {
+    private VolumeRemoval removeResources(String app) {
         try {
-            return reconciler.removeAppResources(app, volumes);
+            return reconciler.removeAppResources(app, true);
         } catch (RuntimeException e) {
             throw new ApiException(503, "app " + app + " is deleted but its volumes were not removed: "
                     + e.getMessage() + "; call DELETE ...?volumes=true again");

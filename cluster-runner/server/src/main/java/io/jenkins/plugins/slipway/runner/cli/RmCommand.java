@@ -26,6 +26,13 @@ final class RmCommand extends ClientCommand {
         if (removed instanceof java.util.List<?> list && !list.isEmpty()) {
             out().println("volumes removed: " + list);
         }
+        if (answer.get("volumesLeft") instanceof java.util.List<?> left) {
+            for (Object l : left) {
+                if (l instanceof Map<?, ?> v) {
+                    out().println("volume left: " + v.get("volume") + " on node " + v.get("node") + ": " + v.get("reason"));
+                }
+            }
+        }
         if (kept instanceof java.util.List<?> list && !list.isEmpty()) {
             out().println("volumes kept (rm " + app + " --volumes removes them): " + list);
         }

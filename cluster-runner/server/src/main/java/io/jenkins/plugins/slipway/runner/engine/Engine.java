@@ -79,10 +79,10 @@ public interface Engine extends AutoCloseable {
      * their data when {@code volumes} is true. External networks and volumes are never touched. Waits (bounded)
      * for the app's replicas to be gone first, since the engine refuses to remove what a container still uses.
      *
-     * @return the engine names of the volumes removed
+     * @return the volumes removed, and those the engine cannot reach (left where they are, with why)
      * @throws EngineException when a replica is still there after the wait, or the engine refuses
      */
-    List<String> removeApp(String app, boolean volumes, Duration wait);
+    VolumeRemoval removeApp(String app, boolean volumes, Duration wait);
 
     /** The engine names of the named volumes the engine keeps for the app, deleted or not; external ones excluded. */
     List<String> volumes(String app);

@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.engine.Endpoint;
 import io.jenkins.plugins.slipway.runner.engine.Engine;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
+import io.jenkins.plugins.slipway.runner.engine.VolumeRemoval;
 import io.jenkins.plugins.slipway.runner.store.AppRecord;
 import io.jenkins.plugins.slipway.runner.store.AppRepository;
 import io.jenkins.plugins.slipway.runner.store.Database;
@@ -102,9 +103,9 @@ public final class Reconciler implements AutoCloseable {
      * Removes a deleted app's networks, and its named volumes when {@code volumes} is true, once its replicas
      * are gone (waited for up to a minute).
      *
-     * @return the volumes removed
+     * @return the volumes removed, and those the engine left where they are
      */
-    public List<String> removeAppResources(String app, boolean volumes) {
+    public VolumeRemoval removeAppResources(String app, boolean volumes) {
         // A pass that read the app before it was deleted must not make its networks again once they are removed:
         // such a pass ends before the removal can (the app's replicas only go in a later pass), so the mark is
         // still there when it would prepare them.

@@ -99,8 +99,8 @@ public final class FakeEngine implements Engine {
     }
 
     @Override
-    public List<String> removeApp(String app, boolean volumes, Duration wait) {
-        return List.of();
+    public VolumeRemoval removeApp(String app, boolean volumes, Duration wait) {
+        return VolumeRemoval.none();
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
 import io.jenkins.plugins.slipway.runner.engine.TaskEngine;
 import io.jenkins.plugins.slipway.runner.engine.TaskSpec;
+import io.jenkins.plugins.slipway.runner.engine.VolumeRemoval;
 import io.jenkins.plugins.slipway.runner.store.Database;
 import io.jenkins.plugins.slipway.runner.store.RestartRepository;
 import java.time.Duration;
@@ -188,9 +189,9 @@ public final class ContainerEngine implements Engine {
     }
 
     @Override
-    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+    public VolumeRemoval removeApp(String app, boolean volumes, Duration wait) {
         routedNetworks.forget();
-        return shared.remove(app, volumes, wait);
+        return VolumeRemoval.of(shared.remove(app, volumes, wait));
     }
 
     @Override

@@ -27,6 +27,7 @@ import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
+import io.jenkins.plugins.slipway.runner.engine.VolumeRemoval;
 import io.jenkins.plugins.slipway.runner.traffic.TrafficRouter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -289,7 +290,7 @@ public final class KubernetesEngine implements Engine {
     }
 
     @Override
-    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+    public VolumeRemoval removeApp(String app, boolean volumes, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (pods.getStore().list().stream().anyMatch(p -> app.equals(p.getMetadata().getLabels().get(Labels.APP)))) {
             if (System.nanoTime() - deadline > 0) {
@@ -332,7 +333,7 @@ public final class KubernetesEngine implements Engine {
             throw new EngineException("removing the Secrets and ConfigMaps of app " + app + ": " + e.getMessage(), e);
         }
         if (!volumes) {
-            return List.of();
+            return VolumeRemoval.none();
         }
         List<String> removed = volumes(app);
         try {
@@ -342,7 +343,7 @@ public final class KubernetesEngine implements Engine {
         } catch (KubernetesClientException e) {
             throw new EngineException("removing the volumes of app " + app + ": " + e.getMessage(), e);
         }
-        return removed;
+        return VolumeRemoval.of(removed);
     }
 
     /** The claims this runner made for the app (by label; external claims carry none of the runner's). */

@@ -13,6 +13,7 @@ import io.jenkins.plugins.slipway.runner.engine.Labels;
 import io.jenkins.plugins.slipway.runner.engine.Replica;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaSetSpec;
 import io.jenkins.plugins.slipway.runner.engine.ReplicaStats;
+import io.jenkins.plugins.slipway.runner.engine.VolumeRemoval;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -118,7 +119,7 @@ public final class SwarmEngine implements Engine {
     }
 
     @Override
-    public List<String> removeApp(String app, boolean volumes, Duration wait) {
+    public VolumeRemoval removeApp(String app, boolean volumes, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         Map<String, String> mine = Map.of(Labels.RUNNER, runnerId, Labels.APP, app);
         while (true) {
@@ -131,7 +132,7 @@ public final class SwarmEngine implements Engine {
                         LOG.warn("App {}: the swarm kept {}", app, String.join(", ", kept));
                     }
                     // Kept, as on the Docker engine, unless asked: the node labels go with them, not before.
-                    return volumes ? this.volumes.remove(app, deadline) : List.of();
+                    return volumes ? this.volumes.remove(app, deadline) : VolumeRemoval.none();
                 }
             } catch (EngineException e) {
                 if (System.nanoTime() - deadline > 0) {

@@ -9,6 +9,7 @@ import io.jenkins.plugins.slipway.runner.compose.AppResources;
 import io.jenkins.plugins.slipway.runner.compose.AppSpec;
 import io.jenkins.plugins.slipway.runner.compose.Placement;
 import io.jenkins.plugins.slipway.runner.compose.ServiceSpec;
+import io.jenkins.plugins.slipway.runner.engine.VolumeRemoval;
 import io.jenkins.plugins.slipway.runner.engine.VolumeWriters;
 import io.jenkins.plugins.slipway.runner.compose.ServiceWiring;
 import io.jenkins.plugins.slipway.runner.engine.EngineException;
@@ -126,15 +127,14 @@ final class SwarmVolumes {
     /**
      * Forgets where the app's volumes live and removes them, once its services are gone. Only the manager's own
      * volumes can be removed: the Engine API of a worker is not reachable through the manager's, so a volume on a
-     * worker stays there (logged with the command that removes it) and is not in the answer.
-     *
-     * @return the engine names of the volumes removed
+     * worker stays there, logged and in the answer's {@link VolumeRemoval#left()} with the command that removes it.
      */
-    List<String> remove(String app, long deadlineNanos) {
+    VolumeRemoval remove(String app, long deadlineNanos) {
         Map<String, String> pins = pins(app);
         String local = localNodeId();
         Map<String, SwarmClient.Node> nodes = swarm.nodes();
         List<String> removed = new ArrayList<>();
+        List<VolumeRemoval.Left> left = new ArrayList<>();
         for (Map.Entry<String, String> pin : pins.entrySet()) {
             String volume = pin.getKey();
             String nodeId = pin.getValue();
@@ -150,13 +150,15 @@ final class SwarmVolumes {
                 removed.add(volume);
             } else {
                 SwarmClient.Node node = nodes.get(nodeId);
-                LOG.warn("App {}: volume {} stays on node {}: the manager's API does not reach a worker's volumes;"
-                        + " remove it there with: docker volume rm {}", app, volume,
-                        node == null ? nodeId : node.hostname(), volume);
+                String where = node == null ? nodeId : node.hostname();
+                String reason = "the manager's API does not reach a worker's volumes; remove it on node " + where
+                        + " with: docker volume rm " + volume;
+                LOG.warn("App {}: volume {} stays on node {}: {}", app, volume, where, reason);
+                left.add(new VolumeRemoval.Left(volume, where, reason));
             }
             swarm.relabelNode(nodeId, Map.of(), List.of(PIN_LABEL + volume));
         }
-        return removed;
+        return new VolumeRemoval(removed, left);
     }
 
     /** Volume engine name to the node it is pinned to, for the app's volumes of this runner. */

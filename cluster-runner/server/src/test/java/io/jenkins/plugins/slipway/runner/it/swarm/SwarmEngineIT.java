@@ -480,6 +480,11 @@ class SwarmEngineIT {
 
         Map<String, Object> deleted = client.deleteApp(app, true);
         System.out.println("SWARM named volume: delete with volumes: " + deleted);
+        assertThat(deleted.get("volumesRemoved")).as("a worker's volume is not removed by the manager").asList()
+                .isEmpty();
+        assertThat(deleted.get("volumesLeft")).as("and the answer says so, where and how to remove it").asList()
+                .singleElement().asString().contains("volume=" + made).contains("node=" + node)
+                .contains("docker volume rm " + made);
         assertThat(Docker.run("node", "inspect", "--format", "{{json .Spec.Labels}}", node))
                 .as("the node forgets the volume").doesNotContain("io.slipway.volume." + volume);
         // A worker's volumes are out of the manager's reach (docs/swarm.md): removed on the worker itself.

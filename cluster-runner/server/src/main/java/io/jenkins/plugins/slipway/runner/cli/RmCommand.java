@@ -1,6 +1,8 @@
 package io.jenkins.plugins.slipway.runner.cli;
 
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,23 +21,27 @@ final class RmCommand extends ClientCommand {
 
     @Override
     int call(RunnerClient client) {
-        Map<String, Object> answer = client.deleteApp(app, volumes);
-        out().println(app + " removed");
-        Object removed = answer.get("volumesRemoved");
-        Object kept = answer.get("volumesKept");
-        if (removed instanceof java.util.List<?> list && !list.isEmpty()) {
-            out().println("volumes removed: " + list);
+        report(app, client.deleteApp(app, volumes)).forEach(out()::println);
+        return 0;
+    }
+
+    /** What the runner's answer to the delete says, a line each: removed, left where they are (with why), kept. */
+    static List<String> report(String app, Map<String, Object> answer) {
+        List<String> lines = new ArrayList<>();
+        lines.add(app + " removed");
+        if (answer.get("volumesRemoved") instanceof List<?> removed && !removed.isEmpty()) {
+            lines.add("volumes removed: " + removed);
         }
-        if (answer.get("volumesLeft") instanceof java.util.List<?> left) {
+        if (answer.get("volumesLeft") instanceof List<?> left) {
             for (Object l : left) {
                 if (l instanceof Map<?, ?> v) {
-                    out().println("volume left: " + v.get("volume") + " on node " + v.get("node") + ": " + v.get("reason"));
+                    lines.add("volume left: " + v.get("volume") + " on node " + v.get("node") + ": " + v.get("reason"));
                 }
             }
         }
-        if (kept instanceof java.util.List<?> list && !list.isEmpty()) {
-            out().println("volumes kept (rm " + app + " --volumes removes them): " + list);
+        if (answer.get("volumesKept") instanceof List<?> kept && !kept.isEmpty()) {
+            lines.add("volumes kept (rm " + app + " --volumes removes them): " + kept);
         }
-        return 0;
+        return lines;
     }
 }

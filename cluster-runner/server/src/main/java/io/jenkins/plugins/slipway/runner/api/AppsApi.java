@@ -136,8 +136,7 @@ final class AppsApi {
         boolean volumes = "true".equals(ex.query("volumes"));
         java.util.Optional<AppRecord> found = db.tx(c -> apps.find(c, name));
         if (found.isEmpty() && volumes) {
-            VolumeRemoval r = removeResources(name);
-            ex.json(200, Map.of("app", name, "deleted", false, "volumesRemoved", r.removed(), "volumesLeft", r.left()));
+            answerVolumesRemoved(ex, name, false);
             return;
         }
         AppRecord a = found.orElseThrow(() -> new ApiException(404, "no app named " + name));
@@ -152,8 +151,7 @@ final class AppsApi {
         deployer.forget(a.name());
         reconciler.trigger();
         if (volumes) {
-            VolumeRemoval r = removeResources(a.name());
-            ex.json(200, Map.of("app", a.name(), "deleted", true, "volumesRemoved", r.removed(), "volumesLeft", r.left()));
+            answerVolumesRemoved(ex, a.name(), true);
             return;
         }
         java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -176,13 +174,16 @@ final class AppsApi {
         }
     }
 
-    private VolumeRemoval removeResources(String app) {
+    /** Removes the deleted app's volumes and answers which went and which the engine left, with where and why. */
+    private void answerVolumesRemoved(Exchange ex, String app, boolean deletedNow) throws IOException {
+        VolumeRemoval r;
         try {
-            return reconciler.removeAppResources(app, true);
+            r = reconciler.removeAppResources(app, true);
         } catch (RuntimeException e) {
             throw new ApiException(503, "app " + app + " is deleted but its volumes were not removed: "
                     + e.getMessage() + "; call DELETE ...?volumes=true again");
         }
+        ex.json(200, Map.of("app", app, "deleted", deletedNow, "volumesRemoved", r.removed(), "volumesLeft", r.left()));
     }
 
     private void rollback(Exchange ex) throws IOException {

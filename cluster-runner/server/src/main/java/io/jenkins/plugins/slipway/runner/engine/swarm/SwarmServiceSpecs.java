@@ -2,7 +2,6 @@ package io.jenkins.plugins.slipway.runner.engine.swarm;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.HealthCheck;
@@ -51,7 +50,8 @@ final class SwarmServiceSpecs {
 
     /**
      * What of the app model this engine does not give a task, by field path: host paths, which would have to exist
-     * on every node a task may land on. Refused at deploy rather than started without them. Named and anonymous
+     * on every node a task may land on, and the container settings a task has no field for
+     * ({@link SwarmTaskSettings#refusals}). Refused at deploy rather than started without them. Named and anonymous
      * volumes and tmpfs are mounts ({@link SwarmVolumes}); secrets and configs are Swarm secrets and configs
      * ({@link SwarmFiles}).
      */
@@ -63,6 +63,7 @@ final class SwarmServiceSpecs {
                             + m.target() + ": --engine swarm does not mount host paths (the path would have to exist,"
                             + " with the same content, on every node a task may run on); use a named volume, or"
                             + " deploy it with --engine docker")));
+            out.addAll(SwarmTaskSettings.refusals(s));
         }
         return out;
     }
@@ -106,8 +107,8 @@ final class SwarmServiceSpecs {
         labels.putAll(labels(runnerId, set.app(), set.service(), set.revision()));
         List<String> env = new ArrayList<>();
         s.environment().forEach((k, v) -> env.add(k + "=" + v));
-        ContainerSpec container = new ContainerSpec().withImage(s.image()).withLabels(labels).withEnv(env)
-                .withStopGracePeriod(s.stopGrace().toNanos());
+        SwarmTaskSettings.Container container = new SwarmTaskSettings.Container();
+        container.withImage(s.image()).withLabels(labels).withEnv(env).withStopGracePeriod(s.stopGrace().toNanos());
         if (!files.secrets().isEmpty()) {
             container.withSecrets(files.secrets());
         }
@@ -138,6 +139,7 @@ final class SwarmServiceSpecs {
                 .withPlacement(placement(placement, volumes.nodeId()))
                 .withNetworks(networks.stream().map(n -> new NetworkAttachmentConfig().withTarget(n)
                         .withAliases(List.of(set.service()))).toList());
+        SwarmTaskSettings.apply(s, container, task);
         List<PortConfig> ports = new ArrayList<>();
         for (int port : s.ports()) {
             ports.add(new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(port)

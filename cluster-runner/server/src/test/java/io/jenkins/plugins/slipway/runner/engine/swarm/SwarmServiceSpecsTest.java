@@ -231,4 +231,100 @@ class SwarmServiceSpecsTest {
                         + " path would have to exist, with the same content, on every node a task may run on); use a"
                         + " named volume, or deploy it with --engine docker");
     }
+    @Test
+    void containerSettingsAreOnTheTaskAsTheDockerCliSendsThem() throws Exception {
+        ServiceSpec web = new ComposeParser().parse("""
+                services:
+                  web:
+                    image: web:1
+                    user: "1000:1001"
+                    working_dir: /srv
+                    hostname: web-host
+                    extra_hosts: ["db.local:10.0.0.5", "v6.local:fd00::1"]
+                    dns: [10.0.0.53]
+                    dns_search: [shop.internal]
+                    init: true
+                    stop_signal: SIGINT
+                    read_only: true
+                    cap_add: [net_admin]
+                    cap_drop: [NET_RAW, CAP_MKNOD]
+                    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 64}
+                    sysctls: {net.ipv4.tcp_keepalive_time: "600"}
+                    logging: {driver: json-file, options: {max-size: 1m}}
+                """, Map.of()).spec().services().get("web");
+        JsonNode task = DOCKER_JAVA.readTree(DOCKER_JAVA.writeValueAsString(SwarmServiceSpecs.of("r1",
+                new ReplicaSetSpec("shop", "web", 1, 1, web), List.of(), SwarmFiles.Mounts.NONE))).path("TaskTemplate");
+        JsonNode c = task.path("ContainerSpec");
+
+        assertThat(c.path("User").asText()).isEqualTo("1000:1001");
+        assertThat(c.path("Dir").asText()).isEqualTo("/srv");
+        assertThat(c.path("Hostname").asText()).isEqualTo("web-host");
+        assertThat(c.path("Hosts").toString()).isEqualTo("[\"10.0.0.5 db.local\",\"fd00::1 v6.local\"]");
+        assertThat(c.path("DNSConfig").path("Nameservers").toString()).isEqualTo("[\"10.0.0.53\"]");
+        assertThat(c.path("DNSConfig").path("Search").toString()).isEqualTo("[\"shop.internal\"]");
+        assertThat(c.path("Init").asBoolean()).isTrue();
+        assertThat(c.path("StopSignal").asText()).isEqualTo("SIGINT");
+        assertThat(c.path("ReadOnly").asBoolean()).isTrue();
+        assertThat(c.path("CapabilityAdd").toString()).isEqualTo("[\"CAP_NET_ADMIN\"]");
+        assertThat(c.path("CapabilityDrop").toString()).isEqualTo("[\"CAP_NET_RAW\",\"CAP_MKNOD\"]");
+        assertThat(c.path("Ulimits").toString()).isEqualTo(
+                "[{\"Name\":\"nofile\",\"Soft\":1024,\"Hard\":2048},{\"Name\":\"nproc\",\"Soft\":64,\"Hard\":64}]");
+        assertThat(c.path("Sysctls").toString()).isEqualTo("{\"net.ipv4.tcp_keepalive_time\":\"600\"}");
+        assertThat(task.path("LogDriver").path("Name").asText()).isEqualTo("json-file");
+        assertThat(task.path("LogDriver").path("Options").path("max-size").asText()).isEqualTo("1m");
+    }
+
+    @Test
+    void aServiceWithoutSettingsSendsNoneOfTheirFields() throws Exception {
+        ServiceSpec web = new ComposeParser().parse("services: {web: {image: web:1}}", Map.of()).spec()
+                .services().get("web");
+        JsonNode c = DOCKER_JAVA.readTree(DOCKER_JAVA.writeValueAsString(SwarmServiceSpecs.of("r1",
+                new ReplicaSetSpec("shop", "web", 1, 1, web), List.of(), SwarmFiles.Mounts.NONE)))
+                .path("TaskTemplate").path("ContainerSpec");
+        for (String field : List.of("User", "Dir", "Hostname", "Hosts", "DNSConfig", "Init", "StopSignal", "ReadOnly",
+                "CapabilityAdd", "CapabilityDrop", "Ulimits", "Sysctls")) {
+            assertThat(c.path(field).isMissingNode() || c.path(field).isNull()).as(field).isTrue();
+        }
+    }
+
+    @Test
+    void settingsATaskHasNoFieldForAreRefusedByPathAndNetworkModeBridgeIsNot() throws Exception {
+        io.jenkins.plugins.slipway.runner.compose.AppSpec spec = new ComposeParser().parse("""
+                services:
+                  web:
+                    image: web:1
+                    privileged: true
+                    devices: ["/dev/fuse:/dev/fuse"]
+                    security_opt: ["no-new-privileges:true"]
+                    pid: host
+                    ipc: host
+                    shm_size: 64m
+                    domainname: shop.example
+                    ports: ["9000:8080"]
+                    deploy:
+                      resources:
+                        reservations:
+                          devices: [{capabilities: [gpu], count: 1}]
+                  host:
+                    image: host:1
+                    network_mode: host
+                  plain:
+                    image: plain:1
+                    network_mode: bridge
+                    ports: [8080]
+                """, Map.of()).spec();
+
+        assertThat(SwarmServiceSpecs.refusals(spec)).extracting(p -> p.path()).containsExactly(
+                "services.web.privileged", "services.web.devices", "services.web.deploy.resources.reservations.devices",
+                "services.web.security_opt", "services.web.pid", "services.web.ipc", "services.web.shm_size",
+                "services.web.domainname", "services.web.ports", "services.host.network_mode");
+        assertThat(SwarmServiceSpecs.refusals(spec)).extracting(p -> p.message())
+                .allMatch(m -> m.contains("is refused by --engine swarm: "))
+                .anyMatch(m -> m.startsWith("host port 9000 (to 8080)") && m.contains("x-slipway.route.port"))
+                .anyMatch(m -> m.startsWith("network_mode: host") && m.contains("network_mode: bridge"));
+        JsonNode task = DOCKER_JAVA.readTree(DOCKER_JAVA.writeValueAsString(SwarmServiceSpecs.of("r1",
+                new ReplicaSetSpec("shop", "plain", 1, 1, spec.services().get("plain")), List.of(),
+                SwarmFiles.Mounts.NONE))).path("TaskTemplate");
+        assertThat(task.path("Networks").size()).as("network_mode: bridge joins no app network").isZero();
+    }
 }

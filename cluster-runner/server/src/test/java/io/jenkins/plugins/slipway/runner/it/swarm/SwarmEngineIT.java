@@ -39,8 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code serve --engine swarm} on the real three-node swarm of {@code scripts/swarm-up.sh 2}: placement by spread
  * and constraint, a canary under load with its split, a failing version rolled back by analysis, a runner
- * {@code kill -9} in the middle of a canary, a worker killed under load, secrets and configs, and a named volume
- * that keeps its node and data across revisions and a runner restart. The swarm is made once for the class.
+ * {@code kill -9} in the middle of a canary, a worker killed under load, secrets and configs, a named volume
+ * that keeps its node and data across revisions and a runner restart, and a Compose file's container settings.
+ * The swarm is made once for the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @WholeMachine("makes the machine's Docker engine a Swarm manager")
@@ -540,6 +541,83 @@ class SwarmEngineIT {
                       route: {port: %d, targetPort: 8080, healthPath: /health}
                       release:
                 %s""".formatted(image, replicas, port, b);
+    }
+
+    /**
+     * The container settings of a Compose file reach the tasks on a worker (the manager's answer was to run them
+     * without: {@code user: 1000} ran as root), a scale keeps the tasks it has (the spec the manager holds is the
+     * one the runner sends again), and a setting a task has no field for is a 400 that stores nothing.
+     */
+    @Test
+    @Order(8)
+    void containerSettingsReachTheTasksAndAScaleKeepsThem() throws Exception {
+        String app = "sw-settings";
+        int port = RunnerProcess.freePort(23700, 23799);
+        String compose = """
+                services:
+                  web:
+                    image: %s
+                    user: "1000:1001"
+                    working_dir: /www
+                    hostname: web-host
+                    extra_hosts: ["db.local:10.0.0.5"]
+                    dns: [10.0.0.53]
+                    init: true
+                    stop_signal: SIGINT
+                    read_only: true
+                    cap_drop: [NET_RAW]
+                    ulimits: {nofile: {soft: 1024, hard: 2048}}
+                    sysctls: {net.ipv4.tcp_keepalive_time: "600"}
+                    logging: {driver: json-file, options: {max-size: 1m}}
+                    deploy:
+                      replicas: 2
+                      placement:
+                        constraints: ["node.hostname == %s"]
+                %s    x-slipway:
+                      route: {port: %d, targetPort: 8080, healthPath: /health}
+                """;
+        String withShm = compose.formatted(v1, Swarm.workerName(2), "    shm_size: 64m\n", port);
+        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(withShm, Map.of(), null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
+                            .asString().startsWith("services.web.shm_size: shm_size is refused by --engine swarm");
+                });
+        assertThatThrownBy(() -> client.app(app)).isInstanceOfSatisfying(RunnerException.class,
+                e -> assertThat(e.status()).as("a refused deploy stores nothing").isEqualTo(404));
+
+        succeeded(app, compose.formatted(v1, Swarm.workerName(2), "", port), Map.of());
+        List<String> tasks = Swarm.worker(2, "ps", "-q", "--filter", "label=io.slipway.app=" + app).strip().lines()
+                .sorted().toList();
+        assertThat(tasks).hasSize(2);
+        String task = tasks.get(0);
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "id", "-u").strip()).isEqualTo("1000");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "id", "-g").strip()).isEqualTo("1001");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "pwd").strip()).isEqualTo("/www");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "hostname").strip()).isEqualTo("web-host");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "cat", "/etc/hosts")).as("extra_hosts")
+                .containsPattern("10\\.0\\.0\\.5\\s+db\\.local");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "cat", "/proc/sys/net/ipv4/tcp_keepalive_time").strip())
+                .isEqualTo("600");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "sh", "-c", "ulimit -n; ulimit -Hn").strip())
+                .isEqualTo("1024\n2048");
+        assertThat(Swarm.worker(2, "exec", task, "/bin/busybox", "sh", "-c",
+                "/bin/busybox touch /www/x 2>&1 || echo refused").strip()).endsWith("refused");
+        assertThat(Swarm.worker(2, "inspect", "--format",
+                "{{.HostConfig.Init}} {{.Config.StopSignal}} {{.HostConfig.CapDrop}} {{.HostConfig.LogConfig.Type}}"
+                        + " {{index .HostConfig.LogConfig.Config \"max-size\"}} {{.HostConfig.Dns}}", task).strip())
+                // The servers are the upstream of the overlay network's embedded DNS (127.0.0.11 in resolv.conf).
+                .isEqualTo("true SIGINT [CAP_NET_RAW] json-file 1m [10.0.0.53]");
+
+        client.scale(app, "web", 3);
+        await("3 healthy replicas after the scale").atMost(RELEASE).pollInterval(Duration.ofMillis(300))
+                .until(() -> healthyReplicas(app) == 3);
+        List<String> after = Swarm.worker(2, "ps", "-q", "--filter", "label=io.slipway.app=" + app).strip().lines()
+                .toList();
+        assertThat(after).as("the scale added a task and replaced none").hasSize(3).containsAll(tasks);
+        client.deleteApp(app);
+        await("the app's service removed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> serviceIds(app).isEmpty());
     }
 
     private static void succeeded(String app, String compose, Map<String, String> images) {

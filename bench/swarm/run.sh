@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side on one swarm (scripts/swarm-up.sh 2: the local engine plus two workers), in one run:
-#  1. a rolling update of 10 replicas v1 -> v2: through Slipway (--engine swarm, its rolling defaults: a quarter at a time), through
+#  1. a rolling update of 10 replicas v1 -> v2: through Slipway (--engine swarm, its rolling defaults: a quarter at a time; once
+#     on the app's default network, an overlay, once with network_mode: bridge, as the CLI's service), through
 #     `docker service update` with Swarm's defaults, and with `--update-parallelism 2 --update-delay 0s`; each
 #     under a load loop counting failed requests (bench/swarm/load.py);
 #  2. a worker killed (kill -9 of its dockerd, its link cut) with 10 replicas spread over the zones: time until
@@ -53,24 +54,25 @@ runner_up() { kill -0 "$RUNNER" && curl -sf "http://127.0.0.1:$API_PORT/healthz"
 wait_until 60 "runner answering /healthz (see $WORK/runner.log)" runner_up
 TOKEN="$(cat "$WORK/token")"
 
-compose() { # image
+compose() { # image [route port [extra service keys]]
   cat <<YAML
 services:
   web:
     image: $1
     stop_grace_period: 2s
+${3:-}
     deploy:
       replicas: 10
       placement:
         preferences: [{spread: node.labels.zone}]
     x-slipway:
-      route: {port: $ROUTE_PORT, targetPort: 8080, healthPath: /health}
+      route: {port: ${2:-$ROUTE_PORT}, targetPort: 8080, healthPath: /health}
 YAML
 }
-deploy() { # image -> release id
-  python3 -c 'import json,sys; print(json.dumps({"compose": sys.stdin.read()}))' <<<"$(compose "$1")" |
+deploy() { # image [app route-port extra-keys] -> release id
+  python3 -c 'import json,sys; print(json.dumps({"compose": sys.stdin.read()}))' <<<"$(compose "$1" "${3:-}" "${4:-}")" |
     curl -sf -X PUT -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" --data-binary @- \
-      "http://127.0.0.1:$API_PORT/api/v1/apps/$APP" | python3 -c 'import json,sys; print(json.load(sys.stdin)["release"])'
+      "http://127.0.0.1:$API_PORT/api/v1/apps/${2:-$APP}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["release"])'
 }
 succeeded() { curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/api/v1/releases/$1" |
   python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["phase"] == "Succeeded" else 1)'; }
@@ -104,6 +106,19 @@ t0=$(now); R2="$(deploy "$REG/swarm-bench:v2")"
 wait_until 300 "Slipway rolling update to v2" succeeded "$R2"; t1=$(now)
 load_stop
 echo "rolling 10, Slipway (rolling defaults: 25% at a time, start-first):    $(secs "$t0" "$t1") s, $(load_counts)"
+
+# The same, for the service the CLI runs below: on no app network (network_mode: bridge), so no overlay endpoint to
+# set up at each task's start and tear down at its end.
+BRIDGED=swarm-bench-bridge
+BRIDGED_PORT=23952
+R1="$(deploy "$REG/swarm-bench:v1" "$BRIDGED" "$BRIDGED_PORT" "    network_mode: bridge")"
+wait_until 180 "Slipway release of v1 (bridge)" succeeded "$R1"
+load_start route "http://127.0.0.1:$BRIDGED_PORT/"
+t0=$(now); R2="$(deploy "$REG/swarm-bench:v2" "$BRIDGED" "$BRIDGED_PORT" "    network_mode: bridge")"
+wait_until 300 "Slipway rolling update to v2 (bridge)" succeeded "$R2"; t1=$(now)
+load_stop
+echo "rolling 10, Slipway, network_mode: bridge (the CLI's service: no overlay): $(secs "$t0" "$t1") s, $(load_counts)"
+delete_apps "http://127.0.0.1:$API_PORT" "$TOKEN" "$BRIDGED"
 
 cli_rolling() { # label, update options...
   local label=$1; shift

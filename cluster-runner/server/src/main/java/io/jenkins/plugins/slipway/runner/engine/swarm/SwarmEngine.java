@@ -52,12 +52,15 @@ public final class SwarmEngine implements Engine {
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true);
     /** How long a scale-down is followed closely, to report the task Swarm chose at once. */
     private static final long FOLLOW_SCALE_DOWN_MILLIS = 3000;
+    /** How long a created or scaled service's tasks are followed closely ({@link TaskWatch}), beyond the stop grace. */
+    private static final Duration FOLLOW_TASKS = Duration.ofSeconds(30);
 
     private final String runnerId;
     private final SwarmClient swarm;
     private final SwarmNetworks networks;
     private final SwarmFiles files;
     private final SwarmVolumes volumes;
+    private final TaskWatch taskWatch;
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "slipway-swarm-op");
         t.setDaemon(true);
@@ -80,6 +83,7 @@ public final class SwarmEngine implements Engine {
         this.networks = new SwarmNetworks(runnerId, swarm);
         this.files = new SwarmFiles(runnerId, swarm, values);
         this.volumes = new SwarmVolumes(runnerId, swarm);
+        this.taskWatch = new TaskWatch(swarm, () -> changeListeners.forEach(Runnable::run));
     }
 
     /** Fails fast, with what to do, when the engine is not a Swarm manager. */
@@ -250,6 +254,7 @@ public final class SwarmEngine implements Engine {
                 swarm.create(SwarmServiceSpecs.of(runnerId, set, joins, files.mounts(set),
                         volumes.place(set.app(), set.spec(), resources)));
                 LOG.info("Created Swarm service {} ({} replicas)", name, set.replicas());
+                taskWatch.follow(name, set.replicas(), followLimit(set));
             });
             return;
         }
@@ -267,11 +272,17 @@ public final class SwarmEngine implements Engine {
                 spec.getTaskTemplate().getContainerSpec().withImage(imageOf(service));
                 swarm.update(service, spec);
                 LOG.info("Scaled Swarm service {} from {} to {} replicas", name, now, set.replicas());
+                taskWatch.follow(name, set.replicas(), followLimit(set));
                 if (set.replicas() < now) {
                     followScaleDown(service.getId(), set.replicas());
                 }
             });
         }
+    }
+
+    /** As long as a set's tasks take to start, or to stop after their grace period, here: then passes come by the period. */
+    private static Duration followLimit(ReplicaSetSpec set) {
+        return FOLLOW_TASKS.plus(set.spec().stopGrace());
     }
 
     /** Reports at once when the orchestrator has marked the tasks it takes away, so the router drops them. */
@@ -450,6 +461,7 @@ public final class SwarmEngine implements Engine {
 
     @Override
     public void close() {
+        taskWatch.close();
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

@@ -158,6 +158,14 @@ public interface Engine extends AutoCloseable {
         return refusals(spec);
     }
 
+    /**
+     * What in {@code spec} this engine reads but does not apply, as deploy warnings {@code "path: why"} (the
+     * answer, the validation plan and the build log carry them); empty when it applies all of it.
+     */
+    default List<String> notApplied(AppSpec spec) {
+        return List.of();
+    }
+
     @Override
     void close();
 }

@@ -115,12 +115,18 @@ public final class EngineFit {
         return out;
     }
 
-    /** What the engine reads but does not apply, as "path: reason": placement on an engine of one node. */
+    /**
+     * What the engine reads but does not apply, as "path: reason": placement on an engine of one node, and what
+     * the engine says it leaves out ({@link Engine#notApplied}).
+     */
     public List<String> warnings(AppSpec spec) {
-        if (engine == null || engine.capabilities().placement()) {
+        if (engine == null) {
             return List.of();
         }
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(engine.notApplied(spec));
+        if (engine.capabilities().placement()) {
+            return out;
+        }
         for (ServiceSpec s : spec.services().values()) {
             if (s.placement().choosesNodes()) {
                 out.add("services." + s.name() + ".deploy.placement: ignored: the " + engine.name()

@@ -220,6 +220,21 @@ public final class KubernetesEngine implements Engine {
         return namespace;
     }
 
+    /** The container settings a pod has no field for ({@link PodSettings#unsupported}) and internal networks. */
+    @Override
+    public List<String> notApplied(AppSpec spec) {
+        List<String> out = new ArrayList<>();
+        spec.services().values().forEach(s -> PodSettings.unsupported(s.settings()).forEach(key -> out.add(
+                "services." + s.name() + "." + key + ": not applied: a Kubernetes pod has no counterpart")));
+        spec.resources().networks().forEach((key, n) -> {
+            if (n.internal()) {
+                out.add("networks." + key + ".internal: not applied: on Kubernetes the app's pods can reach and be"
+                        + " reached by the namespace (no NetworkPolicy is written)");
+            }
+        });
+        return out;
+    }
+
     /** What of each service has no Kubernetes counterpart here ({@link DeploymentManifests#refusals}). */
     @Override
     public List<ApiError.Problem> refusals(AppSpec spec) {

@@ -92,6 +92,38 @@ class KubernetesEngineTest {
         reader.close();
     }
 
+    /** Container settings a pod has no field for are named in the deploy's answer, not only in the runner's log. */
+    @Test
+    void settingsAPodCannotCarryAreWarningsInTheDeployAnswer(@TempDir Path dir) throws Exception {
+        String compose = """
+                services:
+                  web:
+                    image: web:1
+                    init: true
+                    stop_signal: SIGINT
+                    ulimits: {nofile: 1024}
+                  api:
+                    image: api:1
+                    networks: [back]
+                networks:
+                  back: {internal: true}
+                """;
+        try (Database db = Database.open(dir); KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
+            AppRepository apps = new AppRepository();
+            ReleaseRepository releases = new ReleaseRepository();
+            Deployer deployer = new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
+                    Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+
+            assertThat(deployer.deploy("shop", compose, Map.of(), null, DeployFiles.NONE).warnings()).containsSubsequence(
+                    "services.web.stop_signal: not applied: a Kubernetes pod has no counterpart",
+                    "services.web.init: not applied: a Kubernetes pod has no counterpart",
+                    "services.web.ulimits: not applied: a Kubernetes pod has no counterpart",
+                    "networks.back.internal: not applied: on Kubernetes the app's pods can reach and be reached by the"
+                            + " namespace (no NetworkPolicy is written)")
+                    .noneMatch(w -> w.startsWith("services.api."));
+        }
+    }
+
     /**
      * A deploy whose secrets would make a Secret over the API server's 1 MiB is a 400 at deploy, through the engine's
      * refusals (EngineFit), naming the service, each secret and its size; nothing is stored, nothing written.

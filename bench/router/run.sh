@@ -71,6 +71,21 @@ fi
 
 wait_port $P_BACKEND; wait_port $P_NGINX; wait_port $P_HAPROXY; wait_port $P_ROUTER
 
+# PIN=1: every proxy (nginx, HAProxy, the routers, all their threads) on core 1, wrk and the backend on core 0, so
+# that a proxy never waits for a core that the load generator or the backend holds. The same for every target.
+WRK=(wrk)
+if [ "${PIN:-}" = 1 ]; then
+  pids_of() { pgrep -f -- "$1" | tr '\n' ' '; }
+  for p in $(pids_of "$WORK/proxy/nginx.conf") $(pids_of "$WORK/haproxy") "${PIDS[@]}"; do
+    for pid in $p $(pgrep -P "$p"); do taskset -apc 1 "$pid" >/dev/null; done
+  done
+  for p in $(pids_of "$WORK/backend/nginx.conf"); do
+    for pid in $p $(pgrep -P "$p"); do taskset -apc 0 "$pid" >/dev/null; done
+  done
+  WRK=(taskset -c 0 wrk)
+  echo "pinned: proxies on core 1, wrk and the backend on core 0" >&2
+fi
+
 cat > "$WORK/paced.lua" <<LUA
 function delay() return $DELAY_MS end
 LUA
@@ -80,9 +95,9 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
 run_wrk() { # $1 name, $2 port, $3 kind (throughput|paced)
   local out="$WORK/$1-$3-$ROUND.txt"
   if [ "$3" = throughput ]; then
-    wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$2/" > "$out"
+    "${WRK[@]}" -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$2/" > "$out"
   else
-    wrk -t1 -c"$PACED_CONNS" -d"$DURATION" --latency -s "$WORK/paced.lua" "http://127.0.0.1:$2/" > "$out"
+    "${WRK[@]}" -t1 -c"$PACED_CONNS" -d"$DURATION" --latency -s "$WORK/paced.lua" "http://127.0.0.1:$2/" > "$out"
   fi
   local rps p50 p99 errs
   rps=$(awk '/^Requests\/sec/ { print $2 }' "$out")

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.slipway.runner.client.DeployRequest;
 import io.jenkins.plugins.slipway.runner.client.Phase;
+import io.jenkins.plugins.slipway.runner.client.ReleaseStatus;
 import io.jenkins.plugins.slipway.runner.client.RunnerClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -47,8 +48,8 @@ class ManyAppsIT {
                     releases.add(pool.submit(() -> client.deploy(app, new DeployRequest(compose, Map.of(), null)).release()));
                 }
                 for (Future<String> release : releases) {
-                    assertThat(Apps.awaitEnd(client, release.get(), Duration.ofMinutes(4)).phase())
-                            .isEqualTo(Phase.Succeeded);
+                    ReleaseStatus status = Apps.awaitEnd(client, release.get(), Duration.ofMinutes(4));
+                    assertThat(status.phase()).as(status.id() + ": " + status.message()).isEqualTo(Phase.Succeeded);
                 }
                 for (String app : NAMES) {
                     assertThat(Docker.containers(app)).hasSize(1);
@@ -79,17 +80,20 @@ class ManyAppsIT {
                         "{{.Label \"io.slipway.app\"}}").lines().noneMatch(NAMES::contains));
     }
 
-    /** {@code n} distinct loopback ports nobody listens on now, for the apps' routes. */
+    /**
+     * {@code n} distinct loopback ports nobody listens on now, for the apps' routes: from a range no other test
+     * uses (22100-22299, where this test's ports once were, is KubernetesEngineIT's, and one was found taken).
+     */
     private static List<Integer> freePorts(int n) {
         List<Integer> ports = new ArrayList<>();
-        for (int port = 22100; port < 22400 && ports.size() < n; port++) {
+        for (int port = 25600; port < 25900 && ports.size() < n; port++) {
             try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 ports.add(probe.getLocalPort());
             } catch (java.io.IOException e) {
                 // taken, try the next
             }
         }
-        assertThat(ports).as("free route ports in 22100-22399").hasSize(n);
+        assertThat(ports).as("free route ports in 25600-25899").hasSize(n);
         return ports;
     }
 }

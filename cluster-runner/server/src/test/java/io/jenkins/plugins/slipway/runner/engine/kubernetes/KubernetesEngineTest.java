@@ -59,6 +59,13 @@ class KubernetesEngineTest {
         server.destroy();
     }
 
+    /** A deployer on the engine, as the runner makes it. */
+    private static Deployer deployer(Database db, AppRepository apps, ReleaseRepository releases, Path dir,
+                                     KubernetesEngine engine) throws Exception {
+        return new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
+                Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+    }
+
     private void create(HasMetadata o) {
         client.resource(o).inNamespace(client.getNamespace()).create();
     }
@@ -111,8 +118,7 @@ class KubernetesEngineTest {
         try (Database db = Database.open(dir); KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
             AppRepository apps = new AppRepository();
             ReleaseRepository releases = new ReleaseRepository();
-            Deployer deployer = new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
-                    Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+            Deployer deployer = deployer(db, apps, releases, dir, engine);
 
             assertThat(deployer.deploy("shop", compose, Map.of(), null, DeployFiles.NONE).warnings()).containsSubsequence(
                     "services.web.stop_signal: not applied: a Kubernetes pod has no counterpart",
@@ -148,8 +154,7 @@ class KubernetesEngineTest {
         AppRepository apps = new AppRepository();
         ReleaseRepository releases = new ReleaseRepository();
         try (Database db = Database.open(dir); KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
-            Deployer deployer = new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
-                    Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+            Deployer deployer = deployer(db, apps, releases, dir, engine);
 
             assertThatThrownBy(() -> deployer.deploy("shop", compose, Map.of(), null, files))
                     .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())
@@ -194,8 +199,7 @@ class KubernetesEngineTest {
         AppRepository apps = new AppRepository();
         ReleaseRepository releases = new ReleaseRepository();
         try (Database db = Database.open(dir); KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
-            Deployer deployer = new Deployer(db, apps, releases, new SpecCache(db, apps), new EventLog(db, releases),
-                    Strategies.defaults(), HostAccess.DEFAULT, SecretStore.open(dir), EngineFit.of(engine));
+            Deployer deployer = deployer(db, apps, releases, dir, engine);
             String ns = client.getNamespace();
             assertThatThrownBy(() -> deployer.deploy("shop", compose, Map.of(), null, DeployFiles.NONE))
                     .isInstanceOfSatisfying(ComposeException.class, e -> assertThat(e.problems())

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Follows the tasks of services in transition (created, scaled up or down) closely, and asks for a pass as soon as
  * one of them changes: the manager sends no event when a task starts running or is gone, so without this a release
  * would learn of it only at the reconciler's next periodic pass, up to a second later, at every step. A service is
- * followed until it has as many running tasks as it wants and none shutting down, or for a bounded time; only then
- * are the manager's tasks listed at all.
+ * followed until it has as many running tasks as it wants and none shutting down, or for a bounded time; while
+ * nothing is followed, the manager is not asked at all.
  */
 final class TaskWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskWatch.class);
@@ -58,7 +58,17 @@ final class TaskWatch implements AutoCloseable {
         boolean changed = false;
         for (Map.Entry<String, Watch> e : watches.entrySet()) {
             Watch w = e.getValue();
-            List<Task> tasks = swarm.tasks(List.of(e.getKey()));
+            List<Task> tasks;
+            try {
+                tasks = swarm.tasks(List.of(e.getKey()));
+            } catch (RuntimeException ex) {
+                // The manager not answering: the periodic passes say so; the watch still ends at its deadline.
+                LOG.debug("Following the tasks of {}: {}", e.getKey(), ex.getMessage());
+                if (System.nanoTime() - w.deadlineNanos() > 0) {
+                    watches.remove(e.getKey(), w);
+                }
+                continue;
+            }
             String seen = tasks.stream().map(t -> t.id() + ":" + t.desiredRunning() + ":" + t.state()).sorted()
                     .collect(Collectors.joining(","));
             changed |= w.seen() != null && !seen.equals(w.seen());

@@ -417,13 +417,8 @@ class SwarmEngineIT {
                   data:
                     labels: {purpose: swarm-it}
                 """.formatted(v1, port);
-        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(compose.formatted(1, 2), Map.of(), null)))
-                .isInstanceOfSatisfying(RunnerException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
-                            .asString().startsWith("services.web.deploy.replicas: 2 replicas refused on the swarm"
-                                    + " engine: it writes to named volume data, a local volume that lives on one node");
-                });
+        assertRefused(app, compose.formatted(1, 2), "services.web.deploy.replicas: 2 replicas refused on the swarm"
+                + " engine: it writes to named volume data, a local volume that lives on one node");
 
         String managerId = Docker.run("info", "--format", "{{.Swarm.NodeID}}").strip();
         String volume = "slipway-" + app + "-data-";
@@ -577,12 +572,7 @@ class SwarmEngineIT {
                       route: {port: %d, targetPort: 8080, healthPath: /health}
                 """;
         String withShm = compose.formatted(v1, Swarm.workerName(2), "    shm_size: 64m\n", port);
-        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(withShm, Map.of(), null)))
-                .isInstanceOfSatisfying(RunnerException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
-                            .asString().startsWith("services.web.shm_size: shm_size is refused by --engine swarm");
-                });
+        assertRefused(app, withShm, "services.web.shm_size: shm_size is refused by --engine swarm");
         assertThatThrownBy(() -> client.app(app)).isInstanceOfSatisfying(RunnerException.class,
                 e -> assertThat(e.status()).as("a refused deploy stores nothing").isEqualTo(404));
 
@@ -618,6 +608,16 @@ class SwarmEngineIT {
         client.deleteApp(app);
         await("the app's service removed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
                 .until(() -> serviceIds(app).isEmpty());
+    }
+
+    /** The deploy is a 400 with one problem, "path: message", that starts with {@code problem}. */
+    private static void assertRefused(String app, String compose, String problem) {
+        assertThatThrownBy(() -> client.deploy(app, new DeployRequest(compose, Map.of(), null)))
+                .isInstanceOfSatisfying(RunnerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error().problems()).extracting(p -> p.path() + ": " + p.message()).singleElement()
+                            .asString().startsWith(problem);
+                });
     }
 
     private static void succeeded(String app, String compose, Map<String, String> images) {

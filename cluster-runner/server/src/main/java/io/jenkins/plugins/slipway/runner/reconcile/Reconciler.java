@@ -137,6 +137,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private void pass() {
+        long readStamp = routes.readStamp();
         Map<String, List<ReplicaSet>> desired = db.tx(c -> {
             Map<String, List<ReplicaSet>> m = new LinkedHashMap<>();
             for (AppRecord a : apps.all(c)) {
@@ -163,7 +164,7 @@ public final class Reconciler implements AutoCloseable {
                 .collect(Collectors.toSet()));
         for (Map.Entry<String, List<ReplicaSet>> e : desired.entrySet()) {
             try {
-                observe(e.getKey(), e.getValue(), seen);
+                observe(e.getKey(), e.getValue(), readStamp, seen);
             } catch (RuntimeException ex) {
                 LOG.warn("Reconciling app {} failed: {}", e.getKey(), ex.getMessage());
             }
@@ -193,7 +194,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** Decides the health of the app's replicas, records what was seen, and applies the app's routes. */
-    private void observe(String app, List<ReplicaSet> sets, Engine.Observation seen) {
+    private void observe(String app, List<ReplicaSet> sets, long readStamp, Engine.Observation seen) {
         List<CompletableFuture<ObservedReplica>> checks = new ArrayList<>();
         for (Replica r : seen.members().getOrDefault(app, List.of())) {
             ServiceSpec spec = specs.service(app, r.revision(), r.service()).orElse(null);
@@ -204,7 +205,7 @@ public final class Reconciler implements AutoCloseable {
             replicas.add(f.join());
         }
         observed.put(app, replicas, seen.all().getOrDefault(app, List.of()));
-        routes.sync(app, sets, replicas);
+        routes.sync(app, sets, readStamp, replicas);
     }
 
     private ObservedReplica observe(Replica r, ServiceSpec spec) {

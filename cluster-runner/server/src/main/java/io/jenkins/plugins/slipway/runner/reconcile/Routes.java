@@ -9,8 +9,17 @@ import java.util.List;
  */
 public interface Routes {
 
-    /** Applies the routes of {@code app} to the replicas a pass saw, with their health. */
-    void sync(String app, List<ReplicaSet> sets, List<ObservedReplica> observed);
+    /** A stamp to take before a pass reads the desired state from the store, for {@link #sync}. */
+    long readStamp();
+
+    /**
+     * Applies the routes of {@code app} to the replicas a pass saw, with their health.
+     *
+     * @param sets      the app's replica sets as the pass read them
+     * @param readStamp the {@link #readStamp()} taken before that read: sets a release routed and saved after it
+     *                  are newer than {@code sets} and stay in force
+     */
+    void sync(String app, List<ReplicaSet> sets, long readStamp, List<ObservedReplica> observed);
 
     /** Removes every route of a deleted app. */
     void removeApp(String app);

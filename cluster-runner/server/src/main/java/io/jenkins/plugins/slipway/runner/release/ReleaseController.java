@@ -201,7 +201,7 @@ public final class ReleaseController implements AutoCloseable {
         // dies before the commit comes back with the router built from the stored status, and a failed commit is
         // followed by a pass that starts from that status again and routes by it. (An unchanged route is not
         // applied again; a pass may change match rules or the preview route without changing a set.)
-        routes.sync(r.app(), ctx.sets(), observed.replicas(r.app()));
+        routes.syncDecided(r.app(), ctx.sets(), observed.replicas(r.app()));
         long routed = System.nanoTime();
         // Status, desired state and the pass's events in one transaction: a failed save loses none of the events
         // and the next pass, starting from the old status again, does not repeat them. A pass that changed nothing
@@ -209,20 +209,8 @@ public final class ReleaseController implements AutoCloseable {
         // that run several times a second would otherwise hold the loop (and a promote queued behind them).
         boolean changed = !updated.equals(r) || ctx.setsChanged() || ctx.serveRevisionChange() != null
                 || !ctx.pendingEvents().isEmpty();
-        List<ReleaseEvent> recorded = !changed ? List.of() : db.tx(c -> {
-            releases.save(c, updated);
-            if (ctx.setsChanged()) {
-                apps.saveReplicaSets(c, r.app(), ctx.sets());
-            }
-            if (ctx.serveRevisionChange() != null) {
-                Optional<AppRecord> app = apps.find(c, r.app());
-                if (app.isPresent()) {
-                    AppRecord a = app.get();
-                    apps.save(c, new AppRecord(a.name(), ctx.serveRevisionChange(), a.latestRevision(), a.currentRelease()));
-                }
-            }
-            return events.record(c, r.id(), r.app(), ctx.pendingEvents());
-        });
+        List<ReleaseEvent> recorded = !changed ? List.of() : save(r, updated, ctx);
+        routes.saved(r.app());
         if (command != null) {
             // How long a person waits for a promote or an abort to reach the router, and where the time went:
             // bench/gray reads this line.
@@ -234,6 +222,32 @@ public final class ReleaseController implements AutoCloseable {
         events.publish(recorded);
         if (ctx.setsChanged()) {
             reconciler.trigger();
+        }
+    }
+
+    /**
+     * Saves the release's status, the desired state it decided and the pass's events in one transaction. When that
+     * fails, the sets routed for it are not kept in force: the next pass starts from the store again.
+     */
+    private List<ReleaseEvent> save(ReleaseRecord r, ReleaseRecord updated, ReleaseContext ctx) {
+        try {
+            return db.tx(c -> {
+                releases.save(c, updated);
+                if (ctx.setsChanged()) {
+                    apps.saveReplicaSets(c, r.app(), ctx.sets());
+                }
+                if (ctx.serveRevisionChange() != null) {
+                    Optional<AppRecord> app = apps.find(c, r.app());
+                    if (app.isPresent()) {
+                        AppRecord a = app.get();
+                        apps.save(c, new AppRecord(a.name(), ctx.serveRevisionChange(), a.latestRevision(), a.currentRelease()));
+                    }
+                }
+                return events.record(c, r.id(), r.app(), ctx.pendingEvents());
+            });
+        } catch (RuntimeException e) {
+            routes.notSaved(r.app());
+            throw e;
         }
     }
 

@@ -64,6 +64,8 @@ public final class RouteSync implements Routes {
     private final Map<String, TrafficRouter> others = new ConcurrentHashMap<>();
     /** Services whose router is not registered here, by route name: warned about once. */
     private final Set<String> warnedUnrouted = ConcurrentHashMap.newKeySet();
+    /** What release passes routed before saving it, so that a reconcile pass that read the store before does not undo it. */
+    private final DecidedSets decided = new DecidedSets();
 
     public RouteSync(Router router, SpecCache specs, String bindHost) {
         this(router, specs, bindHost, null);
@@ -94,8 +96,37 @@ public final class RouteSync implements Routes {
         return app + "/" + service;
     }
 
-    /** Applies the routes of {@code app}; called after every reconcile pass and every release decision. */
     @Override
+    public long readStamp() {
+        return decided.stamp();
+    }
+
+    /** After a reconcile pass: routes the sets it read, or the newer ones a release routed since. */
+    @Override
+    public synchronized void sync(String app, List<ReplicaSet> sets, long readStamp, List<ObservedReplica> observed) {
+        sync(app, decided.newest(app, sets, readStamp), observed);
+    }
+
+    /**
+     * After a release pass decided {@code sets}, before it saves them: they stay in force until a reconcile pass
+     * has read them back ({@link #saved}), or are dropped if the save fails ({@link #notSaved}).
+     */
+    public synchronized void syncDecided(String app, List<ReplicaSet> sets, List<ObservedReplica> observed) {
+        decided.decided(app, sets);
+        sync(app, sets, observed);
+    }
+
+    /** The sets the app's release routed last are in the store now (or needed no saving). */
+    public void saved(String app) {
+        decided.saved(app);
+    }
+
+    /** The app's release could not save the sets it routed last: the next reconcile pass routes the store's. */
+    public void notSaved(String app) {
+        decided.notSaved(app);
+    }
+
+    /** Applies the routes of {@code app} for exactly {@code sets}. */
     public synchronized void sync(String app, List<ReplicaSet> sets, List<ObservedReplica> observed) {
         Map<String, List<ReplicaSet>> byService = sets.stream()
                 .collect(Collectors.groupingBy(ReplicaSet::service, LinkedHashMap::new, Collectors.toList()));
@@ -261,6 +292,7 @@ public final class RouteSync implements Routes {
     /** Removes every route of a deleted app. */
     @Override
     public synchronized void removeApp(String app) {
+        decided.forget(app);
         releaseRouting.keySet().removeIf(k -> k.startsWith(app + "/"));
         sync(app, List.of(), List.of());
         if (internal != null) {

@@ -123,6 +123,47 @@ class RouteSyncTest {
         assertThat(route().weights()).isEqualTo(Map.of("1", 100));
     }
 
+    private static List<ReplicaSet> weights(int stable, int canary) {
+        return List.of(new ReplicaSet(APP, "web", 1, 1, stable), new ReplicaSet(APP, "web", 2, 1, canary));
+    }
+
+    private static final List<ObservedReplica> BOTH_RUN = List.of(replica(1, 1, true, true), replica(2, 1, true, true));
+
+    /**
+     * A release routes a canary step before it saves it; a reconcile pass that read the store before that save ends
+     * after it: the step stays in force until a pass has read it back, and what a later pass reads (a resize, say)
+     * is routed.
+     */
+    @Test
+    void aReconcilePassThatReadTheStoreBeforeAReleaseSavedDoesNotUndoWhatTheReleaseRouted() {
+        sync.sync(APP, weights(90, 10), sync.readStamp(), BOTH_RUN);
+        long readBeforeTheStep = sync.readStamp();
+
+        sync.syncDecided(APP, weights(75, 25), BOTH_RUN);
+        sync.sync(APP, weights(90, 10), readBeforeTheStep, BOTH_RUN);
+        assertThat(route().weights()).as("a pass that read before the save").isEqualTo(Map.of("1", 75, "2", 25));
+
+        sync.saved(APP);
+        sync.sync(APP, weights(90, 10), readBeforeTheStep, BOTH_RUN);
+        assertThat(route().weights()).as("a pass that read before the save, ending after it").isEqualTo(Map.of("1", 75, "2", 25));
+
+        sync.sync(APP, weights(50, 50), sync.readStamp(), BOTH_RUN);
+        assertThat(route().weights()).as("a pass that read after the save").isEqualTo(Map.of("1", 50, "2", 50));
+    }
+
+    /** When the release cannot save what it routed, the store's sets are routed again by the next reconcile pass. */
+    @Test
+    void whatAReleaseCouldNotSaveIsNotKeptInForce() {
+        sync.sync(APP, weights(90, 10), sync.readStamp(), BOTH_RUN);
+        long read = sync.readStamp();
+
+        sync.syncDecided(APP, weights(75, 25), BOTH_RUN);
+        sync.notSaved(APP);
+        sync.sync(APP, weights(90, 10), read, BOTH_RUN);
+
+        assertThat(route().weights()).isEqualTo(Map.of("1", 90, "2", 10));
+    }
+
     /** Records what the router it stands for was asked. */
     private static final class RecordingRouter implements TrafficRouter {
         final List<String> calls = new java.util.ArrayList<>();

@@ -109,7 +109,7 @@ public final class NettyRouter implements Router {
             bindInternal(existing, spec);
         } catch (IOException ex) {
             if (fresh != null) {
-                fresh.close();
+                RouteServer.unbind(fresh);
             }
             throw ex;
         }
@@ -117,12 +117,12 @@ public final class NettyRouter implements Router {
         if (fresh != null) {
             Channel old = existing.listener();
             existing.listener(fresh);
-            old.close();
+            RouteServer.unbind(old);
         }
         existing.internal().entrySet().removeIf(e -> {
             boolean gone = !spec.internal().contains(e.getKey());
             if (gone) {
-                e.getValue().close();
+                RouteServer.unbind(e.getValue());
             }
             return gone;
         });
@@ -141,7 +141,7 @@ public final class NettyRouter implements Router {
                 }
             }
         } catch (IOException | RuntimeException ex) {
-            fresh.values().forEach(Channel::close);
+            fresh.values().forEach(RouteServer::unbind);
             throw ex;
         }
         route.internal().putAll(fresh);

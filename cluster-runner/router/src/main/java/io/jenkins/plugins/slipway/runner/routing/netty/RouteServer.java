@@ -4,6 +4,7 @@ import io.jenkins.plugins.slipway.runner.routing.Backend;
 import io.jenkins.plugins.slipway.runner.routing.InternalListener;
 import io.jenkins.plugins.slipway.runner.routing.RouteSpec;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -154,12 +155,28 @@ final class RouteServer {
         return metrics;
     }
 
-    /** Stops accepting, closes idle client connections and lets busy ones finish their exchange. */
+    /**
+     * Closes a listening channel and returns once its port is free. Netty closes a channel on its event loop,
+     * later; a route applied right after on the same port (an app deleted and another deployed there, a route
+     * dropped and applied again) would otherwise meet the old listener still bound and fail with "Address already
+     * in use". On the event loop itself the close is done before this returns anyway.
+     */
+    static void unbind(Channel listener) {
+        ChannelFuture closed = listener.close();
+        if (!listener.eventLoop().inEventLoop()) {
+            closed.awaitUninterruptibly();
+        }
+    }
+
+    /**
+     * Stops accepting (the ports are free when this returns), closes idle client connections and lets busy ones
+     * finish their exchange.
+     */
     void close() {
         if (listener != null) {
-            listener.close();
+            unbind(listener);
         }
-        internal.values().forEach(Channel::close);
+        internal.values().forEach(RouteServer::unbind);
         internal.clear();
         clients.forEach(ch -> ch.pipeline().fireUserEventTriggered(DRAIN));
         RouteTable t = table;

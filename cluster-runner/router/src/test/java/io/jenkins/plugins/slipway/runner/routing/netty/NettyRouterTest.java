@@ -675,6 +675,25 @@ class NettyRouterTest {
         });
     }
 
+    /**
+     * A route removed and one added on its port right after (an app deleted and another deployed on its port, a
+     * route dropped and applied again by the next pass) listens at once: the removal has let the port go when it
+     * returns, so the new bind never meets the old listener still closing.
+     */
+    @Test
+    void aRemovedRoutesPortIsFreeWhenRemoveReturns() throws Exception {
+        TestBackend b = backend("b");
+        router.apply(route(List.of(spec(b, "1")), Map.of("1", 100), List.of(), false));
+        int port = router.boundPort(ROUTE);
+        for (int i = 0; i < 200; i++) {
+            String name = "app-" + i + "/web";
+            router.remove(i == 0 ? ROUTE : "app-" + (i - 1) + "/web");
+            router.apply(new RouteSpec(name, "127.0.0.1", port, List.of(spec(b, "1")), Map.of("1", 100), List.of(),
+                    false));
+            assertThat(router.boundPort(name)).as("round " + i).isEqualTo(port);
+        }
+    }
+
     @Test
     void internalListenerServesItsCallersWithTheRoutesWeightsAndMetricsAndRefusesOthers() throws Exception {
         TestBackend stable = backend("stable");

@@ -443,7 +443,7 @@ public final class KubernetesEngine implements Engine {
                 removeAsync(d, podsBySet.getOrDefault(name, List.of()), retire);
             }
         }
-        removeUnusedServices(wanted.values(), byName.values());
+        removeUnusedServices(desired.keySet(), wanted.values(), byName.values());
         return observation(wanted, podsBySet);
     }
 
@@ -592,8 +592,15 @@ public final class KubernetesEngine implements Engine {
         }
     }
 
-    /** Deletes the Services of services that no set wants and no Deployment of this runner runs any more. */
-    private void removeUnusedServices(Collection<ReplicaSetSpec> wanted, Collection<Deployment> existing) {
+    /**
+     * Deletes the Services of services that no set wants and no Deployment of this runner runs any more. A revision
+     * Service of an app that still exists is the {@link GatewayApiRouter}'s, which removes it once its revision has
+     * left the HTTPRoute: the sets a pass read may predate the release that has just made it (the router writes
+     * from the release's pass, before the release is saved), and deleting it here would leave the route naming a
+     * Service that is gone. Those of an app deleted while no runner ran are deleted here.
+     */
+    private void removeUnusedServices(Set<String> apps, Collection<ReplicaSetSpec> wanted,
+                                      Collection<Deployment> existing) {
         Set<String> used = new HashSet<>();
         wanted.forEach(s -> used.add(s.app() + "/" + s.service()));
         for (Deployment d : existing) {
@@ -605,6 +612,10 @@ public final class KubernetesEngine implements Engine {
             Map<String, String> annotations = svc.getMetadata().getAnnotations();
             String app = svc.getMetadata().getLabels().get(Labels.APP);
             String service = annotations == null ? null : annotations.get(Labels.SERVICE);
+            boolean routers = HttpRouteManifests.GATEWAY_API.equals(svc.getMetadata().getLabels().get(HttpRouteManifests.TRAFFIC));
+            if (routers && apps.contains(app)) {
+                continue;
+            }
             if (svc.getMetadata().getDeletionTimestamp() == null && !used.contains(app + "/" + service)) {
                 String name = svc.getMetadata().getName();
                 run("Service/" + name, () -> {

@@ -2,10 +2,12 @@ package io.jenkins.plugins.slipway.runner.engine.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -97,6 +99,29 @@ class KubernetesEngineTest {
         assertThat(reader.configMaps().list().getItems()).extracting(s -> s.getMetadata().getName())
                 .containsExactly(liveName);
         reader.close();
+    }
+
+    /**
+     * The Gateway API router makes a revision's Service from a release's pass, before the release is saved: a
+     * converge whose sets were read before that (the app has none yet) leaves it to the router. The revision Service
+     * of an app that no longer exists (deleted while no runner ran) is deleted.
+     */
+    @Test
+    void aRevisionServiceOfTheGatewayRouterStaysWhileItsAppExists() {
+        String ns = client.getNamespace();
+        Service kept = ServiceManifests.revision(RUNNER, ns, "shop", "web", 1, 8080);
+        Service orphan = ServiceManifests.revision(RUNNER, ns, "gone", "web", 1, 8080);
+        create(kept);
+        create(orphan);
+
+        try (KubernetesEngine engine = new KubernetesEngine(client, RUNNER)) {
+            engine.converge(Map.of("shop", List.of()), replica -> Duration.ZERO);
+
+            await("the orphan's Service deleted").atMost(Duration.ofSeconds(30)).until(() ->
+                    client.services().withName(orphan.getMetadata().getName()).get() == null);
+            assertThat(client.services().withName(kept.getMetadata().getName()).get())
+                    .as("the Service of a revision the router has just put in its HTTPRoute").isNotNull();
+        }
     }
 
     /** Container settings a pod has no field for are named in the deploy's answer, not only in the runner's log. */

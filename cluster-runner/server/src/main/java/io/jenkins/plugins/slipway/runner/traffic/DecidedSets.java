@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A release pass routes what it decided first and saves it after (a promote is in force as soon as it is decided);
  * a reconcile pass reads the store when it starts and routes when it ends, seconds later on a busy machine. Routed
  * as read, such a pass would put a canary's previous weights back, or close the route a first release had just
- * opened (and the next release pass would find its port still being let go), until the release's next pass. So a
- * reconcile pass routes the sets it read only when it read them after the release's save.
+ * opened, until the release's next pass. So a reconcile pass routes the sets it read only when it read them after
+ * the release's save.
  * <p>
  * Order is kept with one counter: a reconcile pass takes a {@link #stamp()} before it reads the store, a save
  * takes one once it is committed; a read stamped after the save has seen it.

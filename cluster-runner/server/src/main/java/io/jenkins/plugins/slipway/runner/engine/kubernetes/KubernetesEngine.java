@@ -612,8 +612,8 @@ public final class KubernetesEngine implements Engine {
             Map<String, String> annotations = svc.getMetadata().getAnnotations();
             String app = svc.getMetadata().getLabels().get(Labels.APP);
             String service = annotations == null ? null : annotations.get(Labels.SERVICE);
-            boolean routers = HttpRouteManifests.GATEWAY_API.equals(svc.getMetadata().getLabels().get(HttpRouteManifests.TRAFFIC));
-            if (routers && apps.contains(app)) {
+            String traffic = svc.getMetadata().getLabels().get(HttpRouteManifests.TRAFFIC);
+            if (HttpRouteManifests.GATEWAY_API.equals(traffic) && apps.contains(app)) {
                 continue;
             }
             if (svc.getMetadata().getDeletionTimestamp() == null && !used.contains(app + "/" + service)) {

@@ -33,6 +33,9 @@ final class TaskWatch implements AutoCloseable {
     });
 
     private record Watch(long replicas, long deadlineNanos, String seen) {
+        boolean expired() {
+            return System.nanoTime() - deadlineNanos > 0;
+        }
     }
 
     TaskWatch(SwarmClient swarm, Runnable onChange) {
@@ -64,7 +67,7 @@ final class TaskWatch implements AutoCloseable {
             } catch (RuntimeException ex) {
                 // The manager not answering: the periodic passes say so; the watch still ends at its deadline.
                 LOG.debug("Following the tasks of {}: {}", e.getKey(), ex.getMessage());
-                if (System.nanoTime() - w.deadlineNanos() > 0) {
+                if (w.expired()) {
                     watches.remove(e.getKey(), w);
                 }
                 continue;
@@ -77,7 +80,7 @@ final class TaskWatch implements AutoCloseable {
             boolean settled = running == w.replicas() && !leaving;
             // Settled is what a release waits for: a pass then, even if the last one may already have seen it.
             changed |= settled;
-            if (settled || System.nanoTime() - w.deadlineNanos() > 0) {
+            if (settled || w.expired()) {
                 watches.remove(e.getKey(), w);
             } else {
                 watches.replace(e.getKey(), w, new Watch(w.replicas(), w.deadlineNanos(), seen));

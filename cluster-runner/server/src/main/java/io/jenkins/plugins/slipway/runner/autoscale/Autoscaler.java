@@ -179,9 +179,12 @@ public final class Autoscaler implements AutoCloseable {
             GrayService canary = resizableCanary(release, progress, service.name());
             // A canary's load is both revisions' and is kept apart from the load of one revision before or after.
             Integer stable = canary == null ? null : canary.from();
+            // A new revision, the start or end of a canary or a new policy measures a new load, with the same
+            // history: the count the release leaves stays held by the scale-down window as the peak before it.
             Tracked t = services.compute(service.name(), (k, old) -> old != null && old.revision == revision
                     && Objects.equals(old.stable, stable) && old.scaler.policy().equals(service.autoscale())
-                    ? old : new Tracked(revision, stable, service.autoscale()));
+                    ? old : new Tracked(revision, stable, old == null ? new ServiceScaler(service.autoscale())
+                            : old.scaler.continuing(service.autoscale())));
             if (canary != null) {
                 resizeCanary(app.name(), service.name(), release, canary, t, nanos);
                 continue;
@@ -197,8 +200,8 @@ public final class Autoscaler implements AutoCloseable {
                 t.held = "release " + release.id() + " is " + release.phase();
                 // Idleness counts from the end of a release: the replicas it started are new, not idle.
                 t.activeAt = nanos;
-                // And the count it leaves is the autoscaler's to go on from, not a scale by hand.
-                t.seen = set.get().replicas();
+                // And the count it leaves is found anew when it ends: held for the scale-down window (decide).
+                t.seen = -1;
                 continue;
             }
             t.held = null;
@@ -593,10 +596,10 @@ public final class Autoscaler implements AutoCloseable {
         long askedAt;
         volatile long activeAt = System.nanoTime();
 
-        Tracked(int revision, Integer stable, Autoscale policy) {
+        Tracked(int revision, Integer stable, ServiceScaler scaler) {
             this.revision = revision;
             this.stable = stable;
-            this.scaler = new ServiceScaler(policy);
+            this.scaler = scaler;
         }
     }
 }

@@ -34,6 +34,18 @@ public final class ServiceScaler {
         this.policy = policy;
     }
 
+    /**
+     * The scaler of the same service under {@code policy} from now on, with this one's history: as HPA's history
+     * belongs to the Deployment and outlives its rollouts, a release (a new revision, the end of a canary, a changed
+     * policy) does not forget the peak the scale-down window holds, and the count is not lowered at once after it.
+     */
+    public ServiceScaler continuing(Autoscale policy) {
+        ServiceScaler next = new ServiceScaler(policy);
+        next.recommendations.addAll(recommendations);
+        next.changes.addAll(changes);
+        return next;
+    }
+
     public Autoscale policy() {
         return policy;
     }

@@ -69,6 +69,30 @@ class ServiceScalerTest {
     }
 
     @Test
+    void aReleaseKeepsTheHistorySoThePeakIsStillHeldAfterIt() {
+        Behavior down = new Behavior(Duration.ofSeconds(300), Step.percent(100), Duration.ofSeconds(15));
+        ServiceScaler canary = scaler(1, 6, Behavior.UP, down);
+        assertThat(canary.decide(0, 1, 1, List.of(rps(250))).to()).as("the load's peak").isEqualTo(5);
+
+        ServiceScaler promoted = canary.continuing(new Autoscale(1, 6, RPS_50, Behavior.UP, down));
+        ServiceScaler forgetful = scaler(1, 6, Behavior.UP, down);
+        assertThat(promoted.decide(10_000, 5, 5, List.of(rps(0))).to()).as("within the window").isEqualTo(5);
+        assertThat(forgetful.decide(10_000, 5, 5, List.of(rps(0))).to()).as("without the history").isEqualTo(1);
+        assertThat(promoted.decide(301_000, 5, 5, List.of(rps(0))).to()).as("the window has passed").isEqualTo(1);
+    }
+
+    @Test
+    void aChangedPolicyGoesOnFromTheHistoryWithinItsNewBounds() {
+        ServiceScaler before = defaults(1, 6);
+        before.decide(0, 1, 1, List.of(rps(250)));
+
+        ServiceScaler after = before.continuing(new Autoscale(1, 3, RPS_50, Behavior.UP, Behavior.DOWN));
+        Decision d = after.decide(10_000, 5, 5, List.of(rps(0)));
+        assertThat(d.to()).isEqualTo(3);
+        assertThat(d.limitedBy()).isEqualTo("max 3");
+    }
+
+    @Test
     void theLargestTargetWins() {
         Decision d = defaults(1, 10).decide(0, 2, 2, List.of(rps(60), inFlight(12)));
 

@@ -115,12 +115,22 @@ class CanaryAutoscaleIT {
         assertThat(decisions.get(0).path("data").path("release").asText()).isEqualTo(canary.release());
         assertThat(decisions.get(0).path("message").asText()).contains("is a canary at 50%");
         assertThat(client.release(canary.release()).phase()).as("a resize is not a promote").isEqualTo(Phase.Paused);
+        // The promotion comes after the load has left the measure window: what keeps the total after it is the
+        // scale-down window's history, not a load still measured.
+        await("no load measured any more").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> web().autoscale().measured().getOrDefault("requestsPerSecond", -1.0) == 0.0);
         int total = desired(stableRevision);
 
         client.promote(canary.release(), true);
         assertThat(Apps.awaitEnd(client, canary.release(), Duration.ofSeconds(90)).phase()).isEqualTo(Phase.Succeeded);
         assertThat(web().replicaSets()).extracting(AppStatus.ReplicaSetStatus::revision).containsExactly(canaryRevision);
         assertThat(desired(canaryRevision)).as("the new revision runs the total the load reached").isEqualTo(total);
+        // The autoscaler decides again once the release has ended, with no load: its 300 s scale-down window still
+        // holds the peak, so the count stays over several of its one-second passes.
+        await("autoscaling goes on after the release").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).until(() -> web().autoscale().held() == null);
+        await("the total kept after the release").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250)).until(() -> desired(canaryRevision) == total);
     }
 
     private static AppStatus.ServiceStatus web() {

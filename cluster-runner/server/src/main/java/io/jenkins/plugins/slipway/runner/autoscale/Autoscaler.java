@@ -179,12 +179,8 @@ public final class Autoscaler implements AutoCloseable {
             GrayService canary = resizableCanary(release, progress, service.name());
             // A canary's load is both revisions' and is kept apart from the load of one revision before or after.
             Integer stable = canary == null ? null : canary.from();
-            // A new revision, the start or end of a canary or a new policy measures a new load, with the same
-            // history: the count the release leaves stays held by the scale-down window as the peak before it.
-            Tracked t = services.compute(service.name(), (k, old) -> old != null && old.revision == revision
-                    && Objects.equals(old.stable, stable) && old.scaler.policy().equals(service.autoscale())
-                    ? old : new Tracked(revision, stable, old == null ? new ServiceScaler(service.autoscale())
-                            : old.scaler.continuing(service.autoscale())));
+            Tracked t = services.compute(service.name(),
+                    (k, old) -> Tracked.following(old, revision, stable, service.autoscale()));
             if (canary != null) {
                 resizeCanary(app.name(), service.name(), release, canary, t, nanos);
                 continue;
@@ -596,10 +592,25 @@ public final class Autoscaler implements AutoCloseable {
         long askedAt;
         volatile long activeAt = System.nanoTime();
 
-        Tracked(int revision, Integer stable, ServiceScaler scaler) {
+        private Tracked(int revision, Integer stable, ServiceScaler scaler) {
             this.revision = revision;
             this.stable = stable;
             this.scaler = scaler;
+        }
+
+        /**
+         * {@code old} while the revision, the canary and the policy are the same. Otherwise a new load to measure
+         * with {@code old}'s history: the count a release leaves stays held by the scale-down window, as the peak
+         * before it was.
+         */
+        static Tracked following(Tracked old, int revision, Integer stable, Autoscale policy) {
+            if (old == null) {
+                return new Tracked(revision, stable, new ServiceScaler(policy));
+            }
+            if (old.revision == revision && Objects.equals(old.stable, stable) && old.scaler.policy().equals(policy)) {
+                return old;
+            }
+            return new Tracked(revision, stable, old.scaler.continuing(policy));
         }
     }
 }

@@ -53,11 +53,17 @@ class AutoscaleIT {
     }
 
     static String compose(String image, int routePort, String scaleDownWindow) {
+        return compose(image, routePort, scaleDownWindow, 1);
+    }
+
+    /** The same service; a different {@code generation} makes a new revision and a rolling release. */
+    static String compose(String image, int routePort, String scaleDownWindow, int generation) {
         return """
                 services:
                   web:
                     image: %s
                     stop_grace_period: 1s
+                    environment: {GENERATION: "%d"}
                     deploy:
                       replicas: 1
                     x-slipway:
@@ -68,7 +74,7 @@ class AutoscaleIT {
                         requestsPerSecond: 50
                         inFlight: 8
                         scaleDown: {stabilizationWindow: %s}
-                """.formatted(image, routePort, scaleDownWindow);
+                """.formatted(image, generation, routePort, scaleDownWindow);
     }
 
     @Test
@@ -128,7 +134,7 @@ class AutoscaleIT {
     }
 
     @Test
-    void theScaleApiKeepsWithinMinAndMax() throws Exception {
+    void theScaleApiKeepsWithinMinAndMaxAndAReleaseKeepsTheCount() throws Exception {
         int port = RunnerProcess.freePort(24200, 24299);
         String app = BOUNDED;
         DeployResponse rsp = client.deploy(app, new DeployRequest(compose(fixture.image("v1"), port, "300s"),
@@ -142,6 +148,20 @@ class AutoscaleIT {
                 fixture.runner().token(), "{\"service\": \"web\", \"replicas\": 2}");
         assertThat(accepted.statusCode()).isEqualTo(200);
         assertThat(client.app(app).services().get(0).replicas().desired()).isEqualTo(2);
+
+        // A rolling release of the app starts the new revision at the count set, and after it, with no load, the
+        // 300 s scale-down window still holds that count over the autoscaler's one-second passes.
+        DeployResponse next = client.deploy(app, new DeployRequest(compose(fixture.image("v1"), port, "300s", 2),
+                Map.of(), null));
+        assertThat(Apps.awaitEnd(client, next.release(), Duration.ofSeconds(60)).phase()).isEqualTo(Phase.Succeeded);
+        assertThat(next.revision()).isGreaterThan(rsp.revision());
+        assertThat(client.app(app).services().get(0).replicas().desired()).as("the new revision's count").isEqualTo(2);
+        await("autoscaling goes on after the release").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> client.app(app).services().get(0).autoscale().held() == null);
+        await("the count kept after the release").during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> client.app(app).services().get(0).replicas().desired() == 2);
     }
 
     private static AppStatus.ServiceStatus web() {
